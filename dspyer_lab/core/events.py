@@ -1,0 +1,72 @@
+"""The event contract between the engine and everything that watches it.
+
+Events are plain JSON-serializable dicts. Every event has ``event`` (its kind),
+``run_id``, ``seq`` (0, 1, 2, ... within a run) and ``ts`` (Unix seconds). The
+kinds and their extra keys:
+
+=================== ===========================================================
+``run_start``       ``inputs``
+``node_start``      ``node``, ``kind`` (llm/python/router), ``step``, ``inputs``
+``validation_error`` ``node``, ``attempt``, ``max_attempts``, ``error``,
+                    ``failed_fields``, ``raw_output``, ``feedback``, ``will_retry``
+``node_end``        ``node``, ``patch``, ``duration``, ``attempts``
+``route``           ``source``, ``decision`` (None for a static edge), ``target``
+``finished``        ``output``, ``state``, ``steps``, ``duration``
+``error``           ``node`` (None outside a node), ``error``, ``error_type``,
+                    ``traceback``, ``state``
+=================== ===========================================================
+
+The state of a run at any point is ``run_start.inputs`` with every ``node_end.patch``
+applied in order; views rely on this to show state before and after each node.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+__all__ = ["EVENT_KINDS", "EventKind", "RunEvents", "jsonable"]
+
+EventKind = Literal["run_start", "node_start", "validation_error", "node_end", "route", "finished", "error"]
+EVENT_KINDS: tuple[str, ...] = ("run_start", "node_start", "validation_error", "node_end", "route", "finished", "error")
+
+
+def jsonable(value: Any) -> Any:
+    """A JSON-serializable copy of `value`: models are dumped, unknown objects become their repr."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return jsonable(value.value)
+    to_dict = getattr(value, "toDict", None)  # dspy.Prediction / dspy.Example
+    if callable(to_dict):
+        return jsonable(to_dict())
+    return repr(value)
+
+
+@dataclass
+class RunEvents:
+    """Makes the events of one run: one `run_id`, a gapless `seq`."""
+
+    run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    _seq: itertools.count = field(default_factory=itertools.count, repr=False)
+
+    def make(self, kind: EventKind, **payload: Any) -> dict[str, Any]:
+        event = {"event": kind, "run_id": self.run_id, "seq": next(self._seq), "ts": time.time()}
+        event.update(payload)
+        return event

@@ -1,0 +1,358 @@
+"""The graph model: typed LLM steps, Python steps, edges and routers.
+
+A `Graph` is only a description. `AgentTranspiler.compile` checks it and turns
+it into a `dspy.Module`; the views read it to draw it. Nothing here calls a model.
+"""
+
+from __future__ import annotations
+
+import inspect
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Union
+
+import dspy
+from pydantic import BaseModel
+
+from .exceptions import GraphDefinitionError
+
+__all__ = [
+    "END",
+    "RESERVED_FIELD_NAMES",
+    "StatefulNode",
+    "PythonNode",
+    "Router",
+    "Edge",
+    "Graph",
+    "GraphWarning",
+    "NodeKind",
+]
+
+END = "__end__"
+"""The target that finishes a run. The strings ``"__end__"`` and ``"END"`` are accepted too."""
+
+_END_ALIASES = frozenset({END, "END"})
+
+RESERVED_FIELD_NAMES = frozenset(
+    {
+        # keywords `dspy.Predict` pops from a call: a state field with one of these names would vanish
+        "signature",
+        "demos",
+        "config",
+        "lm",
+        "new_signature",
+        "prediction",
+        # the fields self-correction adds to a retry
+        "previous_attempt",
+        "validation_feedback",
+    }
+)
+"""Field names a node's input/output model may not use (names starting with ``_`` are reserved too)."""
+
+DECISION_FIELD_NAMES = ("route", "next_step")
+
+NodeKind = Literal["llm", "python", "router"]
+
+
+class GraphWarning(UserWarning):
+    """A graph that runs but is probably not what was meant (e.g. an unreachable node)."""
+
+
+def _is_end(name: str) -> bool:
+    return name in _END_ALIASES
+
+
+def _check_reserved(owner: str, model: type[BaseModel], role: str) -> None:
+    for fname in model.model_fields:
+        if fname in RESERVED_FIELD_NAMES or fname.startswith("_"):
+            raise GraphDefinitionError(
+                f"Node '{owner}': {role} field '{fname}' collides with a reserved name "
+                f"(reserved: names starting with '_', {', '.join(sorted(RESERVED_FIELD_NAMES))}); rename it."
+            )
+
+
+class StatefulNode:
+    """An LLM step: reads its `input_model` fields from the state, must produce its `output_model`.
+
+    The output model is the contract: its types and validators are checked on every
+    answer, and a failing answer is sent back to the model with the validator's
+    messages (self-correction) up to `max_retries` times.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        input_model: type[BaseModel],
+        output_model: type[BaseModel],
+        instructions: str | None = None,
+        max_retries: int | None = None,
+    ) -> None:
+        if not isinstance(name, str) or not name or _is_end(name):
+            raise GraphDefinitionError(f"Node name must be a non-empty string other than END, got {name!r}")
+        for role, model in (("input", input_model), ("output", output_model)):
+            if not (isinstance(model, type) and issubclass(model, BaseModel)):
+                raise GraphDefinitionError(f"Node '{name}': {role}_model must be a pydantic BaseModel class, got {model!r}")
+        if not output_model.model_fields:
+            raise GraphDefinitionError(f"Node '{name}': output_model {output_model.__name__} has no fields")
+        if max_retries is not None and max_retries < 0:
+            raise GraphDefinitionError(f"Node '{name}': max_retries must be >= 0, got {max_retries}")
+        _check_reserved(name, input_model, "input")
+        _check_reserved(name, output_model, "output")
+        self.name = name
+        """Unique name in the graph; events and views refer to the node by it."""
+        self.input_model = input_model
+        """What the node reads from the state (validated before the model is called)."""
+        self.output_model = output_model
+        """What the node must produce; its validated fields become the node's patch."""
+        self.instructions = instructions
+        """The task description given to the model (defaults to the output model's docstring)."""
+        self.max_retries = max_retries
+        """Self-correction retries for this node; None means the program's default."""
+
+    @property
+    def decision_field(self) -> str:
+        """The output field a router node decides with: its single field, or one named route/next_step."""
+        fields = list(self.output_model.model_fields)
+        if len(fields) == 1:
+            return fields[0]
+        for candidate in DECISION_FIELD_NAMES:
+            if candidate in fields:
+                return candidate
+        raise GraphDefinitionError(
+            f"Router node '{self.name}' has output fields {fields}; a router needs a single output field "
+            f"or one named {' or '.join(DECISION_FIELD_NAMES)}"
+        )
+
+    def make_signature(self) -> type[dspy.Signature]:
+        """The DSPy signature of this node: input fields, then output fields, with their descriptions."""
+        fields: dict[str, tuple[Any, Any]] = {}
+        for fname, info in self.input_model.model_fields.items():
+            fields[fname] = (info.annotation, dspy.InputField(desc=info.description or ""))
+        for fname, info in self.output_model.model_fields.items():
+            fields[fname] = (info.annotation, dspy.OutputField(desc=info.description or ""))
+        instructions = self.instructions or inspect.getdoc(self.output_model) or f"Produce {self.output_model.__name__}."
+        return dspy.make_signature(fields, instructions, signature_name=_identifier(self.name))
+
+    def __repr__(self) -> str:
+        return f"StatefulNode({self.name!r}, {self.input_model.__name__} -> {self.output_model.__name__})"
+
+
+def _identifier(name: str) -> str:
+    ident = "".join(ch if ch.isalnum() else "_" for ch in name)
+    return ident if ident[:1].isalpha() else f"Node_{ident}"
+
+
+@dataclass(frozen=True)
+class PythonNode:
+    """A plain Python step: ``fn(state) -> dict | None``, sync or async; the dict is its patch."""
+
+    name: str
+    """Unique name in the graph."""
+    fn: Callable[[dict[str, Any]], Any]
+    """The step; it gets a copy of the state and returns the fields it writes."""
+
+    @property
+    def is_async(self) -> bool:
+        return inspect.iscoroutinefunction(self.fn) or inspect.iscoroutinefunction(getattr(self.fn, "__call__", None))
+
+
+@dataclass(frozen=True)
+class Router:
+    """How the successor of `source` is chosen: a Python callable, or `source` itself when it is an LLM router."""
+
+    source: str
+    """The node after which the decision is taken."""
+    decide: Callable[[dict[str, Any]], Any] | StatefulNode
+    """A callable on the state (sync or async), or the LLM router node whose decision field decides."""
+    path_map: dict[str, str]
+    """Decision -> target node name (or END)."""
+
+    @property
+    def is_llm(self) -> bool:
+        return isinstance(self.decide, StatefulNode)
+
+    @property
+    def label(self) -> str:
+        """A short name for the decision maker (used in drawings)."""
+        if isinstance(self.decide, StatefulNode):
+            return self.decide.name
+        return getattr(self.decide, "__name__", type(self.decide).__name__)
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One drawable edge of the graph."""
+
+    source: str
+    target: str
+    """A node name, or END."""
+    label: str | None = None
+    """The path_map key for a conditional edge."""
+    conditional: bool = False
+
+
+Node = Union[StatefulNode, PythonNode]
+
+
+@dataclass
+class Graph:
+    """A state machine of typed steps. Build it, then `AgentTranspiler.compile(graph, ...)` it.
+
+    The state is a dict. A run starts from its inputs; every node writes a patch into it.
+    A node with no outgoing edge ends the run.
+    """
+
+    nodes: dict[str, Node] = field(default_factory=dict)
+    """Name -> node, in insertion order."""
+    edges: dict[str, str] = field(default_factory=dict)
+    """Static edges: source -> target."""
+    routers: dict[str, Router] = field(default_factory=dict)
+    """Conditional edges: source -> router."""
+    entry_point: str | None = None
+    """The first node of every run."""
+
+    # -- building -----------------------------------------------------------------
+
+    def add_node(self, node: StatefulNode | str, fn: Callable[[dict[str, Any]], Any] | None = None) -> Graph:
+        """Add an LLM node (`add_node(StatefulNode(...))`) or a Python node (`add_node(name, fn)`)."""
+        if isinstance(node, StatefulNode):
+            if fn is not None:
+                raise GraphDefinitionError(f"Node '{node.name}': pass either a StatefulNode or a name and a function")
+            new: Node = node
+        elif isinstance(node, str):
+            if not node or _is_end(node):
+                raise GraphDefinitionError(f"Node name must be a non-empty string other than END, got {node!r}")
+            if fn is None or not callable(fn):
+                raise GraphDefinitionError(f"Python node '{node}' needs a callable fn(state) -> dict | None, got {fn!r}")
+            new = PythonNode(node, fn)
+        else:
+            raise GraphDefinitionError(f"add_node expects a StatefulNode or a name, got {node!r}")
+        if new.name in self.nodes and self.nodes[new.name] is not node:
+            raise GraphDefinitionError(f"Duplicate node name '{new.name}': every node needs a unique name")
+        self.nodes[new.name] = new
+        return self
+
+    def add_edge(self, source: str, target: str) -> Graph:
+        """Always go from `source` to `target` (a node name or END)."""
+        self._check_free_source(source)
+        self.edges[source] = END if _is_end(target) else target
+        return self
+
+    def add_conditional_edges(
+        self,
+        source: str,
+        router: Callable[[dict[str, Any]], Any] | StatefulNode,
+        path_map: Mapping[str, str] | Sequence[str] | None = None,
+    ) -> Graph:
+        """After `source`, let `router` choose the next node through `path_map` (decision -> target).
+
+        `router` is a callable on the state (sync or async) returning a decision, or a
+        `StatefulNode` whose decision field (its single output field, or one named
+        route/next_step) holds it; an LLM router is added to the graph as a node that
+        runs after `source`. A list as `path_map` means each target decides for itself.
+        """
+        if path_map is None:
+            raise GraphDefinitionError(f"Conditional edges from '{source}' need a path_map (decision -> target)")
+        if isinstance(path_map, Mapping):
+            mapping = {str(k): (END if _is_end(v) else v) for k, v in path_map.items()}
+        else:
+            mapping = {str(v): (END if _is_end(v) else v) for v in path_map}
+        if not mapping:
+            raise GraphDefinitionError(f"Conditional edges from '{source}' have an empty path_map")
+        if isinstance(router, StatefulNode):
+            router.decision_field  # noqa: B018 - raises early when the router has no decision field
+            self.add_node(router)
+            if router.name != source:
+                self.add_edge(source, router.name)
+            source = router.name
+        elif not callable(router):
+            raise GraphDefinitionError(f"Router for '{source}' must be a callable or a StatefulNode, got {router!r}")
+        self._check_free_source(source)
+        self.routers[source] = Router(source, router, mapping)
+        return self
+
+    def set_entry_point(self, name: str) -> Graph:
+        """Start every run at `name`."""
+        self.entry_point = name
+        return self
+
+    def _check_free_source(self, source: str) -> None:
+        if _is_end(source):
+            raise GraphDefinitionError("END has no outgoing edges")
+        if source in self.edges:
+            raise GraphDefinitionError(
+                f"Node '{source}' already goes to '{self.edges[source]}'; a node has one successor "
+                "(use add_conditional_edges to branch)"
+            )
+        if source in self.routers:
+            raise GraphDefinitionError(f"Node '{source}' already has conditional edges")
+
+    # -- reading ------------------------------------------------------------------
+
+    def node_kind(self, name: str) -> NodeKind:
+        """'llm', 'python' or 'router' (an LLM node that decides the next step)."""
+        node = self.nodes[name]
+        if isinstance(node, PythonNode):
+            return "python"
+        router = self.routers.get(name)
+        return "router" if router is not None and router.decide is node else "llm"
+
+    def iter_edges(self) -> Iterator[Edge]:
+        """All edges, static then conditional, for drawing."""
+        for source, target in self.edges.items():
+            yield Edge(source, target)
+        for source, router in self.routers.items():
+            for key, target in router.path_map.items():
+                yield Edge(source, target, label=key, conditional=True)
+
+    def successors(self, name: str) -> list[str]:
+        if name in self.routers:
+            return list(dict.fromkeys(self.routers[name].path_map.values()))
+        return [self.edges[name]] if name in self.edges else [END]
+
+    def validate(self) -> list[str]:
+        """Raise `GraphDefinitionError` for a graph that cannot run; return warnings for odd ones."""
+        if not self.nodes:
+            raise GraphDefinitionError("The graph has no nodes")
+        if self.entry_point is None:
+            raise GraphDefinitionError(
+                f"The graph has no entry point; call graph.set_entry_point(name) with one of: {', '.join(self.nodes)}"
+            )
+        if self.entry_point not in self.nodes:
+            raise GraphDefinitionError(
+                f"Entry point '{self.entry_point}' is not a node; known nodes: {', '.join(self.nodes)}"
+            )
+        for source, target in self.edges.items():
+            if source not in self.nodes:
+                raise GraphDefinitionError(f"Edge from unknown node '{source}' (to '{target}')")
+            if target != END and target not in self.nodes:
+                raise GraphDefinitionError(f"Edge from '{source}' to unknown node '{target}'")
+        for source, router in self.routers.items():
+            if source not in self.nodes:
+                raise GraphDefinitionError(f"Conditional edges from unknown node '{source}'")
+            for key, target in router.path_map.items():
+                if target != END and target not in self.nodes:
+                    raise GraphDefinitionError(
+                        f"path_map of '{source}' sends decision {key!r} to unknown node '{target}'; "
+                        f"known nodes: {', '.join(self.nodes)}"
+                    )
+        seen: set[str] = set()
+        todo = [self.entry_point]
+        while todo:
+            name = todo.pop()
+            if name == END or name in seen:
+                continue
+            seen.add(name)
+            todo.extend(self.successors(name))
+        problems = [
+            f"Node '{name}' is unreachable from the entry point '{self.entry_point}'"
+            for name in self.nodes
+            if name not in seen
+        ]
+        for message in problems:
+            warnings.warn(message, GraphWarning, stacklevel=3)
+        return problems
+
+    def __repr__(self) -> str:
+        return f"Graph(nodes={list(self.nodes)}, entry_point={self.entry_point!r})"

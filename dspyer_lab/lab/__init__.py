@@ -1,0 +1,1 @@
+"""Notebook tooling on top of the core: the live graph, the inspection panels, the magics."""
