@@ -1,0 +1,81 @@
+"""dspyer-lab: build, watch and debug typed LLM state machines in Jupyter.
+
+The core (graph, compiler, engine, ScriptedLM) is imported eagerly; the notebook
+layer (widgets, magics) only when first used, so scripts and servers never pay for it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from .core.events import EVENT_KINDS
+from .core.exceptions import (
+    DspyerLabError,
+    GraphDefinitionError,
+    MaxStepsExceeded,
+    NodeInputError,
+    NodeOutputError,
+    NodeValidationError,
+    OutputModelError,
+    RouteError,
+)
+from .core.graph import END, Graph, GraphWarning, StatefulNode
+from .core.program import AgentTranspiler, TranspiledProgram
+from .core.scripted import ScriptedLM, ScriptError
+
+if TYPE_CHECKING:
+    from .lab.graphview import GraphView
+    from .lab.labview import LabView, show
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "END",
+    "EVENT_KINDS",
+    "AgentTranspiler",
+    "DspyerLabError",
+    "Graph",
+    "GraphDefinitionError",
+    "GraphView",
+    "GraphWarning",
+    "LabView",
+    "MaxStepsExceeded",
+    "NodeInputError",
+    "NodeOutputError",
+    "NodeValidationError",
+    "OutputModelError",
+    "RouteError",
+    "ScriptError",
+    "ScriptedLM",
+    "StatefulNode",
+    "TranspiledProgram",
+    "load_ipython_extension",
+    "show",
+    "unload_ipython_extension",
+]
+
+_LAZY = {
+    "GraphView": "dspyer_lab.lab.graphview",
+    "LabView": "dspyer_lab.lab.labview",
+    "show": "dspyer_lab.lab.labview",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'dspyer_lab' has no attribute {name!r}")
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """`%load_ext dspyer_lab`: register the `%%dspyer` / `%dspyer` magics (cheap: no widget imports yet)."""
+    from .lab.magics import load_ipython_extension as load
+
+    load(ipython)
+
+
+def unload_ipython_extension(ipython: Any) -> None:
+    from .lab.magics import unload_ipython_extension as unload
+
+    unload(ipython)

@@ -66,7 +66,7 @@ class RunEvents:
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     _seq: itertools.count = field(default_factory=itertools.count, repr=False)
 
-    def make(self, kind: EventKind, **payload: Any) -> dict[str, Any]:
-        event = {"event": kind, "run_id": self.run_id, "seq": next(self._seq), "ts": time.time()}
+    def make(self, event_type: EventKind, /, **payload: Any) -> dict[str, Any]:
+        event = {"event": event_type, "run_id": self.run_id, "seq": next(self._seq), "ts": time.time()}
         event.update(payload)
         return event

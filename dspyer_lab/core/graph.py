@@ -131,11 +131,17 @@ class StatefulNode:
             fields[fname] = (info.annotation, dspy.InputField(desc=info.description or ""))
         for fname, info in self.output_model.model_fields.items():
             fields[fname] = (info.annotation, dspy.OutputField(desc=info.description or ""))
-        instructions = self.instructions or inspect.getdoc(self.output_model) or f"Produce {self.output_model.__name__}."
+        own_doc = self.output_model.__dict__.get("__doc__")
+        instructions = self.instructions or (inspect.cleandoc(own_doc) if own_doc else None)
+        instructions = instructions or f"Given the fields {_names(self.input_model)}, produce the fields {_names(self.output_model)}."
         return dspy.make_signature(fields, instructions, signature_name=_identifier(self.name))
 
     def __repr__(self) -> str:
         return f"StatefulNode({self.name!r}, {self.input_model.__name__} -> {self.output_model.__name__})"
+
+
+def _names(model: type[BaseModel]) -> str:
+    return ", ".join(f"`{n}`" for n in model.model_fields) or "(none)"
 
 
 def _identifier(name: str) -> str:

@@ -1,0 +1,157 @@
+"""Self-correction: call an LLM node's predictor, check the answer against its contract, retry with feedback.
+
+A failed attempt is described by an `AttemptFailure` (validator messages, failed fields,
+the model's raw text). The next attempt gets the same inputs plus two extra input
+fields: the rejected answer and the validator's messages, so the model can fix exactly
+what was wrong. The predictor stays the node's single `dspy.Predict`, so demos and
+optimizers keep working; only the retry call uses the widened signature.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+import dspy
+from dspy.utils.callback import BaseCallback
+from dspy.utils.exceptions import AdapterParseError
+from pydantic import BaseModel, ValidationError
+
+from .graph import StatefulNode
+
+__all__ = ["AttemptFailure", "NodeCall", "CURRENT_CALL", "call_predictor", "check_answer", "retry_signature"]
+
+
+@dataclass(frozen=True)
+class NodeCall:
+    """Which node and attempt a model call belongs to (read by `ScriptedLM`)."""
+
+    node: str
+    attempt: int
+    inputs: dict[str, Any]
+    """The inputs the model is given on this attempt."""
+
+
+CURRENT_CALL: ContextVar[NodeCall | None] = ContextVar("dspyer_lab_current_call", default=None)
+
+
+@dataclass(frozen=True)
+class AttemptFailure:
+    """Why one attempt of an LLM node was rejected."""
+
+    error: str
+    """The validator (or parser) messages, as text."""
+    failed_fields: list[str]
+    """Output fields at fault (empty when the whole answer could not be parsed)."""
+    raw_output: str
+    """What the model said."""
+    exception: Exception
+    """The original exception, chained when self-correction is exhausted."""
+
+    def feedback(self) -> str:
+        """The text sent back to the model on the next attempt."""
+        fields = f" (fields: {', '.join(self.failed_fields)})" if self.failed_fields else ""
+        return f"Your previous answer was rejected{fields}. Fix these problems and answer again:\n{self.error}"
+
+
+class _RawCapture(BaseCallback):
+    """Keeps the text of the last LM answer of one attempt, so a rejected answer is never lost."""
+
+    def __init__(self) -> None:
+        self.text = ""
+
+    def on_lm_end(self, call_id: str, outputs: Any, exception: BaseException | None = None) -> None:
+        if outputs:
+            first = outputs[0] if isinstance(outputs, list) else outputs
+            self.text = first.get("text", json.dumps(first, default=str)) if isinstance(first, dict) else str(first)
+
+
+def retry_signature(signature: type[dspy.Signature]) -> type[dspy.Signature]:
+    """The node's signature widened with the rejected answer and the validator's feedback."""
+    return signature.append(
+        "previous_attempt", dspy.InputField(desc="Your previous answer, which was rejected."), type_=str
+    ).append(
+        "validation_feedback",
+        dspy.InputField(desc="Why it was rejected. Produce a corrected answer that satisfies every rule."),
+        type_=str,
+    )
+
+
+def _lm_supports_async(lm: Any) -> bool:
+    if hasattr(lm, "_engine_spec"):  # dspy.LM: a custom engine needs its async twin
+        return isinstance(lm._engine_spec, str) or getattr(lm, "_async_engine_spec", None) is not None
+    return type(lm).aforward is not dspy.BaseLM.aforward
+
+
+async def call_predictor(
+    predictor: dspy.Predict, call: NodeCall, signature: type[dspy.Signature] | None = None
+) -> tuple[dspy.Prediction | None, str, Exception | None]:
+    """Run one attempt with `call.inputs`: (prediction or None, the model's raw text, the parse error if any).
+
+    `signature` replaces the predictor's own for this call (a retry's widened signature).
+
+    Uses DSPy's native async path so concurrent runs overlap their waits; an LM with no
+    async support runs in a worker thread instead.
+    """
+    capture = _RawCapture()
+    kwargs = dict(call.inputs, signature=signature) if signature is not None else call.inputs
+    token = CURRENT_CALL.set(call)
+    try:
+        with dspy.context(callbacks=[*dspy.settings.get("callbacks", []), capture]):
+            lm = predictor.lm or dspy.settings.lm
+            if lm is None or _lm_supports_async(lm):
+                prediction = await predictor.acall(**kwargs)
+            else:
+                prediction = await asyncio.to_thread(predictor, **kwargs)
+        return prediction, capture.text, None
+    except AdapterParseError as exc:
+        return None, exc.lm_response or capture.text, exc
+    finally:
+        CURRENT_CALL.reset(token)
+
+
+def check_answer(
+    node: StatefulNode,
+    prediction: dspy.Prediction | None,
+    raw: str,
+    parse_error: Exception | None,
+    extra_check: Callable[[BaseModel], tuple[str, str] | None] | None = None,
+) -> BaseModel | AttemptFailure:
+    """The validated output model instance, or why the answer breaks the node's contract.
+
+    `extra_check` adds a rule the output model cannot express (a router's decision must be
+    a key of its path_map); it returns (field, message) when the rule is broken.
+    """
+    if parse_error is not None:
+        expected = ", ".join(node.output_model.model_fields)
+        return AttemptFailure(
+            f"The answer could not be parsed into the fields {expected}. Answer with every field, in the requested format.",
+            [],
+            raw,
+            parse_error,
+        )
+    values = {name: prediction.get(name) for name in node.output_model.model_fields if name in prediction}
+    try:
+        output = node.output_model.model_validate(values)
+    except ValidationError as exc:
+        lines, fields = [], []
+        for err in exc.errors(include_url=False):
+            loc = ".".join(str(p) for p in err["loc"]) or "(model)"
+            if err["loc"] and str(err["loc"][0]) not in fields:
+                fields.append(str(err["loc"][0]))
+            lines.append(f"- {loc}: {err['msg']} (got {_short(err.get('input'))})")
+        return AttemptFailure("\n".join(lines), fields, raw or json.dumps(values, default=str), exc)
+    broken = extra_check(output) if extra_check is not None else None
+    if broken is not None:
+        field_name, message = broken
+        return AttemptFailure(f"- {field_name}: {message}", [field_name], raw, ValueError(message))
+    return output
+
+
+def _short(value: Any, limit: int = 120) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

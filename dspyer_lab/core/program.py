@@ -1,0 +1,175 @@
+"""The compiler: `AgentTranspiler.compile(graph)` -> `TranspiledProgram`, a real `dspy.Module`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import threading
+from dataclasses import replace
+from collections.abc import AsyncIterator, Coroutine
+from typing import Any, Generic, Literal, TypeVar, overload
+
+import dspy
+from pydantic import BaseModel
+
+from .engine import Run, RunOptions
+from .exceptions import GraphDefinitionError
+from .graph import Graph, StatefulNode
+
+__all__ = ["AgentTranspiler", "TranspiledProgram", "run_sync"]
+
+T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
+
+_OVERRIDES = {"_max_steps": "max_steps", "_max_retries": "max_retries", "_on_max_steps": "on_max_steps"}
+
+
+class TranspiledProgram(dspy.Module, Generic[T]):
+    """A compiled graph. Call it (sync), `await .aforward(...)` (typed result) or iterate `.astream(...)` (events).
+
+    Every LLM node's predictor is a sub-module in `self.predictors`, so `named_predictors()`,
+    DSPy optimizers and `save`/`load` see them all.
+    """
+
+    def __init__(
+        self,
+        graph: Graph,
+        output_model: type[T] | None = None,
+        max_steps: int = 25,
+        max_retries: int = 2,
+        on_max_steps: Literal["raise", "return"] = "raise",
+    ) -> None:
+        super().__init__()
+        graph.validate()
+        _check_options(max_steps, max_retries, on_max_steps)
+        self.graph = graph
+        """The graph this program runs (read by the notebook views)."""
+        self.output_model = output_model
+        """The type of `aforward`'s result, or None for a `dspy.Prediction` of the final state."""
+        self.defaults = RunOptions(max_steps, max_retries, on_max_steps)
+        """Limits used when a call does not override them."""
+        self.predictors: dict[str, dspy.Predict] = {
+            name: dspy.Predict(node.make_signature())
+            for name, node in graph.nodes.items()
+            if isinstance(node, StatefulNode)
+        }
+        """LLM node name -> its `dspy.Predict`."""
+
+    def predictor(self, node: str) -> dspy.Predict:
+        return self.predictors[node]
+
+    def _new_run(self, kwargs: dict[str, Any]) -> Run:
+        overrides = {}
+        for key in [k for k in kwargs if k.startswith("_")]:
+            if key not in _OVERRIDES:
+                raise TypeError(f"Unknown option {key!r}; per-call options are: {', '.join(_OVERRIDES)}")
+            overrides[_OVERRIDES[key]] = kwargs.pop(key)
+        options = replace(self.defaults, **overrides)
+        _check_options(options.max_steps, options.max_retries, options.on_max_steps)
+        return Run(self, dict(kwargs), options)
+
+    def astream(self, **inputs: Any) -> AsyncIterator[dict[str, Any]]:
+        """Run the graph and yield its events as they happen (see `dspyer_lab.core.events`)."""
+        return self._new_run(inputs).events()
+
+    async def aforward(self, **inputs: Any) -> T:
+        """Run the graph; return an `output_model` instance (or a `dspy.Prediction` of the final state)."""
+        run = self._new_run(inputs)
+        async for _ in run.events():
+            pass
+        return run.result
+
+    def forward(self, **inputs: Any) -> T:
+        """Blocking run: works in scripts, inside a running event loop (Jupyter) and in worker threads."""
+        return run_sync(self.aforward(**inputs))
+
+    def __repr__(self) -> str:
+        out = getattr(self.output_model, "__name__", "Prediction")
+        return f"TranspiledProgram(nodes={list(self.graph.nodes)}, output_model={out})"
+
+
+def _check_options(max_steps: int, max_retries: int, on_max_steps: str) -> None:
+    if not isinstance(max_steps, int) or max_steps < 1:
+        raise ValueError(f"max_steps must be a positive integer, got {max_steps!r}")
+    if not isinstance(max_retries, int) or max_retries < 0:
+        raise ValueError(f"max_retries must be an integer >= 0, got {max_retries!r}")
+    if on_max_steps not in ("raise", "return"):
+        raise ValueError(f"on_max_steps must be 'raise' or 'return', got {on_max_steps!r}")
+
+
+def run_sync(coro: Coroutine[Any, Any, T]) -> T:
+    """Run `coro` to completion from sync code, whether or not this thread already runs an event loop.
+
+    Inside a running loop (a Jupyter cell, a sync handler called from async code) the
+    coroutine runs on a fresh loop in a helper thread, with the caller's context
+    (so `dspy.context(...)` settings apply).
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    ctx = contextvars.copy_context()
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["result"] = ctx.run(asyncio.run, coro)
+        except BaseException as exc:  # handed to the caller below, never lost
+            box["error"] = exc
+
+    worker = threading.Thread(target=target, name="dspyer-lab-sync-run", daemon=True)
+    worker.start()
+    worker.join()
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
+
+
+class AgentTranspiler:
+    """Compiles a `Graph` into a `TranspiledProgram` (a `dspy.Module`)."""
+
+    @overload
+    @staticmethod
+    def compile(
+        graph: Graph,
+        output_model: None = None,
+        *,
+        max_steps: int = ...,
+        max_retries: int = ...,
+        on_max_steps: Literal["raise", "return"] = ...,
+    ) -> TranspiledProgram[dspy.Prediction]: ...
+
+    @overload
+    @staticmethod
+    def compile(
+        graph: Graph,
+        output_model: type[M],
+        *,
+        max_steps: int = ...,
+        max_retries: int = ...,
+        on_max_steps: Literal["raise", "return"] = ...,
+    ) -> TranspiledProgram[M]: ...
+
+    @staticmethod
+    def compile(
+        graph: Graph,
+        output_model: type[Any] | None = None,
+        *,
+        max_steps: int = 25,
+        max_retries: int = 2,
+        on_max_steps: Literal["raise", "return"] = "raise",
+    ) -> TranspiledProgram[Any]:
+        """Check the graph and build its program.
+
+        Args:
+            graph: the state machine to run.
+            output_model: a pydantic model built from the final state; `aforward` returns it.
+            max_steps: node executions allowed per run (guards loops).
+            max_retries: self-correction retries of LLM nodes without their own `max_retries`.
+            on_max_steps: "raise" `MaxStepsExceeded`, or "return" the output built from the state so far.
+        """
+        if not isinstance(graph, Graph):
+            raise GraphDefinitionError(f"AgentTranspiler.compile expects a Graph, got {type(graph).__name__}")
+        if output_model is not None and not (isinstance(output_model, type) and issubclass(output_model, BaseModel)):
+            raise GraphDefinitionError(f"output_model must be a pydantic BaseModel class, got {output_model!r}")
+        return TranspiledProgram(graph, output_model, max_steps, max_retries, on_max_steps)

@@ -1,0 +1,169 @@
+"""`ScriptedLM`: an offline `dspy.LM` that answers from a script, for demos, teaching and tests.
+
+It is a real `dspy.LM` with a custom engine, so every call goes through DSPy's own
+adapter formatting and parsing: a scripted answer that breaks a node's contract fails
+exactly as a real model's would, and self-correction can be shown without an API key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Union
+
+import dspy
+from dspy.lm15 import Message, Response, TextPart, Usage
+from pydantic import BaseModel
+
+from .correction import CURRENT_CALL
+
+__all__ = ["ScriptedLM", "ScriptError"]
+
+Answer = Union[Mapping[str, Any], str, Callable[[dict[str, Any]], Any]]
+"""One reply: field -> value, a verbatim string (e.g. unparseable text), or a function of the node's inputs."""
+
+_OUTPUT_FIELDS = re.compile(r"Your output fields are:\n(.*?)(?:\n\n|\Z)", re.S)
+_FIELD_NAME = re.compile(r"^\s*\d+\.\s+`([^`]+)`", re.M)
+
+
+class ScriptError(LookupError):
+    """The script has no answer for a call."""
+
+
+class ScriptedLM(dspy.LM):
+    """A `dspy.LM` whose answers come from `script` instead of a provider.
+
+    `script` maps a node name (or an output field name) to its answers:
+
+    - a dict ``{field: value}``: the same reply every time;
+    - a list of replies: reply *i* answers attempt *i* of the node (the last one repeats),
+      so ``[{"score": "high"}, {"score": 7}]`` fails validation once, then self-corrects;
+    - a str: sent verbatim (to show an answer the adapter cannot parse);
+    - a callable ``f(inputs) -> dict | str``: computed from the node's inputs.
+
+    A key that is an output field name answers that field for any node without its own
+    entry. `latency` (seconds) delays every answer, to watch a run live; the async path
+    sleeps without blocking, so concurrent runs overlap like with a real model.
+    """
+
+    def __init__(self, script: Mapping[str, Answer | Sequence[Answer]], latency: float = 0.0) -> None:
+        self.script = dict(script)
+        """Node or field name -> answers."""
+        self.latency = latency
+        """Seconds each answer takes."""
+        self.calls: list[dict[str, Any]] = []
+        """Every call answered: node, attempt and the reply text (handy in tests and demos)."""
+        self._counters: defaultdict[str, int] = defaultdict(int)
+        self._lock = threading.Lock()
+        sync_engine = _ScriptedEngine(self)
+        super().__init__(
+            "scripted/offline", cache=False, num_retries=0, engine=sync_engine, async_engine=_AsyncScriptedEngine(sync_engine)
+        )
+
+    def reply(self, system: str, user: str) -> str:
+        """The text answering one request (formatted for DSPy's chat or JSON adapter)."""
+        call = CURRENT_CALL.get()
+        fields = _requested_fields(system)
+        if call is not None and call.node in self.script:
+            answer = self._pick(call.node, self.script[call.node], call.attempt)
+            inputs = dict(call.inputs)
+        else:
+            known = [f for f in fields if f in self.script]
+            if not known:
+                where = f"node '{call.node}'" if call is not None else "this call"
+                raise ScriptError(
+                    f"ScriptedLM has no answer for {where} (output fields: {', '.join(fields) or 'unknown'}); "
+                    f"script keys: {', '.join(self.script) or 'none'}"
+                )
+            attempt = call.attempt if call is not None else None
+            answer = {f: self._pick(f, self.script[f], attempt) for f in known}
+            inputs = dict(call.inputs) if call is not None else {}
+        if callable(answer):
+            answer = answer(inputs)
+        if isinstance(answer, str):
+            return answer
+        values = {k: _as_text(v) for k, v in dict(answer).items()}
+        if "[[ ## completed ## ]]" in system + user:
+            body = "\n\n".join(f"[[ ## {k} ## ]]\n{v}" for k, v in values.items())
+            return f"{body}\n\n[[ ## completed ## ]]"
+        return json.dumps({k: _as_json(v) for k, v in dict(answer).items()})
+
+    def _pick(self, key: str, answers: Any, attempt: int | None) -> Any:
+        if not isinstance(answers, (list, tuple)):
+            return answers
+        if not answers:
+            raise ScriptError(f"ScriptedLM script for '{key}' is an empty list")
+        if attempt is None:
+            with self._lock:
+                attempt = self._counters[key] = self._counters[key] + 1
+        return answers[min(attempt, len(answers)) - 1]
+
+    def _respond(self, request: Any) -> Response:
+        system = request.system if isinstance(request.system, str) else "".join(p.text for p in request.system or ())
+        user = "\n".join(m.text or "" for m in request.messages)
+        text = self.reply(system, user)
+        call = CURRENT_CALL.get()
+        with self._lock:
+            self.calls.append({"node": call.node if call else None, "attempt": call.attempt if call else None, "text": text})
+        return Response(
+            id=None,
+            model="scripted",
+            message=Message.assistant([TextPart(text)]),
+            finish_reason="stop",
+            usage=Usage(input_tokens=0, output_tokens=0, total_tokens=0),
+        )
+
+
+def _requested_fields(system: str) -> list[str]:
+    block = _OUTPUT_FIELDS.search(system)
+    return _FIELD_NAME.findall(block.group(1)) if block else []
+
+
+def _as_json(value: Any) -> Any:
+    return value.model_dump(mode="json") if isinstance(value, BaseModel) else value
+
+
+def _as_text(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(_as_json(value), default=str)
+
+
+class _ScriptedEngine:
+    """DSPy's engine protocol: one request in, one response out."""
+
+    def __init__(self, lm: ScriptedLM) -> None:
+        self.lm = lm
+
+    def complete(self, request: Any) -> Response:
+        if self.lm.latency:
+            time.sleep(self.lm.latency)
+        return self.lm._respond(request)
+
+    def stream(self, request: Any):
+        from dspy.lm15 import response_to_events
+
+        return response_to_events(self.complete(request))
+
+    def close(self) -> None:
+        pass
+
+
+class _AsyncScriptedEngine:
+    def __init__(self, sync: _ScriptedEngine) -> None:
+        self.sync = sync
+
+    async def complete(self, request: Any) -> Response:
+        if self.sync.lm.latency:
+            await asyncio.sleep(self.sync.lm.latency)
+        return self.sync.lm._respond(request)
+
+    async def stream(self, request: Any):
+        for event in self.sync.stream(request):
+            yield event
+
+    async def aclose(self) -> None:
+        pass
