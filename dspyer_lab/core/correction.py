@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -127,13 +128,7 @@ def check_answer(
     a key of its path_map); it returns (field, message) when the rule is broken.
     """
     if parse_error is not None:
-        expected = ", ".join(node.output_model.model_fields)
-        return AttemptFailure(
-            f"The answer could not be parsed into the fields {expected}. Answer with every field, in the requested format.",
-            [],
-            raw,
-            parse_error,
-        )
+        return _parse_failure(node, raw, parse_error)
     values = {name: prediction.get(name) for name in node.output_model.model_fields if name in prediction}
     try:
         output = node.output_model.model_validate(values)
@@ -150,6 +145,23 @@ def check_answer(
         field_name, message = broken
         return AttemptFailure(f"- {field_name}: {message}", [field_name], raw, ValueError(message))
     return output
+
+
+_FIELD_IN_PARSE_ERROR = re.compile(r"Failed to parse field (\w+)")
+
+
+def _parse_failure(node: StatefulNode, raw: str, error: Exception) -> AttemptFailure:
+    """Describe an answer DSPy's adapter could not parse: which fields, and the adapter's own reason."""
+    expected = list(node.output_model.model_fields)
+    detail = str(error).split("\n\n", 1)[0].strip()
+    named = _FIELD_IN_PARSE_ERROR.findall(detail)
+    parsed = getattr(error, "parsed_result", None)
+    fields = named or [f for f in expected if not parsed or f not in parsed]
+    lines = [f"- The answer could not be parsed into the fields {', '.join(expected)}."]
+    if detail and not detail.startswith("Adapter "):
+        lines.append(f"- {detail}")
+    lines.append("- Answer with every field, each in the requested format.")
+    return AttemptFailure("\n".join(lines), fields, raw, error)
 
 
 def _short(value: Any, limit: int = 120) -> str:

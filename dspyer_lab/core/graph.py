@@ -158,10 +158,6 @@ class PythonNode:
     fn: Callable[[dict[str, Any]], Any]
     """The step; it gets a copy of the state and returns the fields it writes."""
 
-    @property
-    def is_async(self) -> bool:
-        return inspect.iscoroutinefunction(self.fn) or inspect.iscoroutinefunction(getattr(self.fn, "__call__", None))
-
 
 @dataclass(frozen=True)
 class Router:
@@ -201,7 +197,7 @@ class Edge:
 Node = Union[StatefulNode, PythonNode]
 
 
-@dataclass
+@dataclass(eq=False)
 class Graph:
     """A state machine of typed steps. Build it, then `AgentTranspiler.compile(graph, ...)` it.
 
