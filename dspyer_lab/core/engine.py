@@ -8,6 +8,7 @@ nothing behind.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import time
 import traceback
@@ -93,11 +94,12 @@ class Run:
                 else:
                     stream = self._python_node(node, steps)
                 done: _NodeDone | None = None
-                async for item in stream:
-                    if isinstance(item, _NodeDone):
-                        done = item
-                    else:
-                        yield item
+                async with contextlib.aclosing(stream):  # closed at once when the consumer stops early
+                    async for item in stream:
+                        if isinstance(item, _NodeDone):
+                            done = item
+                        else:
+                            yield item
                 assert done is not None
                 self.state.update(done.patch)
                 yield make(

@@ -27,7 +27,8 @@ _OVERRIDES = {"_max_steps": "max_steps", "_max_retries": "max_retries", "_on_max
 class TranspiledProgram(dspy.Module, Generic[T]):
     """A compiled graph. Call it (sync), `await .aforward(...)` (typed result) or iterate `.astream(...)` (events).
 
-    Every LLM node's predictor is a sub-module in `self.predictors`, so `named_predictors()`,
+    Every LLM node's predictor is a sub-module in `self.node_predictors` (not `predictors`,
+    which would shadow `dspy.Module.predictors()` that optimizers call), so `named_predictors()`,
     DSPy optimizers and `save`/`load` see them all.
     """
 
@@ -48,7 +49,7 @@ class TranspiledProgram(dspy.Module, Generic[T]):
         """The type of `aforward`'s result, or None for a `dspy.Prediction` of the final state."""
         self.defaults = RunOptions(max_steps, max_retries, on_max_steps)
         """Limits used when a call does not override them."""
-        self.predictors: dict[str, dspy.Predict] = {
+        self.node_predictors: dict[str, dspy.Predict] = {
             name: dspy.Predict(node.make_signature())
             for name, node in graph.nodes.items()
             if isinstance(node, StatefulNode)
@@ -56,7 +57,7 @@ class TranspiledProgram(dspy.Module, Generic[T]):
         """LLM node name -> its `dspy.Predict`."""
 
     def predictor(self, node: str) -> dspy.Predict:
-        return self.predictors[node]
+        return self.node_predictors[node]
 
     def _new_run(self, kwargs: dict[str, Any]) -> Run:
         overrides = {}

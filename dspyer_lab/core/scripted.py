@@ -32,7 +32,11 @@ _FIELD_NAME = re.compile(r"^\s*\d+\.\s+`([^`]+)`", re.M)
 
 
 class ScriptError(LookupError):
-    """The script has no answer for a call."""
+    """The script has no answer for a call.
+
+    DSPy's LM layer wraps it (as `dspy` `LMUnexpectedError`, with this error as `__cause__`);
+    the message names the node and the script keys either way.
+    """
 
 
 class ScriptedLM(dspy.LM):
