@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextvars
-import threading
 from dataclasses import replace
 from collections.abc import AsyncIterator, Coroutine
 from typing import Any, Generic, Literal, TypeVar, overload
@@ -15,8 +12,9 @@ from pydantic import BaseModel
 from .engine import Run, RunOptions
 from .exceptions import GraphDefinitionError
 from .graph import Graph, StatefulNode
+from .sync import run_sync
 
-__all__ = ["AgentTranspiler", "TranspiledProgram", "run_sync"]
+__all__ = ["AgentTranspiler", "TranspiledProgram"]
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
@@ -96,34 +94,6 @@ def _check_options(max_steps: int, max_retries: int, on_max_steps: str) -> None:
         raise ValueError(f"max_retries must be an integer >= 0, got {max_retries!r}")
     if on_max_steps not in ("raise", "return"):
         raise ValueError(f"on_max_steps must be 'raise' or 'return', got {on_max_steps!r}")
-
-
-def run_sync(coro: Coroutine[Any, Any, T]) -> T:
-    """Run `coro` to completion from sync code, whether or not this thread already runs an event loop.
-
-    Inside a running loop (a Jupyter cell, a sync handler called from async code) the
-    coroutine runs on a fresh loop in a helper thread, with the caller's context
-    (so `dspy.context(...)` settings apply).
-    """
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coro)
-    ctx = contextvars.copy_context()
-    box: dict[str, Any] = {}
-
-    def target() -> None:
-        try:
-            box["result"] = ctx.run(asyncio.run, coro)
-        except BaseException as exc:  # handed to the caller below, never lost
-            box["error"] = exc
-
-    worker = threading.Thread(target=target, name="dspyer-lab-sync-run", daemon=True)
-    worker.start()
-    worker.join()
-    if "error" in box:
-        raise box["error"]
-    return box["result"]
 
 
 class AgentTranspiler:
