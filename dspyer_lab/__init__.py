@@ -68,6 +68,21 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'dspyer_lab' has no attribute {name!r}")
 
 
+def _register_notebook_display() -> None:
+    """Inside IPython, display graphs and programs as a live GraphView (widgets load on first display)."""
+    import sys
+
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is not None:
+        from .lab.display import register_display
+
+        register_display(shell)
+
+
+_register_notebook_display()
+
+
 def load_ipython_extension(ipython: Any) -> None:
     """`%load_ext dspyer_lab`: register the `%%dspyer` / `%dspyer` magics (cheap: no widget imports yet)."""
     from .lab.magics import load_ipython_extension as load

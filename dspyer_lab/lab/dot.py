@@ -1,0 +1,256 @@
+"""Draw a `Graph` as Graphviz DOT, built with the `graphviz` package (never by pasting strings).
+
+Node names can hold anything (quotes, braces, ``<...>``, backslashes, non-ASCII), so
+the DOT never uses them as identifiers: every node gets a safe id (``n0``, ``n1``, ...
+in `graph.nodes` order; ``start`` and ``end`` for the markers) and its name is set as
+an escaped ``label``. The ids, names and edges travel next to the DOT as a
+`Drawing`, which is how the browser and `GraphView.to_svg` map SVG groups back to
+names. Colours here are the static (light) defaults; the widget's CSS re-colours
+everything from the notebook theme.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+from xml.dom import minidom
+
+import graphviz
+
+from ..core.graph import END, Graph, PythonNode, StatefulNode
+
+__all__ = [
+    "DotNotFoundError",
+    "DrawnEdge",
+    "Drawing",
+    "START_ID",
+    "END_ID",
+    "build_drawing",
+    "describe",
+    "render_svg",
+]
+
+START_ID = "start"
+"""DOT id of the small START point that leads into the entry point."""
+END_ID = "end"
+"""DOT id of the END terminal (the graph's `END`, drawn once when something leads to it)."""
+
+_FONT = "Helvetica,Arial,sans-serif"
+
+_NODE_STYLE: dict[str, dict[str, str]] = {
+    "llm": {"shape": "box", "style": "rounded,filled", "fillcolor": "#e3f2fd", "color": "#1976d2"},
+    "python": {"shape": "box", "style": "filled", "fillcolor": "#f5f5f5", "color": "#757575"},
+    "router": {"shape": "diamond", "style": "filled", "fillcolor": "#f3e5f5", "color": "#8e24aa"},
+}
+
+_EDGE_STYLE: dict[str, dict[str, str]] = {
+    "static": {},
+    "conditional": {"style": "dashed"},
+    # a node without successors ends the run: shown as a dotted edge into END
+    "implicit": {"style": "dotted"},
+}
+
+
+@dataclass(frozen=True)
+class DrawnEdge:
+    """One edge of the drawing; its SVG group has the class ``dl-edge <id>``."""
+
+    id: str
+    """``e0``, ``e1``, ... in drawing order."""
+    source: str
+    """Node name (never an id)."""
+    target: str
+    """Node name, or `END`."""
+    key: str | None
+    """The path_map key of a conditional edge, None for a static or implicit one."""
+    kind: str
+    """``static``, ``conditional`` or ``implicit`` (a node with no successor ends the run)."""
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """The DOT source of a graph plus the id <-> name map needed to read its SVG."""
+
+    source: str
+    """DOT text, ready for `dot` or Graphviz-in-WebAssembly."""
+    node_ids: dict[str, str]
+    """Node name -> DOT id (also the `<title>` Graphviz writes for the node)."""
+    edges: tuple[DrawnEdge, ...]
+
+    @cached_property
+    def _edges_by_ends(self) -> dict[tuple[str, str], list[DrawnEdge]]:
+        index: dict[tuple[str, str], list[DrawnEdge]] = {}
+        for e in self.edges:
+            index.setdefault((e.source, e.target), []).append(e)
+        return index
+
+    def find_edge(self, source: str, target: str, decision: str | None) -> DrawnEdge | None:
+        """The drawn edge a `route` event took: same ends and path key, else same ends."""
+        same_ends = self._edges_by_ends.get((source, target), [])
+        return next((e for e in same_ends if e.key == decision), same_ends[0] if same_ends else None)
+
+    def svg_map(self) -> dict[str, Any]:
+        """JSON for the browser: ``{"nodes": {id: name}, "edges": [{id, source, target, key}]}``."""
+        return {
+            "nodes": {node_id: name for name, node_id in self.node_ids.items()},
+            "edges": [
+                {"id": e.id, "source": e.source, "target": e.target, "key": e.key} for e in self.edges
+            ],
+        }
+
+
+def _label(*lines: str) -> str:
+    """A plain DOT label whose lines are shown literally (no ``\\N``-style escapes, never HTML)."""
+    return graphviz.nohtml(r"\n".join(graphviz.escape(line) for line in lines))
+
+
+def _subtitle(node: StatefulNode | PythonNode) -> str | None:
+    if isinstance(node, StatefulNode):
+        return f"{node.input_model.__name__} → {node.output_model.__name__}"
+    fn_name = getattr(node.fn, "__name__", None)
+    return f"{fn_name}()" if fn_name and fn_name != node.name else None
+
+
+def _graph_edges(graph: Graph) -> list[DrawnEdge]:
+    edges = [
+        DrawnEdge(
+            id=f"e{i}",
+            source=e.source,
+            target=e.target,
+            key=e.label,
+            kind="conditional" if e.conditional else "static",
+        )
+        for i, e in enumerate(graph.iter_edges())
+    ]
+    has_successor = set(graph.edges) | set(graph.routers)
+    for name in graph.nodes:
+        if name not in has_successor:
+            edges.append(DrawnEdge(id=f"e{len(edges)}", source=name, target=END, key=None, kind="implicit"))
+    return edges
+
+
+def build_drawing(graph: Graph) -> Drawing:
+    """The DOT of `graph`: LLM nodes as rounded boxes, Python nodes as boxes, LLM routers as diamonds.
+
+    The entry point gets an edge from a START point, `END` is a double circle,
+    conditional edges are dashed and labelled with their path key.
+    """
+    dot = graphviz.Digraph(name="dspyer_lab")
+    dot.attr(rankdir="TB", bgcolor="transparent", pad="0.2", nodesep="0.35", ranksep="0.45", fontname=_FONT)
+    dot.attr("node", fontname=_FONT, fontsize="12", penwidth="1.2", margin="0.16,0.06", height="0.4")
+    dot.attr("edge", fontname=_FONT, fontsize="10", arrowsize="0.7", penwidth="1.1", color="#616161", fontcolor="#424242")
+
+    node_ids = {name: f"n{i}" for i, name in enumerate(graph.nodes)}
+    edges = _graph_edges(graph)
+    # a graph under construction may name nodes it does not have yet: draw them as "missing"
+    mentioned = [graph.entry_point] + [name for e in edges for name in (e.source, e.target)]
+    for name in mentioned:
+        if name is not None and name != END and name not in node_ids:
+            node_ids[name] = f"n{len(node_ids)}"
+
+    if graph.entry_point is not None:
+        dot.node(START_ID, label="", shape="point", width="0.14", color="#616161", **{"class": "dl-start"})
+        dot.edge(START_ID, node_ids[graph.entry_point], **{"class": "dl-edge-start"})
+    for name, node_id in node_ids.items():
+        node = graph.nodes.get(name)
+        if node is None:
+            dot.node(node_id, label=_label(name, "(missing)"), shape="box", style="dashed", color="#d32f2f",
+                     **{"class": "dl-node dl-missing"})
+            continue
+        kind = graph.node_kind(name)
+        subtitle = _subtitle(node) if kind != "router" else None
+        label = _label(name, subtitle) if subtitle else _label(name)
+        dot.node(node_id, label=label, **_NODE_STYLE[kind], **{"class": f"dl-node dl-{kind}"})
+    if any(e.target == END for e in edges):
+        dot.node(
+            END_ID, label="END", shape="doublecircle", width="0.42", fixedsize="true", fontsize="9",
+            color="#616161", **{"class": "dl-end"},
+        )
+    for e in edges:
+        target_id = END_ID if e.target == END else node_ids[e.target]
+        attrs = dict(_EDGE_STYLE[e.kind])
+        if e.key is not None:
+            attrs["label"] = _label(e.key)
+        dot.edge(node_ids[e.source], target_id, **attrs, **{"class": f"dl-edge dl-{e.kind} {e.id}"})
+    return Drawing(source=dot.source, node_ids=node_ids, edges=tuple(edges))
+
+
+def describe(graph: Graph) -> str:
+    """A plain-text outline of the graph (the fallback where widgets cannot render)."""
+    lines = [f"Graph: {len(graph.nodes)} nodes, entry point {graph.entry_point!r}"]
+    outgoing: dict[str, list[str]] = {name: [] for name in graph.nodes}
+    for e in _graph_edges(graph):
+        target = "END" if e.target == END else repr(e.target)
+        outgoing[e.source].append(f"{e.key!r} -> {target}" if e.key is not None else f"-> {target}")
+    for name, node in graph.nodes.items():
+        subtitle = _subtitle(node)
+        kind = graph.node_kind(name) + (f", {subtitle}" if subtitle else "")
+        lines.append(f"  {name!r} [{kind}] {', '.join(outgoing[name])}")
+    return "\n".join(lines)
+
+
+class DotNotFoundError(RuntimeError):
+    """Static SVG export needs the Graphviz `dot` program, which is not installed."""
+
+
+# The static export has no notebook theme: light colours, same meaning as the widget's CSS.
+_EXPORT_CSS = """
+g.node[data-status="running"] > :is(path, polygon, ellipse) { stroke: #1976d2; fill: #bbdefb; stroke-width: 2.5px; }
+g.node[data-status="retrying"] > :is(path, polygon, ellipse) { stroke: #f57c00; fill: #ffe0b2; stroke-width: 2.5px; }
+g.node[data-status="done"] > :is(path, polygon, ellipse) { stroke: #388e3c; fill: #c8e6c9; stroke-width: 2px; }
+g.node[data-status="failed"] > :is(path, polygon, ellipse) { stroke: #d32f2f; fill: #ffcdd2; stroke-width: 2.5px; }
+g.edge[data-taken="true"] > path { stroke: #1976d2; stroke-width: 2.5px; }
+g.edge[data-taken="true"] > polygon { stroke: #1976d2; fill: #1976d2; }
+"""
+
+
+def render_svg(
+    drawing: Drawing,
+    node_status: Mapping[str, str] | None = None,
+    taken_edge: str | None = None,
+) -> str:
+    """Lay out `drawing` with the local `dot` and return standalone SVG text.
+
+    The SVG uses the browser widget's markup: each node group has ``data-node`` (its name, also
+    its ``<title>``) and ``data-status``; edges have ``data-edge``/``data-source``/``data-target``,
+    and the edge whose id is `taken_edge` has ``data-taken="true"``.
+    """
+    try:
+        raw = graphviz.Source(drawing.source).pipe(format="svg", encoding="utf-8")
+    except graphviz.ExecutableNotFound as exc:
+        raise DotNotFoundError(
+            "Exporting SVG needs Graphviz's `dot` program on PATH (e.g. `apt install graphviz`, "
+            "`brew install graphviz` or `conda install graphviz`). The notebook widget does not need it: "
+            "it lays the graph out in the browser."
+        ) from exc
+    status = node_status or {}
+    names = {node_id: name for name, node_id in drawing.node_ids.items()}
+    edges = {e.id: e for e in drawing.edges}
+    document = minidom.parseString(raw)
+    svg = document.documentElement
+    for group in svg.getElementsByTagName("g"):
+        classes = group.getAttribute("class").split()
+        titles = [child for child in group.childNodes if getattr(child, "tagName", None) == "title"]
+        node_id = titles[0].firstChild.data if titles and titles[0].firstChild else None
+        if "node" in classes and node_id in names:
+            name = names[node_id]
+            titles[0].firstChild.data = name
+            group.setAttribute("data-node", name)
+            group.setAttribute("data-status", status.get(name, "idle"))
+        elif "edge" in classes:
+            edge = next((edges[c] for c in classes if c in edges), None)
+            if edge is None:
+                continue
+            group.setAttribute("data-edge", edge.id)
+            group.setAttribute("data-source", edge.source)
+            group.setAttribute("data-target", edge.target)
+            if edge.key is not None:
+                group.setAttribute("data-decision", edge.key)
+            if edge.id == taken_edge:
+                group.setAttribute("data-taken", "true")
+    style = document.createElement("style")
+    style.appendChild(document.createTextNode(_EXPORT_CSS))
+    svg.insertBefore(style, svg.firstChild)
+    return svg.toxml()

@@ -1,0 +1,34 @@
+// Builds the GraphView bundle: src/widget.js (+ @viz-js/viz, Graphviz in WebAssembly) and
+// src/widget.css into ONE minified ESM file and one CSS file under dspyer_lab/static/.
+//   npm run build                 -> ../dspyer_lab/static/widget.{js,css}
+//   npm run watch                 -> rebuild on change (pair with ANYWIDGET_HMR=1 in the kernel)
+//   node build.mjs --outdir DIR   -> build elsewhere (tests compare it with the committed bundle)
+// The output is deterministic for a given lockfile, so the committed bundle can be checked.
+import * as esbuild from "esbuild";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const outdirArg = args.indexOf("--outdir");
+const outdir = outdirArg >= 0 ? path.resolve(args[outdirArg + 1]) : path.join(here, "..", "dspyer_lab", "static");
+
+const options = {
+  absWorkingDir: here,
+  entryPoints: ["src/widget.js", "src/widget.css"],
+  outdir,
+  bundle: true,
+  format: "esm",
+  minify: true,
+  target: ["es2022"],
+  legalComments: "eof",
+  charset: "utf8",
+  logLevel: "info",
+};
+
+if (args.includes("--watch")) {
+  const ctx = await esbuild.context(options);
+  await ctx.watch();
+} else {
+  await esbuild.build(options);
+}
