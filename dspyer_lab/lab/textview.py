@@ -67,15 +67,20 @@ class Masker:
         self.patterns: tuple[str, ...] = tuple(p.lower() for p in (patterns or ()))
         self._values: set[str] = set()
         self._pattern: re.Pattern[str] | None = None
+        self.version = 0
+        """Grows whenever a new secret value is learned (text masked before may need masking again)."""
+        self._verdicts: dict[str, bool] = {}  # field names repeat in every event: decide each once
 
     def is_secret(self, name: str) -> bool:
-        if not self.patterns:
-            return False
-        words = [w.rstrip("0123456789") for w in name_words(name)]
-        joined = "".join(words)
-        return any(
-            w in (p, p + "s") for p in self.patterns for w in words
-        ) or any(len(p) >= 5 and joined.endswith((p, p + "s")) for p in self.patterns)
+        verdict = self._verdicts.get(name)
+        if verdict is None:
+            words = [w.rstrip("0123456789") for w in name_words(name)]
+            joined = "".join(words)
+            verdict = any(w in (p, p + "s") for p in self.patterns for w in words) or any(
+                len(p) >= 5 and joined.endswith((p, p + "s")) for p in self.patterns
+            )
+            self._verdicts[name] = verdict
+        return verdict
 
     def learn(self, value: Any) -> None:
         """Remember the secret values inside `value` (a mapping walked recursively)."""
@@ -99,6 +104,7 @@ class Masker:
         elif isinstance(value, str) and len(value) >= _MIN_SECRET_LEN and value not in self._values:
             self._values.add(value)
             self._pattern = None
+            self.version += 1
 
     def mask(self, value: Any) -> Any:
         """A copy of `value` with secret fields replaced by `MASK` and known secret text blanked out."""

@@ -1,0 +1,359 @@
+"""The pure-Python side of the lab views: the run model, text helpers, the upstream adapter, run files.
+
+Events here are recorded by hand, exactly in the shape of `dspyer_lab.core.events`, so
+each test reads as one small run story (a loop, a retry, a failure).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from pydantic import BaseModel, Field
+
+from dspyer_lab import Graph, StatefulNode
+from dspyer_lab.lab.adapter import as_graph, contract_events, is_contract_event
+from dspyer_lab.lab.dot import build_drawing
+from dspyer_lab.lab.runfile import describe_graph, graph_from_description, read_run, write_run
+from dspyer_lab.lab.runlog import CANCELLED, RunLog, offending_values, summarize
+from dspyer_lab.lab.textview import MASK, Masker, clip, esc, name_words, one_line
+
+
+class Recorder:
+    """Makes contract events of one run (gapless seq, increasing ts)."""
+
+    def __init__(self, run_id: str = "run1") -> None:
+        self.run_id = run_id
+        self.events: list[dict[str, Any]] = []
+
+    def __call__(self, event_kind: str, /, **payload: Any) -> dict[str, Any]:
+        n = len(self.events)
+        event = {"event": event_kind, "run_id": self.run_id, "seq": n, "ts": 1000.0 + n * 0.5, **payload}
+        self.events.append(event)
+        return event
+
+
+def loop_run() -> list[dict[str, Any]]:
+    """draft (retried once) -> check -> draft again -> check -> END."""
+    e = Recorder()
+    e("run_start", inputs={"topic": "owls", "api_key": "sk-live-1234"})
+    e("node_start", node="draft", kind="llm", step=1, inputs={"topic": "owls"})
+    e("validation_error", node="draft", attempt=1, max_attempts=3,
+      error="- words: Value error, too short (got 3)", failed_fields=["words"],
+      raw_output="[[ ## text ## ]]\nOwls.\n\n[[ ## words ## ]]\n3\n\n[[ ## completed ## ]]",
+      feedback="Your previous answer was rejected (fields: words). Fix it", will_retry=True)
+    e("node_end", node="draft", patch={"text": "Owls hunt at night.", "words": 4}, duration=0.25, attempts=2)
+    e("route", source="draft", decision=None, target="check")
+    e("node_start", node="check", kind="python", step=2, inputs={"topic": "owls", "text": "Owls hunt at night.", "words": 4})
+    e("node_end", node="check", patch={"ok": False, "words": 4}, duration=0.01, attempts=1)
+    e("route", source="check", decision="retry", target="draft")
+    e("node_start", node="draft", kind="llm", step=3, inputs={"topic": "owls"})
+    e("node_end", node="draft", patch={"text": "Owls hunt at night, silently.", "words": 5}, duration=0.2, attempts=1)
+    e("route", source="draft", decision=None, target="check")
+    e("node_start", node="check", kind="python", step=4, inputs={})
+    e("node_end", node="check", patch={"ok": True}, duration=0.01, attempts=1)
+    e("route", source="check", decision="done", target="__end__")
+    final = {"topic": "owls", "api_key": "sk-live-1234", "text": "Owls hunt at night, silently.", "words": 5, "ok": True}
+    e("finished", output={"text": final["text"]}, state=final, steps=4, duration=7.0)
+    return e.events
+
+
+def failing_run() -> list[dict[str, Any]]:
+    e = Recorder("run2")
+    e("run_start", inputs={"q": "x"})
+    e("node_start", node="rate", kind="llm", step=1, inputs={"q": "x"})
+    e("validation_error", node="rate", attempt=1, max_attempts=1, error="- score: too big (got 42)",
+      failed_fields=["score"], raw_output='{"score": 42}', feedback="", will_retry=False)
+    e("error", node="rate", error="Node 'rate' produced no valid output after 1 attempt(s).",
+      error_type="NodeValidationError", traceback="Traceback (most recent call last):\n  ...", state={"q": "x"})
+    return e.events
+
+
+# -- the run model ----------------------------------------------------------------------
+
+
+def test_state_is_inputs_plus_patches_in_order_before_and_after_each_visit() -> None:
+    log = RunLog.replay(loop_run())
+    assert [v.node for v in log.visits] == ["draft", "check", "draft", "check"]
+    first, check = log.visits[0], log.visits[1]
+    assert first.state_before == {"topic": "owls", "api_key": "sk-live-1234"}
+    assert first.state_after == {**first.state_before, "text": "Owls hunt at night.", "words": 4}
+    assert check.state_before is first.state_after
+    assert first.patch == {"text": "Owls hunt at night.", "words": 4}
+    # check rewrote `words` with the same value: written, but not a change
+    assert check.changed_keys == ["ok"]
+    assert log.state == log.finished["state"]
+    assert log.status == "finished"
+
+
+def test_replay_of_every_prefix_matches_folding_the_patches() -> None:
+    events = loop_run()
+    for k in range(len(events) + 1):
+        log = RunLog.replay(events[:k])
+        expected: dict[str, Any] = {}
+        for event in events[:k]:
+            if event["event"] == "run_start":
+                expected = dict(event["inputs"])
+            elif event["event"] == "node_end":
+                expected.update(event["patch"])
+        assert log.state == expected, k
+        assert len(log.events) == k
+
+
+def test_loop_visits_are_numbered_and_retries_attach_to_their_visit() -> None:
+    log = RunLog.replay(loop_run())
+    drafts = log.visits_of("draft")
+    assert [v.visit for v in drafts] == [1, 2]
+    assert [v.step for v in drafts] == [1, 3]
+    assert len(drafts[0].failures) == 1 and drafts[1].failures == []
+    assert drafts[0].attempts == 2 and drafts[0].duration == 0.25
+    attempt = drafts[0].failures[0]
+    assert attempt.failed_fields == ["words"] and attempt.will_retry
+    assert attempt.offending == {"words": "3"}
+    assert log.failures == [(drafts[0], attempt)]
+
+
+def test_visit_status_follows_the_run_mid_way() -> None:
+    events = loop_run()
+    assert RunLog.replay(events[:2]).visits[0].status == "running"
+    assert RunLog.replay(events[:3]).visits[0].status == "retrying"
+    assert RunLog.replay(events[:4]).visits[0].status == "done"
+    mid = RunLog.replay(events[:6])
+    assert mid.status == "running" and mid.finished is None and mid.visits[-1].state_after is None
+
+
+def test_every_event_maps_to_its_node_visit() -> None:
+    log = RunLog.replay(loop_run())
+    assert log.visit_of_event(0) is None  # run_start
+    assert log.visit_of_event(2) is log.visits[0]  # its validation error
+    assert log.visit_of_event(4) is log.visits[0]  # the route after it
+    assert log.visit_of_event(8) is log.visits[2]
+    assert log.visit_of_event(14) is None  # finished
+    assert log.visit_of_event(99) is None
+
+
+def test_error_fails_the_running_visit_and_keeps_the_error() -> None:
+    log = RunLog.replay(failing_run())
+    assert log.status == "failed"
+    assert log.visits[0].status == "failed"
+    assert "no valid output" in log.visits[0].error
+    assert log.error["error_type"] == "NodeValidationError"
+    assert log.failures[0][1].offending == {"score": 42}
+
+
+def test_cancel_marker_and_synthesized_error_continue_the_envelope() -> None:
+    events = loop_run()[:6]
+    log = RunLog.replay(events)
+    marker = log.closing_event(CANCELLED)
+    assert marker["run_id"] == "run1" and marker["seq"] == 6
+    log.apply(marker)
+    assert log.status == "cancelled" and log.visits[-1].status == "cancelled"
+
+    log = RunLog.replay(events)
+    try:
+        raise ValueError("stream broke")
+    except ValueError as exc:
+        error = log.error_event(exc)
+    assert error["node"] == "check" and error["error_type"] == "ValueError"
+    assert "stream broke" in error["traceback"] and error["state"] == log.state
+    log.apply(error)
+    assert log.status == "failed"
+
+
+def test_unknown_event_kinds_are_kept_but_change_nothing() -> None:
+    events = loop_run()[:2]
+    log = RunLog.replay([*events, {"event": "step_limit", "run_id": "run1", "seq": 2, "ts": 1.0, "max_steps": 3}])
+    assert len(log.events) == 3 and log.status == "running"
+    assert "max_steps" in summarize(log.events[-1])
+
+
+def test_summaries_are_single_lines_for_every_kind() -> None:
+    for event in [*loop_run(), *failing_run()]:
+        line = summarize(event)
+        assert line and "\n" not in line
+    assert "retrying" in summarize(loop_run()[2])
+    assert "check → draft [retry]" in summarize(loop_run()[7])
+
+
+@pytest.mark.parametrize(
+    ("raw", "fields", "expected"),
+    [
+        ('{"score": 42, "answer": "a"}', ["score"], {"score": 42}),
+        ("[[ ## score ## ]]\n42\n\n[[ ## completed ## ]]", ["score"], {"score": "42"}),
+        ('{"items": [{"price": -1}]}', ["items.0.price"], {"items": [{"price": -1}]}),
+        ("I refuse to answer", ["score"], {}),
+        ("", ["score"], {}),
+    ],
+)
+def test_offending_values_are_read_from_the_raw_answer(raw: str, fields: list[str], expected: dict[str, Any]) -> None:
+    assert offending_values(raw, fields) == expected
+
+
+# -- text helpers -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["api_key", "apiKey", "OPENAI_API_KEY", "access-token", "accessToken", "accesstoken", "clientSecret",
+             "db_password", "passwd", "api_keys", "token2", "credentials"],
+)
+def test_secret_looking_names_are_recognized(name: str) -> None:
+    assert Masker().is_secret(name)
+
+
+@pytest.mark.parametrize("name", ["monkey", "keywords", "turkey", "author", "query", "tokenizer_name"])
+def test_ordinary_names_are_not_secret(name: str) -> None:
+    assert not Masker().is_secret(name)
+
+
+def test_masking_hides_secret_fields_and_their_text_everywhere_but_not_numbers() -> None:
+    masker = Masker()
+    state = {"api_key": "sk-live-1234", "max_tokens": 512, "nested": {"password": "hunter22"}, "note": "hi"}
+    assert masker.mask(state) == {"api_key": MASK, "max_tokens": 512, "nested": {"password": MASK}, "note": "hi"}
+    masker.learn(state)
+    assert masker.mask_text("the model said sk-live-1234 and hunter22") == f"the model said {MASK} and {MASK}"
+    assert masker.mask(["sk-live-1234"]) == [MASK]
+
+
+def test_custom_and_disabled_secret_patterns() -> None:
+    assert Masker(["ssn"]).mask({"user_ssn": "123-45-6789", "api_key": "k-1234"}) == {"user_ssn": MASK, "api_key": "k-1234"}
+    assert Masker(None).mask({"api_key": "k-1234"}) == {"api_key": "k-1234"}
+
+
+def test_text_helpers() -> None:
+    assert name_words("openAI_api-Key2") == ["open", "ai", "api", "key2"]
+    assert clip("abcdefghij", 5) == ("abcd… (+6 chars)", True)
+    assert clip("abc", 5) == ("abc", False) and clip("abc" * 100, None)[1] is False
+    assert one_line("a\n  b\tc") == "a b c"
+    assert esc("<img src=x onerror='alert(1)'>") == "&lt;img src=x onerror=&#x27;alert(1)&#x27;&gt;"
+
+
+# -- upstream dspyer dialect -----------------------------------------------------------------
+
+
+async def _aiter(items: list[dict[str, Any]]):
+    for item in items:
+        yield item
+
+
+async def test_upstream_dialect_becomes_contract_events() -> None:
+    upstream = [
+        {"event": "node_start", "node": "a", "inputs": {"q": "x"}},
+        {"event": "validation_error", "node": "a", "attempt": 1, "error": "Field 'n' failed", "failed_fields": ["n"]},
+        {"event": "node_end", "node": "a", "outputs": {"q": "x", "n": 3}},
+        {"event": "node_start", "node": "b", "inputs": {"q": "x", "n": 3}},
+        {"event": "node_end", "node": "b", "outputs": {"n": 4}},
+        {"event": "finished", "prediction": {"n": 4}},
+    ]
+    events = [e async for e in contract_events(_aiter(upstream))]
+    assert [e["event"] for e in events] == [
+        "run_start", "node_start", "validation_error", "node_end", "route", "node_start", "node_end", "route", "finished",
+    ]
+    assert all(is_contract_event(e) for e in events)
+    assert [e["seq"] for e in events] == list(range(len(events)))
+    assert events[0]["inputs"] == {"q": "x"}
+    assert events[3]["patch"] == {"n": 3} and events[3]["attempts"] == 2
+    assert events[6]["patch"] == {"n": 4, "q": None}  # b removed q (upstream merge-patch semantics)
+    assert events[7]["target"] == "__end__"
+    assert events[8]["output"] == {"n": 4} and events[8]["steps"] == 2
+    assert events[2]["feedback"] == "Field 'n' failed" and events[2]["failed_fields"] == ["n"]
+    log = RunLog.replay(events)
+    assert log.status == "finished" and log.state == {"n": 4}  # finished.state is the real final state
+
+
+async def test_contract_events_pass_through_untouched() -> None:
+    events = loop_run()
+    assert [e async for e in contract_events(_aiter(events))] == events
+
+
+def test_upstream_graph_is_converted_for_drawing() -> None:
+    import dspyer
+
+    class In(BaseModel):
+        q: str = Field(description="question")
+
+    class Out(BaseModel):
+        route: str = Field(description="where next")
+
+    up = dspyer.Graph()
+    up.add_node(dspyer.StatefulNode("ask", In, Out))
+    up.add_node(dspyer.StatefulNode("other", In, Out))
+    up.set_entry_point("ask")
+    up.add_conditional_edges("ask", lambda s: s["route"], {"again": "ask", "more": "other", "stop": "__end__"})
+    judge = dspyer.StatefulNode("judge", In, Out)
+    up.add_conditional_edges("other", judge, {"fine": "__end__", "redo": "ask"})
+    graph = as_graph(up)
+    assert list(graph.nodes) == ["ask", "other", "judge"] and graph.entry_point == "ask"
+    assert graph.routers["ask"].path_map == {"again": "ask", "more": "other", "stop": "__end__"}
+    assert graph.node_kind("judge") == "router" and graph.edges["other"] == "judge"
+    assert graph.routers["judge"].path_map == {"fine": "__end__", "redo": "ask"}
+    assert as_graph(dspyer.AgentTranspiler.compile(up)).routers["ask"].path_map["more"] == "other"
+
+
+# -- run files ---------------------------------------------------------------------------------
+
+
+class Ask(BaseModel):
+    question: str
+
+
+class Decide(BaseModel):
+    route: str
+
+
+class Answer(BaseModel):
+    answer: str
+
+
+def drawn_graph() -> Graph:
+    """LLM node, Python node with its own function name, an LLM router and a Python router; odd names."""
+    g = Graph()
+    g.add_node(StatefulNode('say "<hi>"', Ask, Answer))
+
+    def tidy(state: dict[str, Any]) -> dict[str, Any]:
+        return {}
+
+    g.add_node("tidy {x}", tidy)
+    g.add_node("grade", lambda s: None)
+    g.add_edge('say "<hi>"', "tidy {x}")
+    g.add_conditional_edges("tidy {x}", StatefulNode("judge", Answer, Decide), {"ok": "grade", "redo": 'say "<hi>"'})
+    g.add_conditional_edges("grade", lambda s: "end", {"end": "__end__", "again": "judge"})
+    g.set_entry_point('say "<hi>"')
+    return g
+
+
+def test_graph_description_redraws_the_same_dot() -> None:
+    graph = drawn_graph()
+    description = json.loads(json.dumps(describe_graph(graph)))
+    rebuilt = graph_from_description(description)
+    assert build_drawing(rebuilt).source == build_drawing(graph).source == description["dot"]
+    assert {n: rebuilt.node_kind(n) for n in rebuilt.nodes} == {n: graph.node_kind(n) for n in graph.nodes}
+    with pytest.raises(RuntimeError, match="replayed run"):
+        rebuilt.nodes["tidy {x}"].fn({})
+
+
+def test_run_file_masks_secrets_by_default_and_round_trips(tmp_path) -> None:
+    events = loop_run()
+    path = write_run(tmp_path / "run.json", drawn_graph(), events, None, Masker())
+    text = path.read_text()
+    assert "sk-live-1234" not in text and MASK in text
+    saved = read_run(path)
+    assert saved.masked and len(saved.events) == len(events)
+    assert saved.events[0]["inputs"]["api_key"] == MASK
+    assert saved.events[-1]["state"]["api_key"] == MASK
+
+    plain = read_run(write_run(tmp_path / "plain.json", drawn_graph(), events, None, None))
+    assert plain.events == events and not plain.masked
+
+
+def test_run_file_rejects_other_files_and_newer_versions(tmp_path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"format": "something"}))
+    with pytest.raises(ValueError, match="Not a saved dspyer-lab run"):
+        read_run(bad)
+    path = write_run(tmp_path / "run.json", drawn_graph(), loop_run(), None, None)
+    data = json.loads(path.read_text())
+    data["version"] = 99
+    path.write_text(json.dumps(data))
+    with pytest.raises(ValueError, match="version 99"):
+        read_run(path)
