@@ -1,0 +1,478 @@
+"""`%load_ext dspyer_lab`: the `%%dspyer` cell magic and the `%dspyer` line magic.
+
+Loading is cheap: this module imports no widgets; the views load the first time a
+magic runs.
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import contextlib
+import json
+import shlex
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, cell_magic, line_magic, magics_class, no_var_expand
+from IPython.core.magic_arguments import argument, magic_arguments
+
+from ..core.graph import Graph
+from ..core.program import AgentTranspiler, TranspiledProgram
+from ..core.scripted import ScriptedLM
+from .textview import one_line
+
+if TYPE_CHECKING:
+    from .labview import LabView
+
+__all__ = [
+    "DEFAULT_OUT",
+    "PROGRAM_NAME",
+    "TASK_NAME",
+    "VIEW_NAME",
+    "DspyerCellError",
+    "DspyerMagics",
+    "RunCancelled",
+    "load_ipython_extension",
+    "parse_inputs",
+    "parse_value",
+    "pick_lm",
+    "pick_program",
+    "unload_ipython_extension",
+]
+
+DEFAULT_OUT = "result"
+"""Where `%%dspyer` binds the typed result unless `--out` names another variable."""
+VIEW_NAME = "dspyer_view"
+"""Where the magics bind the `LabView` they display."""
+PROGRAM_NAME = "dspyer_program"
+"""Where `%%dspyer` binds the compiled program it ran."""
+TASK_NAME = "dspyer_task"
+"""Where `%%dspyer --background` binds the run's `asyncio.Task`."""
+
+_TARGETS = (Graph, TranspiledProgram)
+_ERROR_LIMIT = 300
+
+
+class DspyerCellError(Exception):
+    """A `%%dspyer` cell failed; IPython shows only `lines` (default: the one-line message), no traceback.
+
+    Raised rather than printed so the cell counts as failed and "Run All" stops there;
+    the view holds the details (full traceback in its error panel).
+    """
+
+    def __init__(self, message: str, lines: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.lines = lines or [message]
+        """What the notebook shows for this error."""
+
+    def _render_traceback_(self) -> list[str]:
+        return self.lines
+
+
+class RunCancelled(DspyerCellError):
+    """The run was cancelled (interrupt button, Stop button or `view.stop()`)."""
+
+    def __init__(self) -> None:
+        super().__init__("Run cancelled")
+
+
+def parse_value(text: str) -> Any:
+    """A `-i` value: the Python literal it spells (`3`, `True`, `['a']`), else the text itself. Never evaluates code."""
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return text
+
+
+def parse_inputs(pairs: list[str] | None, inputs: str | None, namespace: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The run's inputs from `--inputs` (JSON object, or the name of a dict in `namespace`) and `-i KEY=VALUE`.
+
+    `-i` wins per key. None when neither is given (the magic then only shows the graph).
+    """
+    if pairs is None and inputs is None:
+        return None
+    merged: dict[str, Any] = {}
+    if inputs is not None:
+        merged.update(_inputs_option(inputs, namespace))
+    for pair in pairs or ():
+        key, sep, value = pair.partition("=")
+        key = key.strip()
+        if not sep or not key.isidentifier():
+            raise UsageError(f"-i expects KEY=VALUE (e.g. -i question=\"What is DSPy?\"), got {pair!r}")
+        merged[key] = parse_value(value)
+    return merged
+
+
+def _inputs_option(text: str, namespace: Mapping[str, Any]) -> dict[str, Any]:
+    name = text.strip()
+    if name.isidentifier() and name not in ("true", "false", "null"):
+        if name not in namespace:
+            raise UsageError(f"--inputs {name}: no such variable (give a JSON object or the name of a dict)")
+        value = namespace[name]
+        if not isinstance(value, Mapping):
+            raise UsageError(f"--inputs {name}: expected a dict, got {type(value).__name__}")
+        return dict(value)
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(
+            f"--inputs is not valid JSON ({exc.msg} at character {exc.pos}); "
+            "quote it whole, e.g. --inputs '{\"question\": \"hi\"}'"
+        ) from None
+    if not isinstance(value, dict):
+        raise UsageError(f"--inputs must be a JSON object of input fields, got {type(value).__name__}")
+    return value
+
+
+def _at_least(minimum: int):
+    """An argparse type: an int >= minimum (argparse words the error: "invalid integer >= 1 value: '0'")."""
+
+    def convert(text: str) -> int:
+        value = int(text)
+        if value < minimum:
+            raise ValueError(text)
+        return value
+
+    convert.__name__ = f"integer >= {minimum}"
+    return convert
+
+
+class _Bindings(ast.NodeVisitor):
+    """Where a cell binds each global name: name -> (line, column) of its last binding in the source."""
+
+    def __init__(self) -> None:
+        self.position: dict[str, tuple[int, int]] = {}
+
+    def _bind(self, name: str, node: ast.AST) -> None:
+        where = (node.lineno, node.col_offset)  # type: ignore[attr-defined]
+        self.position[name] = max(where, self.position.get(name, where))
+
+    def visit_Name(self, node: ast.Name) -> None:
+        if isinstance(node.ctx, ast.Store):
+            self._bind(node.id, node)
+
+    def visit_Import(self, node: ast.Import | ast.ImportFrom) -> None:
+        for alias in node.names:
+            if alias.name != "*":
+                self._bind(alias.asname or alias.name.split(".")[0], node)
+
+    visit_ImportFrom = visit_Import
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
+        self._bind(node.name, node)  # its body is another scope
+
+    visit_AsyncFunctionDef = visit_ClassDef = visit_FunctionDef
+
+    def _skip(self, node: ast.AST) -> None:
+        """Lambdas and comprehensions have their own scope."""
+
+    visit_Lambda = visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _skip
+
+
+def _last_bound(
+    types: type | tuple[type, ...], before: Mapping[str, Any], after: Mapping[str, Any], tree: ast.Module
+) -> str | None:
+    """The name the cell bound last to an instance of `types`, or None.
+
+    "Bound by the cell": assigned or imported in its source, or new/rebound in the namespace
+    by other means (exec, star import). "Last": by position in the source; names bound
+    without a visible assignment count as earliest.
+    """
+    bindings = _Bindings()
+    bindings.visit(tree)
+    found = [
+        name
+        for name, value in after.items()
+        if isinstance(value, types) and (name in bindings.position or before.get(name) is not value)
+    ]
+    if not found:
+        return None
+    return sorted(found, key=lambda n: bindings.position.get(n, (0, -1)))[-1]
+
+
+def _one_line_error(exc: BaseException) -> DspyerCellError:
+    """`Type: message (notes)` on one line; the engine's note names the node a plain exception came from."""
+    text = one_line(str(exc), _ERROR_LIMIT) or "(no message)"
+    notes = " ".join(one_line(note, _ERROR_LIMIT) for note in getattr(exc, "__notes__", ()))
+    return DspyerCellError(f"{type(exc).__name__}: {text}" + (f" {notes}" if notes else ""))
+
+
+def _labview() -> type[LabView]:
+    from .labview import LabView
+
+    return LabView
+
+
+def _display(view: Any) -> None:
+    from IPython.display import display
+
+    display(view)
+
+
+@magics_class
+class DspyerMagics(Magics):
+    """The `%%dspyer` and `%dspyer` magics (registered by `%load_ext dspyer_lab`)."""
+
+    @no_var_expand
+    @magic_arguments("%dspyer")
+    @argument("-h", "--help", action="store_true", help="Show this help and do nothing else.")
+    @argument(
+        "-i", "--input", dest="pairs", action="append", metavar="KEY=VALUE",
+        help="An input field (repeatable). VALUE is a Python literal if it parses as one, else text.",
+    )
+    @argument("--inputs", metavar="JSON|NAME", help="Input fields as a JSON object, or the name of a dict variable.")
+    @argument("--program", metavar="NAME", help="The Graph or compiled program to show and run (default: see above).")
+    @argument("--out", metavar="VAR", default=DEFAULT_OUT, help=f"Variable for the typed result (default: {DEFAULT_OUT}).")
+    @argument("--background", action="store_true", help=f"Start the run and return at once (task in {TASK_NAME}).")
+    @argument("--no-run", action="store_true", help="Show the view without running, even with inputs.")
+    @argument("--lm", metavar="MODEL", help="Model for this run only: 'scripted' or a dspy.LM name (openai/gpt-4o-mini).")
+    @argument("--max-steps", type=_at_least(1), metavar="N", help="Node executions allowed per run (default 25).")
+    @argument("--max-retries", type=_at_least(0), metavar="N", help="Self-correction retries per LLM node (default 2).")
+    @cell_magic("dspyer")
+    def dspyer_cell(self, line: str, cell: str) -> None:
+        """Run the cell, then show its graph in a live LabView and, given inputs, run it.
+
+        The body runs as ordinary Python in the notebook's namespace (its last
+        expression is not displayed: the view is the cell's output). The graph shown is
+          1. the Graph or compiled program named by --program NAME, else
+          2. the cell's last expression if it is one, else
+          3. the last Graph or TranspiledProgram the cell binds (in source order).
+        A Graph is compiled with AgentTranspiler.compile (--max-steps/--max-retries
+        as compile options; its result is a dspy.Prediction of the final state:
+        compile with output_model= in the cell for a typed result). For a compiled
+        program they apply to this run only.
+
+        It runs only when inputs are given (-i and/or --inputs; --inputs '{}' runs with
+        none). The cell then blocks until the run ends while the view animates, so
+        "Run All" goes top to bottom; the kernel's interrupt button stops it (Jupyter
+        delivers widget clicks, the Stop button's too, only once the cell is done).
+        With --background the cell returns at once and the run goes on in the kernel;
+        the Stop button or dspyer_view.stop() stops it.
+
+        Names bound in the notebook:
+          result (or --out VAR)  the typed result, once the run succeeds; a failed or
+                                 cancelled run leaves the variable as it was
+          dspyer_view            the LabView
+          dspyer_program         the compiled program
+          dspyer_task            with --background: the run's asyncio.Task; in a later
+                                 cell `await dspyer_task` returns the result, raises the
+                                 one-line error, or CancelledError if it was stopped
+
+        --lm scripted uses a ScriptedLM from the notebook: the last one the cell binds,
+        else the one named `lm`, else the only one there is. Any other MODEL is
+        dspy.LM(MODEL). Without --lm the model set by dspy.configure is used.
+
+        A failed run shows its error (and full traceback) in the view; the cell ends with
+        one line, e.g. "NodeValidationError: Node 'grade' produced no valid output ...".
+        An interrupted run shows as cancelled; the cell ends with "Run cancelled" and the
+        kernel stays usable. Both stop "Run All" at this cell.
+
+        -i values: `-i n=3` is the int 3, `-i tags="['a', 'b']"` a list, `-i q="What is
+        DSPy?"` text; nothing is ever evaluated. Quote a literal to keep it text:
+        -i "n='3'". The line is split like a shell command and is not $/{} expanded.
+        The body runs first, so --inputs NAME may name a dict the cell itself defines.
+
+        Example (Question, Answer: pydantic models):
+          %%dspyer -i question="What is 2+2?" --lm scripted
+          lm = ScriptedLM({"answer": {"answer": "4"}})
+          g = Graph().add_node(StatefulNode("answer", Question, Answer))
+          program = AgentTranspiler.compile(g.set_entry_point("answer"), output_model=Answer)
+        """
+        __tracebackhide__ = True  # noqa: F841  (errors in the body show the body's frames, not the magic's)
+        args = self._parse(self.dspyer_cell, line)
+        if args.help:
+            print(self.dspyer_cell.__doc__)
+            return
+        if not args.out.isidentifier():
+            raise UsageError(f"--out expects a variable name, got {args.out!r}")
+        ns = self.shell.user_ns
+        before = dict(ns)
+        tree, value = self._run_body(cell)
+        inputs = parse_inputs(args.pairs, args.inputs, ns)
+        program, per_call = pick_program(args, ns, before, tree, value)
+        lm = pick_lm(args.lm, ns, before, tree)
+        view = _labview()(program)
+        ns[PROGRAM_NAME] = program
+        ns[VIEW_NAME] = view
+        _display(view)
+        if inputs is None or args.no_run:
+            return
+        run = _run_and_bind(view, {**inputs, **per_call}, ns, args.out)
+        from .runner import run_background, run_blocking
+
+        with _model(lm):
+            if args.background:
+                try:
+                    ns[TASK_NAME] = run_background(run, name=f"%%dspyer run -> {args.out}")
+                except RuntimeError as exc:
+                    raise UsageError(str(exc)) from None
+                return
+            try:
+                run_blocking(run)
+            except (KeyboardInterrupt, asyncio.CancelledError):
+                view.stop()  # in case the interrupt landed inside the run's own code rather than in its wait
+                raise RunCancelled() from None
+
+    @no_var_expand
+    @magic_arguments("dspyer")
+    @argument("command", nargs="?", default="help", choices=["show", "replay", "help"], help="What to do.")
+    @argument("target", nargs="?", help="show: a Graph or program variable; replay: a saved run (.json).")
+    @argument("-h", "--help", action="store_true", help="Show this help.")
+    @line_magic("dspyer")
+    def dspyer_line(self, line: str) -> None:
+        """Show a graph, replay a saved run, or print help.
+
+          %dspyer show NAME         display the Graph or compiled program NAME in a LabView
+          %dspyer replay FILE.json  replay a run saved with view.save(FILE.json): no model needed,
+                                    a step slider moves through the run
+          %dspyer help              this help and the %%dspyer cell magic's
+
+        The LabView is bound to dspyer_view.
+        """
+        args = self._parse(self.dspyer_line, line)
+        if args.help or args.command == "help":
+            print(self.dspyer_line.__doc__)
+            print(self.dspyer_cell.__doc__)
+            return
+        if not args.target:
+            raise UsageError(f"%dspyer {args.command} needs a {'variable name' if args.command == 'show' else 'file'}")
+        if args.command == "show":
+            view = _labview()(_named(args.target, self.shell.user_ns, "%dspyer show"))
+        else:
+            path = Path(args.target).expanduser()
+            if not path.is_file():
+                raise UsageError(f"%dspyer replay: no such file: {args.target}")
+            try:
+                view = _labview().load(path)
+            except Exception as exc:
+                raise _one_line_error(exc) from exc
+        self.shell.user_ns[VIEW_NAME] = view
+        _display(view)
+
+    # -- helpers ----------------------------------------------------------------
+
+    @staticmethod
+    def _parse(magic: Any, line: str) -> Any:
+        try:
+            argv = shlex.split(line)
+        except ValueError as exc:
+            raise UsageError(f"cannot split the magic line: {exc}") from None
+        return magic.parser.parse_args(argv)
+
+    def _run_body(self, cell: str) -> tuple[ast.Module, Any]:
+        """Execute the cell body in the user namespace; return its AST and its last expression's value."""
+        __tracebackhide__ = True  # noqa: F841  (IPython hides this frame in tracebacks)
+        shell = self.shell
+        source = "\n" + shell.transform_cell(cell)  # line numbers match the cell's (line 1 is the magic)
+        filename = shell.compile.cache(source, shell.execution_count)
+        try:
+            tree = ast.parse(source, filename)
+        except SyntaxError as exc:  # shown like a normal cell's syntax error, without the magic's stack
+            raise DspyerCellError(str(exc), shell.SyntaxTB.structured_traceback(type(exc), exc, [])) from None
+        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        exec(shell.compile(tree, filename, "exec"), shell.user_global_ns, shell.user_ns)
+        value = None
+        if last is not None:
+            value = eval(shell.compile(ast.Expression(last.value), filename, "eval"), shell.user_global_ns, shell.user_ns)
+            tree.body.append(last)
+        return tree, value
+
+
+def _named(name: str, ns: Mapping[str, Any], what: str) -> Graph | TranspiledProgram[Any]:
+    if name not in ns:
+        raise UsageError(f"{what} {name}: no such variable")
+    if not isinstance(ns[name], _TARGETS):
+        raise UsageError(f"{what} {name}: expected a Graph or compiled program, got {type(ns[name]).__name__}")
+    return ns[name]
+
+
+def pick_program(
+    args: Any, ns: Mapping[str, Any], before: Mapping[str, Any], tree: ast.Module, value: Any
+) -> tuple[TranspiledProgram[Any], dict[str, int]]:
+    """The program a cell means (see `%%dspyer`), compiled if it is a Graph, and the per-run options it needs.
+
+    --max-steps/--max-retries are compile options for a Graph and per-run options
+    (`_max_steps=`/`_max_retries=`) for a program compiled already, which keeps its own defaults.
+    """
+    if args.program:
+        target = _named(args.program, ns, "--program")
+    elif isinstance(value, _TARGETS):
+        target = value
+    else:
+        name = _last_bound(_TARGETS, before, ns, tree)
+        if name is None:
+            raise UsageError("the cell bound no Graph or compiled program; name one with --program NAME")
+        target = ns[name]
+    limits = {"max_steps": args.max_steps, "max_retries": args.max_retries}
+    limits = {k: v for k, v in limits.items() if v is not None}
+    if isinstance(target, TranspiledProgram):
+        return target, {f"_{k}": v for k, v in limits.items()}
+    try:
+        return AgentTranspiler.compile(target, **limits), {}
+    except Exception as exc:
+        raise _one_line_error(exc) from exc
+
+
+def pick_lm(model: str | None, ns: Mapping[str, Any], before: Mapping[str, Any], tree: ast.Module) -> Any:
+    """The LM `--lm MODEL` asks for (None: keep dspy's configured one).
+
+    `scripted`: the last ScriptedLM the cell binds, else the one named `lm`, else the only
+    one in the namespace. Anything else: `dspy.LM(MODEL)`.
+    """
+    if model is None:
+        return None
+    if model != "scripted":
+        import dspy
+
+        try:
+            return dspy.LM(model)
+        except Exception as exc:
+            raise _one_line_error(exc) from exc
+    name = _last_bound(ScriptedLM, before, ns, tree)
+    if name is not None:
+        return ns[name]
+    if isinstance(ns.get("lm"), ScriptedLM):
+        return ns["lm"]
+    found = [n for n, v in ns.items() if isinstance(v, ScriptedLM) and not n.startswith("_")]
+    if len(found) == 1:
+        return ns[found[0]]
+    if not found:
+        raise UsageError("--lm scripted: no ScriptedLM in the notebook; define one, e.g. lm = ScriptedLM({...})")
+    raise UsageError(f"--lm scripted: several ScriptedLMs ({', '.join(found)}); bind the one to use to `lm`")
+
+
+async def _run_and_bind(view: LabView, inputs: dict[str, Any], ns: dict[str, Any], out: str) -> Any:
+    """Run the view; bind the result to `out`; turn a failure into its one-line error."""
+    try:
+        result = await view.run(**inputs)
+    except Exception as exc:
+        raise _one_line_error(exc) from exc
+    ns[out] = result
+    return result
+
+
+@contextlib.contextmanager
+def _model(lm: Any) -> Iterator[None]:
+    """`dspy.context(lm=lm)` around the run's start (tasks copy it), or nothing when lm is None."""
+    if lm is None:
+        yield
+        return
+    import dspy
+
+    with dspy.context(lm=lm):
+        yield
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """Register `%%dspyer` and `%dspyer`."""
+    ipython.register_magics(DspyerMagics)
+
+
+def unload_ipython_extension(ipython: Any) -> None:
+    """Remove the magics again (`%unload_ext dspyer_lab`, `%reload_ext dspyer_lab`)."""
+    for kind in ("line", "cell"):
+        ipython.magics_manager.magics[kind].pop("dspyer", None)
+    ipython.magics_manager.registry.pop(DspyerMagics.__name__, None)

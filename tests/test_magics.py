@@ -1,0 +1,604 @@
+"""`%load_ext dspyer_lab`, `%%dspyer` and `%dspyer`: argument parsing here, and the real thing in real kernels.
+
+The kernel tests pack many checks into few kernel starts (each costs seconds): one
+notebook run with nbclient (widget state stored, as Jupyter saves it), and one kernel
+driven message by message for what a notebook file cannot express: pressing the Stop
+button and the interrupt button while a cell blocks on a run.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+from IPython.core.error import UsageError
+
+import dspy
+
+from dspyer_lab import AgentTranspiler, Graph, ScriptedLM, StatefulNode, TranspiledProgram
+from dspyer_lab.lab.magics import (
+    DspyerCellError,
+    DspyerMagics,
+    _last_bound,
+    _one_line_error,
+    parse_inputs,
+    parse_value,
+    pick_lm,
+    pick_program,
+)
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+# -- argument parsing -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("3", 3),
+        ("-2.5", -2.5),
+        ("True", True),
+        ("None", None),
+        ("['a', 'b']", ["a", "b"]),
+        ("{'k': 1}", {"k": 1}),
+        ("'3'", "3"),
+        ("What is DSPy?", "What is DSPy?"),
+        ("hello", "hello"),
+        ("2024-01-01", "2024-01-01"),
+        ("", ""),
+        ("__import__('os').system('echo pwned')", "__import__('os').system('echo pwned')"),
+        ("open('x')", "open('x')"),
+    ],
+)
+def test_parse_value_takes_literals_and_keeps_everything_else_as_text(text: str, value: Any) -> None:
+    assert parse_value(text) == value
+    assert type(parse_value(text)) is type(value)
+
+
+def test_parse_inputs_merges_json_and_pairs_with_pairs_winning() -> None:
+    got = parse_inputs(["n=3", "q=What is DSPy?", "tags=['x']"], '{"n": 1, "lang": "en"}', {})
+    assert got == {"n": 3, "lang": "en", "q": "What is DSPy?", "tags": ["x"]}
+
+
+def test_parse_inputs_is_none_without_inputs_and_empty_for_an_empty_object() -> None:
+    assert parse_inputs(None, None, {}) is None
+    assert parse_inputs(None, "{}", {}) == {}
+
+
+def test_parse_inputs_reads_a_dict_variable_by_name() -> None:
+    case = {"question": "hi"}
+    assert parse_inputs(["n=1"], "case", {"case": case}) == {"question": "hi", "n": 1}
+
+
+@pytest.mark.parametrize(
+    ("pairs", "inputs", "message"),
+    [
+        (None, '{"a": 1', "--inputs is not valid JSON"),
+        (None, "[1, 2]", "must be a JSON object"),
+        (None, "null", "must be a JSON object"),
+        (None, "missing", "--inputs missing: no such variable"),
+        (None, "number", "expected a dict, got int"),
+        (["question"], None, "-i expects KEY=VALUE"),
+        (["=3"], None, "-i expects KEY=VALUE"),
+        (["a b=3"], None, "-i expects KEY=VALUE"),
+    ],
+)
+def test_bad_inputs_are_one_line_usage_errors(pairs: list[str] | None, inputs: str | None, message: str) -> None:
+    with pytest.raises(UsageError, match=message) as caught:
+        parse_inputs(pairs, inputs, {"number": 3})
+    assert "\n" not in str(caught.value)
+
+
+def parse_cell_line(line: str) -> Any:
+    return DspyerMagics._parse(DspyerMagics.dspyer_cell, line)
+
+
+def test_the_cell_magic_line_is_split_like_a_shell_command() -> None:
+    args = parse_cell_line(
+        """-i question="What is 2+2?" -i n=3 --inputs '{"a": [1, 2]}' --out answer --lm openai/gpt-4o-mini """
+        "--max-steps 5 --max-retries 0 --background --no-run --program prog"
+    )
+    assert args.pairs == ["question=What is 2+2?", "n=3"]
+    assert args.inputs == '{"a": [1, 2]}'
+    assert (args.out, args.lm, args.max_steps, args.max_retries, args.program) == (
+        "answer", "openai/gpt-4o-mini", 5, 0, "prog"
+    )
+    assert args.background and args.no_run
+
+
+def test_the_cell_magic_defaults() -> None:
+    args = parse_cell_line("")
+    assert (args.pairs, args.inputs, args.out, args.lm, args.max_steps, args.max_retries) == (
+        None, None, "result", None, None, None
+    )
+    assert not (args.background or args.no_run or args.help)
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("--max-steps 0", "--max-steps: invalid integer >= 1 value: '0'"),
+        ("--max-retries -1", "--max-retries: invalid integer >= 0 value: '-1'"),
+        ("--max-steps many", "invalid integer >= 1 value: 'many'"),
+        ("--bogus", "unrecognized arguments: --bogus"),
+        ("-i q='unclosed", "cannot split the magic line"),
+    ],
+)
+def test_bad_flags_are_one_line_usage_errors(line: str, message: str) -> None:
+    with pytest.raises(UsageError, match=message):
+        parse_cell_line(line)
+
+
+def test_the_line_magic_commands() -> None:
+    parse = lambda line: DspyerMagics._parse(DspyerMagics.dspyer_line, line)  # noqa: E731
+    assert (parse("").command, parse("").target) == ("help", None)
+    assert (parse("show program").command, parse("show program").target) == ("show", "program")
+    assert parse('replay "saved runs/a.json"').target == "saved runs/a.json"
+    with pytest.raises(UsageError, match="invalid choice: 'run'"):
+        parse("run x")
+
+
+def test_the_help_documents_flags_and_bound_names() -> None:
+    doc = DspyerMagics.dspyer_cell.__doc__
+    for text in ("%%dspyer", "--inputs", "--background", "--no-run", "--max-retries", "result (or --out VAR)",
+                 "dspyer_view", "dspyer_program", "dspyer_task", "Run cancelled", "--lm scripted"):
+        assert text in doc
+    assert "replay FILE.json" in DspyerMagics.dspyer_line.__doc__
+
+
+# -- which graph a cell means -----------------------------------------------------------
+
+
+def pick(source: str, before: dict[str, Any], after: dict[str, Any]) -> str | None:
+    return _last_bound(Graph, before, after, ast.parse(source))
+
+
+def test_the_last_graph_in_source_order_wins_even_when_rebound() -> None:
+    a, b = Graph(), Graph()
+    source = "b = Graph()\na = Graph()\nx = 1"
+    assert pick(source, {"b": b}, {"a": a, "b": Graph(), "x": 1}) == "a"
+    assert pick("a = Graph()\nb = Graph()", {"b": b}, {"b": Graph(), "a": a}) == "b"
+
+
+def test_a_graph_reimported_unchanged_still_counts_and_function_locals_do_not() -> None:
+    g = Graph()
+    assert pick("from examples import g", {"g": g}, {"g": g}) == "g"
+    other = Graph()
+    assert pick("def build():\n    other = Graph()\n    return other\nx = 1", {"other": other}, {"other": other}) is None
+
+
+def test_a_graph_bound_out_of_sight_counts_as_earliest() -> None:
+    hidden, seen = Graph(), Graph()
+    assert pick("globals()['hidden'] = Graph()\nseen = Graph()", {}, {"hidden": hidden, "seen": seen}) == "seen"
+    assert pick("globals()['hidden'] = Graph()", {}, {"hidden": hidden}) == "hidden"
+
+
+def one_node_graph() -> Graph:
+    from pydantic import BaseModel
+
+    class Q(BaseModel):
+        question: str
+
+    class A(BaseModel):
+        answer: str
+
+    return Graph().add_node(StatefulNode("answer", Q, A)).set_entry_point("answer")
+
+
+def test_max_steps_and_retries_compile_a_graph_and_apply_per_run_to_a_program() -> None:
+    graph = one_node_graph()
+    args = parse_cell_line("--max-steps 3 --max-retries 0")
+    program, per_run = pick_program(args, {"graph": graph}, {}, ast.parse("graph = make()"), None)
+    assert isinstance(program, TranspiledProgram) and program.graph is graph
+    assert (program.defaults.max_steps, program.defaults.max_retries, per_run) == (3, 0, {})
+
+    compiled = AgentTranspiler.compile(graph)
+    same, per_run = pick_program(args, {"compiled": compiled}, {}, ast.parse("x = 1\ncompiled"), compiled)
+    assert same is compiled  # never recompiled: optimized predictors survive
+    assert per_run == {"_max_steps": 3, "_max_retries": 0}
+    assert (compiled.defaults.max_steps, compiled.defaults.max_retries) == (25, 2)
+
+
+def test_the_program_flag_wins_and_must_name_a_graph_or_program() -> None:
+    first, second = AgentTranspiler.compile(one_node_graph()), AgentTranspiler.compile(one_node_graph())
+    ns = {"first": first, "second": second, "n": 3}
+    tree = ast.parse("second = make()")
+    assert pick_program(parse_cell_line("--program first"), ns, {}, tree, None)[0] is first
+    assert pick_program(parse_cell_line(""), ns, {}, tree, None)[0] is second
+    with pytest.raises(UsageError, match="--program n: expected a Graph or compiled program, got int"):
+        pick_program(parse_cell_line("--program n"), ns, {}, tree, None)
+    with pytest.raises(UsageError, match="--program nope: no such variable"):
+        pick_program(parse_cell_line("--program nope"), ns, {}, tree, None)
+
+
+def test_a_graph_that_cannot_compile_is_a_one_line_error() -> None:
+    ns = {"g": Graph()}
+    with pytest.raises(DspyerCellError) as caught:
+        pick_program(parse_cell_line(""), ns, {}, ast.parse("g = Graph()"), None)
+    assert caught.value._render_traceback_() == ["GraphDefinitionError: The graph has no nodes"]
+
+
+def test_lm_scripted_prefers_the_cells_own_then_lm_then_the_only_one() -> None:
+    older, mine, named = ScriptedLM({}), ScriptedLM({}), ScriptedLM({})
+    tree = ast.parse("mine = ScriptedLM({})")
+    assert pick_lm("scripted", {"lm": named, "mine": mine}, {}, tree) is mine
+    assert pick_lm("scripted", {"lm": named, "older": older}, {"lm": named, "older": older}, ast.parse("x = 1")) is named
+    assert pick_lm("scripted", {"older": older}, {"older": older}, ast.parse("x = 1")) is older
+    with pytest.raises(UsageError, match="no ScriptedLM in the notebook"):
+        pick_lm("scripted", {}, {}, ast.parse("x = 1"))
+    with pytest.raises(UsageError, match=r"several ScriptedLMs \(older, other\)"):
+        both = {"older": older, "other": ScriptedLM({})}
+        pick_lm("scripted", both, both, ast.parse("x = 1"))
+
+
+def test_lm_names_a_dspy_model_and_is_none_without_the_flag() -> None:
+    lm = pick_lm("openai/gpt-4o-mini", {}, {}, ast.parse(""))
+    assert isinstance(lm, dspy.LM) and not isinstance(lm, ScriptedLM) and lm.model == "openai/gpt-4o-mini"
+    assert pick_lm(None, {"lm": ScriptedLM({})}, {}, ast.parse("")) is None
+
+
+def test_run_errors_become_one_line_with_the_node_note() -> None:
+    exc = ValueError("bad\nvalue " + "x" * 1000)
+    exc.__notes__ = ["(raised in node 'clean' of the dspyer-lab graph)"]  # what the engine adds (3.11+)
+    error = _one_line_error(exc)
+    assert isinstance(error, DspyerCellError)
+    [line] = error._render_traceback_()
+    assert line.startswith("ValueError: bad value xxx")
+    assert line.endswith("(raised in node 'clean' of the dspyer-lab graph)")
+    assert "\n" not in line and len(line) < 400
+
+
+# -- a real kernel: a notebook run top to bottom ---------------------------------------
+
+MODELS = """
+import asyncio
+from pydantic import BaseModel, field_validator
+from dspyer_lab import AgentTranspiler, Graph, ScriptedLM, StatefulNode
+
+class Question(BaseModel):
+    question: str
+
+class Graded(BaseModel):
+    answer: str
+    score: int
+
+    @field_validator("score")
+    @classmethod
+    def in_range(cls, value: int) -> int:
+        if not 0 <= value <= 10:
+            raise ValueError("score must be between 0 and 10")
+        return value
+"""
+
+NOTEBOOK: dict[str, str] = {
+    "load": (
+        "%load_ext dspyer_lab\n"
+        "import sys\n"
+        "print('heavy:', [m for m in ('dspyer_lab.lab.labview', 'dspyer_lab.lab.graphview', 'ipywidgets',\n"
+        "                             'anywidget', 'nest_asyncio') if m in sys.modules])"
+    ),
+    "models": MODELS,
+    # a self-correcting graph: the first answer breaks the validator, the second passes
+    "run": (
+        '%%dspyer -i question="  What is 2+2?  " --lm scripted\n'
+        'lm = ScriptedLM({"grade": [{"answer": "4", "score": 42}, {"answer": "4", "score": 9}]})\n'
+        "graph = Graph()\n"
+        'graph.add_node("clean", lambda state: {"question": state["question"].strip()})\n'
+        'graph.add_node(StatefulNode("grade", Question, Graded))\n'
+        'graph.add_edge("clean", "grade")\n'
+        'graph.set_entry_point("clean")\n'
+        "program = AgentTranspiler.compile(graph, output_model=Graded)\n"
+    ),
+    "after_run": (
+        "print(type(result).__name__, result.answer, result.score)\n"
+        "print(type(dspyer_view).__name__, dspyer_program is program)\n"
+        "print('retries:', sum(e['event'] == 'validation_error' for e in dspyer_view.events))\n"
+        "print('question:', dspyer_view.events[-1]['state']['question'])\n"
+        "print('ids', dspyer_view.model_id, dspyer_view.graph.model_id)\n"
+        "saved = dspyer_view.save('graded_run.json')"
+    ),
+    "no_run": '%%dspyer -i question=hi --no-run --out never\nprogram',
+    "after_no_run": "print('never' in globals(), dspyer_view.events, dspyer_view.program is program)",
+    "fail": (
+        '%%dspyer -i question=x --lm scripted --out failed --max-retries 1\n'
+        'stubborn = ScriptedLM({"grade": {"answer": "4", "score": 99}})\n'
+        "strict = graph\n"
+    ),
+    "after_fail": (
+        "print('failed' in globals(), dspyer_view.run_log.status, dspyer_view.graph.node_status['grade'])\n"
+        "print(dspyer_view.events[-1]['event'], dspyer_view.events[-1]['node'])"
+    ),
+    "background": (
+        "%%dspyer -i question=later --lm scripted --background --out later\n"
+        "release = asyncio.Event()\n"
+        "async def gate(state):\n"
+        "    await release.wait()\n"
+        "gated = Graph()\n"
+        "gated.add_node('gate', gate)\n"
+        'gated.add_node(StatefulNode("grade", Question, Graded))\n'
+        "gated.add_edge('gate', 'grade')\n"
+        "gated.set_entry_point('gate')\n"
+        'gated_program = AgentTranspiler.compile(gated, output_model=Graded)\n'
+        'lm = ScriptedLM({"grade": {"answer": "later", "score": 5}})\n'
+    ),
+    "while_background": "print(dspyer_task.done(), 'later' in globals(), dspyer_view.running)",
+    "await_background": (
+        "release.set()\n"
+        "got = await dspyer_task\n"
+        "print(type(got).__name__, got.score, got is later, dspyer_view.run_log.status)"
+    ),
+    "replay": "%dspyer replay graded_run.json",
+    "after_replay": "print(len(dspyer_view.events) == len(saved_events), dspyer_view.program)",
+    "show": "%dspyer show gated_program",
+    "after_show": "print(sorted(dspyer_view.graph.graph.nodes))",
+    "body_error": "%%dspyer\ndef boom():\n    return 1 / 0\nboom()",
+    "syntax_error": "%%dspyer\nx = (",
+    "usage_error": "%%dspyer --inputs '{\"a\": '\ng = graph",
+    "no_graph": "%%dspyer\nx = 1",
+    "help": "%dspyer help",
+    "unload": "%unload_ext dspyer_lab\n%dspyer help",
+    "reload": "%load_ext dspyer_lab\n%dspyer show graph",
+}
+NAMES = list(NOTEBOOK)
+# remember the first run's events for the replay check without keeping the view
+NOTEBOOK["after_run"] += "\nsaved_events = dspyer_view.events"
+
+
+def text_of(cell: nbformat.NotebookNode) -> str:
+    parts = []
+    for output in cell.outputs:
+        if output.output_type == "stream":
+            parts.append(output.text)
+        elif output.output_type in ("execute_result", "display_data"):
+            parts.append(output.data.get("text/plain", ""))
+    return "".join(parts)
+
+
+def errors_of(cell: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
+    return [o for o in cell.outputs if o.output_type == "error"]
+
+
+def widgets_of(cell: nbformat.NotebookNode) -> list[str]:
+    return [o.data[WIDGET_VIEW]["model_id"] for o in cell.outputs if o.output_type == "display_data" and WIDGET_VIEW in o.data]
+
+
+@pytest.fixture(scope="module")
+def notebook(tmp_path_factory: pytest.TempPathFactory, artifacts_dir: Path) -> Callable[[str], nbformat.NotebookNode]:
+    """The notebook above, executed once in a fresh python3 kernel; cells looked up by name."""
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(NOTEBOOK[name]) for name in NAMES]
+    workdir = tmp_path_factory.mktemp("magics")
+    client = NotebookClient(
+        nb, kernel_name="python3", timeout=120, allow_errors=True, store_widget_state=True,
+        resources={"metadata": {"path": str(workdir)}},
+    )
+    client.execute()
+    out = artifacts_dir / "notebooks"
+    out.mkdir(exist_ok=True)
+    nbformat.write(nb, out / "test_magics.ipynb")
+    cells = dict(zip(NAMES, nb.cells))
+    cells["__notebook__"] = nb  # type: ignore[assignment]
+    return cells.__getitem__
+
+
+@pytest.mark.kernel
+def test_loading_the_extension_imports_no_widgets(notebook) -> None:
+    assert text_of(notebook("load")).strip() == "heavy: []"
+
+
+@pytest.mark.kernel
+def test_a_cell_defines_runs_and_self_corrects_a_graph_and_binds_the_typed_result(notebook) -> None:
+    run, after = notebook("run"), notebook("after_run")
+    assert errors_of(run) == [] and errors_of(after) == []
+    lines = text_of(after).splitlines()
+    assert lines[0] == "Graded 4 9"
+    assert lines[1] == "LabView True"
+    assert lines[2] == "retries: 1"
+    assert lines[3] == "question: What is 2+2?"  # the Python node ran first
+    _, view_id, graph_id = lines[4].split()
+    assert widgets_of(run) == [view_id]  # the cell's output is the LabView widget
+    assert [o.output_type for o in run.outputs] == ["display_data"]  # the widget, nothing else
+
+    state = notebook("__notebook__").metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    graph_state = state[graph_id]["state"]
+    assert graph_state["node_status"] == {"clean": "done", "grade": "done"}
+    assert graph_state["run_state"] == "finished"
+
+
+@pytest.mark.kernel
+def test_no_run_shows_the_program_named_by_the_last_expression_without_running(notebook) -> None:
+    assert len(widgets_of(notebook("no_run"))) == 1
+    assert text_of(notebook("after_no_run")).strip() == "False [] True"
+
+
+@pytest.mark.kernel
+def test_a_failing_node_ends_the_cell_with_one_short_line(notebook) -> None:
+    fail = notebook("fail")
+    assert len(widgets_of(fail)) == 1  # the view is shown before the run
+    [error] = errors_of(fail)
+    assert error.ename == "DspyerCellError"
+    assert len(error.traceback) == 1
+    assert error.traceback[0].startswith("NodeValidationError: Node 'grade' produced no valid output after 2 attempt(s).")
+    assert "score must be between 0 and 10" in error.traceback[0]
+    # the view shows the failure; the result variable was not bound
+    assert text_of(notebook("after_fail")).splitlines() == ["False failed failed", "error grade"]
+
+
+@pytest.mark.kernel
+def test_background_returns_at_once_and_a_later_cell_awaits_the_task(notebook) -> None:
+    assert errors_of(notebook("background")) == []
+    assert len(widgets_of(notebook("background"))) == 1
+    # the run waits on an Event only a later cell sets: the cell cannot have waited for it
+    assert text_of(notebook("while_background")).strip() == "False False True"
+    assert text_of(notebook("await_background")).strip() == "Graded 5 True finished"
+
+
+@pytest.mark.kernel
+def test_replay_and_show(notebook) -> None:
+    assert errors_of(notebook("replay")) == [] and len(widgets_of(notebook("replay"))) == 1
+    assert text_of(notebook("after_replay")).strip() == "True None"
+    assert errors_of(notebook("show")) == [] and len(widgets_of(notebook("show"))) == 1
+    assert text_of(notebook("after_show")).strip() == "['gate', 'grade']"
+
+
+@pytest.mark.kernel
+def test_errors_in_the_cell_body_show_like_a_normal_cells(notebook) -> None:
+    [error] = errors_of(notebook("body_error"))
+    assert error.ename == "ZeroDivisionError"
+    trace = "\n".join(error.traceback)
+    assert "return 1 / 0" in trace and "magics.py" not in trace
+
+    [syntax] = errors_of(notebook("syntax_error"))
+    assert "SyntaxError" in syntax.traceback[-1] and "magics.py" not in "\n".join(syntax.traceback)
+
+    for name, message in [("usage_error", "UsageError: --inputs is not valid JSON"),
+                          ("no_graph", "UsageError: the cell bound no Graph or compiled program")]:
+        cell = notebook(name)
+        assert [o.output_type for o in cell.outputs] == ["stream"]
+        assert cell.outputs[0].name == "stderr" and cell.outputs[0].text.startswith(message)
+        assert cell.outputs[0].text.count("\n") == 1
+
+
+@pytest.mark.kernel
+def test_help(notebook) -> None:
+    text = text_of(notebook("help"))
+    assert "%dspyer replay FILE.json" in text and "%%dspyer [-h] [-i KEY=VALUE]" in text
+
+
+@pytest.mark.kernel
+def test_unload_removes_the_magics_and_load_brings_them_back(notebook) -> None:
+    assert "Line magic function `%dspyer` not found" in text_of(notebook("unload"))
+    assert errors_of(notebook("reload")) == [] and len(widgets_of(notebook("reload"))) == 1
+
+
+# -- a real kernel: Stop button, interrupt button, cells queued during a run ------------
+
+SLOW_GRAPH = MODELS + """
+%load_ext dspyer_lab
+
+def started(state):
+    print("STARTED", flush=True)
+
+slow = Graph()
+slow.add_node("started", started)
+slow.add_node(StatefulNode("grade", Question, Graded))
+slow.add_edge("started", "grade")
+slow.set_entry_point("started")
+slow_program = AgentTranspiler.compile(slow, output_model=Graded)
+lm = ScriptedLM({"grade": {"answer": "too late", "score": 1}}, latency=60)
+"""
+SLOW_RUN = "%%dspyer -i question=q --lm scripted --program slow_program --out {out} {flags}\npass"
+STATUS = "print('{out}' in globals(), dspyer_view.run_log.status, dspyer_view.graph.run_state)"
+
+
+class Kernel:
+    """A python3 kernel driven message by message, as a browser would."""
+
+    def __init__(self) -> None:
+        from jupyter_client.manager import start_new_kernel
+
+        self.manager, self.client = start_new_kernel(kernel_name="python3")
+
+    def execute(self, code: str, on_stream: Callable[[str], None] | None = None) -> tuple[str, list[dict]]:
+        """Run `code`; return the reply status and the outputs; `on_stream` sees printed text as it comes."""
+        return self.wait(self.client.execute(code), on_stream)
+
+    def wait(self, msg_id: str, on_stream: Callable[[str], None] | None = None) -> tuple[str, list[dict]]:
+        outputs: list[dict] = []
+        while True:
+            msg = self.client.get_iopub_msg(timeout=120)
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            kind, content = msg["msg_type"], msg["content"]
+            if kind == "status" and content["execution_state"] == "idle":
+                break
+            if kind in ("stream", "error", "display_data", "execute_result"):
+                outputs.append({"type": kind, **content})
+                if kind == "stream" and on_stream is not None:
+                    on_stream(content["text"])
+        while True:
+            reply = self.client.get_shell_msg(timeout=120)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                return reply["content"]["status"], outputs
+
+    def printed(self, code: str) -> str:
+        status, outputs = self.execute(code)
+        assert status == "ok", outputs
+        return "".join(o["text"] for o in outputs if o["type"] == "stream").strip()
+
+    def click(self, model_id: str) -> None:
+        """What the browser sends when a widget Button is clicked."""
+        data = {"method": "custom", "content": {"event": "click"}}
+        self.client.shell_channel.send(self.client.session.msg("comm_msg", {"comm_id": model_id, "data": data}))
+
+    def close(self) -> None:
+        self.client.stop_channels()
+        self.manager.shutdown_kernel(now=True)
+
+
+@pytest.fixture(scope="module")
+def kernel():
+    k = Kernel()
+    k.printed(SLOW_GRAPH)
+    yield k
+    k.close()
+
+
+def tracebacks(outputs: list[dict]) -> list[list[str]]:
+    return [o["traceback"] for o in outputs if o["type"] == "error"]
+
+
+@pytest.mark.kernel
+def test_the_stop_button_cancels_a_background_run(kernel: Kernel) -> None:
+    status, outputs = kernel.execute(SLOW_RUN.format(out="bg_result", flags="--background"))
+    assert status == "ok" and tracebacks(outputs) == []
+    assert kernel.printed("print(dspyer_view.running)") == "True"
+    kernel.click(kernel.printed("print(dspyer_view.stop_button.model_id)"))
+    # the click is handled by the kernel's free loop: the run ends cancelled, long before its 60 s answer
+    assert kernel.printed("await asyncio.wait({dspyer_task}); print(dspyer_task.cancelled())") == "True"
+    assert kernel.printed(STATUS.format(out="bg_result")) == "False cancelled cancelled"
+
+
+@pytest.mark.kernel
+def test_cells_queued_during_a_blocking_run_run_afterwards_in_order(kernel: Kernel) -> None:
+    """What "Run All" does: the next cells are sent while this one blocks; none may be lost."""
+    queued: list[str] = []
+
+    def queue_next_cells(text: str) -> None:
+        if text.startswith("STARTED"):
+            queued.extend(kernel.client.execute(f"print('queued {i}', paced_result.answer)") for i in (1, 2))
+
+    status, outputs = kernel.execute(
+        SLOW_RUN.format(out="paced_result", flags="").replace(
+            "pass", 'paced = ScriptedLM({"grade": {"answer": "paced", "score": 2}}, latency=1.5)'
+        ),
+        on_stream=queue_next_cells,
+    )
+    assert status == "ok" and tracebacks(outputs) == []
+    assert [kernel.wait(msg_id)[1][0]["text"].strip() for msg_id in queued] == ["queued 1 paced", "queued 2 paced"]
+
+
+@pytest.mark.kernel
+def test_the_interrupt_button_cancels_a_blocking_run_and_the_kernel_stays_usable(kernel: Kernel) -> None:
+    def interrupt(text: str) -> None:
+        if text.startswith("STARTED"):
+            kernel.manager.interrupt_kernel()
+
+    status, outputs = kernel.execute(SLOW_RUN.format(out="slow_result", flags=""), on_stream=interrupt)
+    assert status == "error"
+    assert tracebacks(outputs) == [["Run cancelled"]]  # one line, not the 60 s answer
+    assert kernel.printed(STATUS.format(out="slow_result")) == "False cancelled cancelled"
+    # the kernel, its loop and the magic still work
+    status, outputs = kernel.execute(
+        "%%dspyer --inputs '{}' --out quick\nquick_graph = Graph().add_node('p', lambda s: {'x': 1}).set_entry_point('p')"
+    )
+    assert status == "ok", outputs
+    assert kernel.printed("print(quick.x)") == "1"
