@@ -1,0 +1,174 @@
+"""The teaching notebooks: committed clean, and each one runs top to bottom in a real kernel, offline.
+
+Every notebook executes with nbclient in a temporary copy of notebooks/ (files a notebook
+saves land there, not in the repo), must produce no error output, and must show what it
+teaches (checked on its printed outputs). The executed copies go to
+test-artifacts/notebooks/ for inspection.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import nbformat
+import pytest
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+NAMES = [
+    "01_quickstart.ipynb",
+    "02_routing_and_loops.ipynb",
+    "03_async_and_streaming.ipynb",
+    "04_debugging_with_the_lab.ipynb",
+    "05_optimizing.ipynb",
+]
+CELL_TIMEOUT = 120
+
+
+def output_text(cell: nbformat.NotebookNode) -> str:
+    """Everything a code cell printed or displayed as plain text."""
+    parts = []
+    for output in cell.get("outputs", []):
+        if output["output_type"] == "stream":
+            parts.append(output["text"])
+        elif output["output_type"] in ("execute_result", "display_data"):
+            parts.append(output["data"].get("text/plain", ""))
+    return "".join(parts)
+
+
+def code_cells(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
+    return [cell for cell in nb.cells if cell.cell_type == "code"]
+
+
+def cell_with(nb: nbformat.NotebookNode, source_snippet: str) -> nbformat.NotebookNode:
+    """The one code cell whose source contains `source_snippet`."""
+    found = [cell for cell in code_cells(nb) if source_snippet in cell.source]
+    assert len(found) == 1, f"expected one cell containing {source_snippet!r}, found {len(found)}"
+    return found[0]
+
+
+# -- committed notebooks --------------------------------------------------------------
+
+
+def test_every_notebook_is_listed_and_only_those_exist() -> None:
+    assert sorted(p.name for p in NOTEBOOKS.glob("*.ipynb")) == NAMES
+    readme = (NOTEBOOKS / "README.md").read_text()
+    for name in NAMES:
+        assert name in readme, f"{name} is not described in notebooks/README.md"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_committed_notebook_is_clean(name: str) -> None:
+    """No outputs (diffs stay readable, nothing stale), and a python3 kernelspec (no kernel dialog)."""
+    raw = (NOTEBOOKS / name).read_text()
+    assert '"output_type"' not in raw
+    nb = nbformat.reads(raw, as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    assert nb.metadata["kernelspec"]["language"] == "python"
+    for cell in code_cells(nb):
+        assert cell.outputs == [] and cell.execution_count is None, cell.source[:60]
+    sources = "\n".join(cell.source for cell in code_cells(nb))
+    assert "real model" in "\n".join(c.source for c in nb.cells if c.cell_type == "markdown").lower()
+    assert 'os.environ.get("OPENAI_API_KEY")' in sources, "the real-model cell must be guarded by an API key check"
+
+
+# -- executed notebooks ---------------------------------------------------------------
+
+
+def check_quickstart(nb: nbformat.NotebookNode) -> None:
+    text = output_text(cell_with(nb, "print(repr(result))"))
+    assert "CitedAnswer(" in text
+    assert "'kb-2'" in text and "'kb-3'" not in text
+    assert "attempt 1 rejected" in output_text(cell_with(nb, "validation_error"))
+
+
+def check_routing(nb: nbformat.NotebookNode) -> None:
+    routed = output_text(cell_with(nb, "with dspy.context(lm=triage_lm)"))
+    assert "! triage attempt 1 rejected: ['route']" in routed
+    assert "triage --refund--> refund" in routed
+    assert "clean --urgent--> page_oncall" in routed
+    loop = output_text(cell_with(nb, "with dspy.context(lm=writer_lm):\n    await trace("))
+    assert loop.count("critic --revise--> revise") == 2 and "critic --accept--> __end__" in loop
+    assert "{'draft': 3, 'critic': 3, 'revise': 2}" in output_text(cell_with(nb, "dspyer_lab.show(writer_program)"))
+    assert "MaxStepsExceeded - Run stopped after max_steps=10" in output_text(cell_with(nb, "except MaxStepsExceeded"))
+    assert "Tagline(tagline='Coffee that wakes you up.', score=6)" in output_text(cell_with(nb, '_on_max_steps="return"'))
+
+
+def check_async(nb: nbformat.NotebookNode) -> None:
+    streamed = output_text(cell_with(nb, "async for event in program.astream(query=\"Find details"))
+    assert "[!] Validation failed at solve: - confidence" in streamed
+    assert "[+] Completed node solve with state patch: {'solution': 'Topic X is a caching layer.', 'confidence': 0.8}" in streamed
+    assert output_text(cell_with(nb, "seen = []")).strip() == "['run_start', 'node_start', 'node_end']"
+    handled = output_text(cell_with(nb, "async def handle_request"))
+    assert "{'status': 'success', 'data': {'solution': 'Details on question 49.', 'confidence': 0.9}}" in handled
+    assert "10 runs, 10 distinct run_ids, one per run: True" in output_text(cell_with(nb, "def run_ids_and_answer"))
+
+
+def check_debugging(nb: nbformat.NotebookNode) -> None:
+    inspected = output_text(cell_with(nb, 'view.select("extract")'))
+    assert "extract: done after 2 attempts" in inspected
+    assert "offending values {'currency': 'euros'}" in inspected and "3-letter ISO 4217 code" in inspected
+    assert "patch: {'total': 1250.0, 'currency': 'EUR'}" in inspected
+    failed = output_text(cell_with(nb, "except NodeValidationError"))
+    assert "NodeValidationError in node 'extract' after 3 attempts" in failed and "rejected attempts: 3" in failed
+    stopped = output_text(cell_with(nb, "view.stop()"))
+    assert "stopped: True" in stopped and "the run was cancelled" in stopped and "status: cancelled" in stopped
+    moved = output_text(cell_with(nb, "replay.slider.value = 3"))  # the slider, moved from code, time-travels
+    assert "slider at step 3 of 12: 3/12: validation_error" in moved
+    assert "{'extract': 'retrying', 'check': 'idle', 'summarize': 'idle'}" in moved
+    walk = output_text(cell_with(nb, "replay.seek(step)")).splitlines()
+    assert len(walk) == 13
+    assert walk[2].split()[:4] == ["2", "extract=running", "check=idle", "summarize=idle"]
+    assert walk[12].split()[:4] == ["12", "extract=done", "check=done", "summarize=done"]
+
+
+def check_optimizing(nb: nbformat.NotebookNode) -> None:
+    demos = output_text(cell_with(nb, "optimizer.compile(program"))
+    assert demos.count(": 3 demos") == 2
+    assert "Works great, I love it." in demos and "another charger" not in demos and "Arrived late" not in demos
+    loaded = output_text(cell_with(nb, "fresh.load("))
+    assert "before load: [0, 0]" in loaded and "after load:  [3, 3]" in loaded
+    assert "Handled(label='negative'" in loaded
+
+
+CHECKS: dict[str, Callable[[nbformat.NotebookNode], None]] = {
+    "01_quickstart.ipynb": check_quickstart,
+    "02_routing_and_loops.ipynb": check_routing,
+    "03_async_and_streaming.ipynb": check_async,
+    "04_debugging_with_the_lab.ipynb": check_debugging,
+    "05_optimizing.ipynb": check_optimizing,
+}
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A throwaway copy of notebooks/ (with runs/), where the notebooks execute and save their files."""
+    path = tmp_path_factory.mktemp("notebooks") / "notebooks"
+    shutil.copytree(NOTEBOOKS, path)
+    return path
+
+
+@pytest.mark.kernel
+@pytest.mark.parametrize("name", NAMES)
+def test_notebook_runs_offline(name: str, workdir: Path, artifacts_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from nbclient import NotebookClient
+
+    for key in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY"):  # the kernel inherits the environment: stay offline
+        monkeypatch.delenv(key, raising=False)
+    nb = nbformat.read(workdir / name, as_version=4)
+    client = NotebookClient(
+        nb, timeout=CELL_TIMEOUT, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}
+    )
+    try:
+        client.execute()
+    finally:
+        out = artifacts_dir / "notebooks"
+        out.mkdir(exist_ok=True)
+        nbformat.write(nb, out / name)
+    errors = [o for cell in code_cells(nb) for o in cell.outputs if o["output_type"] == "error"]
+    assert not errors, json.dumps(errors, indent=1)[:2000]
+    assert all(cell.execution_count for cell in code_cells(nb)), "every code cell ran"
+    CHECKS[name](nb)
