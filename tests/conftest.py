@@ -1,0 +1,16 @@
+"""Fixtures shared by the whole suite."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    """test-artifacts/ at the repo root (gitignored; CI keeps it): screenshots, logs, executed notebooks."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

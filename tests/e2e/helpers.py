@@ -1,0 +1,332 @@
+"""Drive a real JupyterLab in headless Chromium: start the server, open a notebook, run it, read the page.
+
+The e2e fixtures (tests/e2e/conftest.py) build on these; tests import what they need from here, e.g.
+``from e2e.helpers import open_and_run_all, wait_for_output``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from urllib.parse import quote
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import nbformat
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator, Page
+
+__all__ = [
+    "CHROMIUM_ARGS",
+    "LabServer",
+    "RunError",
+    "StatusRecorder",
+    "cell_outputs",
+    "chromium_path",
+    "notebook_with_cells",
+    "open_and_run_all",
+    "open_notebook",
+    "run_all",
+    "run_cell",
+    "start_lab",
+    "wait_for_run",
+    "wait_for_output",
+    "write_notebook",
+]
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # CI runs as root, where Chromium's sandbox refuses to start
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+# JupyterLab's own calls home: the "would you like news?" toast and the update check, both off.
+_USER_SETTINGS = {
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
+}
+_PAGE_CONFIG = {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}
+_NOTEBOOK = ".jp-NotebookPanel"
+_ERROR_OUTPUT = f'{_NOTEBOOK} [data-mime-type="application/vnd.jupyter.error"]'
+_STDERR_OUTPUT = f'{_NOTEBOOK} [data-mime-type="application/vnd.jupyter.stderr"]'
+# Exposed by --LabApp.expose_app_in_browser (set by start_lab).
+_KERNEL_READY_JS = """(path) => {
+  const panel = [...(window.jupyterapp?.shell.widgets('main') ?? [])].find(w => w.context?.path === path);
+  const session = panel?.sessionContext, kernel = session?.session?.kernel;
+  return Boolean(session?.isReady && kernel?.connectionStatus === 'connected' && kernel.status === 'idle');
+}"""
+# Run All has started once some code cell is queued, running or done (its prompt is no longer "[ ]").
+_RUN_STARTED_JS = """(notebook) => [...document.querySelectorAll(`${notebook} .jp-CodeCell .jp-InputPrompt`)]
+  .some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))"""
+# Run All has finished when no cell is queued/running ("[*]") and every cell ran ("[n]") or one raised.
+_RUN_DONE_JS = """([notebook, errorOutput]) => {
+  const prompts = [...document.querySelectorAll(`${notebook} .jp-CodeCell .jp-InputPrompt`)]
+    .map(p => p.textContent.trim());
+  if (prompts.length === 0 || prompts.some(p => p.includes('*'))) return false;
+  return document.querySelector(errorOutput) !== null || prompts.every(p => /\\[\\d+\\]/.test(p));
+}"""
+
+
+def chromium_path() -> str | None:
+    """The system Chromium to drive (we never download one): $DSPYER_CHROMIUM, else /usr/bin/chromium."""
+    path = os.environ.get("DSPYER_CHROMIUM", "/usr/bin/chromium")
+    return path if os.access(path, os.X_OK) else None
+
+
+@dataclass
+class LabServer:
+    """A running JupyterLab: where it listens, its token, the directory it serves."""
+
+    url: str
+    token: str
+    root_dir: Path
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def lab_url(self, notebook: str) -> str:
+        """URL opening `notebook` (relative to root_dir) in a fresh workspace."""
+        return f"{self.url}/lab/tree/{quote(notebook)}?reset&token={self.token}"
+
+    def api(self, method: str, path: str, body: Any = None) -> Any:
+        """Call the Jupyter Server REST API (`path` like "/api/sessions"); the JSON answer or None."""
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(
+            f"{self.url}{path}",
+            data=data,
+            method=method,
+            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            payload = response.read()
+        return json.loads(payload) if payload else None
+
+    def shutdown_kernels(self) -> None:
+        """Stop every session and kernel, so one test's kernel does not eat the CPU of the next."""
+        for session in self.api("GET", "/api/sessions"):
+            self.api("DELETE", f"/api/sessions/{session['id']}")
+        for kernel in self.api("GET", "/api/kernels"):
+            self.api("DELETE", f"/api/kernels/{kernel['id']}")
+
+    def stop(self) -> None:
+        """Stop the server (it shuts its kernels down on SIGTERM)."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _write_json(path: Path, data: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=1))
+
+
+def start_lab(work_dir: Path, log_path: Path, timeout: float = 90.0) -> LabServer:
+    """Start JupyterLab on 127.0.0.1 with a random token and private config/settings under `work_dir`.
+
+    Returns once the server answers an authenticated request; raises with the server log if it does not.
+    """
+    root_dir, config_dir = work_dir / "root", work_dir / "config"
+    root_dir.mkdir(parents=True)
+    _write_json(config_dir / "labconfig" / "page_config.json", _PAGE_CONFIG)
+    for name, settings in _USER_SETTINGS.items():
+        _write_json(work_dir / "settings" / name, settings)
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(config_dir),
+        "JUPYTER_RUNTIME_DIR": str(work_dir / "runtime"),
+        "JUPYTERLAB_SETTINGS_DIR": str(work_dir / "settings"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(work_dir / "workspaces"),
+        "JUPYTER_PLATFORM_DIRS": "1",
+        "PYTHONUNBUFFERED": "1",
+    }
+    port, token = _free_port(), secrets.token_hex(16)
+    command = [
+        sys.executable, "-m", "jupyter", "lab", "--no-browser",
+        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+        "--ServerApp.allow_root=True",  # CI runs as root
+        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root_dir}",
+        "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.expose_app_in_browser=True",  # window.jupyterapp, to know when the kernel is ready
+    ]  # fmt: skip
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    server = LabServer(f"http://127.0.0.1:{port}", token, root_dir, process, log_path)
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"JupyterLab exited with {process.returncode}:\n{log_path.read_text()[-3000:]}")
+        try:
+            server.api("GET", "/api/status")
+            return server
+        except (urllib.error.URLError, ConnectionError):
+            if time.monotonic() > deadline:
+                server.stop()
+                raise RuntimeError(f"JupyterLab did not answer in {timeout}s:\n{log_path.read_text()[-3000:]}")
+            time.sleep(0.2)
+
+
+def notebook_with_cells(cells: Sequence[str]) -> nbformat.NotebookNode:
+    """A notebook of code cells with python3 kernelspec metadata, so JupyterLab opens no kernel dialog.
+
+    Leading and trailing blank lines of each source are dropped (handy with dedented triple-quoted cells).
+    """
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source.strip("\n")) for source in cells])
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
+    nb.metadata["language_info"] = {"name": "python"}
+    return nb
+
+
+def write_notebook(server: LabServer, name: str, cells: Sequence[str]) -> Path:
+    """Write a notebook of `cells` into the server's root dir; returns its path."""
+    path = server.root_dir / name
+    nbformat.write(notebook_with_cells(cells), path)
+    return path
+
+
+def _into_root(server: LabServer, notebook: Path) -> str:
+    """`notebook` as a path relative to the root dir, copying it in (with kernelspec metadata) if outside.
+
+    Only the notebook is copied: one that reads sibling files should be copied in with them by the test.
+    """
+    notebook = notebook.resolve()
+    if notebook.is_relative_to(server.root_dir.resolve()):
+        return notebook.relative_to(server.root_dir.resolve()).as_posix()
+    nb = nbformat.read(notebook, as_version=4)
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
+    nbformat.write(nb, server.root_dir / notebook.name)
+    return notebook.name
+
+
+def open_notebook(page: Page, server: LabServer, notebook: Path, timeout: float = 60_000) -> None:
+    """Open `notebook` in JupyterLab and wait until its kernel is connected and idle.
+
+    The toolbar's execution indicator already says "idle" before any kernel is attached (a Run All then
+    silently does nothing), so readiness is read from JupyterLab's session context instead.
+    """
+    path = _into_root(server, notebook)
+    page.goto(server.lab_url(path))
+    page.wait_for_function(_KERNEL_READY_JS, arg=path, timeout=timeout, polling=100)
+
+
+def run_all(page: Page) -> None:
+    """Click Run > Run All Cells, as a user would, and check that it started the cells."""
+    page.locator('.lm-MenuBar-itemLabel:text-is("Run")').click()
+    page.locator('.lm-Menu-itemLabel:text-is("Run All Cells")').click()
+    page.wait_for_function(_RUN_STARTED_JS, arg=_NOTEBOOK, timeout=10_000, polling=50)
+
+
+def run_cell(page: Page, index: int) -> None:
+    """Run cell `index` (0-based) again, as a user would (click into it, Ctrl+Enter); returns once it started.
+
+    Follow with `wait_for_run` to wait for it to finish.
+    """
+    prompt = page.locator(f"{_NOTEBOOK} .jp-Cell").nth(index).locator(".jp-InputPrompt")
+    before = prompt.inner_text()
+    page.locator(f"{_NOTEBOOK} .jp-Cell").nth(index).locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Control+Enter")
+    prompt.filter(has_not_text=before).wait_for(state="attached", timeout=10_000)
+
+
+class RunError(AssertionError):
+    """A notebook cell raised (or wrote to stderr) during Run All."""
+
+
+def wait_for_run(page: Page, timeout: float = 120_000, allow_stderr: bool = False) -> None:
+    """Wait until Run All has finished: no cell is queued or running and each ran, or one failed.
+
+    Raises RunError with the cell's error text when a cell failed (or wrote to stderr, unless `allow_stderr`).
+    """
+    page.wait_for_function(_RUN_DONE_JS, arg=[_NOTEBOOK, _ERROR_OUTPUT], timeout=timeout, polling=100)
+    error = page.locator(_ERROR_OUTPUT)
+    if error.count():
+        raise RunError(f"a notebook cell raised:\n{error.first.inner_text()}")
+    stderr = page.locator(_STDERR_OUTPUT)
+    if stderr.count() and not allow_stderr:
+        raise RunError(f"a notebook cell wrote to stderr:\n{stderr.first.inner_text()}")
+
+
+def open_and_run_all(
+    page: Page, server: LabServer, notebook: Path, *, wait: bool = True, timeout: float = 120_000
+) -> None:
+    """Open `notebook` (copied into the root dir if outside it), wait for the kernel, Run All Cells.
+
+    With `wait=False` it returns right after the click, so a test can watch the page while cells run
+    (then call `wait_for_run`).
+    """
+    open_notebook(page, server, notebook)
+    run_all(page)
+    if wait:
+        wait_for_run(page, timeout=timeout)
+
+
+def cell_outputs(page: Page, index: int) -> Locator:
+    """The output area of the `index`-th cell (0-based) of the open notebook."""
+    return page.locator(f"{_NOTEBOOK} .jp-Cell").nth(index).locator(".jp-OutputArea")
+
+
+def wait_for_output(page: Page, index: int, text: str | re.Pattern[str], timeout: float = 60_000) -> Locator:
+    """Wait until cell `index`'s output contains `text` (a string or a regex); returns the output area."""
+    outputs = cell_outputs(page, index)
+    outputs.filter(has_text=text).wait_for(state="attached", timeout=timeout)
+    return outputs
+
+
+class StatusRecorder:
+    """Records, in the page, every value an attribute takes on matching elements, in order.
+
+    Install it before Run All; it catches attribute changes and re-rendered elements alike, so a
+    test can assert a status sequence such as running -> retrying -> done without racing the page.
+    Elements are keyed by `key_attr`.
+    """
+
+    def __init__(self, page: Page, key_attr: str = "data-node", value_attr: str = "data-status") -> None:
+        self.page = page
+        page.evaluate(
+            """([keyAttr, valueAttr]) => {
+              const history = window.__e2eHistory = {};
+              const sel = `[${keyAttr}][${valueAttr}]`;
+              const record = () => {
+                for (const el of document.querySelectorAll(sel)) {
+                  const key = el.getAttribute(keyAttr), value = el.getAttribute(valueAttr);
+                  const seen = history[key] || (history[key] = []);
+                  if (seen[seen.length - 1] !== value) seen.push(value);
+                }
+              };
+              new MutationObserver(record).observe(document.body, {
+                subtree: true, childList: true, attributes: true, attributeFilter: [keyAttr, valueAttr],
+              });
+              record();
+            }""",
+            [key_attr, value_attr],
+        )
+
+    def history(self) -> dict[str, list[str]]:
+        """key -> the successive values seen (consecutive repeats collapsed)."""
+        return self.page.evaluate("() => window.__e2eHistory")
+
