@@ -125,3 +125,33 @@ async def test_program_default_applies_to_nodes_without_their_own() -> None:
         with pytest.raises(NodeValidationError) as info:
             await _program(node_retries=None, max_retries=1).aforward(query="q")
     assert info.value.attempts == 2
+
+
+async def test_validators_can_check_the_answer_against_the_node_inputs() -> None:
+    """A citation must name a document the node was given: the validator reads `info.context`."""
+    from pydantic import BaseModel, ValidationInfo, field_validator
+
+    class Sources(BaseModel):
+        question: str
+        doc_ids: list[str]
+
+    class Cited(BaseModel):
+        answer: str
+        cites: str
+
+        @field_validator("cites")
+        @classmethod
+        def cites_a_given_doc(cls, v: str, info: ValidationInfo) -> str:
+            given = info.context["inputs"]["doc_ids"]
+            if v not in given:
+                raise ValueError(f"cites {v!r}, which is not among the retrieved documents {given}")
+            return v
+
+    g = Graph().add_node(StatefulNode("cite", Sources, Cited)).set_entry_point("cite")
+    lm = ScriptedLM({"cite": [{"answer": "Paris", "cites": "kb-9"}, {"answer": "Paris", "cites": "kb-2"}]})
+    with dspy.context(lm=lm):
+        events, error = await collect(AgentTranspiler.compile(g).astream(question="q", doc_ids=["kb-1", "kb-2"]))
+    assert error is None
+    [failure] = by_kind(events, "validation_error")
+    assert "'kb-9', which is not among the retrieved documents ['kb-1', 'kb-2']" in failure["error"]
+    assert by_kind(events, "node_end")[0]["patch"] == {"answer": "Paris", "cites": "kb-2"}

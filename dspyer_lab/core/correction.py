@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -120,10 +120,13 @@ def check_answer(
     prediction: dspy.Prediction | None,
     raw: str,
     parse_error: Exception | None,
+    context: Mapping[str, Any],
     extra_check: Callable[[BaseModel], tuple[str, str] | None] | None = None,
 ) -> BaseModel | AttemptFailure:
     """The validated output model instance, or why the answer breaks the node's contract.
 
+    `context` is handed to pydantic (`ValidationInfo.context`), so a validator can check an
+    answer against what the node was given (e.g. a citation must name a retrieved document).
     `extra_check` adds a rule the output model cannot express (a router's decision must be
     a key of its path_map); it returns (field, message) when the rule is broken.
     """
@@ -131,7 +134,7 @@ def check_answer(
         return _parse_failure(node, raw, parse_error)
     values = {name: prediction.get(name) for name in node.output_model.model_fields if name in prediction}
     try:
-        output = node.output_model.model_validate(values)
+        output = node.output_model.model_validate(values, context=context)
     except ValidationError as exc:
         lines, fields = [], []
         for err in exc.errors(include_url=False):

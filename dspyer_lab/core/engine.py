@@ -15,6 +15,7 @@ import traceback
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
 import dspy
@@ -163,12 +164,13 @@ class Run:
         router = self.program.graph.routers.get(node.name)
         extra_check = _decision_check(node, router) if router is not None and router.decide is node else None
         kwargs: dict[str, Any] = dict(inputs)
+        context = {"node": node.name, "inputs": inputs, "state": MappingProxyType(self.state)}
         signature = None
         failure: AttemptFailure | None = None
         for attempt in range(1, retries + 2):
             call = NodeCall(node.name, attempt, kwargs)
             prediction, raw, parse_error = await call_predictor(predictor, call, signature)
-            outcome = check_answer(node, prediction, raw, parse_error, extra_check)
+            outcome = check_answer(node, prediction, raw, parse_error, context, extra_check)
             if isinstance(outcome, BaseModel):
                 yield _NodeDone({n: getattr(outcome, n) for n in node.output_model.model_fields}, attempt)
                 return
