@@ -29,7 +29,6 @@ from .exceptions import (
     NodeInputError,
     NodeOutputError,
     NodeValidationError,
-    OutputModelError,
     RouteError,
 )
 from .graph import END, PythonNode, Router, StatefulNode
@@ -114,7 +113,7 @@ class Run:
                 yield make("route", source=current, decision=decision, target=target)
                 current = target
             running = None
-            self.result = build_output(self.program.output_model, self.state)
+            self.result = self.program.build_output(self.state)
             yield make(
                 "finished",
                 output=jsonable(self.result),
@@ -249,20 +248,3 @@ def _decision_check(node: StatefulNode, router: Router):
 
 async def _maybe_await(value: Any) -> Any:
     return await value if inspect.isawaitable(value) else value
-
-
-def build_output(output_model: type[BaseModel] | None, state: dict[str, Any]) -> Any:
-    """The program's result: an `output_model` instance, or a `dspy.Prediction` of the final state."""
-    if output_model is None:
-        return dspy.Prediction(**state)
-    fields = output_model.model_fields
-    missing = [n for n, info in fields.items() if n not in state and info.is_required()]
-    if missing:
-        raise OutputModelError(
-            f"The final state lacks field(s) {', '.join(map(repr, missing))} required by output model "
-            f"{output_model.__name__}; the state has: {', '.join(map(repr, state)) or 'nothing'}"
-        )
-    try:
-        return output_model.model_validate({n: state[n] for n in fields if n in state})
-    except ValidationError as exc:
-        raise OutputModelError(f"The final state does not satisfy output model {output_model.__name__}: {exc}") from exc

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncIterator, Mapping
 from typing import Any, Generic, Literal, TypeVar, overload
 
 import dspy
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from .engine import Run, RunOptions
-from .exceptions import GraphDefinitionError
+from .exceptions import GraphDefinitionError, OutputModelError
 from .graph import Graph, StatefulNode
 from .sync import run_sync
 
@@ -57,7 +57,34 @@ class TranspiledProgram(dspy.Module, Generic[T]):
     def predictor(self, node: str) -> dspy.Predict:
         return self.node_predictors[node]
 
-    def _new_run(self, kwargs: dict[str, Any]) -> Run:
+    def build_output(self, state: Mapping[str, Any]) -> T:
+        """The result of a run that ended in `state`: an `output_model` instance, or a `dspy.Prediction`.
+
+        Validators of the output model get ``{"node": None, "inputs": state, "state": state}``
+        as context, like a node's validators get what the node was given.
+        """
+        model = self.output_model
+        if model is None:
+            return dspy.Prediction(**state)  # type: ignore[return-value]
+        fields = model.model_fields
+        missing = [n for n, info in fields.items() if n not in state and info.is_required()]
+        if missing:
+            raise OutputModelError(
+                f"The final state lacks field(s) {', '.join(map(repr, missing))} required by output model "
+                f"{model.__name__}; the state has: {', '.join(map(repr, state)) or 'nothing'}"
+            )
+        context = {"node": None, "inputs": state, "state": state}
+        try:
+            return model.model_validate({n: state[n] for n in fields if n in state}, context=context)
+        except ValidationError as exc:
+            raise OutputModelError(f"The final state does not satisfy output model {model.__name__}: {exc}") from exc
+
+    def new_run(self, **kwargs: Any) -> Run:
+        """A run, not started yet: iterating `run.events()` executes it; then `run.result` is the typed result.
+
+        `astream` and `aforward` are built on it; tools that need both the events and the
+        typed result (the lab's views) use it directly.
+        """
         overrides = {}
         for key in [k for k in kwargs if k.startswith("_")]:
             if key not in _OVERRIDES:
@@ -65,15 +92,15 @@ class TranspiledProgram(dspy.Module, Generic[T]):
             overrides[_OVERRIDES[key]] = kwargs.pop(key)
         options = replace(self.defaults, **overrides)
         _check_options(options.max_steps, options.max_retries, options.on_max_steps)
-        return Run(self, dict(kwargs), options)
+        return Run(self, kwargs, options)
 
     def astream(self, **inputs: Any) -> AsyncIterator[dict[str, Any]]:
         """Run the graph and yield its events as they happen (see `dspyer_lab.core.events`)."""
-        return self._new_run(inputs).events()
+        return self.new_run(**inputs).events()
 
     async def aforward(self, **inputs: Any) -> T:
         """Run the graph; return an `output_model` instance (or a `dspy.Prediction` of the final state)."""
-        run = self._new_run(inputs)
+        run = self.new_run(**inputs)
         async for _ in run.events():
             pass
         return run.result

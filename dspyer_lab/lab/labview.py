@@ -159,6 +159,10 @@ class LabView(w.VBox):
         is re-raised; a run stopped with `stop` raises ``asyncio.CancelledError``.
         """
         program = self._runnable()
+        if hasattr(program, "new_run"):  # ours: the run hands over the typed result itself
+            run = program.new_run(**inputs)
+            await self.watch(run.events())
+            return run.result
         log = await self.watch(program.astream(**inputs))
         if log.finished is None:  # a stream that reported an error without raising it (upstream dspyer)
             error = log.error or {}
@@ -422,7 +426,7 @@ def _output_model(program: Any) -> type[BaseModel] | None:
 
 
 def _typed_result(program: Any, finished: Mapping[str, Any]) -> Any:
-    """What ``program.aforward`` would return, rebuilt from the ``finished`` event."""
+    """What upstream ``dspyer``'s ``aforward`` would return, rebuilt from the ``finished`` event."""
     model = _output_model(program)
     if model is not None:
         return model.model_validate(finished.get("output"))
