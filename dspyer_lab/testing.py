@@ -21,6 +21,7 @@ import asyncio
 import inspect
 import itertools
 import json
+import math
 import re
 import threading
 import time
@@ -114,7 +115,7 @@ def _from_schema(schema: Any, defs: dict[str, Any], text: str, expanding: frozen
         return schema["enum"][0]
     for key in ("anyOf", "oneOf", "allOf"):
         options = schema.get(key, [])
-        concrete = [s for s in options if not (isinstance(s, dict) and s.get("type") == "null")]
+        concrete = [s for s in options if isinstance(s, dict) and s.get("type") != "null"]
         if concrete and not (len(concrete) < len(options) and concrete[0].get("$ref") in expanding):
             return _from_schema(concrete[0], defs, text, expanding)
         if options:
@@ -126,12 +127,11 @@ def _from_schema(schema: Any, defs: dict[str, Any], text: str, expanding: frozen
         properties = schema.get("properties", {})
         return {k: _from_schema(v, defs, f"{k} {text}", expanding) for k, v in properties.items()}
     if kind == "array":
-        count = min(max(schema.get("minItems", 1), 1), schema.get("maxItems", 1))
+        count = min(max(schema.get("minItems", 1), 1), schema.get("maxItems", 1_000))
         return [_from_schema(schema.get("items", {}), defs, text, expanding) for _ in range(count)]
-    if kind == "integer":
-        return int(schema.get("minimum", 1))
-    if kind == "number":
-        return float(schema.get("minimum", 0.5))
+    if kind in ("integer", "number"):
+        value = min(max(1 if kind == "integer" else 0.5, schema.get("minimum", -math.inf)), schema.get("maximum", math.inf))
+        return int(value) if kind == "integer" else float(value)
     if kind == "boolean":
         return True
     if kind == "null":
@@ -197,7 +197,6 @@ class _BadRequest(Exception):
 class _Request:
     method: str
     path: str
-    headers: dict[str, str]
     body: bytes
     keep_alive: bool
 
@@ -234,7 +233,7 @@ async def _read_request(reader: asyncio.StreamReader) -> _Request | None:
         body = await reader.readexactly(length) if length > 0 else b""
     connection = headers.get("connection", "").lower()
     keep_alive = connection != "close" if version == "HTTP/1.1" else connection == "keep-alive"
-    return _Request(method, target.split("?", 1)[0], headers, body, keep_alive)
+    return _Request(method, target.split("?", 1)[0], body, keep_alive)
 
 
 async def _read_chunked(reader: asyncio.StreamReader) -> bytes:

@@ -280,7 +280,8 @@ async def test_cancelling_follow_marks_the_run_cancelled(good_run):
     with pytest.raises(asyncio.CancelledError):
         await task
     assert view.run_state == "cancelled"
-    assert view.node_status["write"] == "running"  # statuses stay as they were
+    assert view.node_status["write"] == "idle"  # stopped mid-node: no longer pulsing as running
+    assert view.node_visits["write"] == 1
     assert wire.messages[-1]["run_state"] == "cancelled"
 
 

@@ -21,6 +21,10 @@ import traitlets
 from ..core.events import EVENT_KINDS
 from ..core.graph import Graph
 from .dot import Drawing, build_drawing, describe, render_svg
+from .runlog import (
+    CANCELLED,  # not an engine event: the marker views append when a run is stopped
+)
+from .throttle import Throttle
 
 __all__ = ["GraphView", "NodeStatus", "RunState", "SYNC_INTERVAL"]
 
@@ -31,7 +35,7 @@ SYNC_INTERVAL = 1 / 30
 """Minimum seconds between two state messages to the browser while a run streams."""
 
 _STATIC = Path(__file__).resolve().parent.parent / "static"
-_TERMINAL = frozenset({"finished", "error"})
+_TERMINAL = frozenset({"finished", "error", CANCELLED})
 
 
 def _graph_of(graph_or_program: Any) -> Graph:
@@ -85,8 +89,7 @@ class GraphView(anywidget.AnyWidget):
         self._run: RunState = "idle"
         self._clear_run()
         self._dirty = False
-        self._last_flush = float("-inf")
-        self._timer: asyncio.TimerHandle | None = None
+        self._throttle = Throttle(self._push, SYNC_INTERVAL, clock=lambda: self._clock())
         super().__init__(
             dot=self._drawing.source,
             _svg_map=self._drawing.svg_map(),
@@ -113,7 +116,7 @@ class GraphView(anywidget.AnyWidget):
         if kind in _TERMINAL:
             self.flush()
         else:
-            self._schedule_flush()
+            self._throttle.poke()
 
     async def follow(self, events: AsyncIterable[Mapping[str, Any]]) -> Mapping[str, Any] | None:
         """Apply every event of `events` (e.g. ``program.astream(...)``) as it comes; return the last one.
@@ -127,7 +130,7 @@ class GraphView(anywidget.AnyWidget):
                 self.update(event)
                 last = event
         except (asyncio.CancelledError, KeyboardInterrupt):
-            self._run = "cancelled"
+            self._on_cancelled({"event": CANCELLED})
             self._dirty = True
             raise
         except BaseException:
@@ -151,10 +154,9 @@ class GraphView(anywidget.AnyWidget):
 
     def flush(self) -> None:
         """Send the current state to the browser now (one message, only if something changed)."""
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        self._last_flush = self._clock()
+        self._throttle.flush()
+
+    def _push(self) -> None:
         if not self._dirty:
             return
         self._dirty = False
@@ -177,18 +179,6 @@ class GraphView(anywidget.AnyWidget):
         self._status = {name: "idle" for name in self._graph.nodes}
         self._visits = {name: 0 for name in self._graph.nodes}
         self._edge = {}
-
-    def _schedule_flush(self) -> None:
-        wait = self._last_flush + SYNC_INTERVAL - self._clock()
-        if wait <= 0:
-            self.flush()
-            return
-        if self._timer is None:
-            try:
-                loop = asyncio.get_running_loop()
-            except RuntimeError:
-                return  # no loop: the next event after the interval, a terminal event or flush() syncs
-            self._timer = loop.call_later(wait, self.flush)
 
     def _on_run_start(self, event: Mapping[str, Any]) -> None:
         self._clear_run()
@@ -226,6 +216,12 @@ class GraphView(anywidget.AnyWidget):
             self._status[node] = "failed"
         self._run = "failed"
 
+    def _on_cancelled(self, event: Mapping[str, Any]) -> None:
+        for name, status in self._status.items():
+            if status in ("running", "retrying"):  # stopped mid-node: it did not finish, nor fail
+                self._status[name] = "idle"
+        self._run = "cancelled"
+
     # -- display ----------------------------------------------------------------------
 
     def __repr__(self) -> str:
@@ -242,5 +238,5 @@ class GraphView(anywidget.AnyWidget):
 
 
 # event kind -> GraphView method; kinds the view does not draw (none today) are ignored
-_HANDLERS = {kind: handler for kind in EVENT_KINDS if (handler := getattr(GraphView, f"_on_{kind}", None))}
+_HANDLERS = {kind: handler for kind in (*EVENT_KINDS, CANCELLED) if (handler := getattr(GraphView, f"_on_{kind}", None))}
 

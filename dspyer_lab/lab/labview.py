@@ -12,9 +12,7 @@ run with thousands of events stays responsive.
 from __future__ import annotations
 
 import asyncio
-import math
-import time
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +24,19 @@ from ..core.graph import Graph
 from ..core.program import AgentTranspiler
 from .adapter import as_graph, contract_events
 from .graphview import GraphView
-from .panels import ErrorPanel, NodeInspector, Presenter, ResultPanel, TimelinePanel, ValidationPanel
+from .panels import (
+    ErrorPanel,
+    NodeInspector,
+    Presenter,
+    ResultPanel,
+    TimelinePanel,
+    ValidationPanel,
+)
 from .runfile import describe_output_model, read_run, write_run
 from .runlog import CANCELLED, NodeVisit, RunLog, introduced
 from .runner import run_background
 from .textview import DEFAULT_SECRET_PATTERNS, Masker
+from .throttle import Throttle
 
 __all__ = ["LabView", "show"]
 
@@ -39,40 +45,6 @@ _NODE, _VALIDATION, _RESULT, _ERROR = range(4)
 STOPPED = "run stopped from the LabView (Stop button or view.stop())"
 """The message of the `asyncio.CancelledError` a stopped run raises."""
 _TAB_OF_EVENT = {"validation_error": _VALIDATION, "finished": _RESULT, "error": _ERROR}
-
-
-class _Coalescer:
-    """Calls `fn` at most once per `interval` seconds while poked, and once more after the last poke."""
-
-    def __init__(self, fn: Callable[[], None], interval: float) -> None:
-        self.fn = fn
-        self.interval = interval
-        self._last = -math.inf
-        self._timer: asyncio.TimerHandle | None = None
-
-    def poke(self) -> None:
-        if self._timer is not None:
-            return
-        wait = self._last + self.interval - time.monotonic()
-        if wait <= 0:
-            self.flush()
-            return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # no loop (plain sync code): nothing could render later, so render now
-            self.flush()
-            return
-        self._timer = loop.call_later(wait, self.flush)
-
-    def flush(self) -> None:
-        self.cancel()
-        self._last = time.monotonic()
-        self.fn()
-
-    def cancel(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
 
 
 class LabView(w.VBox):
@@ -110,7 +82,7 @@ class LabView(w.VBox):
         self._sel_visit: int | None = None
         self._sel_node: str | None = None
         self._quiet = False  # set while widgets are changed from Python, so their observers stay silent
-        self._renderer = _Coalescer(self._render, 1.0 / refresh_rate)
+        self._renderer = Throttle(self._render, 1.0 / refresh_rate)
         self._output_description = describe_output_model(_output_model(self.program))
 
         show = self._show = Presenter(self.masker, display_limit)
@@ -327,8 +299,6 @@ class LabView(w.VBox):
             for event in self.run_log.events[:step]:
                 self.graph.update(event)
             self.graph.flush()
-            if self._shown.status == "cancelled":  # not an engine event: the GraphView cannot know it
-                self.graph.run_state = "cancelled"
 
     def _begin(self) -> None:
         self.run_log = self._shown = RunLog()
