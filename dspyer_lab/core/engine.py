@@ -18,7 +18,6 @@ from enum import Enum
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
-import dspy
 from pydantic import BaseModel, ValidationError
 
 from .correction import AttemptFailure, NodeCall, call_predictor, check_answer, retry_signature

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from collections.abc import AsyncIterator, Mapping
+from dataclasses import replace
 from typing import Any, Generic, Literal, TypeVar, overload
 
 import dspy
