@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# Offline machine: LiteLLM must read its bundled model metadata instead of trying to download it.
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import dspy
-from dspy.utils.callback import BaseCallback
+from dspy.adapters import ChatAdapter
 from dspy.utils.exceptions import AdapterParseError
 from pydantic import BaseModel, ValidationError
 
@@ -59,18 +59,6 @@ class AttemptFailure:
         return f"Your previous answer was rejected{fields}. Fix these problems and answer again:\n{self.error}"
 
 
-class _RawCapture(BaseCallback):
-    """Keeps the text of the last LM answer of one attempt, so a rejected answer is never lost."""
-
-    def __init__(self) -> None:
-        self.text = ""
-
-    def on_lm_end(self, call_id: str, outputs: Any, exception: BaseException | None = None) -> None:
-        if outputs:
-            first = outputs[0] if isinstance(outputs, list) else outputs
-            self.text = first.get("text", json.dumps(first, default=str)) if isinstance(first, dict) else str(first)
-
-
 def retry_signature(signature: type[dspy.Signature]) -> type[dspy.Signature]:
     """The node's signature widened with the rejected answer and the validator's feedback."""
     return signature.append(
@@ -90,36 +78,43 @@ def _lm_supports_async(lm: Any) -> bool:
 
 async def call_predictor(
     predictor: dspy.Predict, call: NodeCall, signature: type[dspy.Signature] | None = None
-) -> tuple[dspy.Prediction | None, str, Exception | None]:
-    """Run one attempt with `call.inputs`: (prediction or None, the model's raw text, the parse error if any).
+) -> dspy.Prediction | AdapterParseError:
+    """Run one attempt with `call.inputs`: the prediction, or the adapter's parse error (which keeps the raw text).
 
     `signature` replaces the predictor's own for this call (a retry's widened signature).
-
     Uses DSPy's native async path so concurrent runs overlap their waits; an LM with no
     async support runs in a worker thread instead.
     """
-    capture = _RawCapture()
     kwargs = dict(call.inputs, signature=signature) if signature is not None else call.inputs
     token = CURRENT_CALL.set(call)
     try:
-        with dspy.context(callbacks=[*dspy.settings.get("callbacks", []), capture]):
-            lm = predictor.lm or dspy.settings.lm
-            if lm is None or _lm_supports_async(lm):
-                prediction = await predictor.acall(**kwargs)
-            else:
-                prediction = await asyncio.to_thread(predictor, **kwargs)
-        return prediction, capture.text, None
+        lm = predictor.lm or dspy.settings.lm
+        if lm is None or _lm_supports_async(lm):
+            return await predictor.acall(**kwargs)
+        return await asyncio.to_thread(predictor, **kwargs)
     except AdapterParseError as exc:
-        return None, exc.lm_response or capture.text, exc
+        return exc
     finally:
         CURRENT_CALL.reset(token)
 
 
+def _rendered(signature: type[dspy.Signature], values: dict[str, Any]) -> str:
+    """A parsed answer written back in the adapter's own format (what the model said, field by field).
+
+    Capturing the exact bytes would need a DSPy callback on every call, which puts all of
+    DSPy's calls on its slow callback path; a rejected answer is rare, so it is rebuilt.
+    """
+    adapter = dspy.settings.adapter or ChatAdapter()
+    try:
+        return adapter.format_assistant_message_content(signature, values).strip()
+    except Exception:  # an adapter that cannot format: the values as JSON still show the answer
+        return json.dumps(values, default=str)
+
+
 def check_answer(
     node: StatefulNode,
-    prediction: dspy.Prediction | None,
-    raw: str,
-    parse_error: Exception | None,
+    outcome: dspy.Prediction | AdapterParseError,
+    signature: type[dspy.Signature],
     context: Mapping[str, Any],
     extra_check: Callable[[BaseModel], tuple[str, str] | None] | None = None,
 ) -> BaseModel | AttemptFailure:
@@ -130,8 +125,9 @@ def check_answer(
     `extra_check` adds a rule the output model cannot express (a router's decision must be
     a key of its path_map); it returns (field, message) when the rule is broken.
     """
-    if parse_error is not None:
-        return _parse_failure(node, raw, parse_error)
+    if isinstance(outcome, AdapterParseError):
+        return _parse_failure(node, outcome)
+    prediction = outcome
     values = {name: prediction.get(name) for name in node.output_model.model_fields if name in prediction}
     try:
         output = node.output_model.model_validate(values, context=context)
@@ -142,18 +138,18 @@ def check_answer(
             if err["loc"] and str(err["loc"][0]) not in fields:
                 fields.append(str(err["loc"][0]))
             lines.append(f"- {loc}: {err['msg']} (got {_short(err.get('input'))})")
-        return AttemptFailure("\n".join(lines), fields, raw or json.dumps(values, default=str), exc)
+        return AttemptFailure("\n".join(lines), fields, _rendered(signature, values), exc)
     broken = extra_check(output) if extra_check is not None else None
     if broken is not None:
         field_name, message = broken
-        return AttemptFailure(f"- {field_name}: {message}", [field_name], raw, ValueError(message))
+        return AttemptFailure(f"- {field_name}: {message}", [field_name], _rendered(signature, values), ValueError(message))
     return output
 
 
 _FIELD_IN_PARSE_ERROR = re.compile(r"Failed to parse field (\w+)")
 
 
-def _parse_failure(node: StatefulNode, raw: str, error: Exception) -> AttemptFailure:
+def _parse_failure(node: StatefulNode, error: AdapterParseError) -> AttemptFailure:
     """Describe an answer DSPy's adapter could not parse: which fields, and the adapter's own reason."""
     expected = list(node.output_model.model_fields)
     detail = str(error).split("\n\n", 1)[0].strip()
@@ -164,7 +160,7 @@ def _parse_failure(node: StatefulNode, raw: str, error: Exception) -> AttemptFai
     if detail and not detail.startswith("Adapter "):
         lines.append(f"- {detail}")
     lines.append("- Answer with every field, each in the requested format.")
-    return AttemptFailure("\n".join(lines), fields, raw, error)
+    return AttemptFailure("\n".join(lines), fields, error.lm_response or "", error)
 
 
 def _short(value: Any, limit: int = 120) -> str:

@@ -167,8 +167,8 @@ class Run:
         failure: AttemptFailure | None = None
         for attempt in range(1, retries + 2):
             call = NodeCall(node.name, attempt, kwargs)
-            prediction, raw, parse_error = await call_predictor(predictor, call, signature)
-            outcome = check_answer(node, prediction, raw, parse_error, context, extra_check)
+            answer = await call_predictor(predictor, call, signature)
+            outcome = check_answer(node, answer, predictor.signature, context, extra_check)
             if isinstance(outcome, BaseModel):
                 yield _NodeDone({n: getattr(outcome, n) for n in node.output_model.model_fields}, attempt)
                 return
