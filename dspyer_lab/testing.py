@@ -28,11 +28,14 @@ import time
 import zlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 __all__ = ["ChatServer", "Responder", "chat_adapter_responder", "output_fields"]
 
-Responder = Callable[[dict[str, Any]], Union[str, Awaitable[str]]]
+Responder = Callable[[dict[str, Any]], str | Awaitable[str]]
 """Maps a chat-completions request body (parsed JSON) to the assistant message content."""
 
 _MAX_HEAD_BYTES = 64 * 1024
@@ -58,8 +61,8 @@ def _messages_text(request: dict[str, Any], role: str) -> list[str]:
 
 _OUTPUT_HEADER = "Your output fields are:"
 _SECTION_END = "All interactions will be structured"
-_FIELD_LINE = re.compile(r"^\s*\d+\.\s+`(?P<name>[^`]+)`\s+\(.*?\):", re.M)
-_NOTE = re.compile(r"\{(?P<name>\w+)\}\s+# note: the value you produce (?P<note>.*)$", re.M)
+_FIELD_LINE = re.compile(r"^\s*\d+\.\s+`(?P<name>[^`]+)`\s+\(.*?\):", re.MULTILINE)
+_NOTE = re.compile(r"\{(?P<name>\w+)\}\s+# note: the value you produce (?P<note>.*)$", re.MULTILINE)
 _JSON_BLOCK = "Outputs will be a JSON object with the following fields."
 
 
@@ -130,7 +133,8 @@ def _from_schema(schema: Any, defs: dict[str, Any], text: str, expanding: frozen
         count = min(max(schema.get("minItems", 1), 1), schema.get("maxItems", 1_000))
         return [_from_schema(schema.get("items", {}), defs, text, expanding) for _ in range(count)]
     if kind in ("integer", "number"):
-        value = min(max(1 if kind == "integer" else 0.5, schema.get("minimum", -math.inf)), schema.get("maximum", math.inf))
+        value = max(1 if kind == "integer" else 0.5, schema.get("minimum", -math.inf))
+        value = min(value, schema.get("maximum", math.inf))
         return int(value) if kind == "integer" else float(value)
     if kind == "boolean":
         return True
@@ -322,7 +326,7 @@ class ChatServer:
             raise RuntimeError("ChatServer is not running; call start() or use it as a context manager")
         return f"http://{self.host}:{self.port}/v1"
 
-    def start(self) -> ChatServer:
+    def start(self) -> Self:
         """Bind and serve in a background thread; returns once the port is accepting."""
         if self._thread is not None:
             raise RuntimeError("ChatServer is already running")
@@ -346,7 +350,7 @@ class ChatServer:
         self._loop.call_soon_threadsafe(self._stop_event.set)
         thread.join()
 
-    def __enter__(self) -> ChatServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc_info: object) -> None:
@@ -376,7 +380,7 @@ class ChatServer:
             server = await asyncio.start_server(
                 self._accept, self.host, self._bind_port, backlog=self.backlog, limit=_MAX_HEAD_BYTES
             )
-        except BaseException as exc:  # reported to start()'s caller
+        except BaseException as exc:  # noqa: BLE001 - re-raised in start()'s thread
             self._startup_error = exc
             ready.set()
             return
@@ -453,7 +457,7 @@ class ChatServer:
             content = self.responder(body)
             if inspect.isawaitable(content):
                 content = await content
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - any responder failure is the client's HTTP 500
             return 500, {"error": {"message": f"responder failed: {exc!r}", "type": "server_error", "code": None}}
         finally:
             self.in_flight -= 1

@@ -1,0 +1,242 @@
+"""Concurrency benchmark: N concurrent runs of a two-LLM-node chain (question -> draft -> answer).
+
+Every run makes two chained model calls against the loopback `ChatServer`, which waits
+`--latency` seconds (default 200 ms) before each answer, so the ideal wall time of N
+concurrent runs is 2 x latency whatever N is. Configurations, all in one process and
+against the same kind of server:
+
+  hand-written   the two calls written by hand with `dspy.Predict(sig).acall`, chained
+  dspyer-lab     `await program.aforward(...)` of a dspyer_lab graph with two StatefulNodes
+  dspyer 0.3.6   the same graph on the PyPI package `dspyer==0.3.6` (skipped if not installed)
+
+Fairness: every trial gets a fresh server, a fresh `dspy.LM` (so fresh connection pools:
+no kept-alive connection from an earlier trial), and a fresh event loop (so a fresh
+default thread pool). All configurations use identical LM settings; trials are
+interleaved (hand, ours, dspyer, hand, ...) so machine drift hits them alike.
+
+    python bench/bench_concurrency.py                    # N = 64 and 256, 3 trials each
+    python bench/bench_concurrency.py --n 64 --repeats 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from importlib import metadata
+
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # offline: no model-metadata download
+
+import dspy
+from pydantic import BaseModel, Field
+
+import dspyer_lab
+from dspyer_lab.testing import ChatServer
+
+# --------------------------------------------------------------------------- the chain, three ways
+
+DRAFT_DOC = "Write a short first draft answering the question."
+ANSWER_DOC = "Polish the draft into the final answer to the question."
+
+
+class Question(BaseModel):
+    question: str = Field(description="The user's question")
+
+
+class Draft(BaseModel):
+    draft: str = Field(description="A first draft of the answer")
+
+
+class QuestionAndDraft(BaseModel):
+    question: str = Field(description="The user's question")
+    draft: str = Field(description="A first draft of the answer")
+
+
+class Answer(BaseModel):
+    answer: str = Field(description="The final answer")
+
+
+class DraftSig(dspy.Signature):
+    """Write a short first draft answering the question."""
+
+    question: str = dspy.InputField(desc="The user's question")
+    draft: str = dspy.OutputField(desc="A first draft of the answer")
+
+
+class AnswerSig(dspy.Signature):
+    """Polish the draft into the final answer to the question."""
+
+    question: str = dspy.InputField(desc="The user's question")
+    draft: str = dspy.InputField(desc="A first draft of the answer")
+    answer: str = dspy.OutputField(desc="The final answer")
+
+
+Chain = Callable[[str], Awaitable[str]]
+
+
+def hand_written() -> Chain:
+    draft, answer = dspy.Predict(DraftSig), dspy.Predict(AnswerSig)
+
+    async def run(question: str) -> str:
+        d = await draft.acall(question=question)
+        return (await answer.acall(question=question, draft=d.draft)).answer
+
+    return run
+
+
+def build_graph(module) -> object:
+    """The same two-node graph for dspyer_lab and dspyer 0.3.6 (they share the graph API)."""
+    graph = module.Graph()
+    graph.add_node(module.StatefulNode("drafter", Question, Draft, instructions=DRAFT_DOC))
+    graph.add_node(module.StatefulNode("writer", QuestionAndDraft, Answer, instructions=ANSWER_DOC))
+    graph.add_edge("drafter", "writer")
+    graph.add_edge("writer", "__end__")
+    graph.set_entry_point("drafter")
+    return graph
+
+
+def transpiled(module) -> Chain:
+    program = module.AgentTranspiler.compile(build_graph(module), output_model=Answer)
+
+    async def run(question: str) -> str:
+        return (await program.aforward(question=question)).answer
+
+    return run
+
+
+def dspyer_module():
+    try:
+        import dspyer
+    except ImportError:
+        return None
+    return dspyer
+
+
+# --------------------------------------------------------------------------- trials
+
+
+@dataclass
+class Trial:
+    seconds: float
+    """Wall time of the batch."""
+    cpu: float
+    """Process CPU time of the batch (client and in-process server): overhead, less noisy than wall time."""
+    max_in_flight: int
+    """The most requests the server held at once."""
+
+
+def make_lm(server: ChatServer) -> dspy.LM:
+    return dspy.LM("openai/test-model", api_base=server.base_url, api_key="test", cache=False)
+
+
+async def _timed(make_chain: Callable[[], Chain], n: int, server: ChatServer) -> Trial:
+    lm = make_lm(server)
+    try:
+        with dspy.context(lm=lm):
+            chain = make_chain()
+            started, cpu_started = time.perf_counter(), time.process_time()
+            answers = await asyncio.gather(*(chain(f"question {i}") for i in range(n)))
+            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    finally:
+        await lm.aclose()
+    if server.request_count != 2 * n or len(set(answers)) != n or not all(a.startswith("answer ") for a in answers):
+        distinct = len(set(answers))
+        raise RuntimeError(f"bad run: {server.request_count} requests for {n} chains, {distinct} distinct answers")
+    return Trial(seconds, cpu, server.max_in_flight)
+
+
+def trial(make_chain: Callable[[], Chain], n: int, latency: float) -> Trial:
+    """One timed batch of n concurrent chains: fresh server, fresh LM, fresh event loop."""
+    with ChatServer(latency=latency) as server:
+        return asyncio.run(_timed(make_chain, n, server))
+
+
+# --------------------------------------------------------------------------- report
+
+
+def versions() -> str:
+    def v(dist: str) -> str:
+        try:
+            return metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            return "not installed"
+
+    cpus = os.cpu_count() or 1
+    return (
+        f"machine: {platform.machine()}, nproc={cpus} (default thread pool: {min(32, cpus + 4)} threads), "
+        f"{platform.system()} {platform.release()}\n"
+        f"python {platform.python_version()}, dspy {v('dspy')}, dspyer-lab {v('dspyer-lab')}, "
+        f"dspyer {v('dspyer')}, litellm {v('litellm')}"
+    )
+
+
+def cell(trials: list[Trial] | None) -> str:
+    if not trials:
+        return "n/a"
+    times = [t.seconds for t in trials]
+    return f"{statistics.median(times):.2f} s (best {min(times):.2f})"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, nargs="+", default=[64, 256], help="concurrent runs per batch")
+    parser.add_argument("--repeats", type=int, default=3, help="trials per configuration and N")
+    parser.add_argument("--latency", type=float, default=0.2, help="server latency per answer, seconds")
+    args = parser.parse_args()
+
+    old = dspyer_module()
+    configs: dict[str, Callable[[], Chain] | None] = {
+        "hand-written": hand_written,
+        "dspyer-lab": lambda: transpiled(dspyer_lab),
+        "dspyer 0.3.6": (lambda: transpiled(old)) if old is not None else None,
+    }
+    runnable = {name: make for name, make in configs.items() if make is not None}
+    for make in runnable.values():  # warm-up: lazy imports and caches, outside every timing
+        trial(make, 2, 0.0)
+
+    results: dict[tuple[str, int], list[Trial]] = {}
+    for n in args.n:
+        for rep in range(args.repeats):
+            for name, make in runnable.items():
+                t = trial(make, n, args.latency)
+                results.setdefault((name, n), []).append(t)
+                print(
+                    f"  N={n} trial {rep + 1}/{args.repeats} {name:>13}: {t.seconds:.3f} s, cpu {t.cpu:.3f} s, "
+                    f"server max in flight {t.max_in_flight}",
+                    file=sys.stderr,
+                    flush=True,
+                )
+
+    ideal = 2 * args.latency
+    print(versions())
+    print(f"\nmedian of {args.repeats} trials (best in parentheses); ideal = 2 x {args.latency * 1000:.0f} ms\n")
+    print("| N | ideal | hand-written | dspyer-lab | dspyer 0.3.6 | ratio ours/hand (median) |")
+    print("|---|---|---|---|---|---|")
+    for n in args.n:
+        hand, ours = results[("hand-written", n)], results[("dspyer-lab", n)]
+        ratio = statistics.median(t.seconds for t in ours) / statistics.median(t.seconds for t in hand)
+        print(
+            f"| {n} | {ideal:.2f} s | {cell(hand)} | {cell(ours)} | {cell(results.get(('dspyer 0.3.6', n)))} "
+            f"| {ratio:.2f}x |"
+        )
+    print("\nprocess CPU seconds per batch (median) / server-side max concurrent requests (max over trials)\n")
+    print("| N | " + " | ".join(runnable) + " |")
+    print("|---|" + "---|" * len(runnable))
+    for n in args.n:
+        cells = []
+        for name in runnable:
+            trials = results[(name, n)]
+            cells.append(f"{statistics.median(t.cpu for t in trials):.2f} s / {max(t.max_in_flight for t in trials)}")
+        print(f"| {n} | " + " | ".join(cells) + " |")
+    print(f"\ncommand: python {' '.join(sys.argv)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
