@@ -280,7 +280,7 @@ NOTEBOOK: dict[str, str] = {
         "%load_ext dspyer_lab\n"
         "import sys\n"
         "print('heavy:', [m for m in ('dspyer_lab.lab.labview', 'dspyer_lab.lab.graphview', 'ipywidgets',\n"
-        "                             'anywidget', 'nest_asyncio') if m in sys.modules])"
+        "                             'anywidget', 'nest_asyncio2') if m in sys.modules])"
     ),
     "models": MODELS,
     # a self-correcting graph: the first answer breaks the validator, the second passes

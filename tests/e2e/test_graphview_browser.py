@@ -25,8 +25,8 @@ GRAPH = ".dspyer-graphview"
 
 SETUP = dedent(
     """
-    import asyncio
-    import dspy, ipywidgets, nest_asyncio
+    import dspy, ipywidgets
+    from dspyer_lab.lab.runner import run_blocking  # drives the kernel's own loop, widgets update live
     from pydantic import BaseModel, field_validator
     from dspyer_lab import END, AgentTranspiler, Graph, GraphView, ScriptedLM, StatefulNode
 
@@ -64,9 +64,8 @@ SELECTION = dedent(
 )
 RUN = dedent(
     """
-    nest_asyncio.apply()
     with dspy.context(lm=lm):
-        last = asyncio.get_event_loop().run_until_complete(view.follow(program.astream(question=" Capital of France? ")))
+        last = run_blocking(view.follow(program.astream(question=" Capital of France? ")))
     print(last["event"], last["output"]["answer"])
     """
 )
@@ -140,9 +139,8 @@ MARKUP_GRAPH = dedent(
 )
 MARKUP_RUN = dedent(
     """
-    import asyncio, nest_asyncio
-    nest_asyncio.apply()
-    print(asyncio.get_event_loop().run_until_complete(view.follow(program.astream(seen=0)))["event"])
+    from dspyer_lab.lab.runner import run_blocking
+    print(run_blocking(view.follow(program.astream(seen=0)))["event"])
     """
 )
 
