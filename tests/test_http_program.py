@@ -7,19 +7,15 @@ over HTTP, the answer comes back through the adapter's parser, and our engine va
 from __future__ import annotations
 
 import asyncio
-import os
 from typing import Any
-
-os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # no model-metadata fetch: tests stay offline
 
 import dspy
 import pytest
+from http_helpers import ENGINES, Gate, aclose_lm, make_lm
 from pydantic import BaseModel, field_validator
 
 from dspyer_lab import AgentTranspiler, Graph, StatefulNode
 from dspyer_lab.testing import ChatServer, chat_adapter_responder
-
-ENGINES = ["auto", "litellm"]
 
 
 class Question(BaseModel):
@@ -49,18 +45,6 @@ def chain() -> Any:
     g.add_node(StatefulNode("final", Draft, Final))
     g.add_edge("draft", "tidy").add_edge("tidy", "final").set_entry_point("draft")
     return AgentTranspiler.compile(g, output_model=Final)
-
-
-def make_lm(server: ChatServer, engine: str) -> dspy.LM:
-    return dspy.LM("openai/test-model", api_base=server.base_url, api_key="test", cache=False, num_retries=0, engine=engine)
-
-
-async def aclose_lm(lm: dspy.LM) -> None:
-    await lm.aclose()
-    if lm.engine == "litellm":
-        import litellm
-
-        await litellm.close_litellm_async_clients()
 
 
 def score_first_too_high(request: dict[str, Any]) -> str:
@@ -100,22 +84,6 @@ def test_sync_call_over_http(engine: str) -> None:
             result = chain()(question="Why is the sky blue?")
     assert isinstance(result, Final) and result.score == 1
     assert result.answer.startswith("answer ")
-
-
-class Gate:
-    """Holds every request until `n` are in flight at once: proves the runs overlap, with no timing."""
-
-    def __init__(self, n: int, timeout: float = 60.0) -> None:
-        self.n, self.timeout, self.arrived = n, timeout, 0
-        self.open: asyncio.Event | None = None
-
-    async def __call__(self, request: dict[str, Any]) -> str:
-        self.open = self.open or asyncio.Event()  # created on the server's loop
-        self.arrived += 1
-        if self.arrived >= self.n:
-            self.open.set()
-        await asyncio.wait_for(self.open.wait(), self.timeout)
-        return chat_adapter_responder(request)
 
 
 async def test_concurrent_runs_overlap_their_model_calls() -> None:
