@@ -35,6 +35,7 @@ _STYLE = (
     "font-family:var(--jp-code-font-family,monospace)}"
     ".dlp td,.dlp th{border:1px solid var(--jp-border-color2,#ddd);padding:2px 6px;vertical-align:top;"
     "white-space:pre-wrap;word-break:break-word;text-align:left}"
+    ".dlp tr>:first-child{white-space:nowrap;word-break:normal}"  # field names stay whole
     ".dlp th{font-weight:600;background:var(--jp-layout-color2,#f3f3f3)}"
     ".dlp tr.dl-changed td{background:rgba(255,179,0,0.22)}"
     ".dlp-pre{white-space:pre-wrap;word-break:break-word;margin:2px 0 8px 0;font-size:12px;"
