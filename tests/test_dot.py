@@ -145,7 +145,7 @@ def test_styles_by_kind_markers_and_edges():
     assert len({float(p.split(",")[0]) for p in diamond[:4]}) == 3  # left tip, centre (top/bottom), right tip
     # LLM nodes show their contract, Python nodes their function
     assert texts(nodes[ids["draft"]]) == ["draft", "Question → Draft"]
-    assert texts(nodes[ids["check"]]) == ["check", "<lambda>()"]
+    assert texts(nodes[ids["check"]]) == ["check"]  # a lambda has no name worth showing
     assert texts(nodes[ids["judge"]]) == ["judge"]
     # START point into the entry point, END terminal
     assert "dl-start" in nodes[START_ID].get("class").split()
@@ -217,7 +217,15 @@ def test_describe_is_a_text_outline():
     assert text.splitlines() == [
         "Graph: 4 nodes, entry point 'draft'",
         "  'draft' [llm, Question → Draft] -> 'check'",
-        "  'check' [python, <lambda>()] 'too long' -> 'draft', 'ok' -> 'judge'",
+        "  'check' [python] 'too long' -> 'draft', 'ok' -> 'judge'",
         "  'finalize' [llm, Draft → Draft] -> END",
         "  'judge' [router, Draft → Verdict] 'accept' -> 'finalize', 'reject' -> END",
     ]
+
+
+def test_python_nodes_show_their_function_name_but_not_a_lambda():
+    def tidy_up(state):
+        return None
+
+    g = Graph().add_node("clean", tidy_up).add_node("noop", lambda s: None).add_edge("clean", "noop")
+    assert describe(g.set_entry_point("clean")).splitlines()[1:3] == ["  'clean' [python, tidy_up()] -> 'noop'", "  'noop' [python] -> END"]

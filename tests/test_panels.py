@@ -313,3 +313,21 @@ async def test_display_limit_applies_to_every_table(limit: int | None) -> None:
     view = LabView(loop_graph(), display_limit=limit)
     await view.watch(_aiter(e.events))
     assert ("x" * 500 in view.inspector.body.value) is (limit is None)
+
+
+def test_validation_panel_follows_the_newest_rejection_until_the_user_picks_one() -> None:
+    events = failing_run()
+    second = {**events[2], "seq": 3, "attempt": 2, "error": "- score: too big (got 43)", "raw_output": '{"score": 43}'}
+    first = {**events[2], "will_retry": True, "max_attempts": 2}
+    second["max_attempts"] = 2
+    panel = ValidationPanel(presenter())
+    log = RunLog.replay([*events[:2], first])
+    panel.render(log, log.visits[0])
+    assert "got 42" in panel.detail.value
+    log = RunLog.replay([*events[:2], first, second])  # a live run: the next rejection arrives
+    panel.render(log, log.visits[0])
+    assert "got 43" in panel.detail.value  # follows the newest
+    panel.picker.value = 0  # the user picks the first attempt
+    assert "got 42" in panel.detail.value
+    panel.render(log, log.visits[0])  # the next redraw keeps the user's choice
+    assert "got 42" in panel.detail.value

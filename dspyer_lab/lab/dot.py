@@ -110,7 +110,9 @@ def _subtitle(node: StatefulNode | PythonNode) -> str | None:
     if isinstance(node, StatefulNode):
         return f"{node.input_model.__name__} → {node.output_model.__name__}"
     fn_name = getattr(node.fn, "__name__", None)
-    return f"{fn_name}()" if fn_name and fn_name != node.name else None
+    if not fn_name or fn_name == node.name or not fn_name.isidentifier():  # e.g. "<lambda>" says nothing
+        return None
+    return f"{fn_name}()"
 
 
 def _graph_edges(graph: Graph) -> list[DrawnEdge]:

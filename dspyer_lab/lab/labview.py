@@ -96,7 +96,7 @@ class LabView(w.VBox):
             layout=w.Layout(flex="1 1 440px", min_width="320px"),
         )
         self.stop_button = w.Button(description="Stop", icon="stop", button_style="danger", disabled=True,
-                                    layout=w.Layout(width="auto"))
+                                    layout=w.Layout(width="auto", flex="0 0 auto"))
         self.status = w.Label(value="")
         self.slider = w.IntSlider(min=0, max=0, value=0, description="replay", continuous_update=True,
                                   layout=w.Layout(display="none", width="360px"))
@@ -110,6 +110,7 @@ class LabView(w.VBox):
                          layout=w.Layout(align_items="center"))
         body = w.HBox([left, self.tabs], layout=w.Layout(flex_flow="row wrap", width="100%"))
         super().__init__(children=[toolbar, body], **kwargs)
+        self.add_class("dspyer-labview")  # a stable hook for styles and browser tests
         self._render()
 
     # -- public API -----------------------------------------------------------------

@@ -36,6 +36,7 @@ _STYLE = (
     ".dlp td,.dlp th{border:1px solid var(--jp-border-color2,#ddd);padding:2px 6px;vertical-align:top;"
     "white-space:pre-wrap;word-break:break-word;text-align:left}"
     ".dlp tr>:first-child{white-space:nowrap;word-break:normal}"  # field names stay whole
+    ".dlp,.dlp-pre{line-height:1.4}"  # ipywidgets' HTML sets a 28px line height meant for one-line labels
     ".dlp th{font-weight:600;background:var(--jp-layout-color2,#f3f3f3)}"
     ".dlp tr.dl-changed td{background:rgba(255,179,0,0.22)}"
     ".dlp-pre{white-space:pre-wrap;word-break:break-word;margin:2px 0 8px 0;font-size:12px;"
@@ -293,8 +294,16 @@ class ValidationPanel:
         )
         self.widget = w.VBox([self.scope, self.picker, self.detail, self.texts])
         self._attempts: list[tuple[NodeVisit, Attempt]] = []
+        self._pinned: tuple[int, int] | None = None
+        """The attempt the user picked; None: follow the newest one."""
         self._updating = False
-        self.picker.observe(lambda _: None if self._updating else self._show_picked(), names="value")
+        self.picker.observe(self._picked, names="value")
+
+    def _picked(self, _: Any) -> None:
+        if self._updating:
+            return
+        self._pinned = self._key()
+        self._show_picked()
 
     def render(self, log: RunLog, visit: NodeVisit | None) -> None:
         if visit is not None and visit.failures:
@@ -309,7 +318,7 @@ class ValidationPanel:
         if len(shown) < len(attempts):
             scope += f"; showing the last {len(shown)}"
         self.scope.value = scope
-        key = self._key()
+        key = self._pinned
         self._attempts = shown
         self._updating = True
         try:

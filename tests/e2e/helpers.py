@@ -16,11 +16,11 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from urllib.parse import quote
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 import nbformat
 
@@ -34,6 +34,7 @@ __all__ = [
     "StatusRecorder",
     "cell_outputs",
     "chromium_path",
+    "css_string",
     "notebook_with_cells",
     "open_and_run_all",
     "open_notebook",
@@ -283,6 +284,11 @@ def open_and_run_all(
     run_all(page)
     if wait:
         wait_for_run(page, timeout=timeout)
+
+
+def css_string(value: str) -> str:
+    """`value` as a quoted CSS string, for attribute selectors on names holding quotes or markup."""
+    return '"' + re.sub(r'(["\\])', r"\\\1", value) + '"'
 
 
 def cell_outputs(page: Page, index: int) -> Locator:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from textwrap import dedent
 
@@ -13,6 +12,7 @@ from .helpers import (
     LabServer,
     StatusRecorder,
     cell_outputs,
+    css_string,
     open_and_run_all,
     run_cell,
     wait_for_run,
@@ -69,11 +69,6 @@ RUN = dedent(
     print(last["event"], last["output"]["answer"])
     """
 )
-
-
-def css_string(value: str) -> str:
-    """`value` as a quoted CSS string."""
-    return '"' + re.sub(r'(["\\])', r"\\\1", value) + '"'
 
 
 def node(name: str, status: str | None = None) -> str:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
 from playwright.sync_api import expect
 
 from .helpers import LabServer, cell_outputs, open_and_run_all, wait_for_output, write_notebook
