@@ -37,9 +37,7 @@ __all__ = [
     "DspyerLabError",
     "Graph",
     "GraphDefinitionError",
-    "GraphView",
     "GraphWarning",
-    "LabView",
     "MaxStepsExceeded",
     "NodeInputError",
     "NodeOutputError",
@@ -51,9 +49,10 @@ __all__ = [
     "StatefulNode",
     "TranspiledProgram",
     "load_ipython_extension",
-    "show",
     "unload_ipython_extension",
 ]
+# GraphView, LabView and show are public too, but loaded on first use (they import the widget
+# stack); they stay out of __all__ so that `from dspyer_lab import *` does not load it.
 
 _LAZY = {
     "GraphView": "dspyer_lab.lab.graphview",

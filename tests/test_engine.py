@@ -232,7 +232,7 @@ async def test_max_steps_exceeded_names_next_node_and_carries_state() -> None:
     with dspy.context(lm=ScriptedLM({"write": {"draft": "d"}})):
         events, error = await collect(program.astream(query="q"))
     assert isinstance(error, MaxStepsExceeded)
-    assert error.max_steps == 5 and error.node == "tally"  # write, tally, write, tally, write -> tally is next
+    assert error.max_steps == 5 and error.next_node == "tally"  # write, tally, write, tally, write -> tally is next
     assert error.state == {"query": "q", "draft": "d", "tries": 2}
     assert "max_steps=5" in str(error) and "'tally'" in str(error)
     [err] = by_kind(events, "error")

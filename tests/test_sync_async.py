@@ -148,3 +148,72 @@ def test_sync_program_without_output_model_returns_prediction() -> None:
     with dspy.context(lm=ScriptedLM(echo_script())):
         result = program(query="p")
     assert isinstance(result, dspy.Prediction) and result.summary == "S(A(p))"
+
+
+# -- sync calls nested in nodes, in thread pools, and failing hard ------------------------------
+
+
+def _doubler() -> AgentTranspiler:
+    from dspyer_lab import Graph
+
+    return AgentTranspiler.compile(Graph().add_node("double", lambda s: {"y": 2 * s["x"]}).set_entry_point("double"))
+
+
+def _calling(inner, node_fn_name: str = "call") -> AgentTranspiler:
+    """A program whose sync Python node calls `inner` synchronously."""
+    from dspyer_lab import Graph
+
+    return AgentTranspiler.compile(Graph().add_node(node_fn_name, lambda s: {"y": inner(x=s["x"]).y + 1}).set_entry_point(node_fn_name))
+
+
+def test_sync_calls_nested_three_deep_in_python_nodes() -> None:
+    outer = _calling(_calling(_doubler()))
+    with ThreadPoolExecutor(1) as pool:  # a watchdog: a deadlock fails the test instead of hanging it
+        assert pool.submit(outer, x=5).result(timeout=30).y == 12
+
+
+async def test_sync_calls_nested_in_a_node_from_inside_a_running_loop() -> None:
+    outer = _calling(_calling(_doubler()))
+    assert await asyncio.wait_for(asyncio.to_thread(lambda: outer(x=1).y), 30) == 4
+    assert outer(x=2).y == 6  # straight from the loop's thread (the Jupyter case)
+
+
+def test_a_node_fanning_out_sync_calls_over_a_thread_pool() -> None:
+    from dspyer_lab import Graph
+
+    inner = _doubler()
+
+    def fan_out(state):
+        with ThreadPoolExecutor(4) as pool:
+            return {"ys": list(pool.map(lambda x: inner(x=x).y, state["xs"]))}
+
+    outer = AgentTranspiler.compile(Graph().add_node("fan", fan_out).set_entry_point("fan"))
+    with ThreadPoolExecutor(1) as watchdog:
+        assert watchdog.submit(outer, xs=[1, 2, 3]).result(timeout=30).ys == [2, 4, 6]
+
+
+def test_sync_calls_from_threads_run_in_parallel() -> None:
+    """Eight threads, each blocked in a node until all eight are inside one: serialized runs would break the barrier."""
+    import threading
+
+    from dspyer_lab import Graph
+
+    barrier = threading.Barrier(8, timeout=20)
+    program = AgentTranspiler.compile(
+        Graph().add_node("meet", lambda s: {"seat": barrier.wait()}).set_entry_point("meet")
+    )
+    with ThreadPoolExecutor(8) as pool:
+        seats = sorted(r.seat for r in pool.map(lambda _: program(), range(8)))
+    assert seats == list(range(8))
+
+
+async def test_system_exit_in_a_node_reaches_the_caller_and_the_next_call_works() -> None:
+    from dspyer_lab import Graph
+
+    def bail(state):
+        raise SystemExit(3)
+
+    quitter = AgentTranspiler.compile(Graph().add_node("bail", bail).set_entry_point("bail"))
+    with pytest.raises(SystemExit):
+        quitter()  # from inside a running loop: goes through the shared loop
+    assert _doubler()(x=4).y == 8  # which is still alive

@@ -70,10 +70,18 @@ def retry_signature(signature: type[dspy.Signature]) -> type[dspy.Signature]:
     )
 
 
+_CHAT_NO_FALLBACK = ChatAdapter(use_json_adapter_fallback=False)
+
+
 def _lm_supports_async(lm: Any) -> bool:
+    """False for an LM that can only answer synchronously (it then runs in a worker thread)."""
+    cls = type(lm)
+    for base in (dspy.LM, dspy.BaseLM):
+        if isinstance(lm, base) and cls.forward is not base.forward and cls.aforward is base.aforward:
+            return False  # a legacy subclass that implements forward() only
     if hasattr(lm, "_engine_spec"):  # dspy.LM: a custom engine needs its async twin
         return isinstance(lm._engine_spec, str) or getattr(lm, "_async_engine_spec", None) is not None
-    return type(lm).aforward is not dspy.BaseLM.aforward
+    return cls.aforward is not dspy.BaseLM.aforward
 
 
 async def call_predictor(
@@ -88,10 +96,14 @@ async def call_predictor(
     kwargs = dict(call.inputs, signature=signature) if signature is not None else call.inputs
     token = CURRENT_CALL.set(call)
     try:
-        lm = predictor.lm or dspy.settings.lm
-        if lm is None or _lm_supports_async(lm):
-            return await predictor.acall(**kwargs)
-        return await asyncio.to_thread(predictor, **kwargs)
+        # Without an adapter of the user's, DSPy's ChatAdapter would silently re-ask in JSON when
+        # an answer cannot be parsed: a second model call per attempt, and feedback in the wrong
+        # format. The node's own retry, with the validator's messages, replaces that fallback.
+        with dspy.context(adapter=dspy.settings.adapter or _CHAT_NO_FALLBACK):
+            lm = predictor.lm or dspy.settings.lm
+            if lm is None or _lm_supports_async(lm):
+                return await predictor.acall(**kwargs)
+            return await asyncio.to_thread(predictor, **kwargs)
     except AdapterParseError as exc:
         return exc
     finally:

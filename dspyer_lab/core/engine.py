@@ -14,7 +14,6 @@ import time
 import traceback
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
-from enum import Enum
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -30,7 +29,7 @@ from .exceptions import (
     NodeValidationError,
     RouteError,
 )
-from .graph import END, PythonNode, Router, StatefulNode
+from .graph import END, PythonNode, Router, StatefulNode, decision_key
 
 if TYPE_CHECKING:
     from .program import TranspiledProgram
@@ -77,6 +76,8 @@ class Run:
         yield make("run_start", inputs=jsonable(self.inputs))
         current: str = graph.entry_point  # type: ignore[assignment]
         running: str | None = None
+        """The node executing now; None between nodes (routing, finishing), where no node is at fault."""
+        where = "before the first node"
         steps = 0
         try:
             while current != END:
@@ -85,7 +86,7 @@ class Run:
                         break
                     raise MaxStepsExceeded(self.options.max_steps, current, dict(self.state))
                 steps += 1
-                running = current
+                running, where = current, f"in node '{current}'"
                 node = graph.nodes[current]
                 node_started = time.perf_counter()
                 if isinstance(node, StatefulNode):
@@ -108,10 +109,12 @@ class Run:
                     duration=time.perf_counter() - node_started,
                     attempts=done.attempts,
                 )
+                running = None  # the node is done: a failure from here on is the router's
+                where = f"in the router after node '{current}'"
                 target, decision = await self._next(current)
                 yield make("route", source=current, decision=decision, target=target)
                 current = target
-            running = None
+            running, where = None, "while building the output"
             self.result = self.program.build_output(self.state)
             yield make(
                 "finished",
@@ -121,9 +124,9 @@ class Run:
                 duration=time.perf_counter() - started,
             )
         except Exception as exc:
-            node_at_fault = getattr(exc, "node", running)
-            if node_at_fault is not None and not isinstance(exc, DspyerLabError) and hasattr(exc, "add_note"):
-                exc.add_note(f"(raised in node '{node_at_fault}' of the dspyer-lab graph)")
+            node_at_fault = getattr(exc, "node", running) if isinstance(exc, DspyerLabError) else running
+            if not isinstance(exc, DspyerLabError) and hasattr(exc, "add_note"):  # our own errors say where already
+                exc.add_note(f"(raised {where} of the dspyer-lab graph)")
             yield make(
                 "error",
                 node=node_at_fault,
@@ -137,8 +140,7 @@ class Run:
     # -- nodes ----------------------------------------------------------------------
 
     def _node_inputs(self, node: StatefulNode) -> dict[str, Any]:
-        fields = node.input_model.model_fields
-        missing = [n for n, info in fields.items() if n not in self.state and info.is_required()]
+        values, missing = state_values(node.input_model, self.state)
         if missing:
             raise NodeInputError(
                 node.name,
@@ -147,11 +149,11 @@ class Run:
                 missing,
             )
         try:
-            model = node.input_model.model_validate({n: self.state[n] for n in fields if n in self.state})
+            model = node.input_model.model_validate(values)
         except ValidationError as exc:
             bad = sorted({str(e["loc"][0]) for e in exc.errors() if e["loc"]})
             raise NodeInputError(node.name, f"Node '{node.name}' got invalid input {bad}: {exc}", bad) from exc
-        return {n: getattr(model, n) for n in fields}
+        return {n: getattr(model, n) for n in node.input_model.model_fields}
 
     async def _llm_node(self, node: StatefulNode, step: int) -> AsyncIterator[dict[str, Any] | _NodeDone]:
         inputs = self._node_inputs(node)
@@ -218,18 +220,19 @@ class Run:
         if router is None:
             return graph.edges.get(source, END), None
         if isinstance(router.decide, StatefulNode):
-            decision = _decision_key(self.state[router.decide.decision_field])
+            decision = decision_key(self.state[router.decide.decision_field])
         else:
-            decision = _decision_key(await _maybe_await(router.decide(dict(self.state))))
+            decision = decision_key(await _maybe_await(router.decide(dict(self.state))))
         if decision not in router.path_map:
             raise RouteError(source, decision, list(router.path_map))
         return router.path_map[decision], decision
 
 
-def _decision_key(value: Any) -> str:
-    if isinstance(value, Enum):
-        value = value.value
-    return value if isinstance(value, str) else str(value)
+def state_values(model: type[BaseModel], state: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The state's values for `model`'s fields, and the names of required fields the state lacks."""
+    fields = model.model_fields
+    values = {n: state[n] for n in fields if n in state}
+    return values, [n for n, info in fields.items() if n not in state and info.is_required()]
 
 
 def _decision_check(node: StatefulNode, router: Router):
@@ -237,7 +240,7 @@ def _decision_check(node: StatefulNode, router: Router):
     allowed = list(router.path_map)
 
     def check(output: BaseModel) -> tuple[str, str] | None:
-        decision = _decision_key(getattr(output, field_name))
+        decision = decision_key(getattr(output, field_name))
         if decision in router.path_map:
             return None
         return field_name, f"decision {decision!r} is not one of the allowed choices: {', '.join(map(repr, allowed))}"

@@ -23,6 +23,7 @@ applied in order; views rely on this to show state before and after each node.
 from __future__ import annotations
 
 import itertools
+import math
 import time
 import uuid
 from collections.abc import Mapping
@@ -40,11 +41,19 @@ EVENT_KINDS: tuple[str, ...] = ("run_start", "node_start", "validation_error", "
 
 
 def jsonable(value: Any) -> Any:
-    """A JSON-serializable copy of `value`: models are dumped, unknown objects become their repr."""
-    if value is None or isinstance(value, (bool, int, float, str)):
+    """A strict-JSON copy of `value`: models are dumped, anything JSON cannot hold becomes its repr.
+
+    Never raises: a state value that cannot be serialized must not cost the run its events.
+    """
+    if value is None or isinstance(value, (bool, int, str)):
         return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else repr(value)  # NaN/inf are not JSON
     if isinstance(value, BaseModel):
-        return value.model_dump(mode="json")
+        try:
+            return jsonable(value.model_dump(mode="json", fallback=repr))
+        except Exception:  # a custom serializer that raises
+            return repr(value)
     if isinstance(value, Mapping):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):

@@ -28,35 +28,48 @@ class GraphDefinitionError(DspyerLabError, ValueError):
     """The graph is malformed: caught when it is built or compiled, before any model call."""
 
 
-class NodeInputError(DspyerLabError, KeyError):
+class _Message(Exception):
+    """Errors built from several arguments: printed as their message, pickled with their arguments
+    (so they survive a process pool, e.g. a parallel evaluation)."""
+
+    _init_args: tuple[Any, ...] = ()
+
+    def __str__(self) -> str:  # KeyError would otherwise repr() the message
+        return str(self.args[0]) if self.args else ""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), self._init_args)
+
+
+class NodeInputError(_Message, DspyerLabError, KeyError):
     """A node's `input_model` could not be filled from the state."""
 
     def __init__(self, node: str, message: str, fields: list[str] | None = None) -> None:
         super().__init__(message)
+        self._init_args = (node, message, fields)
         self.node = node
         """The node whose inputs are missing or invalid."""
         self.fields = fields or []
         """The state fields at fault."""
 
-    def __str__(self) -> str:  # KeyError would otherwise repr() the message
-        return str(self.args[0])
 
-
-class NodeOutputError(DspyerLabError, TypeError):
+class NodeOutputError(_Message, DspyerLabError, TypeError):
     """A Python node returned something that is not a patch (a dict or None)."""
 
     def __init__(self, node: str, message: str) -> None:
         super().__init__(message)
+        self._init_args = (node, message)
         self.node = node
 
 
-class NodeValidationError(DspyerLabError):
+class NodeValidationError(_Message, DspyerLabError):
     """An LLM node's output broke its contract on every attempt (self-correction exhausted)."""
 
     def __init__(self, node: str, attempts: int, messages: str, raw_output: Any, failed_fields: list[str]) -> None:
         super().__init__(
             f"Node '{node}' produced no valid output after {attempts} attempt(s). Last validation errors:\n{messages}"
         )
+        self._init_args = (node, attempts, messages, raw_output, failed_fields)
         self.node = node
         """The node that kept failing."""
         self.attempts = attempts
@@ -69,7 +82,7 @@ class NodeValidationError(DspyerLabError):
         """The output fields that failed on the last attempt."""
 
 
-class RouteError(DspyerLabError, KeyError):
+class RouteError(_Message, DspyerLabError, KeyError):
     """A router returned a decision that its `path_map` does not know."""
 
     def __init__(self, node: str, decision: Any, allowed: list[str]) -> None:
@@ -77,25 +90,24 @@ class RouteError(DspyerLabError, KeyError):
             f"Router of node '{node}' returned decision {decision!r}, which is not in its path_map; "
             f"allowed: {', '.join(repr(k) for k in allowed)}"
         )
+        self._init_args = (node, decision, allowed)
         self.node = node
         self.decision = decision
         self.allowed = allowed
 
-    def __str__(self) -> str:
-        return str(self.args[0])
 
-
-class MaxStepsExceeded(DspyerLabError, RuntimeError):
+class MaxStepsExceeded(_Message, DspyerLabError, RuntimeError):
     """The run went past `max_steps` node executions (usually a loop that never exits)."""
 
-    def __init__(self, max_steps: int, node: str, state: dict[str, Any]) -> None:
+    def __init__(self, max_steps: int, next_node: str, state: dict[str, Any]) -> None:
         super().__init__(
-            f"Run stopped after max_steps={max_steps} node executions; the next node would have been '{node}'. "
+            f"Run stopped after max_steps={max_steps} node executions; the next node would have been '{next_node}'. "
             "Raise max_steps (or _max_steps=... per call), or check the loop's exit condition."
         )
+        self._init_args = (max_steps, next_node, state)
         self.max_steps = max_steps
-        self.node = node
-        """The node that would have run next."""
+        self.next_node = next_node
+        """The node that would have run next (no node failed: the run as a whole went on too long)."""
         self.state = state
         """The state so far."""
 

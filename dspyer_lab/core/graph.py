@@ -7,9 +7,9 @@ it into a `dspy.Module`; the views read it to draw it. Nothing here calls a mode
 from __future__ import annotations
 
 import inspect
-import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any, Literal, Union
 
 import dspy
@@ -59,17 +59,31 @@ class GraphWarning(UserWarning):
     """A graph that runs but is probably not what was meant (e.g. an unreachable node)."""
 
 
+def decision_key(value: Any) -> str:
+    """A router decision as a path_map key: an Enum counts by its value, anything else as text."""
+    if isinstance(value, Enum):
+        value = value.value
+    return value if isinstance(value, str) else str(value)
+
+
 def _is_end(name: str) -> bool:
     return name in _END_ALIASES
 
 
 def _check_reserved(owner: str, model: type[BaseModel], role: str) -> None:
     for fname in model.model_fields:
-        if fname in RESERVED_FIELD_NAMES or fname.startswith("_"):
+        # a name dspy.Signature itself defines (instructions, fields, ...) cannot be a signature field
+        if fname in RESERVED_FIELD_NAMES or fname.startswith("_") or hasattr(dspy.Signature, fname):
             raise GraphDefinitionError(
                 f"Node '{owner}': {role} field '{fname}' collides with a reserved name "
-                f"(reserved: names starting with '_', {', '.join(sorted(RESERVED_FIELD_NAMES))}); rename it."
+                f"(reserved: names starting with '_', {', '.join(sorted(RESERVED_FIELD_NAMES))}, "
+                "and the attributes of dspy.Signature such as 'instructions' and 'fields'); rename it."
             )
+
+
+def _check_node_name(name: Any) -> None:
+    if not isinstance(name, str) or not name or _is_end(name):
+        raise GraphDefinitionError(f"Node name must be a non-empty string other than END, got {name!r}")
 
 
 class StatefulNode:
@@ -88,8 +102,7 @@ class StatefulNode:
         instructions: str | None = None,
         max_retries: int | None = None,
     ) -> None:
-        if not isinstance(name, str) or not name or _is_end(name):
-            raise GraphDefinitionError(f"Node name must be a non-empty string other than END, got {name!r}")
+        _check_node_name(name)
         for role, model in (("input", input_model), ("output", output_model)):
             if not (isinstance(model, type) and issubclass(model, BaseModel)):
                 raise GraphDefinitionError(f"Node '{name}': {role}_model must be a pydantic BaseModel class, got {model!r}")
@@ -223,8 +236,7 @@ class Graph:
                 raise GraphDefinitionError(f"Node '{node.name}': pass either a StatefulNode or a name and a function")
             new: Node = node
         elif isinstance(node, str):
-            if not node or _is_end(node):
-                raise GraphDefinitionError(f"Node name must be a non-empty string other than END, got {node!r}")
+            _check_node_name(node)
             if fn is None or not callable(fn):
                 raise GraphDefinitionError(f"Python node '{node}' needs a callable fn(state) -> dict | None, got {fn!r}")
             new = PythonNode(node, fn)
@@ -257,7 +269,7 @@ class Graph:
         if path_map is None:
             raise GraphDefinitionError(f"Conditional edges from '{source}' need a path_map (decision -> target)")
         if isinstance(path_map, Mapping):
-            mapping = {str(k): (END if _is_end(v) else v) for k, v in path_map.items()}
+            mapping = {decision_key(k): (END if _is_end(v) else v) for k, v in path_map.items()}
         else:
             mapping = {str(v): (END if _is_end(v) else v) for v in path_map}
         if not mapping:
@@ -290,6 +302,10 @@ class Graph:
         if source in self.routers:
             raise GraphDefinitionError(f"Node '{source}' already has conditional edges")
 
+    def copy(self) -> Graph:
+        """A snapshot: adding nodes or edges to the copy (or the original) leaves the other as it was."""
+        return Graph(dict(self.nodes), dict(self.edges), dict(self.routers), self.entry_point)
+
     # -- reading ------------------------------------------------------------------
 
     def node_kind(self, name: str) -> NodeKind:
@@ -314,7 +330,10 @@ class Graph:
         return [self.edges[name]] if name in self.edges else [END]
 
     def validate(self) -> list[str]:
-        """Raise `GraphDefinitionError` for a graph that cannot run; return warnings for odd ones."""
+        """Raise `GraphDefinitionError` for a graph that cannot run; return the problems of one that runs oddly.
+
+        `AgentTranspiler.compile` turns the problems into `GraphWarning`s.
+        """
         if not self.nodes:
             raise GraphDefinitionError("The graph has no nodes")
         if self.entry_point is None:
@@ -352,8 +371,6 @@ class Graph:
             for name in self.nodes
             if name not in seen
         ]
-        for message in problems:
-            warnings.warn(message, GraphWarning, stacklevel=3)
         return problems
 
     def __repr__(self) -> str:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import replace
-from typing import Any, Generic, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 
 import dspy
 from pydantic import BaseModel, ValidationError
 
-from .engine import Run, RunOptions
+from .engine import Run, RunOptions, state_values
 from .exceptions import GraphDefinitionError, OutputModelError
-from .graph import Graph, StatefulNode
+from .graph import Graph, GraphWarning, StatefulNode
 from .sync import run_sync
 
 __all__ = ["AgentTranspiler", "TranspiledProgram"]
@@ -39,10 +40,12 @@ class TranspiledProgram(dspy.Module, Generic[T]):
         on_max_steps: Literal["raise", "return"] = "raise",
     ) -> None:
         super().__init__()
-        graph.validate()
+        graph = graph.copy()  # editing the Graph after compiling (re-running a cell) must not change this program
+        self.graph_warnings = graph.validate()
+        """What looks wrong with the graph without stopping it from running (e.g. unreachable nodes)."""
         _check_options(max_steps, max_retries, on_max_steps)
         self.graph = graph
-        """The graph this program runs (read by the notebook views)."""
+        """The graph this program runs, as it was when compiled (read by the notebook views)."""
         self.output_model = output_model
         """The type of `aforward`'s result, or None for a `dspy.Prediction` of the final state."""
         self.defaults = RunOptions(max_steps, max_retries, on_max_steps)
@@ -54,7 +57,14 @@ class TranspiledProgram(dspy.Module, Generic[T]):
         }
         """LLM node name -> its `dspy.Predict`."""
 
+    if TYPE_CHECKING:  # dspy.Module's entry points, typed with this program's result
+
+        def __call__(self, **inputs: Any) -> T: ...
+
+        async def acall(self, **inputs: Any) -> T: ...
+
     def predictor(self, node: str) -> dspy.Predict:
+        """The `dspy.Predict` of LLM node `node`."""
         return self.node_predictors[node]
 
     def build_output(self, state: Mapping[str, Any]) -> T:
@@ -66,8 +76,7 @@ class TranspiledProgram(dspy.Module, Generic[T]):
         model = self.output_model
         if model is None:
             return dspy.Prediction(**state)  # type: ignore[return-value]
-        fields = model.model_fields
-        missing = [n for n, info in fields.items() if n not in state and info.is_required()]
+        values, missing = state_values(model, state)
         if missing:
             raise OutputModelError(
                 f"The final state lacks field(s) {', '.join(map(repr, missing))} required by output model "
@@ -75,7 +84,7 @@ class TranspiledProgram(dspy.Module, Generic[T]):
             )
         context = {"node": None, "inputs": state, "state": state}
         try:
-            return model.model_validate({n: state[n] for n in fields if n in state}, context=context)
+            return model.model_validate(values, context=context)
         except ValidationError as exc:
             raise OutputModelError(f"The final state does not satisfy output model {model.__name__}: {exc}") from exc
 
@@ -170,4 +179,7 @@ class AgentTranspiler:
             raise GraphDefinitionError(f"AgentTranspiler.compile expects a Graph, got {type(graph).__name__}")
         if output_model is not None and not (isinstance(output_model, type) and issubclass(output_model, BaseModel)):
             raise GraphDefinitionError(f"output_model must be a pydantic BaseModel class, got {output_model!r}")
-        return TranspiledProgram(graph, output_model, max_steps, max_retries, on_max_steps)
+        program = TranspiledProgram(graph, output_model, max_steps, max_retries, on_max_steps)
+        for message in program.graph_warnings:
+            warnings.warn(message, GraphWarning, stacklevel=2)
+        return program

@@ -1,14 +1,25 @@
 """Blocking calls on top of the async engine.
 
-Sync calls run on one long-lived event loop in a daemon thread, shared by every caller:
-a script, a Jupyter cell (whose thread already runs a loop), or the worker threads of
-`dspy.Evaluate`. One loop means async model clients (and their background tasks) live
-as long as the process instead of dying with a fresh loop per call.
+Where the run goes depends on the calling thread:
+
+- no event loop running here (a script, a worker thread of `dspy.Evaluate`, a thread pool
+  inside a node): the thread's own event loop, kept for the thread's lifetime, so threads
+  run in parallel and async model clients are not rebuilt on every call;
+- a loop running here (a Jupyter cell, async code calling the sync API): one long-lived
+  shared loop in a daemon thread, since this thread's loop cannot be blocked and re-entered;
+- a loop running here *and* inside a sync run already (a sync call nested in a node): a
+  fresh thread, because the loop running here may be the very one the caller blocks.
+
+The caller's context travels with the run (so `dspy.context(...)` applies), an interrupt
+of the caller cancels it, and any exception raised in the run (even `SystemExit`) is
+re-raised in the caller's thread.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import contextlib
 import contextvars
 import threading
 from collections.abc import Coroutine
@@ -18,46 +29,45 @@ __all__ = ["run_sync"]
 
 T = TypeVar("T")
 
-_lock = threading.Lock()
-_loop: asyncio.AbstractEventLoop | None = None
-_thread: threading.Thread | None = None
-
-
-def _runner_loop() -> asyncio.AbstractEventLoop:
-    global _loop, _thread
-    with _lock:
-        if _loop is None or _thread is None or not _thread.is_alive():
-            _loop = asyncio.new_event_loop()
-            _thread = threading.Thread(target=_loop.run_forever, name="dspyer-lab-sync", daemon=True)
-            _thread.start()
-        return _loop
+_IN_SYNC_RUN: contextvars.ContextVar[bool] = contextvars.ContextVar("dspyer_lab_in_sync_run", default=False)
+_local = threading.local()
+_shared_lock = threading.Lock()
+_shared_loop: asyncio.AbstractEventLoop | None = None
 
 
 def run_sync(coro: Coroutine[Any, Any, T]) -> T:
-    """Run `coro` to completion from sync code, with the caller's context (so `dspy.context(...)` applies).
-
-    Interrupting the caller (Ctrl-C, a kernel interrupt) cancels the run.
-    """
-    if threading.current_thread() is _thread:
-        # A sync call made from inside a run on the runner loop: blocking that loop would
-        # deadlock, so this nested call gets a loop of its own in a helper thread.
-        return _run_in_fresh_thread(coro)
-    loop = _runner_loop()
-    ctx = contextvars.copy_context()
-    future = asyncio.run_coroutine_threadsafe(_in_context(coro, ctx), loop)
+    """Run `coro` to completion from sync code, wherever that code runs (see the module docstring)."""
+    coro = _marked(coro)
     try:
-        return future.result()
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _run_on_this_thread(coro)
+    if _IN_SYNC_RUN.get():
+        return _run_on_new_thread(coro)
+    return _run_on_shared_loop(coro)
+
+
+async def _marked(coro: Coroutine[Any, Any, T]) -> T:
+    _IN_SYNC_RUN.set(True)  # the run's task has a context of its own: nothing leaks to the caller
+    return await coro
+
+
+def _run_on_this_thread(coro: Coroutine[Any, Any, T]) -> T:
+    loop = getattr(_local, "loop", None)
+    if loop is None or loop.is_closed():
+        loop = _local.loop = asyncio.new_event_loop()
+    task = loop.create_task(coro)  # runs in a copy of the caller's context
+    try:
+        return loop.run_until_complete(task)
     except BaseException:
-        future.cancel()
+        if not task.done():  # interrupted from outside (Ctrl-C): cancel the run and let it unwind
+            task.cancel()
+            with contextlib.suppress(BaseException):
+                loop.run_until_complete(task)
         raise
 
 
-async def _in_context(coro: Coroutine[Any, Any, T], ctx: contextvars.Context) -> T:
-    task = ctx.run(asyncio.ensure_future, coro)  # the task runs in (a copy of) the caller's context
-    return await task
-
-
-def _run_in_fresh_thread(coro: Coroutine[Any, Any, T]) -> T:
+def _run_on_new_thread(coro: Coroutine[Any, Any, T]) -> T:
     ctx = contextvars.copy_context()
     box: dict[str, Any] = {}
 
@@ -73,3 +83,39 @@ def _run_in_fresh_thread(coro: Coroutine[Any, Any, T]) -> T:
     if "error" in box:
         raise box["error"]
     return box["result"]
+
+
+def _run_on_shared_loop(coro: Coroutine[Any, Any, T]) -> T:
+    global _shared_loop
+    with _shared_lock:
+        if _shared_loop is None:
+            _shared_loop = asyncio.new_event_loop()
+            threading.Thread(target=_shared_loop.run_forever, name="dspyer-lab-sync", daemon=True).start()
+        loop = _shared_loop
+    done: concurrent.futures.Future[tuple[Any, BaseException | None]] = concurrent.futures.Future()
+    started: list[asyncio.Task[Any]] = []
+
+    def start() -> None:  # on the shared loop, in the caller's context (the task copies it)
+        task = loop.create_task(_captured(coro))
+        started.append(task)
+        task.add_done_callback(lambda t: done.cancel() if t.cancelled() else done.set_result(t.result()))
+
+    loop.call_soon_threadsafe(start, context=contextvars.copy_context())
+    try:
+        outcome, error = done.result()
+    except BaseException:  # the caller was interrupted: cancel the run
+        loop.call_soon_threadsafe(lambda: started and started[0].cancel())
+        raise
+    if error is not None:
+        raise error
+    return outcome
+
+
+async def _captured(coro: Coroutine[Any, Any, T]) -> tuple[Any, BaseException | None]:
+    """Run `coro`; its exception comes back as a value, so even `SystemExit` cannot stop the shared loop."""
+    try:
+        return await coro, None
+    except asyncio.CancelledError:
+        raise
+    except BaseException as exc:
+        return None, exc
