@@ -25,8 +25,9 @@ from .core.program import AgentTranspiler, TranspiledProgram
 from .core.scripted import ScriptedLM, ScriptError
 
 if TYPE_CHECKING:
-    from .lab.graphview import GraphView
-    from .lab.labview import LabView, show
+    from .lab.graphview import GraphView as GraphView
+    from .lab.labview import LabView as LabView
+    from .lab.labview import show as show
 
 __version__ = "0.1.0"
 

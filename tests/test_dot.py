@@ -223,6 +223,22 @@ def test_describe_is_a_text_outline():
     ]
 
 
+def test_describe_outlines_a_graph_under_construction_like_the_drawing():
+    g = Graph()
+    g.add_node("a", lambda state: None)
+    g.add_edge("later", "a")  # an edge from a node not added yet
+    g.add_edge("a", "not yet")
+    g.set_entry_point("first")
+    assert describe(g).splitlines() == [
+        "Graph: 1 nodes, entry point 'first'",
+        "  'a' [python] -> 'not yet'",
+        "  'first' [missing]",
+        "  'later' [missing] -> 'a'",
+        "  'not yet' [missing]",
+    ]
+    assert list(build_drawing(g).node_ids) == ["a", "first", "later", "not yet"]  # same nodes, same order
+
+
 def test_python_nodes_show_their_function_name_but_not_a_lambda():
     def tidy_up(state):
         return None

@@ -129,8 +129,8 @@ async def stream(events: list[dict[str, Any]], error: BaseException | None = Non
 def test_accepts_a_graph_or_a_compiled_program():
     graph = loop_graph()
     program = AgentTranspiler.compile(graph)
-    for view in (GraphView(graph), GraphView(program)):
-        assert view.graph is graph
+    for view, drawn in ((GraphView(graph), graph), (GraphView(program), program.graph)):
+        assert view.graph is drawn
         assert view.dot.startswith("digraph")
         assert view.node_status == {"write": "idle", "count": "idle", "rate": "idle"}
         assert view.node_visits == {"write": 0, "count": 0, "rate": 0}
@@ -283,6 +283,37 @@ async def test_cancelling_follow_marks_the_run_cancelled(good_run):
     assert view.node_status["write"] == "idle"  # stopped mid-node: no longer pulsing as running
     assert view.node_visits["write"] == 1
     assert wire.messages[-1]["run_state"] == "cancelled"
+
+
+async def test_a_stop_that_lands_after_the_run_finished_keeps_it_finished(good_run):
+    view = GraphView(loop_graph())
+    tidying = asyncio.Event()
+
+    async def tidies_up_after_finishing() -> AsyncIterator[dict[str, Any]]:
+        for event in good_run:
+            yield event
+        tidying.set()
+        await asyncio.Event().wait()
+
+    task = asyncio.create_task(view.follow(tidies_up_after_finishing()))
+    await tidying.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    view.update({"event": "cancelled"})  # a marker appended after the end (an older saved run) changes nothing
+    assert view.run_state == "finished" and set(view.node_status.values()) == {"done"}
+
+
+def test_draws_an_upstream_dspyer_graph_like_the_labview_does():
+    import dspyer
+
+    up = dspyer.Graph()
+    up.add_node(dspyer.StatefulNode("write", Topic, Draft))
+    up.add_node(dspyer.StatefulNode("rate", Draft, Rated))
+    up.add_edge("write", "rate")
+    up.set_entry_point("write")
+    view = GraphView(up)
+    assert list(view.graph.nodes) == ["write", "rate"] and view.node_status == {"write": "idle", "rate": "idle"}
 
 
 # -- coalescing -------------------------------------------------------------------------

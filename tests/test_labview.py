@@ -189,6 +189,94 @@ async def test_cancelling_the_awaiting_task_cancels_the_run_too() -> None:
     assert await settle() == set()
 
 
+@pytest.mark.parametrize("how", ["stop", "close"])
+async def test_a_started_run_is_running_at_once_and_stops_before_it_begins(how: str) -> None:
+    lm = ScriptedLM({"rate": [GOOD]})
+    view = LabView(AgentTranspiler.compile(rating_graph(), output_model=Scored))
+    with lm_context(lm):
+        task = view.start(query="q")
+        assert view.running and not view.stop_button.disabled  # before the task has had a turn
+        with pytest.raises(RuntimeError, match="already running"):
+            view.start(query="again")
+        if how == "stop":
+            assert view.stop() is True
+        else:
+            view.close()
+        with pytest.raises(asyncio.CancelledError, match="Stop button"):
+            await task
+    assert lm.calls == []  # nothing ran after the stop
+    assert not view.running and view.stop() is False
+    assert view.run_log.status == "cancelled" and view.graph.run_state == "cancelled"
+    assert view.status.value.startswith("cancelled")
+    assert await settle() == set()
+
+
+async def test_start_refuses_at_once_what_the_run_would_refuse(tmp_path) -> None:
+    view = LabView(AgentTranspiler.compile(rating_graph(), output_model=Scored))
+    with pytest.raises(TypeError, match="Unknown option '_bogus'"):
+        view.start(query="q", _bogus=1)
+    with pytest.raises(ValueError, match="max_steps must be a positive integer"):
+        view.start(query="q", _max_steps=0)
+    assert not view.running and view.status.value == "ready"  # nothing was started, nothing changed
+    with lm_context(ScriptedLM({"rate": [GOOD]})):
+        await view.run(query="q")
+    replay = LabView.load(view.save(tmp_path / "run.json"))
+    with pytest.raises(RuntimeError, match="replays a saved run"):
+        replay.start(query="q")
+    assert not replay.running and replay.run_log.status == "finished"  # the replay is still shown
+    assert await settle() == set()
+
+
+async def test_cancelling_the_awaiting_task_after_the_run_finished_keeps_it_finished() -> None:
+    """The cancel lands after the `finished` event (here: while the stream tidies up): the run did finish."""
+    tidying, release = asyncio.Event(), asyncio.Event()
+    program = AgentTranspiler.compile(rating_graph(), output_model=Scored)
+
+    async def stream_with_slow_cleanup():
+        async for event in program.astream(query="q"):
+            yield event
+        tidying.set()
+        await release.wait()
+
+    view = LabView(program)
+    with lm_context(ScriptedLM({"rate": [GOOD]})):
+        outer = asyncio.ensure_future(view.watch(stream_with_slow_cleanup()))
+        await tidying.wait()
+        outer.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await outer
+    assert view.run_log.status == "finished" and view.events[-1]["event"] == "finished"
+    assert view.graph.run_state == "finished" and view.graph.node_status == {"rate": "done", "shout": "done"}
+    assert view.status.value.startswith("finished") and "owls" in view.result_panel.body.value
+
+
+async def test_a_stream_that_raises_before_its_first_event_is_shown_as_failed() -> None:
+    async def refuses():
+        raise ValueError("bad inputs: 'query' is required")
+        yield {}  # pragma: no cover  (an async generator that fails on its first step)
+
+    view = LabView(rating_graph())
+    with pytest.raises(ValueError, match="bad inputs"):
+        await view.watch(refuses())
+    assert view.run_log.status == "failed" and view.graph.run_state == "failed"
+    assert view.status.value == "failed · ValueError"
+    assert view.tabs.selected_index == 3 and "bad inputs" in view.error_panel.body.value
+    assert "Traceback" in view.error_panel.traceback.value
+
+
+async def test_a_view_of_an_upstream_graph_says_to_compile_it_first() -> None:
+    import dspyer
+
+    up_graph = dspyer.Graph()
+    up_graph.add_node(dspyer.StatefulNode("rate", Query, Scored))
+    up_graph.set_entry_point("rate")
+    view = LabView(up_graph)
+    assert list(view.graph.graph.nodes) == ["rate"]  # drawn
+    with pytest.raises(RuntimeError, match=r"compile it first \(e.g. dspyer.AgentTranspiler.compile\(graph\)\)"):
+        await view.run(query="q")
+    assert not view.running and view.run_log.status == "idle"
+
+
 def panel_snapshot(view: LabView) -> dict[str, Any]:
     """What the user sees in the panels and the graph (not the timing-free parts only: everything)."""
     return {

@@ -194,7 +194,7 @@ def test_max_steps_and_retries_compile_a_graph_and_apply_per_run_to_a_program() 
     graph = one_node_graph()
     args = parse_cell_line("--max-steps 3 --max-retries 0")
     program, per_run = pick_program(args, {"graph": graph}, {}, ast.parse("graph = make()"), None)
-    assert isinstance(program, TranspiledProgram) and program.graph is graph
+    assert isinstance(program, TranspiledProgram) and list(program.graph.nodes) == list(graph.nodes)
     assert (program.defaults.max_steps, program.defaults.max_retries, per_run) == (3, 0, {})
 
     compiled = AgentTranspiler.compile(graph)
@@ -251,6 +251,68 @@ def test_run_errors_become_one_line_with_the_node_note() -> None:
     assert line.startswith("ValueError: bad value xxx")
     assert line.endswith("(raised in node 'clean' of the dspyer-lab graph)")
     assert "\n" not in line and len(line) < 400
+
+
+# -- an in-process IPython shell: what needs the magic's machinery but not a kernel ------------
+
+ONE_NODE_CELL = """
+from pydantic import BaseModel
+from dspyer_lab import Graph, ScriptedLM, StatefulNode
+class Q(BaseModel):
+    question: str
+class A(BaseModel):
+    answer: str
+lm = ScriptedLM({"answer": {"answer": "4"}}, latency=60)
+g = Graph().add_node(StatefulNode("answer", Q, A)).set_entry_point("answer")
+"""
+
+
+@pytest.fixture
+def shell() -> Any:
+    """IPython's process-wide shell with the extension loaded; names the test binds are removed afterwards."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    sh = InteractiveShell.instance()
+    before = set(sh.user_ns)
+    sh.run_line_magic("load_ext", "dspyer_lab")
+    yield sh
+    sh.run_line_magic("unload_ext", "dspyer_lab")
+    for name in set(sh.user_ns) - before:
+        del sh.user_ns[name]
+
+
+async def test_rebinding_dspyer_view_stops_the_run_of_the_view_it_replaces(shell: Any) -> None:
+    import asyncio
+
+    from core_helpers import settle
+
+    line = "-i question=hi --lm scripted --background"
+    shell.run_cell_magic("dspyer", line, ONE_NODE_CELL)
+    first_view, first_task = shell.user_ns["dspyer_view"], shell.user_ns["dspyer_task"]
+    assert first_view.running
+    shell.run_cell_magic("dspyer", line, ONE_NODE_CELL)  # the user re-runs the cell
+    second_view, second_task = shell.user_ns["dspyer_view"], shell.user_ns["dspyer_task"]
+    assert second_view is not first_view and second_view.running
+    await asyncio.wait({first_task}, timeout=30)  # the 60 s answer is never waited for
+    assert first_task.cancelled() and first_view.run_log.status == "cancelled"
+
+    shell.run_line_magic("dspyer", "show g")  # rebinding through %dspyer show stops the run too
+    await asyncio.wait({second_task}, timeout=30)
+    assert second_task.cancelled() and second_view.run_log.status == "cancelled"
+    assert not shell.user_ns["dspyer_view"].running
+    assert await settle() == set()
+
+
+def test_a_cell_body_may_await_at_top_level(shell: Any) -> None:
+    shell.run_cell_magic(
+        "dspyer", "--no-run",
+        ONE_NODE_CELL + "import asyncio\nawait asyncio.sleep(0)\nother = Graph()\nawait asyncio.sleep(0, result=g)",
+    )
+    # the awaited last expression (g) was shown, not the empty `other` bound after it
+    assert list(shell.user_ns["dspyer_view"].graph.graph.nodes) == ["answer"]
+    with pytest.raises(DspyerCellError) as caught:
+        shell.run_cell_magic("dspyer", "", "def f():\n    pass\nreturn f")
+    assert "SyntaxError" in caught.value._render_traceback_()[-1]  # shown like a normal cell's, not a raw error
 
 
 # -- a real kernel: a notebook run top to bottom ---------------------------------------

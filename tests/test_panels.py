@@ -300,6 +300,7 @@ async def test_secret_patterns_are_configurable() -> None:
     e("run_start", inputs={"ssn": "123-45-6789", "api_key": "visible-key"})
     view = LabView(loop_graph(), secret_patterns=["ssn"])
     await view.watch(e.events)  # a plain list of events works too
+    assert [event["event"] for event in view.events] == ["run_start"]  # a stream that just ends was not stopped
     view.timeline.render(view.run_log)
     text = synced_text(view)
     assert "123-45-6789" not in text and "visible-key" in text
@@ -331,3 +332,93 @@ def test_validation_panel_follows_the_newest_rejection_until_the_user_picks_one(
     assert "got 42" in panel.detail.value
     panel.render(log, log.visits[0])  # the next redraw keeps the user's choice
     assert "got 42" in panel.detail.value
+
+
+def test_validation_panel_pick_holds_for_its_run_only() -> None:
+    events = failing_run()
+    first = {**events[2], "will_retry": True, "max_attempts": 2}
+    second = {**events[2], "seq": 3, "attempt": 2, "max_attempts": 2, "error": "- score: too big (got 43)"}
+    run = [*events[:2], first, second]
+    panel = ValidationPanel(presenter())
+    log = RunLog.replay(run)
+    panel.render(log, log.visits[0])
+    panel.picker.value = 0  # the user picks the first rejection
+    for k in (len(run), 0, 3, len(run)):  # time travel replays the same run: the pick holds
+        step = RunLog.replay(run[:k])
+        panel.render(step, step.visits[0] if step.visits else None)
+    assert "got 42" in panel.detail.value
+    next_run = [{**e, "run_id": "run3", "error": e.get("error", "").replace("42", "52")} for e in run]
+    panel.render(RunLog(), None)  # what a view shows when the next run begins
+    log = RunLog.replay(next_run)
+    panel.render(log, log.visits[0])
+    assert "got 43" in panel.detail.value and panel.picker.value == 1  # the newest again, not the old pick
+
+
+def hostile_numbers_run() -> list[dict[str, Any]]:
+    """Markup where the contract has numbers: what a hand-made (or tampered) saved run can hold."""
+    e = Recorder()
+    e("run_start", inputs={"q": "x"})
+    e("node_start", node="draft", kind="llm", step=HOSTILE, inputs={"q": "x"})
+    e("validation_error", node="draft", attempt=HOSTILE, max_attempts=HOSTILE, error="bad", failed_fields=["t"],
+      raw_output="", feedback="", will_retry=True)
+    e("node_end", node="draft", patch={"t": 1}, duration=HOSTILE, attempts=HOSTILE)
+    e("route", source="draft", decision=None, target="check")
+    e("node_start", node="check", kind=HOSTILE, step=2, inputs={})
+    e("finished", output={"t": 1}, state={"t": 1}, steps=HOSTILE, duration=HOSTILE)
+    return e.events
+
+
+async def test_a_crafted_run_file_cannot_inject_markup(tmp_path) -> None:
+    path = tmp_path / "crafted.json"
+    path.write_text(json.dumps({
+        "format": "dspyer-lab-run", "version": 1, "graph": {
+            "nodes": [{"name": "draft", "kind": "llm", "input_model": HOSTILE, "input_fields": [HOSTILE],
+                       "output_model": "Out", "output_fields": ["t"]},
+                      {"name": "check", "kind": "python", "function": HOSTILE}],
+            "edges": [{"source": "draft", "target": "check"}], "routers": [], "entry_point": "draft"},
+        "output_model": {"name": HOSTILE, "fields": {"t": {"type": HOSTILE, "description": HOSTILE}}},
+        "events": hostile_numbers_run(),
+    }))
+    view = LabView.load(path)
+    for panel in (view.inspector.fold, view.result_panel.fold, view.error_panel.fold):
+        panel.selected_index = 0
+    for step in range(len(view.events) + 1):
+        view.seek(step)
+        for visit in range(len(view.run_log.visits)):
+            view.select(visit=visit)
+            assert assert_html_is_inert(view) == 5
+    view.select(visit=0)
+    assert "2 attempt(s)" in view.inspector.header.value  # the crafted count is dropped: 1 rejection + 1
+
+
+def test_durations_read_the_same_in_the_timeline_and_the_panels() -> None:
+    log = RunLog.replay(loop_run())
+    timeline = TimelinePanel(presenter(), lambda i: None)
+    timeline.render(log)
+    inspector = NodeInspector(presenter(), lambda i: None)
+    inspector.render(log, log.visits[0])
+    result = ResultPanel(presenter())
+    result.render(log)
+    assert "0.250 s" in inspector.header.value and "0.250 s" in {v: k for k, v in timeline.list.options}[3]
+    assert "7.000 s" in result.body.value and "7.000 s" in timeline.list.options[0][0]
+
+
+async def test_time_travel_before_the_picked_visit_shows_it_has_not_run_yet() -> None:
+    view = LabView(loop_graph())
+    await view.watch(_aiter(loop_run()))
+    view.select(visit=1)  # the first visit of `check`, picked from the timeline or the visit list
+    assert view.graph.selected_node == "check" and "<b>check</b>" in view.inspector.header.value
+    view.seek(2)  # back to when only `draft` had started
+    assert view.graph.selected_node == "check"
+    assert "Node &#x27;check&#x27; has not run yet" in view.inspector.header.value
+    assert "draft" not in view.inspector.header.value and view.inspector.body.value == ""
+    view.select(visit=2)  # the second visit of `draft`
+    view.seek(6)  # `draft` ran once so far
+    assert view.graph.selected_node == "draft"
+    assert "This visit of node &#x27;draft&#x27; has not started yet" in view.inspector.header.value
+    assert [value for _, value in view.inspector.visits.options] == [0]
+    assert view.inspector.visits.layout.display is None  # the earlier visit is one click away
+    view.seek(len(view.events))
+    assert "<b>draft</b>" in view.inspector.header.value and "visit 2" in view.inspector.header.value
+    with pytest.raises(IndexError, match="visit 9 is not in this run"):
+        view.select(visit=9)

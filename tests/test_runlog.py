@@ -17,7 +17,7 @@ from dspyer_lab.lab.adapter import as_graph, contract_events, is_contract_event
 from dspyer_lab.lab.dot import build_drawing
 from dspyer_lab.lab.runfile import describe_graph, graph_from_description, read_run, write_run
 from dspyer_lab.lab.runlog import CANCELLED, RunLog, offending_values, summarize
-from dspyer_lab.lab.textview import MASK, Masker, clip, esc, name_words, one_line
+from dspyer_lab.lab.textview import MASK, Masker, clip, esc, name_words, one_line, seconds
 
 
 class Recorder:
@@ -161,6 +161,33 @@ def test_cancel_marker_and_synthesized_error_continue_the_envelope() -> None:
     assert log.status == "failed"
 
 
+def test_a_cancel_marker_after_the_run_ended_is_ignored() -> None:
+    for events, outcome in [(loop_run(), "finished"), (failing_run(), "failed")]:
+        log = RunLog.replay(events)
+        log.apply(log.closing_event(CANCELLED))  # a stop that landed just after the end
+        assert log.status == outcome and len(log.events) == len(events)
+    log = RunLog()
+    log.apply(log.closing_event(CANCELLED))  # stopped before its first event: that is a cancelled run
+    assert log.status == "cancelled"
+
+
+def test_event_fields_that_are_not_numbers_are_dropped_not_shown() -> None:
+    """A saved run is a file anyone can write: step, attempts, duration, ts must be numbers to count."""
+    e = Recorder()
+    e("run_start", inputs={})
+    e("node_start", node="n", kind="llm", step="<b>1</b>", inputs={})
+    e("validation_error", node="n", attempt="<i>", max_attempts=[3], error="bad", failed_fields=["x"],
+      raw_output="", feedback="", will_retry=True)
+    e("node_end", node="n", patch={}, duration="<img src=x>", attempts="<img src=x onerror=alert(1)>")
+    e("node_start", node="n", kind="llm", step=True, inputs={}, ts="yesterday")
+    log = RunLog.replay(e.events)
+    first, second = log.visits
+    assert (first.step, first.duration, first.attempts) == (None, None, None)
+    assert (first.failures[0].attempt, first.failures[0].max_attempts) == (0, None)
+    assert second.step is None and second.start_ts is None and log.elapsed(log.events[-1]) is None
+    assert log.events[3]["attempts"] == "<img src=x onerror=alert(1)>"  # the event itself is kept as it was
+
+
 def test_unknown_event_kinds_are_kept_but_change_nothing() -> None:
     events = loop_run()[:2]
     log = RunLog.replay([*events, {"event": "step_limit", "run_id": "run1", "seq": 2, "ts": 1.0, "max_steps": 3}])
@@ -174,6 +201,9 @@ def test_summaries_are_single_lines_for_every_kind() -> None:
         assert line and "\n" not in line
     assert "retrying" in summarize(loop_run()[2])
     assert "check → draft [retry]" in summarize(loop_run()[7])
+    assert "in 0.250 s, 2 attempt(s)" in summarize(loop_run()[3])  # one duration format (`seconds`) everywhere
+    assert "4 steps in 7.000 s" in summarize(loop_run()[-1])
+    assert seconds(None) == seconds("1") == seconds(True) == "–"
 
 
 @pytest.mark.parametrize(
@@ -195,13 +225,17 @@ def test_offending_values_are_read_from_the_raw_answer(raw: str, fields: list[st
 
 @pytest.mark.parametrize(
     "name", ["api_key", "apiKey", "OPENAI_API_KEY", "access-token", "accessToken", "accesstoken", "clientSecret",
-             "db_password", "passwd", "api_keys", "token2", "credentials"],
+             "db_password", "passwd", "api_keys", "token2", "credentials", "access_token", "client_secret",
+             "password", "authToken", "key", "secret_key"],
 )
 def test_secret_looking_names_are_recognized(name: str) -> None:
     assert Masker().is_secret(name)
 
 
-@pytest.mark.parametrize("name", ["monkey", "keywords", "turkey", "author", "query", "tokenizer_name"])
+@pytest.mark.parametrize(
+    "name", ["monkey", "keywords", "turkey", "author", "query", "tokenizer_name", "key_points", "tokens", "max_tokens",
+             "num_tokens", "primary_key", "sort_key", "user_sort_key", "primaryKey", "secret_santa_list", "token_count"],
+)
 def test_ordinary_names_are_not_secret(name: str) -> None:
     assert not Masker().is_secret(name)
 
@@ -215,15 +249,27 @@ def test_masking_hides_secret_fields_and_their_text_everywhere_but_not_numbers()
     assert masker.mask(["sk-live-1234"]) == [MASK]
 
 
+def test_ordinary_fields_keep_their_text_everywhere() -> None:
+    """Only the last word of a name says it holds a secret: nothing else is masked, even inside free text."""
+    masker = Masker()
+    state = {"key_points": "owls hunt at night", "tokens": "four words in all", "sort_key": "name-asc",
+             "api_key": "sk-live-1234"}
+    masker.learn(state)
+    assert masker.mask(state) == {**state, "api_key": MASK}
+    answer = "Key points: owls hunt at night; four words in all, sorted name-asc with sk-live-1234"
+    assert masker.mask_text(answer) == f"Key points: owls hunt at night; four words in all, sorted name-asc with {MASK}"
+
+
 def test_custom_and_disabled_secret_patterns() -> None:
     assert Masker(["ssn"]).mask({"user_ssn": "123-45-6789", "api_key": "k-1234"}) == {"user_ssn": MASK, "api_key": "k-1234"}
     assert Masker(None).mask({"api_key": "k-1234"}) == {"api_key": "k-1234"}
+    assert Masker(ordinary=()).is_secret("primary_key") and not Masker(ordinary=["api_key"]).is_secret("api_key")
 
 
 def test_text_helpers() -> None:
     assert name_words("openAI_api-Key2") == ["open", "ai", "api", "key2"]
-    assert clip("abcdefghij", 5) == ("abcd… (+6 chars)", True)
-    assert clip("abc", 5) == ("abc", False) and clip("abc" * 100, None)[1] is False
+    assert clip("abcdefghij", 5) == "abcd… (+6 chars)"
+    assert clip("abc", 5) == "abc" and clip("abc" * 100, None) == "abc" * 100
     assert one_line("a\n  b\tc") == "a b c"
     assert esc("<img src=x onerror='alert(1)'>") == "&lt;img src=x onerror=&#x27;alert(1)&#x27;&gt;"
 

@@ -202,7 +202,7 @@ def as_graph(obj: Any) -> Graph:
     if nodes is None:
         nodes = getattr(obj, "nodes", None)
     if not isinstance(nodes, Mapping) or not hasattr(obj, "conditional_edges"):
-        raise TypeError(f"Cannot draw {type(obj).__name__}: expected a dspyer_lab Graph or compiled program")
+        raise TypeError(f"Cannot draw {type(obj).__name__}: expected a dspyer_lab Graph or a compiled program")
     graph = Graph()
     converted: dict[int, Any] = {}
 

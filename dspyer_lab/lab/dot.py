@@ -133,6 +133,18 @@ def _graph_edges(graph: Graph) -> list[DrawnEdge]:
     return edges
 
 
+def _drawn_nodes(graph: Graph, edges: list[DrawnEdge]) -> list[str]:
+    """The graph's nodes in order, then the names it mentions without having them yet (drawn as "missing").
+
+    A graph under construction may name such nodes: an edge added before its node, an entry point set early.
+    """
+    names = dict.fromkeys(graph.nodes)
+    for name in [graph.entry_point] + [name for e in edges for name in (e.source, e.target)]:
+        if name is not None and name != END:
+            names.setdefault(name)
+    return list(names)
+
+
 def build_drawing(graph: Graph) -> Drawing:
     """The DOT of `graph`: LLM nodes as rounded boxes, Python nodes as boxes, LLM routers as diamonds.
 
@@ -144,13 +156,8 @@ def build_drawing(graph: Graph) -> Drawing:
     dot.attr("node", fontname=_FONT, fontsize="12", penwidth="1.2", margin="0.16,0.06", height="0.4")
     dot.attr("edge", fontname=_FONT, fontsize="10", arrowsize="0.7", penwidth="1.1", color="#616161", fontcolor="#424242")
 
-    node_ids = {name: f"n{i}" for i, name in enumerate(graph.nodes)}
     edges = _graph_edges(graph)
-    # a graph under construction may name nodes it does not have yet: draw them as "missing"
-    mentioned = [graph.entry_point] + [name for e in edges for name in (e.source, e.target)]
-    for name in mentioned:
-        if name is not None and name != END and name not in node_ids:
-            node_ids[name] = f"n{len(node_ids)}"
+    node_ids = {name: f"n{i}" for i, name in enumerate(_drawn_nodes(graph, edges))}
 
     if graph.entry_point is not None:
         dot.node(START_ID, label="", shape="point", width="0.14", color="#616161", **{"class": "dl-start"})
@@ -182,14 +189,20 @@ def build_drawing(graph: Graph) -> Drawing:
 def describe(graph: Graph) -> str:
     """A plain-text outline of the graph (the fallback where widgets cannot render)."""
     lines = [f"Graph: {len(graph.nodes)} nodes, entry point {graph.entry_point!r}"]
-    outgoing: dict[str, list[str]] = {name: [] for name in graph.nodes}
-    for e in _graph_edges(graph):
+    edges = _graph_edges(graph)
+    names = _drawn_nodes(graph, edges)
+    outgoing: dict[str, list[str]] = {name: [] for name in names}
+    for e in edges:
         target = "END" if e.target == END else repr(e.target)
         outgoing[e.source].append(f"{e.key!r} -> {target}" if e.key is not None else f"-> {target}")
-    for name, node in graph.nodes.items():
-        subtitle = _subtitle(node)
-        kind = graph.node_kind(name) + (f", {subtitle}" if subtitle else "")
-        lines.append(f"  {name!r} [{kind}] {', '.join(outgoing[name])}")
+    for name in names:
+        node = graph.nodes.get(name)
+        if node is None:
+            kind = "missing"
+        else:
+            subtitle = _subtitle(node)
+            kind = graph.node_kind(name) + (f", {subtitle}" if subtitle else "")
+        lines.append(f"  {name!r} [{kind}] {', '.join(outgoing[name])}".rstrip())
     return "\n".join(lines)
 
 

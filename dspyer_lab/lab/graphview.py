@@ -20,31 +20,23 @@ import traitlets
 
 from ..core.events import EVENT_KINDS
 from ..core.graph import Graph
+from .adapter import as_graph
 from .dot import Drawing, build_drawing, describe, render_svg
 from .runlog import (
     CANCELLED,  # not an engine event: the marker views append when a run is stopped
+    RunState,
 )
 from .throttle import Throttle
 
 __all__ = ["GraphView", "NodeStatus", "RunState", "SYNC_INTERVAL"]
 
 NodeStatus = Literal["idle", "running", "retrying", "done", "failed"]
-RunState = Literal["idle", "running", "finished", "failed", "cancelled"]
 
 SYNC_INTERVAL = 1 / 30
 """Minimum seconds between two state messages to the browser while a run streams."""
 
 _STATIC = Path(__file__).resolve().parent.parent / "static"
 _TERMINAL = frozenset({"finished", "error", CANCELLED})
-
-
-def _graph_of(graph_or_program: Any) -> Graph:
-    if isinstance(graph_or_program, Graph):
-        return graph_or_program
-    graph = getattr(graph_or_program, "graph", None)
-    if isinstance(graph, Graph):
-        return graph
-    raise TypeError(f"GraphView needs a Graph or a compiled program (with a .graph), got {type(graph_or_program).__name__}")
 
 
 class GraphView(anywidget.AnyWidget):
@@ -79,8 +71,8 @@ class GraphView(anywidget.AnyWidget):
     _clock = staticmethod(time.monotonic)  # the throttle's clock (tests replace it)
 
     def __init__(self, graph_or_program: Any, **kwargs: Any) -> None:
-        """Draw `graph_or_program`: a `Graph`, or a compiled program exposing it as ``.graph``."""
-        graph = _graph_of(graph_or_program)
+        """Draw `graph_or_program`: a `Graph`, a compiled program, or an upstream ``dspyer`` one (see `as_graph`)."""
+        graph = as_graph(graph_or_program)
         self._graph = graph
         self._drawing: Drawing = build_drawing(graph)
         self._status: dict[str, NodeStatus] = {}
@@ -122,7 +114,8 @@ class GraphView(anywidget.AnyWidget):
         """Apply every event of `events` (e.g. ``program.astream(...)``) as it comes; return the last one.
 
         An exception from the stream marks the run failed and is re-raised; a cancelled
-        await (or a keyboard interrupt) marks it cancelled. The browser is exact on return.
+        await (or a keyboard interrupt) marks it cancelled; a run that already finished or
+        failed keeps that outcome. The browser is exact on return.
         """
         last = None
         try:
@@ -134,7 +127,7 @@ class GraphView(anywidget.AnyWidget):
             self._dirty = True
             raise
         except BaseException:
-            if self._run != "failed":  # no `error` event came before the exception
+            if self._run in ("idle", "running"):  # no `error` (or `finished`) event came before the exception
                 self._run = "failed"
                 for name, status in self._status.items():
                     if status in ("running", "retrying"):
@@ -217,6 +210,8 @@ class GraphView(anywidget.AnyWidget):
         self._run = "failed"
 
     def _on_cancelled(self, event: Mapping[str, Any]) -> None:
+        if self._run not in ("idle", "running"):
+            return  # the run ended before the stop landed: it keeps its outcome
         for name, status in self._status.items():
             if status in ("running", "retrying"):  # stopped mid-node: it did not finish, nor fail
                 self._status[name] = "idle"

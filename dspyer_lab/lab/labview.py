@@ -12,7 +12,7 @@ run with thousands of events stays responsive.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -35,10 +35,13 @@ from .panels import (
 from .runfile import describe_output_model, read_run, write_run
 from .runlog import CANCELLED, NodeVisit, RunLog, introduced
 from .runner import run_background
-from .textview import DEFAULT_SECRET_PATTERNS, Masker
+from .textview import DEFAULT_SECRET_PATTERNS, Masker, seconds
 from .throttle import Throttle
 
 __all__ = ["LabView", "show"]
+
+_Result = Callable[[RunLog], Any]
+"""Reads a run's result once its events are consumed."""
 
 # tabs, in order
 _NODE, _VALIDATION, _RESULT, _ERROR = range(4)
@@ -51,10 +54,11 @@ class LabView(w.VBox):
     """Watch, inspect, stop, save and replay runs of a program in a notebook.
 
     `program` is a compiled program (dspyer-lab's, or an upstream ``dspyer`` one), or a
-    `Graph` (compiled on the first `run`). Values of fields whose names contain one of
-    `secret_patterns` (see `Masker`) are masked wherever they are displayed; table cells
-    are clipped to `display_limit` characters (the full text is one click away); the
-    timeline lists at most `timeline_window` events at a time.
+    `Graph` (compiled on the first `run`); an upstream ``dspyer`` graph is only drawn.
+    Values of fields whose names end with one of `secret_patterns` (see `Masker`) are
+    masked wherever they are displayed; table cells are clipped to `display_limit`
+    characters (the full text is one click away); the timeline lists at most
+    `timeline_window` events at a time.
     """
 
     def __init__(
@@ -72,6 +76,11 @@ class LabView(w.VBox):
         self.program: Any = program if hasattr(program, "astream") else None
         """What `run` executes (None for a graph not compiled yet, or a replay)."""
         self._uncompiled: Graph | None = program if isinstance(program, Graph) else None
+        self._cannot_run = (
+            f"LabView can draw this {type(program).__module__}.{type(program).__name__} but not run it: "
+            "compile it first (e.g. dspyer.AgentTranspiler.compile(graph)) and give LabView the program"
+        )
+        """Why `run` refuses when there is no program (set by `load` for a replay)."""
         self.graph = GraphView(graph)
         """The live drawing (`GraphView`); its ``selected_node`` drives the node inspector."""
         self.masker = Masker(secret_patterns)
@@ -122,35 +131,36 @@ class LabView(w.VBox):
 
     @property
     def running(self) -> bool:
-        return self._task is not None and not self._task.done()
+        """Whether a run is in progress: from `start`, `run` or `watch` until the view shows how it ended.
+
+        True at once after `start`, before the run's task has had a chance to begin.
+        """
+        return self._task is not None
 
     async def run(self, **inputs: Any) -> Any:
         """Run the program on `inputs` while the view follows it; return its typed result.
 
         The result is what ``program.aforward`` returns: an ``output_model`` instance, or a
         ``dspy.Prediction`` of the final state. A failing run is shown, then its exception
-        is re-raised; a run stopped with `stop` raises ``asyncio.CancelledError``.
+        is re-raised; a run stopped with `stop` (or by cancelling the awaiting task) raises
+        ``asyncio.CancelledError``. Raises at once, showing nothing, when the view cannot run
+        (a replay, a bad ``_option``) or already follows a run.
         """
-        program = self._runnable()
-        if hasattr(program, "new_run"):  # ours: the run hands over the typed result itself
-            run = program.new_run(**inputs)
-            await self.watch(run.events())
-            return run.result
-        log = await self.watch(program.astream(**inputs))
-        if log.finished is None:  # a stream that reported an error without raising it (upstream dspyer)
-            error = log.error or {}
-            raise RuntimeError(f"{error.get('error_type', 'Error')}: {error.get('error', 'the run did not finish')}")
-        return _typed_result(self.program, log.finished)
+        self._refuse_second_run()
+        events, result = self._prepare(inputs)
+        return await self._launch(events, result)
 
     def start(self, **inputs: Any) -> asyncio.Task[Any]:
         """Start `run(**inputs)` in the background and return its task at once.
 
         In a notebook the cell ends while the run goes on (other cells can run meanwhile);
-        ``await task`` gives the result or raises the run's exception.
+        ``await task`` gives the result or raises the run's exception. The view is running
+        from this call on (`stop` and `close` stop the run even before it has begun). What
+        `run` would refuse is refused here, at once: a replay, bad options, a second run.
         """
-        if self.running:
-            raise RuntimeError("This view is already running a program; stop() it first")
-        return run_background(self.run(**inputs), name="dspyer-lab LabView run")
+        self._refuse_second_run()
+        events, result = self._prepare(inputs)
+        return self._launch(events, result, background=True)
 
     async def watch(self, events: AsyncIterable[Mapping[str, Any]] | Iterable[Mapping[str, Any]]) -> RunLog:
         """Drive the whole view from an event stream (``program.astream(...)``, upstream ``dspyer``'s
@@ -160,29 +170,18 @@ class LabView(w.VBox):
         the awaiting task) closes the stream, marks the run cancelled and raises
         ``asyncio.CancelledError``.
         """
-        if self.running:
-            raise RuntimeError("This view is already following a run; stop() it first")
-        self._begin()
-        self._task = asyncio.ensure_future(self._consume(events))
-        try:
-            await self._task
-        except asyncio.CancelledError:
-            self._apply(self.run_log.closing_event(CANCELLED))
-            raise
-        except Exception as exc:
-            if self.run_log.status == "running":  # the stream raised without an `error` event
-                self._apply(self.run_log.error_event(exc))
-            raise
-        finally:
-            self._task = None
-            self._end()
-        return self.run_log
+        self._refuse_second_run()
+        return await self._launch(events, lambda log: log)
 
     def stop(self) -> bool:
-        """Cancel the run in progress (the engine stops at once; nothing keeps running). False if none."""
-        if not self.running:
+        """Stop the run in progress, begun or still about to begin; False when there is none.
+
+        The run's task is cancelled (its ``await`` raises ``asyncio.CancelledError`` naming
+        the Stop button): the engine closes at once, so nothing keeps running, and the view
+        marks the run cancelled. A run that ended meanwhile keeps its outcome.
+        """
+        if self._task is None or self._task.done():
             return False
-        assert self._task is not None
         self._task.cancel(STOPPED)
         return True
 
@@ -192,6 +191,8 @@ class LabView(w.VBox):
 
         The graph highlights the inspected node (its ``selected_node``).
         """
+        if visit is not None and not 0 <= visit < len(self.run_log.visits):
+            raise IndexError(f"visit {visit} is not in this run, which has {len(self.run_log.visits)} visit(s)")
         self._sel_visit, self._sel_node = None, node
         if visit is not None:
             self._sel_visit = visit
@@ -199,10 +200,9 @@ class LabView(w.VBox):
             found = self._shown.visit_of_event(event)
             self._sel_visit = found.index if found is not None else None
         chosen = self._selected(self._shown)
-        highlighted = node or (chosen.node if chosen is not None and self._sel_visit is not None else "")
         self._quiet = True
         try:
-            self.graph.selected_node = highlighted
+            self.graph.selected_node = self._picked_node() or ""
         finally:
             self._quiet = False
         self._render()
@@ -243,6 +243,7 @@ class LabView(w.VBox):
         saved = read_run(path)
         view = cls(saved.graph, **kwargs)
         view._uncompiled = None  # the stand-in graph only draws
+        view._cannot_run = "This view replays a saved run: it has no program to run"
         view._output_description = saved.output_model
         view.result_panel.fields = dict((saved.output_model or {}).get("fields") or {})
         view.stop_button.layout.display = "none"
@@ -267,15 +268,61 @@ class LabView(w.VBox):
 
     # -- the run ----------------------------------------------------------------------
 
+    def _refuse_second_run(self) -> None:
+        if self.running:
+            raise RuntimeError("This view is already running (or following) a run; stop() it first")
+
     def _runnable(self) -> Any:
         if self.program is None and self._uncompiled is not None:
             self.program = AgentTranspiler.compile(self._uncompiled)
         if self.program is None:
-            raise RuntimeError("This view replays a saved run: it has no program to run")
+            raise RuntimeError(self._cannot_run)
         return self.program
 
-    async def _consume(self, events: AsyncIterable[Mapping[str, Any]] | Iterable[Mapping[str, Any]]) -> None:
+    def _prepare(self, inputs: dict[str, Any]) -> tuple[AsyncIterable[Mapping[str, Any]], _Result]:
+        """The run's event stream, not started, and how its result is read from the finished run.
+
+        Everything that can be refused (no program, unknown or invalid ``_options``) is refused here.
+        """
+        program = self._runnable()
+        if hasattr(program, "new_run"):  # ours: the run hands over the typed result itself
+            run = program.new_run(**inputs)
+            return run.events(), lambda log: run.result
+        return program.astream(**inputs), lambda log: _upstream_result(program, log)
+
+    def _launch(
+        self,
+        events: AsyncIterable[Mapping[str, Any]] | Iterable[Mapping[str, Any]],
+        result: _Result,
+        *,
+        background: bool = False,
+    ) -> asyncio.Task[Any]:
+        """Begin following `events` in a task of its own, the one `stop` cancels; return it.
+
+        `_settled` runs when the task is done (before whoever awaits it resumes), however
+        it ended, even cancelled before its first step: that is where the outcome is shown.
+        """
+        drive = self._drive(events, result)
+        task = run_background(drive, name="dspyer-lab LabView run") if background else asyncio.ensure_future(drive)
+        self._begin()
+        self._task = task
+        task.add_done_callback(self._settled)
+        return task
+
+    async def _drive(self, events: AsyncIterable[Mapping[str, Any]] | Iterable[Mapping[str, Any]], result: _Result) -> Any:
         await self.graph.follow(self._tap(contract_events(events, self.graph.graph)))
+        return result(self.run_log)
+
+    def _settled(self, task: asyncio.Task[Any]) -> None:
+        """Show how the run ended; only a run not already finished or failed can be marked cancelled."""
+        self._task = None
+        error = None if task.cancelled() else task.exception()
+        if self.run_log.status in ("idle", "running"):  # no terminal event came
+            if task.cancelled() or (error is not None and not isinstance(error, Exception)):  # stopped, interrupted
+                self._apply(self.run_log.closing_event(CANCELLED))
+            elif error is not None:  # the stream raised without an `error` event (possibly before its first event)
+                self._apply(self.run_log.error_event(error))
+        self._end()
 
     async def _tap(self, events: AsyncIterable[dict[str, Any]]) -> AsyncIterator[dict[str, Any]]:
         async for event in events:
@@ -328,8 +375,10 @@ class LabView(w.VBox):
     # -- rendering --------------------------------------------------------------------
 
     def _selected(self, log: RunLog) -> NodeVisit | None:
-        if self._sel_visit is not None and self._sel_visit < len(log.visits):
-            return log.visits[self._sel_visit]
+        """The visit to inspect in `log`: the picked one (None if it has not started by then), else the
+        picked node's latest, else the newest."""
+        if self._sel_visit is not None:
+            return log.visits[self._sel_visit] if self._sel_visit < len(log.visits) else None
         if self._sel_node:
             same = log.visits_of(self._sel_node)
             return same[-1] if same else None
@@ -339,7 +388,7 @@ class LabView(w.VBox):
         log = self._shown
         visit = self._selected(log)
         self.timeline.render(log)
-        self.inspector.render(log, visit, self._sel_node)
+        self.inspector.render(log, visit, self._picked_node())
         self.validation.render(log, visit)
         self.result_panel.render(log)
         self.error_panel.render(log)
@@ -350,13 +399,17 @@ class LabView(w.VBox):
             self.tabs.titles = titles
         self.status.value = self._status_text(log)
 
+    def _picked_node(self) -> str | None:
+        """The node the user picked, directly or through one of its visits; None while following the run."""
+        if self._sel_visit is not None:
+            return self.run_log.visits[self._sel_visit].node
+        return self._sel_node
+
     def _status_text(self, log: RunLog) -> str:
         if log.status == "running":
             text = f"running · step {len(log.visits)} · {len(log.events)} events"
         elif log.status == "finished" and log.finished is not None:
-            duration = log.finished.get("duration")
-            took = f" in {duration:.2f} s" if isinstance(duration, (int, float)) else ""
-            text = f"finished · {log.finished.get('steps')} steps{took}"
+            text = f"finished · {log.finished.get('steps')} steps in {seconds(log.finished.get('duration'))}"
         elif log.status == "failed" and log.error is not None:
             where = f" in node '{log.error['node']}'" if log.error.get("node") else ""
             text = f"failed · {log.error.get('error_type')}{where}"
@@ -394,6 +447,14 @@ class LabView(w.VBox):
 def _output_model(program: Any) -> type[BaseModel] | None:
     model = getattr(program, "output_model", None)
     return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def _upstream_result(program: Any, log: RunLog) -> Any:
+    """The result of an upstream ``dspyer`` run, or the error its stream reported without raising it."""
+    if log.finished is None:
+        error = log.error or {}
+        raise RuntimeError(f"{error.get('error_type', 'Error')}: {error.get('error', 'the run did not finish')}")
+    return _typed_result(program, log.finished)
 
 
 def _typed_result(program: Any, finished: Mapping[str, Any]) -> Any:

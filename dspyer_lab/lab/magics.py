@@ -9,10 +9,12 @@ from __future__ import annotations
 import ast
 import asyncio
 import contextlib
+import inspect
 import json
 import shlex
-from collections.abc import Iterator, Mapping
+from collections.abc import Awaitable, Iterator, Mapping
 from pathlib import Path
+from types import CodeType
 from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
@@ -255,7 +257,8 @@ class DspyerMagics(Magics):
         Names bound in the notebook:
           result (or --out VAR)  the typed result, once the run succeeds; a failed or
                                  cancelled run leaves the variable as it was
-          dspyer_view            the LabView
+          dspyer_view            the LabView; a run of the view it replaces (a
+                                 re-run --background cell) is stopped
           dspyer_program         the compiled program
           dspyer_task            with --background: the run's asyncio.Task; in a later
                                  cell `await dspyer_task` returns the result, raises the
@@ -296,22 +299,22 @@ class DspyerMagics(Magics):
         lm = pick_lm(args.lm, ns, before, tree)
         view = _labview()(program)
         ns[PROGRAM_NAME] = program
-        ns[VIEW_NAME] = view
+        _bind_view(ns, view)
         _display(view)
         if inputs is None or args.no_run:
             return
-        run = _run_and_bind(view, {**inputs, **per_call}, ns, args.out)
         from .runner import run_background, run_blocking
 
         with _model(lm):
             if args.background:
                 try:
-                    ns[TASK_NAME] = run_background(run, name=f"%%dspyer run -> {args.out}")
-                except RuntimeError as exc:
+                    started = view.start(**inputs, **per_call)  # running at once: the Stop button works now
+                except RuntimeError as exc:  # no running loop
                     raise UsageError(str(exc)) from None
+                ns[TASK_NAME] = run_background(_bound(started, ns, args.out), name=f"%%dspyer run -> {args.out}")
                 return
             try:
-                run_blocking(run)
+                run_blocking(_bound(view.run(**inputs, **per_call), ns, args.out))
             except (KeyboardInterrupt, asyncio.CancelledError):
                 view.stop()  # in case the interrupt landed inside the run's own code rather than in its wait
                 raise RunCancelled() from None
@@ -330,7 +333,7 @@ class DspyerMagics(Magics):
                                     a step slider moves through the run
           %dspyer help              this help and the %%dspyer cell magic's
 
-        The LabView is bound to dspyer_view.
+        The LabView is bound to dspyer_view (a run of the view it replaces is stopped).
         """
         args = self._parse(self.dspyer_line, line)
         if args.help or args.command == "help":
@@ -349,7 +352,7 @@ class DspyerMagics(Magics):
                 view = _labview().load(path)
             except Exception as exc:
                 raise _one_line_error(exc) from exc
-        self.shell.user_ns[VIEW_NAME] = view
+        _bind_view(self.shell.user_ns, view)
         _display(view)
 
     # -- helpers ----------------------------------------------------------------
@@ -370,15 +373,28 @@ class DspyerMagics(Magics):
         filename = shell.compile.cache(source, shell.execution_count)
         try:
             tree = ast.parse(source, filename)
+            last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+            with shell.compile.extra_flags(ast.PyCF_ALLOW_TOP_LEVEL_AWAIT):  # `await` at top level, as in any cell
+                body = shell.compile(tree, filename, "exec")
+                tail = None if last is None else shell.compile(ast.Expression(last.value), filename, "eval")
         except SyntaxError as exc:  # shown like a normal cell's syntax error, without the magic's stack
             raise DspyerCellError(str(exc), shell.SyntaxTB.structured_traceback(type(exc), exc, [])) from None
-        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-        exec(shell.compile(tree, filename, "exec"), shell.user_global_ns, shell.user_ns)
-        value = None
+        self._execute(body)
+        value = None if tail is None else self._execute(tail)
         if last is not None:
-            value = eval(shell.compile(ast.Expression(last.value), filename, "eval"), shell.user_global_ns, shell.user_ns)
             tree.body.append(last)
         return tree, value
+
+    def _execute(self, code: CodeType) -> Any:
+        """Evaluate compiled cell code in the user namespace; code with top-level `await` runs to completion here."""
+        __tracebackhide__ = True  # IPython hides this frame in tracebacks
+        shell = self.shell
+        value = eval(code, shell.user_global_ns, shell.user_ns)
+        if code.co_flags & inspect.CO_COROUTINE:
+            from .runner import run_blocking
+
+            value = run_blocking(value)
+        return value
 
 
 def _named(name: str, ns: Mapping[str, Any], what: str) -> Graph | TranspiledProgram[Any]:
@@ -444,10 +460,18 @@ def pick_lm(model: str | None, ns: Mapping[str, Any], before: Mapping[str, Any],
     raise UsageError(f"--lm scripted: several ScriptedLMs ({', '.join(found)}); bind the one to use to `lm`")
 
 
-async def _run_and_bind(view: LabView, inputs: dict[str, Any], ns: dict[str, Any], out: str) -> Any:
-    """Run the view; bind the result to `out`; turn a failure into its one-line error."""
+def _bind_view(ns: dict[str, Any], view: LabView) -> None:
+    """Bind `view` to `dspyer_view`, stopping the run of the view it replaces: nothing could reach that run any more."""
+    old = ns.get(VIEW_NAME)
+    if old is not view and isinstance(old, _labview()) and old.running:
+        old.stop()
+    ns[VIEW_NAME] = view
+
+
+async def _bound(run: Awaitable[Any], ns: dict[str, Any], out: str) -> Any:
+    """Await the view's run; bind the result to `out`; turn a failure into its one-line error."""
     try:
-        result = await view.run(**inputs)
+        result = await run
     except Exception as exc:
         raise _one_line_error(exc) from exc
     ns[out] = result

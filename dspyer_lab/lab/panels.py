@@ -1,8 +1,11 @@
 """The inspection panels of `LabView`: timeline, node inspector, validation, result, error.
 
 Each panel owns a fixed set of ipywidgets and re-renders them from a `RunLog`
-(`render(log, visit)`), so the panels hold no run state of their own and "the run at
-step k" is just a render of ``RunLog.replay(events[:k])``.
+(`render(log, visit)`), so "the run at step k" is just a render of
+``RunLog.replay(events[:k])``. The panels keep no run data, only what the user did to
+them: the timeline's paging offset (reset for any other `RunLog` object) and the
+validation panel's picked attempt (reset when a log of another run, by ``run_id``, is
+rendered; time travel replays the same run, so a pick survives it).
 
 Every value comes from a model or from user state: it is masked (`Masker`), clipped
 for display, and reaches an ``HTML`` widget only through `esc`. Full values are shown
@@ -17,7 +20,7 @@ from typing import Any
 import ipywidgets as w
 
 from .runlog import Attempt, NodeVisit, RunLog, summarize
-from .textview import Masker, clip, esc, one_line, to_text
+from .textview import Masker, clip, esc, one_line, seconds, to_text
 
 __all__ = [
     "ErrorPanel",
@@ -60,7 +63,7 @@ class Presenter:
 
     def cell(self, value: Any) -> str:
         """Masked, clipped and escaped: ready to go inside HTML."""
-        return esc(clip(to_text(self.masker.mask(value)), self.limit)[0])
+        return esc(clip(to_text(self.masker.mask(value)), self.limit))
 
     def line(self, value: Any, limit: int = 80) -> str:
         """Masked single line of plain text (for option labels)."""
@@ -115,10 +118,6 @@ def _folded(title: str, child: w.Widget) -> w.Accordion:
     return acc
 
 
-def _secs(value: Any) -> str:
-    return f"{value:.3f} s" if isinstance(value, (int, float)) else "–"
-
-
 class TimelinePanel:
     """Every event of the run, newest first, in a bounded window over the full list (with paging).
 
@@ -148,6 +147,7 @@ class TimelinePanel:
         self.newest.on_click(lambda _: self._page(None))
 
     def label(self, log: RunLog, index: int) -> str:
+        """The row of event `index`: time since the run started, node, kind and a masked summary (cached)."""
         if index not in self._labels:
             event = log.events[index]
             elapsed = log.elapsed(event)
@@ -159,6 +159,7 @@ class TimelinePanel:
         return self._labels[index]
 
     def render(self, log: RunLog) -> None:
+        """List the window of `log`'s events the user is paging through (the newest unless paged back)."""
         if self.show.masker.version != self._mask_version or log is not self._log:
             self._labels.clear()
             self._mask_version = self.show.masker.version
@@ -210,6 +211,7 @@ class NodeInspector:
         self.fold.observe(lambda _: self._fill_full(), names="selected_index")
 
     def render(self, log: RunLog, visit: NodeVisit | None, node: str | None = None) -> None:
+        """Show `visit`; with none, say that `node` has not run (yet) at this point of the run."""
         self._visit = visit
         name = visit.node if visit is not None else node
         same_node = log.visits_of(name) if name is not None else []
@@ -221,22 +223,26 @@ class NodeInspector:
             self.visits.value = visit.index if visit is not None else None
         finally:
             self._updating = False
-        self.visits.layout.display = None if len(same_node) > 1 else "none"
+        self.visits.layout.display = None if len(same_node) > 1 or (visit is None and same_node) else "none"
         if visit is None:
-            self.header.value = _note(
-                f"Node '{name}' has not run yet." if name is not None else "Click a node in the graph or an event in the timeline."
-            )
+            if name is None:
+                note = "Click a node in the graph or an event in the timeline."
+            elif same_node:  # e.g. time travel to before the picked visit of a looping node
+                note = f"This visit of node '{name}' has not started yet; its earlier visits are listed above."
+            else:
+                note = f"Node '{name}' has not run yet."
+            self.header.value = _note(note)
             self.body.value = ""
             self._fill_full()
             return
         show = self.show
         facts = [
             f"<b>{esc(visit.node)}</b> <span style='{_MUTED}'>({esc(visit.kind)})</span>",
-            f"visit {visit.visit}",
+            f"visit {esc(visit.visit)}",
             f"step {esc(visit.step)}",
             esc(visit.status),
-            _secs(visit.duration),
-            f"{visit.attempts if visit.attempts is not None else len(visit.failures) + 1} attempt(s)",
+            esc(seconds(visit.duration)),
+            f"{esc(visit.attempts if visit.attempts is not None else len(visit.failures) + 1)} attempt(s)",
         ]
         self.header.value = "<div style='margin:4px 0'>" + " · ".join(facts) + "</div>"
         parts = [_title("Inputs"), field_table(_masked_rows(visit.inputs, show), ("field", "value"), show)]
@@ -296,6 +302,8 @@ class ValidationPanel:
         self._attempts: list[tuple[NodeVisit, Attempt]] = []
         self._pinned: tuple[int, int] | None = None
         """The attempt the user picked; None: follow the newest one."""
+        self._run_id: str | None = None
+        """The run the pick belongs to."""
         self._updating = False
         self.picker.observe(self._picked, names="value")
 
@@ -306,6 +314,12 @@ class ValidationPanel:
         self._show_picked()
 
     def render(self, log: RunLog, visit: NodeVisit | None) -> None:
+        """List the rejected answers of `visit` (else of the whole run) and show the picked one.
+
+        The newest is shown until the user picks one; the pick holds for this run only.
+        """
+        if log.run_id is not None and log.run_id != self._run_id:  # another run: its attempts are not the pick's
+            self._run_id, self._pinned = log.run_id, None
         if visit is not None and visit.failures:
             attempts = [(visit, a) for a in visit.failures]
             scope = f"{len(attempts)} rejected answer(s) of node '{visit.node}' (visit {visit.visit})"
@@ -385,6 +399,7 @@ class ResultPanel:
         self.fold.observe(lambda _: self._fill_full(), names="selected_index")
 
     def render(self, log: RunLog) -> None:
+        """The output of `log`'s run once it finished, else why there is none."""
         self._log = log
         finished = log.finished
         if finished is None:
@@ -398,7 +413,7 @@ class ResultPanel:
             return
         output = finished.get("output")
         show = self.show
-        head = f"Finished: {esc(finished.get('steps'))} steps in {_secs(finished.get('duration'))}"
+        head = f"Finished: {esc(finished.get('steps'))} steps in {esc(seconds(finished.get('duration')))}"
         if isinstance(output, Mapping):
             names = list(dict.fromkeys([*self.fields, *output]))
             masked = show.masker.mask(dict(output))
@@ -433,6 +448,7 @@ class ErrorPanel:
         self.widget = w.VBox([self.body, self.fold])
 
     def render(self, log: RunLog) -> None:
+        """`log`'s error, if it has one: type, node and the first lines; the whole traceback folded."""
         error = log.error
         if error is None:
             self.body.value = _note("The run was cancelled." if log.status == "cancelled" else "No error.")

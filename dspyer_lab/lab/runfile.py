@@ -142,7 +142,6 @@ class SavedRun:
             raise ValueError(
                 f"Saved run has format version {data.get('version')!r}; this dspyer-lab reads up to {VERSION}"
             )
-        self.data = dict(data)
         self.graph = graph_from_description(data["graph"])
         self.output_model: dict[str, Any] | None = data.get("output_model")
         self.events: list[dict[str, Any]] = [dict(e) for e in data.get("events", [])]
@@ -176,4 +175,5 @@ def write_run(
 
 
 def read_run(path: str | Path) -> SavedRun:
+    """Read a run file written by `write_run`; ValueError when it is not one, or from a newer dspyer-lab."""
     return SavedRun(json.loads(Path(path).read_text(encoding="utf-8")))

@@ -16,12 +16,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .textview import one_line, to_text
+from .textview import one_line, seconds, to_text
 
 __all__ = ["CANCELLED", "Attempt", "NodeVisit", "RunLog", "RunState", "introduced", "offending_values", "summarize"]
 
 RunState = Literal["idle", "running", "finished", "failed", "cancelled"]
-"""Same words as `GraphView.run_state`."""
+"""Where a run is; also the words of `GraphView.run_state`."""
 
 CANCELLED = "cancelled"
 """Kind of the marker event a view appends when its consumer stops a run (the engine emits nothing then)."""
@@ -115,18 +115,24 @@ class RunLog:
     # -- folding ------------------------------------------------------------------
 
     def apply(self, event: Mapping[str, Any]) -> None:
-        """Fold one event in. Unknown kinds are kept (they show in the timeline) but change nothing."""
+        """Fold one event in. Unknown kinds are kept (they show in the timeline) but change nothing.
+
+        A `CANCELLED` marker for a run that already ended is dropped: the run stays finished (or failed).
+        Fields the panels format (step, attempts, duration, ts) are taken only when they are numbers.
+        """
+        kind = event.get("event")
+        if kind == CANCELLED and self.status not in ("idle", "running"):
+            return  # the run ended before the stop landed: it stays finished (or failed)
         event = dict(event)
         index = len(self.events)
         self.events.append(event)
-        kind = event.get("event")
         visit: NodeVisit | None = None
         if kind == "run_start":
             self.run_id = event.get("run_id")
             self.inputs = dict(event.get("inputs") or {})
             self.state = dict(self.inputs)
             self.status = "running"
-            self.start_ts = event.get("ts")
+            self.start_ts = _number(event.get("ts"))
         elif kind == "node_start":
             visit = self._start(event, index)
         elif kind == "validation_error":
@@ -141,8 +147,8 @@ class RunLog:
             if visit is not None:
                 visit.patch = patch
                 visit.state_after = self.state
-                visit.duration = event.get("duration")
-                visit.attempts = event.get("attempts")
+                visit.duration = _number(event.get("duration"))
+                visit.attempts = _count(event.get("attempts"))
                 visit.end_index = index
                 visit.status = "done"
         elif kind == "route":
@@ -159,14 +165,14 @@ class RunLog:
             visit = self._open.pop(event.get("node") or "", None)
             if visit is not None:
                 visit.status = "failed"
-                visit.error = event.get("error")
+                visit.error = str(event.get("error") or "")
                 visit.end_index = index
             self._close_open("failed")
         elif kind == CANCELLED:
             self.status = "cancelled"
             self._close_open("cancelled")
         if self.start_ts is None:
-            self.start_ts = event.get("ts")
+            self.start_ts = _number(event.get("ts"))
         self._visit_of_event.append(None if visit is None else visit.index)
 
     def _start(self, event: dict[str, Any], index: int) -> NodeVisit:
@@ -179,12 +185,12 @@ class RunLog:
             index=len(self.visits),
             node=node,
             kind=str(event.get("kind") or "llm"),
-            step=event.get("step"),
+            step=_count(event.get("step")),
             visit=count,
             inputs=dict(event.get("inputs") or {}),
             state_before=self.state,
             start_index=index,
-            start_ts=event.get("ts"),
+            start_ts=_number(event.get("ts")),
         )
         self.visits.append(visit)
         self._open[node] = visit
@@ -232,6 +238,7 @@ class RunLog:
         return None
 
     def visits_of(self, node: str) -> list[NodeVisit]:
+        """Every visit of `node`, in order (one per time it ran: a loop visits a node again)."""
         return [v for v in self.visits if v.node == node]
 
     def _last_visit_of(self, node: Any) -> NodeVisit | None:
@@ -247,10 +254,10 @@ class RunLog:
 
     def elapsed(self, event: Mapping[str, Any]) -> float | None:
         """Seconds between the run's first event and `event`."""
-        ts = event.get("ts")
+        ts = _number(event.get("ts"))
         if ts is None or self.start_ts is None:
             return None
-        return float(ts) - float(self.start_ts)
+        return ts - self.start_ts
 
 
 _DERIVED = frozenset({"node_start", "validation_error", "route", "finished", "error", CANCELLED})
@@ -272,8 +279,8 @@ def introduced(event: Mapping[str, Any]) -> Any:
 
 def _attempt(event: Mapping[str, Any], index: int) -> Attempt:
     return Attempt(
-        attempt=int(event.get("attempt") or 0),
-        max_attempts=event.get("max_attempts"),
+        attempt=_count(event.get("attempt")) or 0,
+        max_attempts=_count(event.get("max_attempts")),
         error=str(event.get("error") or ""),
         failed_fields=[str(f) for f in event.get("failed_fields") or []],
         raw_output=_as_text(event.get("raw_output")),
@@ -281,6 +288,20 @@ def _attempt(event: Mapping[str, Any], index: int) -> Attempt:
         will_retry=bool(event.get("will_retry")),
         event_index=index,
     )
+
+
+def _count(value: Any) -> int | None:
+    """An int field of an event (step, attempts), or None when it is missing or not an integer.
+
+    Events may come from a file anyone could have written: a value that is not what the
+    contract says is dropped here, so it never reaches a panel (as markup or otherwise).
+    """
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _number(value: Any) -> float | None:
+    """A numeric field of an event (duration, ts), or None when it is missing or not a number."""
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 def _as_text(value: Any) -> str:
@@ -327,13 +348,13 @@ def summarize(event: Mapping[str, Any], limit: int = 80) -> str:
         first = (str(event.get("error") or "").strip().splitlines() or [""])[0]
         return f"attempt {event.get('attempt')}/{event.get('max_attempts')} rejected ({fields}), {retry}: {one_line(first, limit)}"
     if kind == "node_end":
-        return f"wrote {one_line(event.get('patch'), limit)} in {_secs(event.get('duration'))}, {event.get('attempts')} attempt(s)"
+        return f"wrote {one_line(event.get('patch'), limit)} in {seconds(event.get('duration'))}, {event.get('attempts')} attempt(s)"
     if kind == "route":
         decision = event.get("decision")
         how = f" [{one_line(decision, 30)}]" if decision is not None else ""
         return f"{event.get('source')} → {event.get('target')}{how}"
     if kind == "finished":
-        return f"{event.get('steps')} steps in {_secs(event.get('duration'))} · output {one_line(event.get('output'), limit)}"
+        return f"{event.get('steps')} steps in {seconds(event.get('duration'))} · output {one_line(event.get('output'), limit)}"
     if kind == "error":
         first = (str(event.get("error") or "").strip().splitlines() or [""])[0]
         return f"{event.get('error_type')}: {one_line(first, limit)}"
@@ -342,6 +363,3 @@ def summarize(event: Mapping[str, Any], limit: int = 80) -> str:
     rest = {k: v for k, v in event.items() if k not in ("event", "run_id", "seq", "ts")}
     return one_line(rest, limit)
 
-
-def _secs(value: Any) -> str:
-    return f"{value:.2f}s" if isinstance(value, (int, float)) else "?"

@@ -45,8 +45,10 @@ def run_blocking(coro: Coroutine[Any, Any, T]) -> T:
     """Run `coro` to completion and return its result, from sync code, inside a running loop or not.
 
     Inside a running loop (a Jupyter cell) the loop is made re-entrant and driven until
-    the coroutine is done, so other tasks and widget traffic go on meanwhile. The
-    coroutine runs in a copy of the caller's context (`dspy.context(...)` applies).
+    the coroutine is done: other tasks on it go on, and outgoing widget updates reach the
+    browser live, but incoming messages (a widget click such as the Stop button, queued
+    cells) wait until it returns (see the module docstring). The coroutine runs in a copy
+    of the caller's context (`dspy.context(...)` applies).
     On `KeyboardInterrupt` the run is cancelled and awaited, then the interrupt is re-raised.
     """
     loop = _running_loop()

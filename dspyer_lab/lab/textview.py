@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 __all__ = [
+    "DEFAULT_ORDINARY_NAMES",
     "DEFAULT_SECRET_PATTERNS",
     "MASK",
     "Masker",
@@ -22,19 +23,38 @@ __all__ = [
     "esc",
     "name_words",
     "one_line",
+    "seconds",
     "to_text",
 ]
 
 DEFAULT_SECRET_PATTERNS: tuple[str, ...] = (
     "key",
+    "keys",
     "apikey",
     "token",
     "secret",
+    "secrets",
     "password",
+    "passwords",
     "passwd",
     "credential",
+    "credentials",
 )
-"""Words that mark a field as secret when they appear in its name (``api_key``, ``authToken``, ``DB_PASSWORD``)."""
+"""Words that mark a field as secret when its name ends with one (``api_key``, ``authToken``, ``DB_PASSWORD``).
+
+``tokens`` is deliberately absent: next to a language model it counts tokens (``max_tokens``).
+"""
+
+DEFAULT_ORDINARY_NAMES: tuple[str, ...] = (
+    "primary_key",
+    "foreign_key",
+    "sort_key",
+    "partition_key",
+    "cache_key",
+    "lookup_key",
+    "public_key",
+)
+"""Names that end like a secret but hold ordinary data (database and cache keys, public keys)."""
 
 MASK = "••••••"
 """What a masked value is shown (and saved) as."""
@@ -55,16 +75,23 @@ def name_words(name: str) -> list[str]:
 class Masker:
     """Hides the values of secret-looking fields everywhere a run is displayed or saved.
 
-    A field is secret when a word of its name (snake_case, kebab-case or camelCase),
-    or the whole name with separators removed, equals a pattern or ends with one
-    (plurals and digits allowed: ``api_keys``, ``token2``); long patterns also match
-    glued names (``accesstoken``). Only text values are masked: numbers and booleans
-    (``max_tokens=512``) are not secrets. Every secret text seen is also remembered, so
-    it is masked inside free text too, such as a raw model answer or a traceback.
+    A field is secret when the last word of its name (snake_case, kebab-case or camelCase;
+    trailing digits ignored) equals one of `patterns` (``api_key``, ``accessToken``,
+    ``OPENAI_API_KEY``, ``token2``), or ends with a pattern of 5+ letters (``accesstoken``).
+    Only the last word counts, because it says what the field holds: ``key_points`` or
+    ``tokenizer_name`` are not secrets. Names ending like one of `ordinary` (``primary_key``,
+    ``user_sort_key``) are never secret. Only text values are masked: numbers and booleans
+    are not secrets. Every secret text seen is also remembered, so it is masked inside free
+    text too, such as a raw model answer or a traceback.
     """
 
-    def __init__(self, patterns: Iterable[str] | None = DEFAULT_SECRET_PATTERNS) -> None:
+    def __init__(
+        self,
+        patterns: Iterable[str] | None = DEFAULT_SECRET_PATTERNS,
+        ordinary: Iterable[str] = DEFAULT_ORDINARY_NAMES,
+    ) -> None:
         self.patterns: tuple[str, ...] = tuple(p.lower() for p in (patterns or ()))
+        self.ordinary: tuple[tuple[str, ...], ...] = tuple(tuple(_stem_words(n)) for n in ordinary)
         self._values: set[str] = set()
         self._pattern: re.Pattern[str] | None = None
         self.version = 0
@@ -72,12 +99,14 @@ class Masker:
         self._verdicts: dict[str, bool] = {}  # field names repeat in every event: decide each once
 
     def is_secret(self, name: str) -> bool:
+        """Whether a field called `name` holds a secret, judged by the last word of the name (see the class)."""
         verdict = self._verdicts.get(name)
         if verdict is None:
-            words = [w.rstrip("0123456789") for w in name_words(name)]
-            joined = "".join(words)
-            verdict = any(w in (p, p + "s") for p in self.patterns for w in words) or any(
-                len(p) >= 5 and joined.endswith((p, p + "s")) for p in self.patterns
+            words = _stem_words(name)
+            last = words[-1] if words else ""
+            verdict = (
+                any(last == p or (len(p) >= 5 and last.endswith(p)) for p in self.patterns)
+                and not any(o and tuple(words[-len(o):]) == o for o in self.ordinary)
             )
             self._verdicts[name] = verdict
         return verdict
@@ -119,12 +148,18 @@ class Masker:
         return value
 
     def mask_text(self, text: str) -> str:
+        """`text` with every secret value learned so far replaced by `MASK` (for free text: answers, tracebacks)."""
         if not self._values:
             return text
         if self._pattern is None:
             ordered = sorted(self._values, key=len, reverse=True)
             self._pattern = re.compile("|".join(re.escape(v) for v in ordered))
         return self._pattern.sub(MASK, text)
+
+
+def _stem_words(name: str) -> list[str]:
+    """The words of a field name without trailing digits (``token2`` is a ``token``)."""
+    return [w.rstrip("0123456789") for w in name_words(name)]
 
 
 def _holds_text(value: Any) -> bool:
@@ -147,17 +182,24 @@ def to_text(value: Any, indent: int | None = None) -> str:
         return repr(value)
 
 
-def clip(text: str, limit: int | None) -> tuple[str, bool]:
-    """`text` cut to `limit` characters (None: no limit), and whether it was cut."""
+def clip(text: str, limit: int | None) -> str:
+    """`text` cut to `limit` characters (None: no limit), saying how many were cut."""
     if limit is None or len(text) <= limit:
-        return text, False
-    return f"{text[: max(limit - 1, 0)]}… (+{len(text) - limit + 1} chars)", True
+        return text
+    return f"{text[: max(limit - 1, 0)]}… (+{len(text) - limit + 1} chars)"
 
 
 def one_line(value: Any, limit: int = 80) -> str:
     """A single-line, clipped rendering for summaries and list rows."""
     text = " ".join(to_text(value).split())
-    return clip(text, limit)[0]
+    return clip(text, limit)
+
+
+def seconds(value: Any) -> str:
+    """A duration for display (``0.250 s``); ``–`` when it is not a number (not reported, or a crafted file)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return "–"
+    return f"{value:.3f} s"
 
 
 def esc(value: Any) -> str:
