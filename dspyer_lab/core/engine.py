@@ -75,9 +75,8 @@ class Run:
         started = time.perf_counter()
         yield make("run_start", inputs=jsonable(self.inputs))
         current: str = graph.entry_point  # type: ignore[assignment]
-        running: str | None = None
-        """The node executing now; None between nodes (routing, finishing), where no node is at fault."""
-        where = "before the first node"
+        running: str | None = None  # the node executing now; None between nodes, where no node is at fault
+        where = "before the first node"  # for the note added to a user's exception
         steps = 0
         try:
             while current != END:
@@ -109,8 +108,7 @@ class Run:
                     duration=time.perf_counter() - node_started,
                     attempts=done.attempts,
                 )
-                running = None  # the node is done: a failure from here on is the router's
-                where = f"in the router after node '{current}'"
+                running, where = None, f"in the router after node '{current}'"  # the node is done
                 target, decision = await self._next(current)
                 yield make("route", source=current, decision=decision, target=target)
                 current = target
