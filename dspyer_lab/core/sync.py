@@ -3,8 +3,7 @@
 Where the run goes depends on the calling thread:
 
 - no event loop running here (a script, a worker thread of `dspy.Evaluate`, a thread pool
-  inside a node): the thread's own event loop, kept for the thread's lifetime, so threads
-  run in parallel and async model clients are not rebuilt on every call;
+  inside a node): a loop of the call's own on this thread, so threads run in parallel;
 - a loop running here (a Jupyter cell, async code calling the sync API): one long-lived
   shared loop in a daemon thread, since this thread's loop cannot be blocked and re-entered;
 - a loop running here *and* inside a sync run already (a sync call nested in a node): a
@@ -19,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import contextlib
 import contextvars
 import threading
 from collections.abc import Coroutine
@@ -30,7 +28,6 @@ __all__ = ["run_sync"]
 T = TypeVar("T")
 
 _IN_SYNC_RUN: contextvars.ContextVar[bool] = contextvars.ContextVar("dspyer_lab_in_sync_run", default=False)
-_local = threading.local()
 _shared_lock = threading.Lock()
 _shared_loop: asyncio.AbstractEventLoop | None = None
 
@@ -53,18 +50,9 @@ async def _marked(coro: Coroutine[Any, Any, T]) -> T:
 
 
 def _run_on_this_thread(coro: Coroutine[Any, Any, T]) -> T:
-    loop = getattr(_local, "loop", None)
-    if loop is None or loop.is_closed():
-        loop = _local.loop = asyncio.new_event_loop()
-    task = loop.create_task(coro)  # runs in a copy of the caller's context
-    try:
-        return loop.run_until_complete(task)
-    except BaseException:
-        if not task.done():  # interrupted from outside (Ctrl-C): cancel the run and let it unwind
-            task.cancel()
-            with contextlib.suppress(BaseException):
-                loop.run_until_complete(task)
-        raise
+    # asyncio.run: the loop is closed with the call (a loop kept per thread would outlive
+    # short-lived worker threads unclosed); an interrupt cancels the run and lets it unwind.
+    return asyncio.run(coro)
 
 
 def _run_on_new_thread(coro: Coroutine[Any, Any, T]) -> T:
