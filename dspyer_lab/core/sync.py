@@ -17,6 +17,7 @@ re-raised in the caller's thread.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import concurrent.futures
 import contextvars
 import threading
@@ -78,7 +79,9 @@ def _run_on_shared_loop(coro: Coroutine[Any, Any, T]) -> T:
     with _shared_lock:
         if _shared_loop is None:
             _shared_loop = asyncio.new_event_loop()
-            threading.Thread(target=_shared_loop.run_forever, name="dspyer-lab-sync", daemon=True).start()
+            thread = threading.Thread(target=_shared_loop.run_forever, name="dspyer-lab-sync", daemon=True)
+            thread.start()
+            atexit.register(_close_shared_loop, _shared_loop, thread)
         loop = _shared_loop
     done: concurrent.futures.Future[tuple[Any, BaseException | None]] = concurrent.futures.Future()
     started: list[asyncio.Task[Any]] = []
@@ -97,6 +100,14 @@ def _run_on_shared_loop(coro: Coroutine[Any, Any, T]) -> T:
     if error is not None:
         raise error
     return outcome
+
+
+def _close_shared_loop(loop: asyncio.AbstractEventLoop, thread: threading.Thread) -> None:
+    """At exit: stop and close the shared loop, rather than leave it to the garbage collector mid-shutdown."""
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(timeout=5)
+    if not loop.is_running():
+        loop.close()
 
 
 async def _captured(coro: Coroutine[Any, Any, T]) -> tuple[Any, BaseException | None]:
