@@ -40,6 +40,17 @@ class Scored(BaseModel):
         return value
 
 
+def stuck_view() -> tuple[LabView, asyncio.Event]:
+    """A view of a one-node graph whose node blocks until cancelled; the event is set once it runs."""
+    started = asyncio.Event()
+
+    async def wait_forever(state: dict[str, Any]) -> None:
+        started.set()
+        await asyncio.Event().wait()
+
+    return LabView(Graph().add_node("stuck", wait_forever).set_entry_point("stuck")), started
+
+
 def rating_graph() -> Graph:
     """rate (LLM, self-correcting) -> shout (Python) -> END."""
     g = Graph()
@@ -170,16 +181,7 @@ async def test_stop_during_a_model_call_leaves_nothing_running() -> None:
 
 
 async def test_cancelling_the_awaiting_task_cancels_the_run_too() -> None:
-    started = asyncio.Event()
-
-    async def wait_forever(state: dict[str, Any]) -> None:
-        started.set()
-        await asyncio.Event().wait()
-
-    g = Graph()
-    g.add_node("stuck", wait_forever)
-    g.set_entry_point("stuck")
-    view = LabView(g)
+    view, started = stuck_view()
     outer = asyncio.ensure_future(view.run())
     await started.wait()
     outer.cancel()
@@ -346,16 +348,7 @@ async def test_saving_without_masking_keeps_values(tmp_path) -> None:
 
 
 async def test_a_cancelled_run_replays_as_cancelled(tmp_path) -> None:
-    started = asyncio.Event()
-
-    async def wait_forever(state: dict[str, Any]) -> None:
-        started.set()
-        await asyncio.Event().wait()
-
-    g = Graph()
-    g.add_node("stuck", wait_forever)
-    g.set_entry_point("stuck")
-    view = LabView(g)
+    view, started = stuck_view()
     task = view.start()
     await started.wait()
     view.stop()
