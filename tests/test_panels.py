@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from typing import Any
 
 import ipywidgets as w
 import pytest
+from test_runlog import Recorder, failing_run, loop_run
 
 from dspyer_lab import Graph
 from dspyer_lab.lab.labview import LabView
 from dspyer_lab.lab.panels import ErrorPanel, NodeInspector, Presenter, ResultPanel, TimelinePanel, ValidationPanel
 from dspyer_lab.lab.runlog import RunLog
 from dspyer_lab.lab.textview import MASK, Masker
-from test_runlog import Recorder, failing_run, loop_run
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 
@@ -55,6 +56,17 @@ class _Markup(HTMLParser):
 
 
 SAFE_TAGS = {"style", "div", "span", "b", "table", "tr", "td", "th", "pre"}
+
+
+def every_step_and_visit(view: LabView) -> Iterator[None]:
+    """Open every folded text, then show each step of the run and, at each step, each visit."""
+    for panel in (view.inspector.fold, view.result_panel.fold, view.error_panel.fold):
+        panel.selected_index = 0
+    for step in range(len(view.events) + 1):
+        view.seek(step)
+        for visit in range(len(view.run_log.visits)):
+            view.select(visit=visit)
+            yield
 
 
 def assert_html_is_inert(root: w.Widget) -> int:
@@ -268,13 +280,8 @@ def hostile_run() -> list[dict[str, Any]]:
 async def test_model_text_never_reaches_an_html_widget_unescaped_at_any_step() -> None:
     view = LabView(hostile_graph())
     await view.watch(_aiter(hostile_run()))
-    for panel in (view.inspector.fold, view.result_panel.fold, view.error_panel.fold):
-        panel.selected_index = 0  # open every folded text too
-    for step in range(len(view.events) + 1):
-        view.seek(step)
-        for visit in range(len(view.run_log.visits)):
-            view.select(visit=visit)
-            assert assert_html_is_inert(view) == 5  # node header + body, validation, result, error
+    for _ in every_step_and_visit(view):
+        assert assert_html_is_inert(view) == 5  # node header + body, validation, result, error
     # the payload is shown, as text
     view.select(visit=0)
     assert "&lt;img src=x onerror=alert(1)&gt;" in view.inspector.body.value
@@ -284,13 +291,8 @@ async def test_model_text_never_reaches_an_html_widget_unescaped_at_any_step() -
 async def test_secrets_never_reach_the_browser() -> None:
     view = LabView(hostile_graph())
     await view.watch(_aiter(hostile_run()))
-    for panel in (view.inspector.fold, view.result_panel.fold, view.error_panel.fold):
-        panel.selected_index = 0
-    for step in range(len(view.events) + 1):
-        view.seek(step)
-        for visit in range(len(view.run_log.visits)):
-            view.select(visit=visit)
-            assert "sk-live-1234" not in synced_text(view)
+    for _ in every_step_and_visit(view):
+        assert "sk-live-1234" not in synced_text(view)
     assert MASK in view.error_panel.traceback.value  # masked, not dropped
     assert "key is " + MASK in view.validation.raw_output.value
 
@@ -380,13 +382,8 @@ async def test_a_crafted_run_file_cannot_inject_markup(tmp_path) -> None:
         "events": hostile_numbers_run(),
     }))
     view = LabView.load(path)
-    for panel in (view.inspector.fold, view.result_panel.fold, view.error_panel.fold):
-        panel.selected_index = 0
-    for step in range(len(view.events) + 1):
-        view.seek(step)
-        for visit in range(len(view.run_log.visits)):
-            view.select(visit=visit)
-            assert assert_html_is_inert(view) == 5
+    for _ in every_step_and_visit(view):
+        assert assert_html_is_inert(view) == 5
     view.select(visit=0)
     assert "2 attempt(s)" in view.inspector.header.value  # the crafted count is dropped: 1 rejection + 1
 
