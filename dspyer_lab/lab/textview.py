@@ -39,8 +39,12 @@ DEFAULT_SECRET_PATTERNS: tuple[str, ...] = (
     "passwd",
     "credential",
     "credentials",
+    "passphrase",
+    "pwd",
+    "authorization",
 )
-"""Words that mark a field as secret when its name ends with one (``api_key``, ``authToken``, ``DB_PASSWORD``).
+"""Words that mark a field as secret when its name ends with one (``api_key``, ``authToken``, ``DB_PASSWORD``,
+``Authorization``), version suffixes aside (``API_KEY_2``, ``token_v2``).
 
 ``tokens`` is deliberately absent: next to a language model it counts tokens (``max_tokens``).
 """
@@ -61,6 +65,7 @@ MASK = "••••••"
 
 _MIN_SECRET_LEN = 4  # shorter values would mask ordinary words everywhere
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_VERSION = re.compile(r"v?[0-9]+")  # a trailing word that numbers a variant: ``_2``, ``_v2``
 _SPLIT = re.compile(r"[^A-Za-z0-9]+")
 
 
@@ -76,8 +81,9 @@ class Masker:
     """Hides the values of secret-looking fields everywhere a run is displayed or saved.
 
     A field is secret when the last word of its name (snake_case, kebab-case or camelCase;
-    trailing digits ignored) equals one of `patterns` (``api_key``, ``accessToken``,
-    ``OPENAI_API_KEY``, ``token2``), or ends with a pattern of 5+ letters (``accesstoken``).
+    trailing digits and version words such as ``2`` or ``v2`` ignored) equals one of `patterns`
+    (``api_key``, ``accessToken``, ``OPENAI_API_KEY``, ``token2``, ``API_KEY_2``, ``token_v2``),
+    or ends with a pattern of 5+ letters (``accesstoken``).
     Only the last word counts, because it says what the field holds: ``key_points`` or
     ``tokenizer_name`` are not secrets. Names ending like one of `ordinary` (``primary_key``,
     ``user_sort_key``) are never secret. Only text values are masked: numbers and booleans
@@ -158,8 +164,11 @@ class Masker:
 
 
 def _stem_words(name: str) -> list[str]:
-    """The words of a field name without trailing digits (``token2`` is a ``token``)."""
-    return [w.rstrip("0123456789") for w in name_words(name)]
+    """The words of a field name without version suffixes: ``token2``, ``token_2`` and ``token_v2`` are a ``token``."""
+    words = name_words(name)
+    while words and _VERSION.fullmatch(words[-1]):
+        words.pop()
+    return [w.rstrip("0123456789") for w in words]
 
 
 def _holds_text(value: Any) -> bool:
