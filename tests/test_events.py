@@ -40,7 +40,7 @@ EXTRA_KEYS = {
     "node_end": {"node", "patch", "duration", "attempts"},
     "route": {"source", "decision", "target"},
     "finished": {"output", "state", "steps", "duration"},
-    "error": {"node", "error", "error_type", "traceback", "state"},
+    "error": {"node", "router", "error", "error_type", "traceback", "state"},
 }
 
 

@@ -77,6 +77,7 @@ class Run:
         current: str = graph.entry_point  # type: ignore[assignment]
         running: str | None = None  # the node executing now; None between nodes, where no node is at fault
         where = "before the first node"  # for the note added to a user's exception
+        routing: str | None = None  # the node whose Python router is deciding now
         steps = 0
         try:
             while current != END:
@@ -109,7 +110,9 @@ class Run:
                     attempts=done.attempts,
                 )
                 running, where = None, f"in the router after node '{current}'"  # the node is done
+                routing = current
                 target, decision = await self._next(current)
+                routing = None
                 yield make("route", source=current, decision=decision, target=target)
                 current = target
             running, where = None, "while building the output"
@@ -123,14 +126,16 @@ class Run:
             )
         except Exception as exc:
             node_at_fault = getattr(exc, "node", running) if isinstance(exc, DspyerLabError) else running
-            if not isinstance(exc, DspyerLabError) and hasattr(exc, "add_note"):  # our own errors say where already
-                exc.add_note(f"(raised {where} of the dspyer-lab graph)")
-            yield make(
+            if not isinstance(exc, DspyerLabError):  # our own errors say where already
+                with contextlib.suppress(Exception):  # e.g. a __notes__ that is not a list
+                    exc.add_note(f"(raised {where} of the dspyer-lab graph)")
+            yield make(  # every part is built so that it cannot raise: the error event always arrives
                 "error",
                 node=node_at_fault,
-                error=str(exc),
+                router=routing,
+                error=_guarded(str, exc),
                 error_type=type(exc).__name__,
-                traceback="".join(traceback.format_exception(exc)),
+                traceback=_guarded(lambda e: "".join(traceback.format_exception(e)), exc),
                 state=jsonable(self.state),
             )
             raise
@@ -196,7 +201,7 @@ class Run:
     async def _python_node(self, node: PythonNode, step: int) -> AsyncIterator[dict[str, Any] | _NodeDone]:
         yield self.events_of.make("node_start", node=node.name, kind="python", step=step,
                                   inputs=jsonable(self.state))
-        patch = await _maybe_await(node.fn(dict(self.state)))
+        patch = await _call(node.fn, dict(self.state))
         if patch is None:
             patch = {}
         if not isinstance(patch, Mapping):
@@ -220,7 +225,7 @@ class Run:
         if isinstance(router.decide, StatefulNode):
             decision = decision_key(self.state[router.decide.decision_field])
         else:
-            decision = decision_key(await _maybe_await(router.decide(dict(self.state))))
+            decision = decision_key(await _call(router.decide, dict(self.state)))
         if decision not in router.path_map:
             raise RouteError(source, decision, list(router.path_map))
         return router.path_map[decision], decision
@@ -246,5 +251,27 @@ def _decision_check(node: StatefulNode, router: Router):
     return check
 
 
-async def _maybe_await(value: Any) -> Any:
-    return await value if inspect.isawaitable(value) else value
+async def _call(fn: Any, state: dict[str, Any]) -> Any:
+    """`fn(state)` for a Python node or router, sync or async.
+
+    A StopIteration cannot cross the engine's generators (Python turns it into "async generator
+    raised StopIteration"), so it becomes a RuntimeError that carries the user's message.
+    """
+    try:
+        value = fn(state)
+        return await value if inspect.isawaitable(value) else value
+    except StopIteration as exc:
+        stop: BaseException = exc
+    except RuntimeError as exc:  # an async function's StopIteration, already turned into a RuntimeError
+        if not isinstance(exc.__cause__, StopIteration):
+            raise
+        stop = exc.__cause__
+    raise RuntimeError(f"StopIteration: {stop}" if str(stop) else "StopIteration (no message)") from stop
+
+
+def _guarded(describe: Any, exc: BaseException) -> str:
+    """`describe(exc)`, or a placeholder naming the exception's type when that raises (a broken __str__)."""
+    try:
+        return str(describe(exc))
+    except Exception:
+        return f"<{type(exc).__name__}: its message could not be read>"

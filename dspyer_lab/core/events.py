@@ -12,7 +12,8 @@ kinds and their extra keys:
 ``node_end``        ``node``, ``patch``, ``duration``, ``attempts``
 ``route``           ``source``, ``decision`` (None for a static edge), ``target``
 ``finished``        ``output``, ``state``, ``steps``, ``duration``
-``error``           ``node`` (None outside a node), ``error``, ``error_type``,
+``error``           ``node`` (None outside a node), ``router`` (the node whose
+                    Python router failed, else None), ``error``, ``error_type``,
                     ``traceback``, ``state``
 =================== ===========================================================
 
@@ -34,38 +35,90 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-__all__ = ["EVENT_KINDS", "EventKind", "RunEvents", "jsonable"]
+__all__ = ["EVENT_KINDS", "MAX_DEPTH", "REPR_LIMIT", "EventKind", "RunEvents", "jsonable", "safe_repr"]
 
 EventKind = Literal["run_start", "node_start", "validation_error", "node_end", "route", "finished", "error"]
 EVENT_KINDS: tuple[str, ...] = ("run_start", "node_start", "validation_error", "node_end", "route", "finished", "error")
+
+
+MAX_DEPTH = 64
+"""Nesting `jsonable` follows; deeper values are cut (a state is data, not a linked list)."""
+REPR_LIMIT = 2000
+"""Characters kept of a repr that stands in for a value JSON cannot hold."""
 
 
 def jsonable(value: Any) -> Any:
     """A strict-JSON copy of `value`: models are dumped, anything JSON cannot hold becomes its repr.
 
     Never raises: a state value that cannot be serialized must not cost the run its events.
+    A repr that raises is replaced by the type's name, a long one is clipped to `REPR_LIMIT`;
+    a container inside itself becomes ``<cycle: type>``, nesting beyond `MAX_DEPTH` ``<too deep: type>``.
     """
+    return _jsonable(value, 0, set())
+
+
+def _jsonable(value: Any, depth: int, path: set[int]) -> Any:
+    """`jsonable` of `value` found `depth` levels down; `path` holds the ids of the containers above it."""
     if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else repr(value)  # NaN/inf are not JSON
+    if id(value) in path:
+        return f"<cycle: {_type_name(value)}>"
+    if depth >= MAX_DEPTH:
+        return f"<too deep: {_type_name(value)}>"
+    path.add(id(value))
+    try:
+        return _convert(value, depth + 1, path)
+    except Exception:  # a Mapping whose items() raises, a serializer that raises, ...
+        return safe_repr(value)
+    finally:
+        path.discard(id(value))
+
+
+def _convert(value: Any, depth: int, path: set[int]) -> Any:
     if isinstance(value, BaseModel):
         try:
-            return jsonable(value.model_dump(mode="json", fallback=repr))
-        except Exception:  # a custom serializer that raises
-            return repr(value)
+            dumped = value.model_dump(mode="json", fallback=safe_repr)
+        except Exception:  # a custom serializer that raises, a model inside itself
+            return safe_repr(value)
+        return _jsonable(dumped, depth, path)
     if isinstance(value, Mapping):
-        return {str(k): jsonable(v) for k, v in value.items()}
+        return {_key(k): _jsonable(v, depth, path) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
-        return [jsonable(v) for v in value]
+        return [_jsonable(v, depth, path) for v in value]
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     if isinstance(value, Enum):
-        return jsonable(value.value)
+        return _jsonable(value.value, depth, path)
     to_dict = getattr(value, "toDict", None)  # dspy.Prediction / dspy.Example
     if callable(to_dict):
-        return jsonable(to_dict())
-    return repr(value)
+        return _jsonable(to_dict(), depth, path)
+    return safe_repr(value)
+
+
+def _key(key: Any) -> str:
+    if isinstance(key, str):
+        return key
+    try:
+        return str(key)
+    except Exception:
+        return safe_repr(key)
+
+
+def _type_name(value: Any) -> str:
+    return type(value).__qualname__
+
+
+def safe_repr(value: Any, limit: int = REPR_LIMIT) -> str:
+    """``repr(value)``, clipped to `limit` characters; ``<Type object (repr failed)>`` when repr raises."""
+    try:
+        text = repr(value)
+        if not isinstance(text, str):
+            raise TypeError("__repr__ returned a non-string")
+    except Exception:
+        return f"<{_type_name(value)} object (repr failed)>"
+    return text if len(text) <= limit else f"{text[:limit]}… (+{len(text) - limit} chars)"
 
 
 @dataclass

@@ -124,9 +124,9 @@ class TranspiledProgram(dspy.Module, Generic[T]):
 
 
 def _check_options(max_steps: int, max_retries: int, on_max_steps: str) -> None:
-    if not isinstance(max_steps, int) or max_steps < 1:
+    if not isinstance(max_steps, int) or isinstance(max_steps, bool) or max_steps < 1:  # True is an int
         raise ValueError(f"max_steps must be a positive integer, got {max_steps!r}")
-    if not isinstance(max_retries, int) or max_retries < 0:
+    if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
         raise ValueError(f"max_retries must be an integer >= 0, got {max_retries!r}")
     if on_max_steps not in ("raise", "return"):
         raise ValueError(f"on_max_steps must be 'raise' or 'return', got {on_max_steps!r}")

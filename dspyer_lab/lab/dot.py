@@ -102,8 +102,12 @@ class Drawing:
 
 
 def _label(*lines: str) -> str:
-    """A plain DOT label whose lines are shown literally (no ``\\N``-style escapes, never HTML)."""
-    return graphviz.nohtml(r"\n".join(graphviz.escape(line) for line in lines))
+    """A plain DOT label whose lines are shown literally (no ``\\N``-style escapes, never HTML).
+
+    Graphviz decodes HTML entities even in plain labels (``&amp;`` would be drawn as ``&``), so every
+    ``&`` is written as ``&amp;``.
+    """
+    return graphviz.nohtml(r"\n".join(graphviz.escape(line).replace("&", "&amp;") for line in lines))
 
 
 def _subtitle(node: StatefulNode | PythonNode) -> str | None:
