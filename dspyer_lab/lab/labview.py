@@ -24,6 +24,7 @@ from ..core.graph import Graph
 from ..core.program import AgentTranspiler
 from .adapter import as_graph, contract_events
 from .graphview import GraphView
+from .masking import mask_exception
 from .panels import (
     ErrorPanel,
     NodeInspector,
@@ -317,6 +318,8 @@ class LabView(w.VBox):
         """Show how the run ended; only a run not already finished or failed can be marked cancelled."""
         self._task = None
         error = None if task.cancelled() else task.exception()
+        if error is not None:  # masked before anyone sees it: `run`, `await task`, the notebook's traceback
+            mask_exception(error, self.masker)
         if self.run_log.status in ("idle", "running"):  # no terminal event came
             if task.cancelled() or (error is not None and not isinstance(error, Exception)):  # stopped, interrupted
                 self._apply(self.run_log.closing_event(CANCELLED))

@@ -24,7 +24,8 @@ from IPython.core.magic_arguments import argument, magic_arguments
 from ..core.graph import Graph
 from ..core.program import AgentTranspiler, TranspiledProgram
 from ..core.scripted import ScriptedLM
-from .textview import one_line
+from .masking import mask_text
+from .textview import Masker, one_line
 
 if TYPE_CHECKING:
     from .labview import LabView
@@ -37,6 +38,7 @@ __all__ = [
     "DspyerCellError",
     "DspyerMagics",
     "RunCancelled",
+    "check_inputs",
     "load_ipython_extension",
     "parse_inputs",
     "parse_value",
@@ -99,6 +101,12 @@ def parse_inputs(pairs: list[str] | None, inputs: str | None, namespace: Mapping
     merged: dict[str, Any] = {}
     if inputs is not None:
         merged.update(_inputs_option(inputs, namespace))
+    merged.update(_pairs(pairs))
+    return merged
+
+
+def _pairs(pairs: list[str] | None) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
     for pair in pairs or ():
         key, sep, value = pair.partition("=")
         key = key.strip()
@@ -108,9 +116,21 @@ def parse_inputs(pairs: list[str] | None, inputs: str | None, namespace: Mapping
     return merged
 
 
+def check_inputs(pairs: list[str] | None, inputs: str | None) -> None:
+    """Refuse a malformed `-i` or `--inputs` JSON before the cell body runs (a variable name is looked up after)."""
+    _pairs(pairs)
+    if inputs is not None and not _names_variable(inputs):
+        _inputs_option(inputs, {})
+
+
+def _names_variable(text: str) -> bool:
+    name = text.strip()
+    return name.isidentifier() and name not in ("true", "false", "null")
+
+
 def _inputs_option(text: str, namespace: Mapping[str, Any]) -> dict[str, Any]:
     name = text.strip()
-    if name.isidentifier() and name not in ("true", "false", "null"):
+    if _names_variable(name):
         if name not in namespace:
             raise UsageError(f"--inputs {name}: no such variable (give a JSON object or the name of a dict)")
         value = namespace[name]
@@ -195,10 +215,11 @@ def _last_bound(
     return sorted(found, key=lambda n: bindings.position.get(n, (0, -1)))[-1]
 
 
-def _one_line_error(exc: BaseException) -> DspyerCellError:
-    """`Type: message (notes)` on one line; the engine's note names the node a plain exception came from."""
-    text = one_line(str(exc), _ERROR_LIMIT) or "(no message)"
-    notes = " ".join(one_line(note, _ERROR_LIMIT) for note in getattr(exc, "__notes__", ()))
+def _one_line_error(exc: BaseException, masker: Masker | None = None) -> DspyerCellError:
+    """`Type: message (notes)` on one line, secrets `masker` knows masked (it is saved in the notebook);
+    the engine's note names the node a plain exception came from."""
+    text = one_line(mask_text(str(exc), masker), _ERROR_LIMIT) or "(no message)"
+    notes = " ".join(one_line(mask_text(str(note), masker), _ERROR_LIMIT) for note in getattr(exc, "__notes__", ()))
     return DspyerCellError(f"{type(exc).__name__}: {text}" + (f" {notes}" if notes else ""))
 
 
@@ -276,7 +297,10 @@ class DspyerMagics(Magics):
         -i values: `-i n=3` is the int 3, `-i tags="['a', 'b']"` a list, `-i q="What is
         DSPy?"` text; nothing is ever evaluated. Quote a literal to keep it text:
         -i "n='3'". The line is split like a shell command and is not $/{} expanded.
-        The body runs first, so --inputs NAME may name a dict the cell itself defines.
+        A malformed -i or --inputs JSON is refused before the body runs; the body runs
+        before the run, so --inputs NAME may name a dict the cell itself defines.
+        Inputs with secret-looking names (api_key, token, ...) are masked in the view,
+        the one-line error and the traceback, also where a model repeats them.
 
         Example (Question, Answer: pydantic models):
           %%dspyer -i question="What is 2+2?" --lm scripted
@@ -291,6 +315,7 @@ class DspyerMagics(Magics):
             return
         if not args.out.isidentifier():
             raise UsageError(f"--out expects a variable name, got {args.out!r}")
+        check_inputs(args.pairs, args.inputs)
         ns = self.shell.user_ns
         before = dict(ns)
         tree, value = self._run_body(cell)
@@ -298,6 +323,7 @@ class DspyerMagics(Magics):
         program, per_call = pick_program(args, ns, before, tree, value)
         lm = pick_lm(args.lm, ns, before, tree)
         view = _labview()(program)
+        view.masker.learn(inputs)  # masked wherever they reappear, also before the run's first event
         ns[PROGRAM_NAME] = program
         _bind_view(ns, view)
         _display(view)
@@ -311,10 +337,11 @@ class DspyerMagics(Magics):
                     started = view.start(**inputs, **per_call)  # running at once: the Stop button works now
                 except RuntimeError as exc:  # no running loop
                     raise UsageError(str(exc)) from None
-                ns[TASK_NAME] = run_background(_bound(started, ns, args.out), name=f"%%dspyer run -> {args.out}")
+                ns[TASK_NAME] = run_background(_bound(started, ns, args.out, view.masker),
+                                               name=f"%%dspyer run -> {args.out}")
                 return
             try:
-                run_blocking(_bound(view.run(**inputs, **per_call), ns, args.out))
+                run_blocking(_bound(view.run(**inputs, **per_call), ns, args.out, view.masker))
             except (KeyboardInterrupt, asyncio.CancelledError):
                 view.stop()  # in case the interrupt landed inside the run's own code rather than in its wait
                 raise RunCancelled() from None
@@ -468,12 +495,12 @@ def _bind_view(ns: dict[str, Any], view: LabView) -> None:
     ns[VIEW_NAME] = view
 
 
-async def _bound(run: Awaitable[Any], ns: dict[str, Any], out: str) -> Any:
-    """Await the view's run; bind the result to `out`; turn a failure into its one-line error."""
+async def _bound(run: Awaitable[Any], ns: dict[str, Any], out: str, masker: Masker) -> Any:
+    """Await the view's run; bind the result to `out`; turn a failure into its one-line error (masked)."""
     try:
         result = await run
     except Exception as exc:
-        raise _one_line_error(exc) from exc
+        raise _one_line_error(exc, masker) from exc
     ns[out] = result
     return result
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import html
 import json
 import re
+import threading
+import weakref
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -21,6 +23,7 @@ __all__ = [
     "Masker",
     "clip",
     "esc",
+    "maskers_with_secrets",
     "name_words",
     "one_line",
     "seconds",
@@ -88,7 +91,8 @@ class Masker:
     ``tokenizer_name`` are not secrets. Names ending like one of `ordinary` (``primary_key``,
     ``user_sort_key``) are never secret. Only text values are masked: numbers and booleans
     are not secrets. Every secret text seen is also remembered, so it is masked inside free
-    text too, such as a raw model answer or a traceback.
+    text too, such as a raw model answer or a traceback, and in every log record created
+    from then on (`masking.install_log_masking`).
     """
 
     def __init__(
@@ -140,6 +144,8 @@ class Masker:
             self._values.add(value)
             self._pattern = None
             self.version += 1
+            if self.version == 1:
+                _holding_secrets(self)
 
     def mask(self, value: Any) -> Any:
         """A copy of `value` with secret fields replaced by `MASK` and known secret text blanked out."""
@@ -161,6 +167,24 @@ class Masker:
             ordered = sorted(self._values, key=len, reverse=True)
             self._pattern = re.compile("|".join(re.escape(v) for v in ordered))
         return self._pattern.sub(MASK, text)
+
+
+_HOLDERS: weakref.WeakSet[Masker] = weakref.WeakSet()
+_HOLDERS_LOCK = threading.Lock()  # log records are made on any thread
+
+
+def _holding_secrets(masker: Masker) -> None:
+    with _HOLDERS_LOCK:
+        _HOLDERS.add(masker)
+    from .masking import install_log_masking  # here, not at the top: masking builds on this module
+
+    install_log_masking()
+
+
+def maskers_with_secrets() -> list[Masker]:
+    """Every live `Masker` that has learned a secret value (log records are masked with all of them)."""
+    with _HOLDERS_LOCK:
+        return list(_HOLDERS)
 
 
 def _stem_words(name: str) -> list[str]:
