@@ -98,6 +98,64 @@ def test_options_of_the_wrong_type_are_refused_not_coerced(option: str, value: A
 # -- failures at run time: the error event always arrives, then the exception ---------------------------------
 
 
+class Unprintable:
+    def __str__(self) -> str:
+        raise RuntimeError("str exploded")
+
+
+def _then(fn: Any) -> Graph:
+    """start -> (fn as a node)."""
+    return Graph().add_node("start", _noop).add_node("bad", fn).add_edge("start", "bad").set_entry_point("start")
+
+
+def _routed(router: Any) -> Graph:
+    g = Graph().add_node("start", _noop).add_node("next", _noop)
+    return g.add_conditional_edges("start", router, {"go": "next"}).set_entry_point("start")
+
+
+BAD_AT_RUN_TIME: dict[str, tuple[Any, str, str | None, str | None]] = {
+    # category: (graph, error type, node at fault, router at fault)
+    "node returns a list": (lambda: _then(lambda s: [1]), "NodeOutputError", "bad", None),
+    "node writes a private key": (lambda: _then(lambda s: {"_hidden": 1}), "NodeOutputError", "bad", None),
+    "node writes a non-string key": (lambda: _then(lambda s: {1: 1}), "NodeOutputError", "bad", None),
+    "node takes no argument": (lambda: _then(lambda: {}), "TypeError", "bad", None),
+    "async node returns a string": (lambda: _then(_async_returning("text")), "NodeOutputError", "bad", None),
+    "router returns an unknown key": (lambda: _routed(lambda s: "elsewhere"), "RouteError", "start", "start"),
+    "router returns None": (lambda: _routed(lambda s: None), "RouteError", "start", "start"),
+    "router returns an unhashable list": (lambda: _routed(lambda s: ["go"]), "RouteError", "start", "start"),
+    "router returns an unprintable object": (lambda: _routed(lambda s: Unprintable()), "RuntimeError", None, "start"),
+    "router raises": (lambda: _routed(lambda s: 1 / 0), "ZeroDivisionError", None, "start"),
+    "loop that never ends": (
+        lambda: Graph().add_node("spin", _noop).add_edge("spin", "spin").set_entry_point("spin"),
+        "MaxStepsExceeded", None, None,
+    ),
+    "LLM node input missing from the state": (
+        lambda: Graph().add_node("start", _noop).add_node(_node("ask")).add_edge("start", "ask").set_entry_point("start"),
+        "NodeInputError", "ask", None,
+    ),
+}
+
+
+def _async_returning(value: Any) -> Any:
+    async def node(state: dict[str, Any]) -> Any:
+        return value
+
+    return node
+
+
+@pytest.mark.parametrize("kind", list(BAD_AT_RUN_TIME))
+async def test_a_graph_that_fails_at_run_time_yields_an_error_event_naming_the_culprit(kind: str) -> None:
+    build, error_type, node, router = BAD_AT_RUN_TIME[kind]
+    events, error = await collect(AgentTranspiler.compile(build(), max_steps=5).astream())
+    assert type(error).__name__ == error_type
+    last = events[-1]
+    assert last["event"] == "error" and last["error_type"] == error_type
+    assert (last["node"], last["router"]) == (node, router)
+    assert last["error"] and last["state"] == {}
+    assert [e["event"] for e in events].count("error") == 1
+
+
+
 def _fails_after(value: Any, exc: Exception | None = None) -> Any:
     """A program whose first node writes `value` to the state, and whose second node raises `exc` (if any)."""
 
