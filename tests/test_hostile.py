@@ -238,6 +238,8 @@ def test_jsonable_names_what_it_cut() -> None:
     assert deep == ["<too deep: list>"]
     huge = jsonable(HOSTILE_VALUES["huge repr"]())
     assert huge.startswith("xxx") and huge.endswith(f"(+{10**6 - REPR_LIMIT} chars)")
+    assert jsonable(_model_loop()) == {"child": "<cycle: Node>", "label": "n"}
+    assert jsonable(Exploding()) == {"x": 1}, "a model pydantic cannot dump is walked field by field"
     shared = [1, 2]
     assert jsonable({"a": shared, "b": shared}) == {"a": [1, 2], "b": [1, 2]}, "a value seen twice is not a cycle"
 
@@ -252,13 +254,19 @@ async def test_a_failing_run_yields_its_error_event_whatever_the_state_holds(kin
         json.dumps(event, allow_nan=False)
 
 
+class Echoed(BaseModel):
+    echo: Any
+
+
+@pytest.mark.parametrize("output_model", [None, Echoed])
 @pytest.mark.parametrize("kind", list(HOSTILE_VALUES))
-async def test_a_run_with_a_hostile_input_or_output_finishes_with_its_events(kind: str) -> None:
+async def test_a_run_with_a_hostile_input_or_output_finishes_with_its_events(kind: str, output_model: Any) -> None:
     value = HOSTILE_VALUES[kind]()
     g = Graph().add_node("put", lambda state: {"echo": state["value"]}).set_entry_point("put")
-    events, error = await collect(AgentTranspiler.compile(g).astream(value=value))
+    events, error = await collect(AgentTranspiler.compile(g, output_model=output_model).astream(value=value))
     assert error is None
     assert [e["event"] for e in events] == ["run_start", "node_start", "node_end", "route", "finished"]
+    assert "echo" in events[-1]["output"]
     for event in events:
         json.dumps(event, allow_nan=False)
 

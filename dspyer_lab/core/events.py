@@ -80,8 +80,8 @@ def _convert(value: Any, depth: int, path: set[int]) -> Any:
     if isinstance(value, BaseModel):
         try:
             dumped = value.model_dump(mode="json", fallback=safe_repr)
-        except Exception:  # a custom serializer that raises, a model inside itself
-            return safe_repr(value)
+        except Exception:  # a serializer that raises, a model inside itself, nesting deeper than pydantic follows
+            dumped = {name: getattr(value, name, None) for name in type(value).model_fields}
         return _jsonable(dumped, depth, path)
     if isinstance(value, Mapping):
         return {_key(k): _jsonable(v, depth, path) for k, v in value.items()}
@@ -93,7 +93,8 @@ def _convert(value: Any, depth: int, path: set[int]) -> Any:
         return _jsonable(value.value, depth, path)
     to_dict = getattr(value, "toDict", None)  # dspy.Prediction / dspy.Example
     if callable(to_dict):
-        return _jsonable(to_dict(), depth, path)
+        items = getattr(value, "items", None)  # one level at a time (toDict recurses): cycles and depth stay ours to cut
+        return _jsonable(dict(items()) if callable(items) else to_dict(), depth, path)
     return safe_repr(value)
 
 
