@@ -57,23 +57,27 @@ def jsonable(value: Any) -> Any:
     return _jsonable(value, 0, set())
 
 
+_PLAIN = frozenset({str, int, bool, type(None)})  # JSON as they are (exact types: subclasses take the long way)
+
+
 def _jsonable(value: Any, depth: int, path: set[int]) -> Any:
     """`jsonable` of `value` found `depth` levels down; `path` holds the ids of the containers above it."""
     if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else repr(value)  # NaN/inf are not JSON
-    if id(value) in path:
+    key = id(value)
+    if key in path:
         return f"<cycle: {_type_name(value)}>"
     if depth >= MAX_DEPTH:
         return f"<too deep: {_type_name(value)}>"
-    path.add(id(value))
+    path.add(key)
     try:
         return _convert(value, depth + 1, path)
     except Exception:  # a Mapping whose items() raises, a serializer that raises, ...
         return safe_repr(value)
     finally:
-        path.discard(id(value))
+        path.discard(key)
 
 
 def _convert(value: Any, depth: int, path: set[int]) -> Any:
@@ -83,10 +87,13 @@ def _convert(value: Any, depth: int, path: set[int]) -> Any:
         except Exception:  # a serializer that raises, a model inside itself, nesting deeper than pydantic follows
             dumped = {name: getattr(value, name, None) for name in type(value).model_fields}
         return _jsonable(dumped, depth, path)
-    if isinstance(value, Mapping):
-        return {_key(k): _jsonable(v, depth, path) for k, v in value.items()}
+    if isinstance(value, Mapping):  # plain values inline: most of a state is text and numbers
+        return {
+            k if type(k) is str else _key(k): v if type(v) in _PLAIN else _jsonable(v, depth, path)
+            for k, v in value.items()
+        }
     if isinstance(value, (list, tuple, set, frozenset)):
-        return [_jsonable(v, depth, path) for v in value]
+        return [v if type(v) in _PLAIN else _jsonable(v, depth, path) for v in value]
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     if isinstance(value, Enum):
