@@ -146,6 +146,21 @@ async def test_log_records_are_masked_once_a_view_knows_the_secret(caplog: pytes
     assert view.masker is not None  # the view (and its masker) live to here
 
 
+def test_a_record_that_cannot_be_masked_is_withheld_not_leaked(caplog: pytest.LogCaptureFixture,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    secret = new_secret()
+    masker = Masker()
+    masker.learn({"token": secret})
+
+    def broken(text: str) -> str:
+        raise RuntimeError("masking failed")
+
+    monkeypatch.setattr(masker, "mask_text", broken)
+    with caplog.at_level(logging.INFO):
+        logging.getLogger("user.code").warning("token %s", secret)  # must not raise either
+    assert secret not in caplog.text and "message withheld" in caplog.text
+
+
 # -- %%dspyer ------------------------------------------------------------------------------------------------------
 
 CELL = """

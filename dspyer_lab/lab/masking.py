@@ -127,6 +127,7 @@ def _masked_class(cls: type) -> type:
 
 # -- log records ----------------------------------------------------------------------------------------------
 
+_WITHHELD = "(message withheld by dspyer-lab: masking its secrets failed)"
 _install_lock = threading.Lock()
 _installed = False
 
@@ -149,7 +150,10 @@ def install_log_masking() -> None:
             record = previous(*args, **kwargs)
             maskers = maskers_with_secrets()
             if maskers:
-                _mask_record(record, maskers)
+                try:
+                    _mask_record(record, maskers)
+                except Exception:  # never let a secret through, nor fail the caller's logging call
+                    record.msg, record.args, record.exc_info = _WITHHELD, None, None
             return record
 
         logging.setLogRecordFactory(masking_factory)

@@ -163,10 +163,11 @@ class Masker:
         """`text` with every secret value learned so far replaced by `MASK` (for free text: answers, tracebacks)."""
         if not self._values:
             return text
-        if self._pattern is None:
-            ordered = sorted(self._values, key=len, reverse=True)
-            self._pattern = re.compile("|".join(re.escape(v) for v in ordered))
-        return self._pattern.sub(MASK, text)
+        pattern = self._pattern  # one read: another thread (a log record) may learn meanwhile
+        if pattern is None:
+            ordered = sorted(list(self._values), key=len, reverse=True)
+            pattern = self._pattern = re.compile("|".join(re.escape(v) for v in ordered))
+        return pattern.sub(MASK, text)
 
 
 _HOLDERS: weakref.WeakSet[Masker] = weakref.WeakSet()
