@@ -34,6 +34,11 @@ def _noop(state: dict[str, Any]) -> None:
     return None
 
 
+def _one() -> Graph:
+    """A graph with one Python node, `a`."""
+    return Graph().add_node("a", _noop)
+
+
 class Reserved(BaseModel):
     previous_attempt: str
 
@@ -45,30 +50,36 @@ class NoFields(BaseModel):
 BAD_GRAPHS: dict[str, tuple[Any, str]] = {
     # category: (how the graph is built, a word the error must contain)
     "no nodes": (lambda: Graph(), "no nodes"),
-    "no entry point": (lambda: Graph().add_node("a", _noop), "entry point"),
-    "entry point unknown": (lambda: Graph().add_node("a", _noop).set_entry_point("b"), "'b'"),
-    "edge to an unknown node": (lambda: Graph().add_node("a", _noop).add_edge("a", "ghost").set_entry_point("a"), "'ghost'"),
-    "edge from an unknown node": (lambda: Graph().add_node("a", _noop).add_edge("ghost", "a").set_entry_point("a"), "'ghost'"),
+    "no entry point": (lambda: _one(), "entry point"),
+    "entry point unknown": (lambda: _one().set_entry_point("b"), "'b'"),
+    "edge to an unknown node": (lambda: _one().add_edge("a", "ghost").set_entry_point("a"), "'ghost'"),
+    "edge from an unknown node": (lambda: _one().add_edge("ghost", "a").set_entry_point("a"), "'ghost'"),
     "path_map to an unknown node": (
-        lambda: Graph().add_node("a", _noop).add_conditional_edges("a", lambda s: "x", {"x": "ghost"}).set_entry_point("a"),
+        lambda: _one().add_conditional_edges("a", lambda s: "x", {"x": "ghost"}).set_entry_point("a"),
         "'ghost'",
     ),
-    "empty path_map": (lambda: Graph().add_node("a", _noop).add_conditional_edges("a", lambda s: "x", {}), "empty"),
-    "router that is not callable": (lambda: Graph().add_node("a", _noop).add_conditional_edges("a", 42, {"x": END}), "42"),
+    "empty path_map": (lambda: _one().add_conditional_edges("a", lambda s: "x", {}), "empty"),
+    "router that is not callable": (lambda: _one().add_conditional_edges("a", 42, {"x": END}), "42"),
     "static and conditional edges from one node": (
-        lambda: Graph().add_node("a", _noop).add_edge("a", END).add_conditional_edges("a", lambda s: "x", {"x": END}),
+        lambda: _one().add_edge("a", END).add_conditional_edges("a", lambda s: "x", {"x": END}),
         "'a'",
     ),
-    "duplicate node": (lambda: Graph().add_node("a", _noop).add_node("a", _noop), "Duplicate"),
+    "duplicate node": (lambda: _one().add_node("a", _noop), "Duplicate"),
     "node named END": (lambda: Graph().add_node("__end__", _noop), "END"),
     "empty node name": (lambda: Graph().add_node("", _noop), "non-empty"),
     "node name not a string": (lambda: Graph().add_node(3, _noop), "3"),  # type: ignore[arg-type]
-    "python node without a function": (lambda: Graph().add_node("a", "not callable"), "callable"),  # type: ignore[arg-type]
-    "edge out of END": (lambda: Graph().add_node("a", _noop).add_edge(END, "a"), "END"),
-    "input model not a pydantic model": (lambda: StatefulNode("a", dict, Answer), "BaseModel"),  # type: ignore[arg-type]
+    "python node without a function": (
+        lambda: Graph().add_node("a", "not callable"), "callable"  # type: ignore[arg-type]
+    ),
+    "edge out of END": (lambda: _one().add_edge(END, "a"), "END"),
+    "input model not a pydantic model": (
+        lambda: StatefulNode("a", dict, Answer), "BaseModel"  # type: ignore[arg-type]
+    ),
     "output model without fields": (lambda: StatefulNode("a", Question, NoFields), "no fields"),
     "negative max_retries on a node": (lambda: StatefulNode("a", Question, Answer, max_retries=-1), "max_retries"),
-    "reserved field name": (lambda: Graph().add_node(StatefulNode("a", Reserved, Answer)).set_entry_point("a"), "previous_attempt"),
+    "reserved field name": (
+        lambda: Graph().add_node(StatefulNode("a", Reserved, Answer)).set_entry_point("a"), "previous_attempt"
+    ),
 }
 
 
@@ -130,7 +141,8 @@ BAD_AT_RUN_TIME: dict[str, tuple[Any, str, str | None, str | None]] = {
         "MaxStepsExceeded", None, None,
     ),
     "LLM node input missing from the state": (
-        lambda: Graph().add_node("start", _noop).add_node(_node("ask")).add_edge("start", "ask").set_entry_point("start"),
+        lambda: Graph().add_node("start", _noop).add_node(_node("ask")).add_edge("start", "ask")
+        .set_entry_point("start"),
         "NodeInputError", "ask", None,
     ),
 }

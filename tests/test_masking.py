@@ -47,7 +47,9 @@ def test_versioned_and_header_like_secret_names_are_secret(name: str) -> None:
     assert Masker().is_secret(name)
 
 
-@pytest.mark.parametrize("name", ["key_points", "max_tokens", "primary_key", "tokenizer", "author", "v2", "key_points_2"])
+@pytest.mark.parametrize(
+    "name", ["key_points", "max_tokens", "primary_key", "tokenizer", "author", "v2", "key_points_2"]
+)
 def test_names_that_merely_contain_a_secret_word_are_not(name: str) -> None:
     assert not Masker().is_secret(name)
 

@@ -100,7 +100,7 @@ def _convert(value: Any, depth: int, path: set[int]) -> Any:
         return _jsonable(value.value, depth, path)
     to_dict = getattr(value, "toDict", None)  # dspy.Prediction / dspy.Example
     if callable(to_dict):
-        items = getattr(value, "items", None)  # one level at a time (toDict recurses): cycles and depth stay ours to cut
+        items = getattr(value, "items", None)  # one level at a time (toDict recurses): we cut cycles and depth
         return _jsonable(dict(items()) if callable(items) else to_dict(), depth, path)
     return safe_repr(value)
 
