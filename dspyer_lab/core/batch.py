@@ -82,8 +82,8 @@ class Batch(Generic[T]):
         unknown = [k for k in options if not k.startswith("_")]
         if unknown:
             raise TypeError(
-                f"Unexpected keyword(s) {', '.join(map(repr, unknown))}: a batch takes concurrency, return_exceptions, "
-                "metric and per-call options starting with '_' (such as _max_steps); inputs go in the list"
+                f"Unexpected keyword(s) {', '.join(map(repr, unknown))}: per-call options start with '_' "
+                "(such as _max_steps) and apply to every run; inputs go in the list"
             )
         program.new_run(**options)  # checks the options once (unknown names, bad values) before anything runs
         self.program = program
@@ -214,7 +214,8 @@ class Batch(Generic[T]):
                     break
         if first_failure is not None:
             error = self.errors[first_failure]
-            error.add_note(f"(batch input {first_failure}; the runs still in flight were cancelled)")
+            if hasattr(error, "add_note"):  # Python >= 3.11
+                error.add_note(f"(batch input {first_failure}; the runs still in flight were cancelled)")
             raise error
         return self.outcomes()
 
