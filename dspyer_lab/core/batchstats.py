@@ -133,8 +133,9 @@ class BatchStats:
         self.summary_chars = summary_chars
         self.nodes: dict[str, NodeStats] = {}
         """Node name -> its aggregates, in the order nodes first ran."""
-        self.edges: dict[tuple[str, str], int] = {}
-        """(source, target) -> how often the route was taken (target may be ``__end__``)."""
+        self.edges: dict[tuple[str, str, str | None], int] = {}
+        """(source, target, decision) -> how often the route was taken (target may be ``__end__``; the
+        decision is the router's path key, None for a static edge), as `route` events name it."""
         self.examples: dict[int, ExampleSummary] = {}
         """Input index -> its summary, for every example that started."""
         self.first_ts: float | None = None
@@ -177,7 +178,8 @@ class BatchStats:
             if isinstance(duration, (int, float)):
                 self._node(event.get("node")).durations.append(float(duration))
         elif kind == "route":
-            edge = (str(event.get("source")), str(event.get("target")))
+            decision = event.get("decision")
+            edge = (str(event.get("source")), str(event.get("target")), None if decision is None else str(decision))
             self.edges[edge] = self.edges.get(edge, 0) + 1
         elif kind == "model_retry":
             example.model_retries += 1
@@ -294,7 +296,7 @@ class BatchStats:
         return {
             "progress": self.progress(),
             "nodes": {name: node.as_dict() for name, node in self.nodes.items()},
-            "edges": [{"source": s, "target": t, "count": n} for (s, t), n in self.edges.items()],
+            "edges": [{"source": s, "target": t, "decision": d, "count": n} for (s, t, d), n in self.edges.items()],
             "examples": [_row(e) for _, e in sorted(self.examples.items())],
         }
 
