@@ -274,12 +274,13 @@ class _WorkerDone:
 def _state_inputs(index: int, item: Any) -> dict[str, Any]:
     """One batch input as a run's input state, or an error naming its index."""
     if isinstance(item, dspy.Example):
-        if item._input_keys is None:
+        try:
+            values = dict(item.inputs().items())
+        except ValueError as exc:  # DSPy: "Inputs have not been set for this example"
             raise ValueError(
                 f"Batch input {index} is a dspy.Example without input keys: mark them with "
                 f".with_inputs(...) (its fields: {', '.join(map(repr, item.keys())) or 'none'})"
-            )
-        values = dict(item.inputs().items())
+            ) from exc
     elif isinstance(item, Mapping):
         values = dict(item)
     else:

@@ -303,7 +303,7 @@ class BatchStats:
     def to_pandas(self, table: Literal["examples", "nodes", "edges"] = "examples") -> Any:
         """A `pandas.DataFrame` of the examples (one row each), the nodes or the edges (needs pandas)."""
         try:
-            import pandas as pd
+            import pandas as pd  # type: ignore[import-untyped]
         except ImportError as exc:
             raise ImportError("BatchStats.to_pandas needs pandas (pip install pandas)") from exc
         if table == "examples":
