@@ -455,3 +455,26 @@ def test_readme_dataset_example_runs_as_written(capsys: pytest.CaptureFixture[st
         "['Answer', 'Answer', 'NodeValidationError']",
         "0.6666666666666666 1 NodeValidationError",
     ]
+
+
+async def test_retries_of_an_lm_without_async_support_are_reported_from_its_worker_thread() -> None:
+    """A sync-only LM runs in a worker thread; DSPy's retry there still reaches the batch's stream."""
+    scripted = ScriptedLM(echo_script())
+    answered = {"calls": 0}
+
+    class RateLimitedTwice:  # DSPy's engine protocol, sync only: the first two requests get a 429
+        def complete(self, request: Any) -> Any:
+            answered["calls"] += 1
+            if answered["calls"] <= 2:
+                raise dspy.lm15.RateLimitError("slow down", retry_after=0)
+            return scripted._respond(request)
+
+    lm = dspy.LM("scripted/sync-only", cache=False, num_retries=3, engine=RateLimitedTwice())
+    with dspy.context(lm=lm):
+        batch = echo_chain_program().new_batch([{"query": "a"}])
+        events = [event async for _, event in batch.events()]
+    assert batch.results[0] == Summary(summary="S(A(a))")
+    retries = [e for e in events if e["event"] == "model_retry"]
+    assert [(e["node"], e["retry"], e["rate_limited"]) for e in retries] == [("answer", 1, True), ("answer", 2, True)]
+    assert batch.rate_limited == 2
+    assert [e["seq"] for e in events] == list(range(len(events)))
