@@ -149,7 +149,8 @@ class Batch(Generic[T]):
 
         A run's ``finished`` (``error``) event comes after its result (exception) is in
         `results` (`errors`); a ``score`` follows ``finished`` when there is a metric.
-        Closing the stream early cancels the runs in flight and waits for them.
+        Closing the stream early cancels the runs in flight and waits for them. Runs do not
+        wait for the consumer: events queue up while it is busy (a few per node visit).
         """
         if self._used:
             raise RuntimeError("a Batch runs once; make another with program.new_batch(...)")
