@@ -259,6 +259,7 @@ class BatchStats:
         return list(events) if events is not None else None
 
     def count(self, *statuses: ExampleStatus) -> int:
+        """How many examples are in any of `statuses`."""
         return sum(1 for e in self.examples.values() if e.status in statuses)
 
     @property
