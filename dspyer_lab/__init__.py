@@ -9,7 +9,9 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .core.events import EVENT_KINDS
+from .core.batch import Batch
+from .core.batchstats import BatchStats
+from .core.events import BATCH_EVENT_KINDS, EVENT_KINDS
 from .core.exceptions import (
     DspyerLabError,
     GraphDefinitionError,
@@ -32,9 +34,12 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 __all__ = [
+    "BATCH_EVENT_KINDS",
     "END",
     "EVENT_KINDS",
     "AgentTranspiler",
+    "Batch",
+    "BatchStats",
     "DspyerLabError",
     "Graph",
     "GraphDefinitionError",

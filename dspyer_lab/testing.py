@@ -39,7 +39,14 @@ Responder = Callable[[dict[str, Any]], str | Awaitable[str]]
 """Maps a chat-completions request body (parsed JSON) to the assistant message content."""
 
 _MAX_HEAD_BYTES = 64 * 1024
-_REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 500: "Internal Server Error"}
+_REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+}
 
 
 # --------------------------------------------------------------------------- responder
@@ -256,12 +263,16 @@ async def _read_chunked(reader: asyncio.StreamReader) -> bytes:
         await reader.readexactly(2)
 
 
-def _response_bytes(status: int, payload: dict[str, Any], keep_alive: bool) -> bytes:
+def _response_bytes(
+    status: int, payload: dict[str, Any], keep_alive: bool, headers: dict[str, str] | None = None
+) -> bytes:
     body = json.dumps(payload).encode()
+    extra = "".join(f"{name}: {value}\r\n" for name, value in (headers or {}).items())
     head = (
         f"HTTP/1.1 {status} {_REASONS[status]}\r\n"
         "Content-Type: application/json\r\n"
         f"Content-Length: {len(body)}\r\n"
+        f"{extra}"
         f"Connection: {'keep-alive' if keep_alive else 'close'}\r\n\r\n"
     )
     return head.encode("latin-1") + body
@@ -288,6 +299,10 @@ class ChatServer:
     Counters for assertions: ``request_count``, ``in_flight``, ``max_in_flight`` (the most
     chat requests waiting at once), ``connections`` (TCP connections accepted) and
     ``requests`` (the request bodies, in arrival order). ``reset_stats()`` starts them over.
+
+    ``rate_limit_next(n)`` makes the next ``n`` chat requests get an HTTP 429 at once (a
+    provider's rate limit, to test clients' retries); ``rate_limited`` counts the 429s sent.
+    Rejected requests do not count as requests, nor as in flight.
     """
 
     def __init__(
@@ -315,6 +330,8 @@ class ChatServer:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._ids = itertools.count(1)
         self.in_flight = 0
+        self._rate_limit_left = 0
+        self._retry_after: float | None = None
         self.reset_stats()
 
     # -- lifecycle
@@ -364,7 +381,18 @@ class ChatServer:
         self.request_count = 0
         self.max_in_flight = self.in_flight
         self.connections = 0
+        self.rate_limited = 0
         self._log: list[dict[str, Any]] = []
+
+    def rate_limit_next(self, n: int, retry_after: float | None = 0.0) -> None:
+        """Answer the next `n` chat requests with HTTP 429 ``rate_limit_exceeded``, as a provider over its quota does.
+
+        `retry_after` is sent as the ``Retry-After`` header (seconds; None sends none, and
+        clients fall back to their own backoff). Replaces any count still pending.
+        """
+        if n < 0:
+            raise ValueError(f"n must be >= 0, got {n}")
+        self._rate_limit_left, self._retry_after = n, retry_after
 
     @property
     def requests(self) -> list[dict[str, Any]]:
@@ -415,8 +443,8 @@ class ChatServer:
                     return
                 if request is None:
                     return
-                status, payload = await self._dispatch(request)
-                writer.write(_response_bytes(status, payload, request.keep_alive))
+                status, payload, headers = await self._dispatch(request)
+                writer.write(_response_bytes(status, payload, request.keep_alive, headers))
                 await writer.drain()
                 if not request.keep_alive:
                     return
@@ -425,14 +453,25 @@ class ChatServer:
         finally:
             writer.close()
 
-    async def _dispatch(self, request: _Request) -> tuple[int, dict[str, Any]]:
+    async def _dispatch(self, request: _Request) -> tuple[int, dict[str, Any], dict[str, str]]:
+        """The status, JSON body and extra headers of the response to `request`."""
         routes = {"/v1/chat/completions": ("POST", self._chat), "/v1/models": ("GET", self._models)}
         if request.path not in routes:
-            return _error(404, f"no route for {request.method} {request.path}", "not_found")
+            return (*_error(404, f"no route for {request.method} {request.path}", "not_found"), {})
         method, handler = routes[request.path]
         if request.method != method:
-            return _error(405, f"{request.path} takes {method}, not {request.method}", "method_not_allowed")
-        return await handler(request)
+            return (*_error(405, f"{request.path} takes {method}, not {request.method}", "method_not_allowed"), {})
+        if handler == self._chat and self._rate_limit_left > 0:
+            return self._rate_limit()
+        return (*await handler(request), {})
+
+    def _rate_limit(self) -> tuple[int, dict[str, Any], dict[str, str]]:
+        self._rate_limit_left -= 1
+        self.rate_limited += 1
+        headers = {} if self._retry_after is None else {"Retry-After": f"{self._retry_after:g}"}
+        error = {"message": "Rate limit reached (ChatServer.rate_limit_next)", "type": "requests",
+                 "param": None, "code": "rate_limit_exceeded"}
+        return 429, {"error": error}, headers
 
     async def _models(self, request: _Request) -> tuple[int, dict[str, Any]]:
         model = {"id": self.model, "object": "model", "created": 0, "owned_by": "dspyer-lab"}

@@ -88,6 +88,27 @@ def test_responder_failure_is_a_500(server: ChatServer) -> None:
     assert status == 500 and "boom" in data["error"]["message"]
 
 
+def test_rate_limit_next_answers_429_with_retry_after(server: ChatServer) -> None:
+    server.rate_limit_next(2, retry_after=1.5)
+    replies = []
+    for _ in range(3):
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        try:
+            conn.request("POST", "/v1/chat/completions", body=chat_body("x"))
+            resp = conn.getresponse()
+            replies.append((resp.status, resp.getheader("Retry-After"), json.loads(resp.read())))
+        finally:
+            conn.close()
+    assert [(status, after) for status, after, _ in replies] == [(429, "1.5"), (429, "1.5"), (200, None)]
+    assert replies[0][2]["error"]["code"] == "rate_limit_exceeded"
+    assert (server.rate_limited, server.request_count) == (2, 1)  # a rejected request is not served
+    server.rate_limit_next(1, retry_after=None)
+    status, data = post(server, "/v1/chat/completions", chat_body("x"))
+    assert status == 429 and server.rate_limited == 3
+    with pytest.raises(ValueError):
+        server.rate_limit_next(-1)
+
+
 def test_keep_alive_reuses_one_connection(server: ChatServer) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
     try:

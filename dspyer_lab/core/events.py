@@ -17,6 +17,16 @@ kinds and their extra keys:
                     ``traceback``, ``state``
 =================== ===========================================================
 
+A batch (`dspyer_lab.core.batch`) adds two kinds to a run's events, in its sequence:
+
+=================== ===========================================================
+``model_retry``     ``node``, ``attempt`` (the node's), ``retry`` (1, 2, ...),
+                    ``retry_in`` (seconds), ``rate_limited`` (HTTP 429),
+                    ``error_type``, ``error``: the model client retries a call
+``score``           ``score`` (float, or None when the metric raised; then
+                    ``error``, ``error_type``): after ``finished``
+=================== ===========================================================
+
 The state of a run at any point is ``run_start.inputs`` with every ``node_end.patch``
 applied in order; views rely on this to show state before and after each node.
 """
@@ -35,10 +45,22 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-__all__ = ["EVENT_KINDS", "MAX_DEPTH", "REPR_LIMIT", "EventKind", "RunEvents", "jsonable", "safe_repr"]
+__all__ = [
+    "BATCH_EVENT_KINDS",
+    "EVENT_KINDS",
+    "MAX_DEPTH",
+    "REPR_LIMIT",
+    "BatchEventKind",
+    "EventKind",
+    "RunEvents",
+    "jsonable",
+    "safe_repr",
+]
 
 EventKind = Literal["run_start", "node_start", "validation_error", "node_end", "route", "finished", "error"]
 EVENT_KINDS: tuple[str, ...] = ("run_start", "node_start", "validation_error", "node_end", "route", "finished", "error")
+BatchEventKind = Literal["model_retry", "score"]
+BATCH_EVENT_KINDS: tuple[str, ...] = ("model_retry", "score")
 
 
 MAX_DEPTH = 64
@@ -136,7 +158,7 @@ class RunEvents:
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     _seq: itertools.count = field(default_factory=itertools.count, repr=False)
 
-    def make(self, event_type: EventKind, /, **payload: Any) -> dict[str, Any]:
+    def make(self, event_type: EventKind | BatchEventKind, /, **payload: Any) -> dict[str, Any]:
         event = {"event": event_type, "run_id": self.run_id, "seq": next(self._seq), "ts": time.time()}
         event.update(payload)
         return event

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 
 import dspy
 from pydantic import BaseModel, ValidationError
 
+from .batch import Batch, Metric
 from .engine import Run, RunOptions, state_values
 from .exceptions import GraphDefinitionError, OutputModelError
 from .graph import Graph, GraphWarning, StatefulNode
@@ -121,6 +122,123 @@ class TranspiledProgram(dspy.Module, Generic[T]):
     def __repr__(self) -> str:
         out = getattr(self.output_model, "__name__", "Prediction")
         return f"TranspiledProgram(nodes={list(self.graph.nodes)}, output_model={out})"
+
+    # -- many inputs: the machinery is dspyer_lab.core.batch.Batch -----------------------
+
+    def new_batch(
+        self,
+        inputs: Iterable[Mapping[str, Any] | dspy.Example],
+        *,
+        concurrency: int = 16,
+        metric: Metric | None = None,
+        **options: Any,
+    ) -> Batch[T]:
+        """A run over many inputs, not started yet: iterate `batch.events()` or `await batch.run()`.
+
+        For tools that need the progress and the results together (the lab): results fill in
+        `batch.results` / `batch.errors` by input index as runs end, even if the batch is
+        stopped. `metric(example, prediction)` scores each finished run (a ``score`` event).
+        """
+        return Batch(self, inputs, concurrency=concurrency, metric=metric, options=options)
+
+    def abatch_stream(
+        self,
+        inputs: Iterable[Mapping[str, Any] | dspy.Example],
+        *,
+        concurrency: int = 16,
+        metric: Metric | None = None,
+        **options: Any,
+    ) -> AsyncIterator[tuple[int, dict[str, Any]]]:
+        """Run every input, at most `concurrency` at once; yield ``(input index, event)`` as runs progress."""
+        return self.new_batch(inputs, concurrency=concurrency, metric=metric, **options).events()
+
+    @overload
+    async def abatch(
+        self,
+        inputs: Iterable[Mapping[str, Any] | dspy.Example],
+        *,
+        concurrency: int = ...,
+        return_exceptions: Literal[True] = ...,
+        **options: Any,
+    ) -> list[T | BaseException]: ...
+
+    @overload
+    async def abatch(
+        self,
+        inputs: Iterable[Mapping[str, Any] | dspy.Example],
+        *,
+        concurrency: int = ...,
+        return_exceptions: Literal[False],
+        **options: Any,
+    ) -> list[T]: ...
+
+    @overload
+    async def abatch(
+        self,
+        inputs: Iterable[Mapping[str, Any] | dspy.Example],
+        *,
+        concurrency: int = ...,
+        return_exceptions: bool,
+        **options: Any,
+    ) -> list[T | BaseException]: ...
+
+    async def abatch(
+        self,
+        inputs: Iterable[Mapping[str, Any] | dspy.Example],
+        *,
+        concurrency: int = 16,
+        return_exceptions: bool = True,
+        **options: Any,
+    ) -> list[T] | list[T | BaseException]:
+        """Run the program on every input (dicts or `dspy.Example`s), at most `concurrency` at once.
+
+        Results come in input order. With ``return_exceptions=True`` a failed run's exception
+        takes its place and the others go on; with False the first failure is raised once the
+        runs in flight are cancelled. Per-call options (`_max_steps`, ...) apply to every run.
+        """
+        batch = self.new_batch(inputs, concurrency=concurrency, **options)
+        return await batch.run(return_exceptions=return_exceptions)
+
+    @overload  # type: ignore[override]
+    def batch(
+        self,
+        inputs: Iterable[Mapping[str, Any] | dspy.Example],
+        *,
+        concurrency: int = ...,
+        return_exceptions: Literal[True] = ...,
+        **options: Any,
+    ) -> list[T | BaseException]: ...
+
+    @overload
+    def batch(
+        self,
+        inputs: Iterable[Mapping[str, Any] | dspy.Example],
+        *,
+        concurrency: int = ...,
+        return_exceptions: Literal[False],
+        **options: Any,
+    ) -> list[T]: ...
+
+    @overload
+    def batch(
+        self,
+        inputs: Iterable[Mapping[str, Any] | dspy.Example],
+        *,
+        concurrency: int = ...,
+        return_exceptions: bool,
+        **options: Any,
+    ) -> list[T | BaseException]: ...
+
+    def batch(
+        self,
+        inputs: Iterable[Mapping[str, Any] | dspy.Example],
+        *,
+        concurrency: int = 16,
+        return_exceptions: bool = True,
+        **options: Any,
+    ) -> list[T] | list[T | BaseException]:
+        """Blocking `abatch` (replaces `dspy.Module.batch`: one event loop and `concurrency` instead of threads)."""
+        return run_sync(self.abatch(inputs, concurrency=concurrency, return_exceptions=return_exceptions, **options))
 
 
 def _check_options(max_steps: int, max_retries: int, on_max_steps: str) -> None:

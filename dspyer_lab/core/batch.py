@@ -1,0 +1,375 @@
+"""Running one program over many inputs: `Batch`, behind `program.abatch`, `.batch` and `.abatch_stream`.
+
+One path: `Batch.events()` runs the inputs, at most `concurrency` at a time, and yields
+``(index, event)`` pairs; `Batch.run()` (and so `abatch`) only drives it. Each run is the
+ordinary engine run of `program.new_run` (its events are the run's contract events, in
+order), so a batch behaves exactly like that many `aforward` calls.
+
+Besides the run events, a batch stream carries two kinds of its own, made in the run's
+own sequence (same ``run_id``, next ``seq``):
+
+- ``model_retry``: the model client (a `dspy.LM` with ``num_retries``) failed with a transient
+  error and retries after a backoff; ``rate_limited`` is true for HTTP 429. This is not a
+  node failure: the node's attempt goes on once the client gets an answer.
+- ``score``: the batch's `metric(example, prediction)` of a finished run.
+
+Runs are independent: a failure is recorded at its index and the others go on. Stopping the
+stream (breaking out, cancelling the consumer, or `run(return_exceptions=False)` after the
+first failure) cancels every run in flight and waits for them, so nothing is left running;
+what finished stays in `batch.results` / `batch.errors`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import numbers
+import threading
+from collections.abc import AsyncGenerator, Callable, Iterable, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
+
+import dspy
+
+from .correction import CURRENT_CALL
+
+if TYPE_CHECKING:
+    from .engine import Run
+    from .program import TranspiledProgram
+
+__all__ = ["Batch", "BatchStatus", "Metric", "observe_model_retries"]
+
+T = TypeVar("T")
+
+Metric = Callable[[Any, Any], Any]
+"""`metric(example, prediction) -> bool | float` (or an awaitable of one), as for `dspy.Evaluate`."""
+
+BatchStatus = Literal["pending", "running", "finished", "failed", "cancelled"]
+"""Where one input of a batch is: not started, running, done (ok or failed), or stopped mid-run."""
+
+_Item = tuple[int, dict[str, Any]]
+
+
+class Batch(Generic[T]):
+    """A program run over a list of inputs. Not started until `events()` (or `run()`) is iterated.
+
+    Make one with `program.new_batch(inputs, concurrency=16, metric=None, **options)`. Results
+    fill in as runs end, keyed by input index, so they survive a cancelled batch:
+    `results` (typed outputs), `errors` (the exception of each failed run), `scores`.
+    """
+
+    def __init__(
+        self,
+        program: TranspiledProgram[T],
+        inputs: Iterable[Mapping[str, Any] | dspy.Example],
+        *,
+        concurrency: int = 16,
+        metric: Metric | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> None:
+        if isinstance(inputs, (Mapping, str, bytes)):
+            raise TypeError(
+                f"inputs must be a list of dicts or dspy.Examples, got one {type(inputs).__name__}; "
+                "wrap a single input in a list"
+            )
+        if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+            raise ValueError(f"concurrency must be a positive integer, got {concurrency!r}")
+        if metric is not None and not callable(metric):
+            raise TypeError(f"metric must be a callable metric(example, prediction), got {metric!r}")
+        options = dict(options or {})
+        unknown = [k for k in options if not k.startswith("_")]
+        if unknown:
+            raise TypeError(
+                f"Unexpected keyword(s) {', '.join(map(repr, unknown))}: per-call options start with '_' "
+                "(such as _max_steps) and apply to every run; inputs go in the list"
+            )
+        program.new_run(**options)  # checks the options once (unknown names, bad values) before anything runs
+        self.program = program
+        self.examples: list[Mapping[str, Any] | dspy.Example] = list(inputs)
+        """The inputs as given (a metric gets these, labels included)."""
+        self.inputs: list[dict[str, Any]] = [_state_inputs(i, item) for i, item in enumerate(self.examples)]
+        """Each run's input state (a `dspy.Example`'s `.inputs()`)."""
+        self.concurrency = concurrency
+        self.metric = metric
+        self.options = options
+        """Per-call options given to every run (`_max_steps`, ...)."""
+        self.results: dict[int, T] = {}
+        """Input index -> the typed output of each run that finished."""
+        self.errors: dict[int, Exception] = {}
+        """Input index -> the exception of each run that failed."""
+        self.scores: dict[int, float] = {}
+        """Input index -> the metric's score of each finished run (bools count as 1.0 / 0.0)."""
+        self.metric_errors: dict[int, Exception] = {}
+        """Input index -> the exception the metric raised for a finished run."""
+        self.model_retries = 0
+        """Model calls the client retried after a transient error (HTTP 429, timeout, 5xx, connection)."""
+        self.rate_limited = 0
+        """Of those, the retries after an HTTP 429 (rate limit)."""
+        self._started = 0  # inputs handed to a run so far: indices 0 .. _started-1
+        self._stopped = False
+        self._used = False
+
+    @property
+    def total(self) -> int:
+        return len(self.inputs)
+
+    @property
+    def done(self) -> int:
+        """Runs that ended, finished or failed."""
+        return len(self.results) + len(self.errors)
+
+    def status(self, index: int) -> BatchStatus:
+        """Where input `index` is; ``cancelled`` for a run the batch stopped before it ended."""
+        if index in self.results:
+            return "finished"
+        if index in self.errors:
+            return "failed"
+        if not 0 <= index < self.total:
+            raise IndexError(f"batch input index {index} out of range (the batch has {self.total} inputs)")
+        if index >= self._started:
+            return "pending"
+        return "cancelled" if self._stopped else "running"
+
+    def outcomes(self) -> list[T | BaseException]:
+        """Every input's result or exception, in input order (all runs must have ended)."""
+        missing = self.total - self.done
+        if missing:
+            raise RuntimeError(
+                f"{missing} of {self.total} batch input(s) have no outcome (the batch was stopped or has not run); "
+                "batch.results and batch.errors hold those that ended, by index"
+            )
+        return [self.results[i] if i in self.results else self.errors[i] for i in range(self.total)]
+
+    # -- running -------------------------------------------------------------------
+
+    async def events(self) -> AsyncGenerator[tuple[int, dict[str, Any]], None]:
+        """Run every input and yield ``(index, event)`` as events happen (each run's in order).
+
+        A run's ``finished`` (``error``) event comes after its result (exception) is in
+        `results` (`errors`); a ``score`` follows ``finished`` when there is a metric.
+        Closing the stream early cancels the runs in flight and waits for them. Runs do not
+        wait for the consumer: events queue up while it is busy (a few per node visit).
+        """
+        if self._used:
+            raise RuntimeError("a Batch runs once; make another with program.new_batch(...)")
+        self._used = True
+        observe_model_retries()
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[_Item | _WorkerDone] = asyncio.Queue()
+        put = queue.put_nowait
+        indices = iter(range(self.total))
+
+        async def worker() -> None:
+            try:
+                for index in indices:  # shared: each worker takes the next input
+                    self._started = index + 1
+                    await self._run_one(index, put, loop)
+            except asyncio.CancelledError:
+                raise
+            except BaseException as exc:  # KeyboardInterrupt/SystemExit in a run: re-raised by the consumer
+                put(_WorkerDone(exc))
+                return
+            put(_WorkerDone(None))
+
+        tasks = [loop.create_task(worker(), name=f"dspyer-lab-batch-{n}") for n in range(min(self.concurrency, self.total))]
+        working = len(tasks)
+        try:
+            while working:
+                item = await queue.get()
+                if isinstance(item, _WorkerDone):
+                    working -= 1
+                    if item.error is not None:
+                        raise item.error
+                else:
+                    yield item
+        finally:
+            self._stopped = True
+            for task in tasks:
+                task.cancel()
+            if tasks:
+                await asyncio.wait(tasks)
+
+    @overload
+    async def run(self, return_exceptions: Literal[True] = ...) -> list[T | BaseException]: ...
+
+    @overload
+    async def run(self, return_exceptions: Literal[False]) -> list[T]: ...
+
+    @overload
+    async def run(self, return_exceptions: bool) -> list[T | BaseException]: ...
+
+    async def run(self, return_exceptions: bool = True) -> list[T] | list[T | BaseException]:
+        """Run the batch; the results in input order.
+
+        With ``return_exceptions=True`` a failed run's exception stands in its place. With
+        False the first failure (in time) is raised once the runs still in flight are
+        cancelled; what finished before stays in `results`.
+        """
+        first_failure: int | None = None
+        async with contextlib.aclosing(self.events()) as stream:
+            async for index, event in stream:
+                if not return_exceptions and event["event"] == "error":
+                    first_failure = index
+                    break
+        if first_failure is not None:
+            error = self.errors[first_failure]
+            if hasattr(error, "add_note"):  # Python >= 3.11
+                error.add_note(f"(batch input {first_failure}; the runs still in flight were cancelled)")
+            raise error
+        return self.outcomes()
+
+    async def _run_one(self, index: int, put: Callable[[_Item], None], loop: asyncio.AbstractEventLoop) -> None:
+        run = self.program.new_run(**self.inputs[index], **self.options)
+        token = _RUN_SLOT.set(_RunSlot(self, index, run, put, loop, threading.get_ident()))
+        error_event: dict[str, Any] | None = None
+        try:
+            # consumed to the end (or cancelled inside it), so the stream never needs closing early
+            async for event in run.events():
+                kind = event["event"]
+                if kind == "error":  # sent once the exception is in self.errors (the engine raises next)
+                    error_event = event
+                    continue
+                if kind == "finished":
+                    self.results[index] = run.result
+                put((index, event))
+        except Exception as exc:  # the run's failure: recorded at its index, the batch goes on
+            self.errors[index] = exc
+            if error_event is not None:
+                put((index, error_event))
+            return
+        finally:
+            _RUN_SLOT.reset(token)
+        if self.metric is not None:
+            put((index, await self._score(index, run, self.metric)))
+
+    async def _score(self, index: int, run: Run, metric: Metric) -> dict[str, Any]:
+        try:
+            value = metric(self.examples[index], self.results[index])
+            if inspect.isawaitable(value):
+                value = await value
+            if not isinstance(value, numbers.Real):
+                raise TypeError(f"the metric returned {value!r} for batch input {index}; return a bool or a number")
+            score = float(value)
+        except Exception as exc:  # a metric's bug must not cost the batch its other results
+            self.metric_errors[index] = exc
+            return run.events_of.make("score", score=None, error=str(exc), error_type=type(exc).__name__)
+        self.scores[index] = score
+        return run.events_of.make("score", score=score)
+
+    def _model_retry(self, index: int, event: dict[str, Any], put: Callable[[_Item], None]) -> None:
+        self.model_retries += 1
+        self.rate_limited += bool(event["rate_limited"])
+        put((index, event))
+
+    def __repr__(self) -> str:
+        return f"Batch({self.done}/{self.total} done, {len(self.errors)} failed, concurrency={self.concurrency})"
+
+
+@dataclass(frozen=True)
+class _WorkerDone:
+    error: BaseException | None
+
+
+def _state_inputs(index: int, item: Any) -> dict[str, Any]:
+    """One batch input as a run's input state, or an error naming its index."""
+    if isinstance(item, dspy.Example):
+        try:
+            values = dict(item.inputs().items())
+        except ValueError as exc:  # DSPy: "Inputs have not been set for this example"
+            raise ValueError(
+                f"Batch input {index} is a dspy.Example without input keys: mark them with "
+                f".with_inputs(...) (its fields: {', '.join(map(repr, item.keys())) or 'none'})"
+            ) from exc
+    elif isinstance(item, Mapping):
+        values = dict(item)
+    else:
+        raise TypeError(f"Batch input {index} is a {type(item).__name__}; pass a dict of input fields or a dspy.Example")
+    bad = [k for k in values if not isinstance(k, str) or k.startswith("_")]
+    if bad:
+        raise ValueError(
+            f"Batch input {index} has key(s) {', '.join(map(repr, bad))}: state fields are strings not starting "
+            "with '_'; per-call options such as _max_steps are keywords of the batch call"
+        )
+    return values
+
+
+# --------------------------------------------------------------------------- model-client retries
+
+
+@dataclass(frozen=True)
+class _RunSlot:
+    """The batch run executing in this context, for the retry observer."""
+
+    batch: Batch[Any]
+    index: int
+    run: Run
+    put: Callable[[_Item], None]
+    loop: asyncio.AbstractEventLoop
+    thread: int
+
+    def model_retry(self, error: BaseException, attempt: int, delay: float) -> None:
+        call = CURRENT_CALL.get()
+        event = self.run.events_of.make(
+            "model_retry",
+            node=call.node if call is not None else None,
+            attempt=call.attempt if call is not None else None,
+            retry=attempt + 1,
+            retry_in=float(delay),
+            rate_limited=isinstance(error, dspy.LMRateLimitError),
+            error_type=type(error).__name__,
+            error=str(error).strip().split("\n", 1)[0],
+        )
+        if threading.get_ident() == self.thread:
+            self.batch._model_retry(self.index, event, self.put)
+        else:  # an LM without async support runs in a worker thread
+            self.loop.call_soon_threadsafe(self.batch._model_retry, self.index, event, self.put)
+
+
+_RUN_SLOT: ContextVar[_RunSlot | None] = ContextVar("dspyer_lab_batch_run", default=None)
+_observer_lock = threading.Lock()
+_observing: bool | None = None
+
+
+def observe_model_retries() -> bool:
+    """Let batches see the model client's retries; True when this DSPy version allows it.
+
+    DSPy 3.4 retries a model call that failed with a transient error (`dspy.LMRateLimitError`
+    for HTTP 429, timeouts, 5xx, connection errors) inside `dspy.LM`, up to ``num_retries``
+    times, waiting the ``Retry-After`` the provider sent or ``min(2**retry, 60)`` seconds. It
+    reports nothing while doing so; the one function it calls per retry is
+    `dspy.clients.execution._delay(error, attempt)` (sync and async paths alike). This wraps
+    it, once per process: the wrapper returns the same delay and, inside a batch run only,
+    emits a ``model_retry`` event. If a DSPy version lacks that function, batches run the
+    same without ``model_retry`` events.
+    """
+    global _observing
+    with _observer_lock:
+        if _observing is None:
+            _observing = _wrap_dspy_delay()
+        return _observing
+
+
+def _wrap_dspy_delay() -> bool:
+    try:
+        from dspy.clients import execution
+    except ImportError:
+        return False
+    original = getattr(execution, "_delay", None)
+    if not callable(original):
+        return False
+    if getattr(original, "_dspyer_lab_observer", False):
+        return True
+
+    def delay(error: BaseException, attempt: int) -> float:
+        seconds = original(error, attempt)
+        slot = _RUN_SLOT.get()
+        if slot is not None:
+            slot.model_retry(error, attempt, seconds)
+        return seconds
+
+    delay._dspyer_lab_observer = True  # type: ignore[attr-defined]
+    delay.__wrapped__ = original  # type: ignore[attr-defined]
+    execution._delay = delay  # type: ignore[attr-defined]
+    return True
