@@ -9,12 +9,12 @@ from typing import Any
 
 import ipywidgets as w
 import pytest
-from test_runlog import Recorder, failing_run, loop_run
+from test_runmodel import Recorder, failing_run, loop_run
 
 from dspyer_lab import Graph
 from dspyer_lab.lab.labview import LabView
 from dspyer_lab.lab.panels import ErrorPanel, NodeInspector, Presenter, ResultPanel, TimelinePanel, ValidationPanel
-from dspyer_lab.lab.runlog import RunLog
+from dspyer_lab.lab.model.runmodel import RunModel as RunLog
 from dspyer_lab.lab.textview import MASK, Masker
 
 HOSTILE = "<img src=x onerror=alert(1)>"

@@ -22,7 +22,7 @@ from ..core.events import EVENT_KINDS
 from ..core.graph import Graph
 from .adapter import as_graph
 from .dot import Drawing, build_drawing, describe, render_svg
-from .runlog import (
+from .model.runmodel import (
     CANCELLED,  # not an engine event: the marker views append when a run is stopped
     RunState,
 )

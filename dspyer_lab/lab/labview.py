@@ -32,8 +32,9 @@ from .panels import (
     TimelinePanel,
     ValidationPanel,
 )
-from .runfile import describe_output_model, read_run, write_run
-from .runlog import CANCELLED, NodeVisit, RunLog, introduced
+from .model.runfile import describe_output_model, read_run, write_run
+from .model.runmodel import CANCELLED, NodeVisit, introduced
+from .model.runmodel import RunModel as RunLog
 from .runner import run_background
 from .textview import DEFAULT_SECRET_PATTERNS, Masker, seconds
 from .throttle import Throttle

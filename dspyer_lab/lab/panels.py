@@ -19,7 +19,8 @@ from typing import Any
 
 import ipywidgets as w
 
-from .runlog import Attempt, NodeVisit, RunLog, summarize
+from .model.runmodel import Attempt, NodeVisit, summarize
+from .model.runmodel import RunModel as RunLog
 from .textview import Masker, clip, esc, one_line, seconds, to_text
 
 __all__ = [

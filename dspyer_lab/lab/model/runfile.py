@@ -32,9 +32,9 @@ from typing import Any
 
 from pydantic import BaseModel, create_model
 
-from ..core.graph import Graph, StatefulNode
-from .dot import build_drawing
-from .textview import Masker
+from ...core.graph import Graph, StatefulNode
+from ..dot import build_drawing
+from ..textview import Masker
 
 __all__ = [
     "FORMAT",

@@ -15,8 +15,8 @@ from pydantic import BaseModel, Field
 from dspyer_lab import Graph, StatefulNode
 from dspyer_lab.lab.adapter import as_graph, contract_events, is_contract_event
 from dspyer_lab.lab.dot import build_drawing
-from dspyer_lab.lab.runfile import describe_graph, graph_from_description, read_run, write_run
-from dspyer_lab.lab.runlog import CANCELLED, RunLog, offending_values, summarize
+from dspyer_lab.lab.model.runfile import describe_graph, graph_from_description, read_run, write_run
+from dspyer_lab.lab.model.runmodel import CANCELLED, RunModel, offending_values, summarize
 from dspyer_lab.lab.textview import MASK, Masker, clip, esc, name_words, one_line, seconds
 
 
@@ -74,7 +74,7 @@ def failing_run() -> list[dict[str, Any]]:
 
 
 def test_state_is_inputs_plus_patches_in_order_before_and_after_each_visit() -> None:
-    log = RunLog.replay(loop_run())
+    log = RunModel.replay(loop_run())
     assert [v.node for v in log.visits] == ["draft", "check", "draft", "check"]
     first, check = log.visits[0], log.visits[1]
     assert first.state_before == {"topic": "owls", "api_key": "sk-live-1234"}
@@ -90,7 +90,7 @@ def test_state_is_inputs_plus_patches_in_order_before_and_after_each_visit() -> 
 def test_replay_of_every_prefix_matches_folding_the_patches() -> None:
     events = loop_run()
     for k in range(len(events) + 1):
-        log = RunLog.replay(events[:k])
+        log = RunModel.replay(events[:k])
         expected: dict[str, Any] = {}
         for event in events[:k]:
             if event["event"] == "run_start":
@@ -102,7 +102,7 @@ def test_replay_of_every_prefix_matches_folding_the_patches() -> None:
 
 
 def test_loop_visits_are_numbered_and_retries_attach_to_their_visit() -> None:
-    log = RunLog.replay(loop_run())
+    log = RunModel.replay(loop_run())
     drafts = log.visits_of("draft")
     assert [v.visit for v in drafts] == [1, 2]
     assert [v.step for v in drafts] == [1, 3]
@@ -116,15 +116,15 @@ def test_loop_visits_are_numbered_and_retries_attach_to_their_visit() -> None:
 
 def test_visit_status_follows_the_run_mid_way() -> None:
     events = loop_run()
-    assert RunLog.replay(events[:2]).visits[0].status == "running"
-    assert RunLog.replay(events[:3]).visits[0].status == "retrying"
-    assert RunLog.replay(events[:4]).visits[0].status == "done"
-    mid = RunLog.replay(events[:6])
+    assert RunModel.replay(events[:2]).visits[0].status == "running"
+    assert RunModel.replay(events[:3]).visits[0].status == "retrying"
+    assert RunModel.replay(events[:4]).visits[0].status == "done"
+    mid = RunModel.replay(events[:6])
     assert mid.status == "running" and mid.finished is None and mid.visits[-1].state_after is None
 
 
 def test_every_event_maps_to_its_node_visit() -> None:
-    log = RunLog.replay(loop_run())
+    log = RunModel.replay(loop_run())
     assert log.visit_of_event(0) is None  # run_start
     assert log.visit_of_event(2) is log.visits[0]  # its validation error
     assert log.visit_of_event(4) is log.visits[0]  # the route after it
@@ -134,7 +134,7 @@ def test_every_event_maps_to_its_node_visit() -> None:
 
 
 def test_error_fails_the_running_visit_and_keeps_the_error() -> None:
-    log = RunLog.replay(failing_run())
+    log = RunModel.replay(failing_run())
     assert log.status == "failed"
     assert log.visits[0].status == "failed"
     assert "no valid output" in log.visits[0].error
@@ -144,13 +144,13 @@ def test_error_fails_the_running_visit_and_keeps_the_error() -> None:
 
 def test_cancel_marker_and_synthesized_error_continue_the_envelope() -> None:
     events = loop_run()[:6]
-    log = RunLog.replay(events)
+    log = RunModel.replay(events)
     marker = log.closing_event(CANCELLED)
     assert marker["run_id"] == "run1" and marker["seq"] == 6
     log.apply(marker)
     assert log.status == "cancelled" and log.visits[-1].status == "cancelled"
 
-    log = RunLog.replay(events)
+    log = RunModel.replay(events)
     try:
         raise ValueError("stream broke")
     except ValueError as exc:
@@ -163,10 +163,10 @@ def test_cancel_marker_and_synthesized_error_continue_the_envelope() -> None:
 
 def test_a_cancel_marker_after_the_run_ended_is_ignored() -> None:
     for events, outcome in [(loop_run(), "finished"), (failing_run(), "failed")]:
-        log = RunLog.replay(events)
+        log = RunModel.replay(events)
         log.apply(log.closing_event(CANCELLED))  # a stop that landed just after the end
         assert log.status == outcome and len(log.events) == len(events)
-    log = RunLog()
+    log = RunModel()
     log.apply(log.closing_event(CANCELLED))  # stopped before its first event: that is a cancelled run
     assert log.status == "cancelled"
 
@@ -180,7 +180,7 @@ def test_event_fields_that_are_not_numbers_are_dropped_not_shown() -> None:
       raw_output="", feedback="", will_retry=True)
     e("node_end", node="n", patch={}, duration="<img src=x>", attempts="<img src=x onerror=alert(1)>")
     e("node_start", node="n", kind="llm", step=True, inputs={}, ts="yesterday")
-    log = RunLog.replay(e.events)
+    log = RunModel.replay(e.events)
     first, second = log.visits
     assert (first.step, first.duration, first.attempts) == (None, None, None)
     assert (first.failures[0].attempt, first.failures[0].max_attempts) == (0, None)
@@ -190,7 +190,7 @@ def test_event_fields_that_are_not_numbers_are_dropped_not_shown() -> None:
 
 def test_unknown_event_kinds_are_kept_but_change_nothing() -> None:
     events = loop_run()[:2]
-    log = RunLog.replay([*events, {"event": "step_limit", "run_id": "run1", "seq": 2, "ts": 1.0, "max_steps": 3}])
+    log = RunModel.replay([*events, {"event": "step_limit", "run_id": "run1", "seq": 2, "ts": 1.0, "max_steps": 3}])
     assert len(log.events) == 3 and log.status == "running"
     assert "max_steps" in summarize(log.events[-1])
 
@@ -303,7 +303,7 @@ async def test_upstream_dialect_becomes_contract_events() -> None:
     assert events[7]["target"] == "__end__"
     assert events[8]["output"] == {"n": 4} and events[8]["steps"] == 2
     assert events[2]["feedback"] == "Field 'n' failed" and events[2]["failed_fields"] == ["n"]
-    log = RunLog.replay(events)
+    log = RunModel.replay(events)
     assert log.status == "finished" and log.state == {"n": 4}  # finished.state is the real final state
 
 

@@ -1,9 +1,9 @@
 """The run model behind the panels: events folded into node visits, states and the outcome.
 
-Pure Python, no widgets: `RunLog.apply(event)` folds one contract event (see
+Pure Python, no widgets: `RunModel.apply(event)` folds one contract event (see
 `dspyer_lab.core.events`). The state before and after every node visit is kept
 (state = ``run_start.inputs`` with each ``node_end.patch`` applied in order), so
-"the run as it was at step k" is simply ``RunLog.replay(events[:k])``.
+"the run as it was at step k" is simply ``RunModel.replay(events[:k])``.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .textview import one_line, seconds, to_text
+from ..textview import one_line, seconds, to_text
 
-__all__ = ["CANCELLED", "Attempt", "NodeVisit", "RunLog", "RunState", "introduced", "offending_values", "summarize"]
+__all__ = ["CANCELLED", "Attempt", "NodeVisit", "RunModel", "RunState", "introduced", "offending_values", "summarize"]
 
 RunState = Literal["idle", "running", "finished", "failed", "cancelled"]
 """Where a run is; also the words of `GraphView.run_state`."""
@@ -54,7 +54,7 @@ class NodeVisit:
     """One execution of a node: from its ``node_start`` to its ``node_end`` (or the run's end)."""
 
     index: int
-    """Position in `RunLog.visits`."""
+    """Position in `RunModel.visits`."""
     node: str
     kind: str
     step: int | None
@@ -63,7 +63,7 @@ class NodeVisit:
     inputs: dict[str, Any]
     state_before: dict[str, Any]
     start_index: int
-    """Index of the ``node_start`` event in `RunLog.events`."""
+    """Index of the ``node_start`` event in `RunModel.events`."""
     start_ts: float | None
     failures: list[Attempt] = field(default_factory=list)
     patch: dict[str, Any] | None = None
@@ -84,7 +84,7 @@ class NodeVisit:
         ]
 
 
-class RunLog:
+class RunModel:
     """Everything known about one run, folded from its events as they arrive."""
 
     def __init__(self) -> None:
@@ -105,7 +105,7 @@ class RunLog:
         self._visit_count: dict[str, int] = {}
 
     @classmethod
-    def replay(cls, events: Iterable[Mapping[str, Any]]) -> RunLog:
+    def replay(cls, events: Iterable[Mapping[str, Any]]) -> RunModel:
         """A run model of `events` (e.g. ``events[:k]`` for the run as it was after k events)."""
         log = cls()
         for event in events:
