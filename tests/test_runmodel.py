@@ -16,7 +16,14 @@ from dspyer_lab import Graph, StatefulNode
 from dspyer_lab.lab.adapter import as_graph, contract_events, is_contract_event
 from dspyer_lab.lab.dot import build_drawing
 from dspyer_lab.lab.model.runfile import describe_graph, graph_from_description, read_run, write_run
-from dspyer_lab.lab.model.runmodel import CANCELLED, RunModel, offending_values, summarize
+from dspyer_lab.lab.model.runmodel import (
+    CANCELLED,
+    CHECKPOINT_EVERY,
+    NODE_STATUSES,
+    RunModel,
+    offending_values,
+    summarize,
+)
 from dspyer_lab.lab.textview import MASK, Masker, clip, esc, name_words, one_line, seconds
 
 
@@ -169,6 +176,188 @@ def test_a_cancel_marker_after_the_run_ended_is_ignored() -> None:
     log = RunModel()
     log.apply(log.closing_event(CANCELLED))  # stopped before its first event: that is a cancelled run
     assert log.status == "cancelled"
+
+
+def disagreement_runs() -> dict[str, list[dict[str, Any]]]:
+    """Event sequences where the old GraphView and panel folds disagreed (issue 11), for every view's tests.
+
+    - ``gave_up``: a rejected answer with no retry left, then the ``error`` (the node failed, it is not retrying);
+    - ``gave_up_mid``: the same cut just after the rejection (a live run: still failed, not retrying);
+    - ``cancelled``: stopped while ``check`` ran (check is cancelled, not idle);
+    - ``nameless_start``: a ``node_start`` without ``node`` (tolerated, nothing drawn for it);
+    - ``router_failed``: the router after ``check`` failed once check had ended (check failed).
+    """
+    gave_up = failing_run()
+    cancelled = loop_run()[:6]
+    cancelled.append(RunModel.replay(cancelled).closing_event(CANCELLED))
+    e = Recorder("run3")
+    e("run_start", inputs={"q": "x"})
+    e("node_start", kind="llm", step=1, inputs={"q": "x"})
+    e("node_end", node="draft", patch={"text": "t"}, duration=0.1, attempts=1)
+    e("route", source="draft", decision=None, target="check")
+    nameless = e.events
+    e = Recorder("run4")
+    e("run_start", inputs={})
+    e("node_start", node="check", kind="python", step=1, inputs=None)
+    e("node_end", node="check", patch={"ok": "maybe"}, duration=0.1, attempts=1)
+    e("error", node="check", error="RouteError: router after 'check' returned 'maybe'", error_type="RouteError",
+      traceback="", state={"ok": "maybe"})
+    return {
+        "gave_up": gave_up,
+        "gave_up_mid": gave_up[:3],
+        "cancelled": cancelled,
+        "nameless_start": nameless,
+        "router_failed": e.events,
+    }
+
+
+EXPECTED_STATUS: dict[str, dict[str, str]] = {
+    "gave_up": {"rate": "failed"},
+    "gave_up_mid": {"rate": "failed"},
+    "cancelled": {"draft": "done", "check": "cancelled"},
+    "nameless_start": {"draft": "idle", "check": "idle"},
+    "router_failed": {"check": "failed"},
+}
+"""The statuses every view must show at the end of each of `disagreement_runs`."""
+
+
+@pytest.mark.parametrize("case", sorted(EXPECTED_STATUS))
+def test_the_cases_where_views_used_to_disagree(case: str) -> None:
+    model = RunModel.replay(disagreement_runs()[case])
+    assert model.node_status(EXPECTED_STATUS[case]) == EXPECTED_STATUS[case]
+    assert set(model.node_status()) <= set(NODE_STATUSES) | set(EXPECTED_STATUS[case])
+    assert all(s in NODE_STATUSES for s in model.node_status().values())
+
+
+def test_a_node_that_gave_up_counts_the_answers_it_was_asked_for() -> None:
+    e = Recorder()
+    e("run_start", inputs={})
+    e("node_start", node="rate", kind="llm", step=1, inputs={})
+    for attempt in (1, 2, 3):
+        e("validation_error", node="rate", attempt=attempt, max_attempts=3, error="bad", failed_fields=["score"],
+          raw_output="{}", feedback="", will_retry=attempt < 3)
+    e("error", node="rate", error="no valid output after 3 attempt(s)", error_type="NodeValidationError",
+      traceback="", state={})
+    visit = RunModel.replay(e.events).visits[0]
+    assert visit.status == "failed" and visit.attempts == 3
+    # a node that raised during its 2nd attempt was asked twice
+    raised = [*e.events[:3], e.events[-1]]
+    assert RunModel.replay(raised).visits[0].attempts == 2
+
+
+def test_node_status_visits_and_path_follow_the_loop() -> None:
+    events = loop_run()
+    model = RunModel.replay(events)
+    graph_nodes = ["draft", "check", "never"]
+    assert model.node_status(graph_nodes) == {"draft": "done", "check": "done", "never": "idle"}
+    assert model.node_visits(graph_nodes) == {"draft": 2, "check": 2, "never": 0}
+    path = model.path()
+    assert [r.key for r in path.routes] == [
+        ("draft", "check", None), ("check", "draft", "retry"), ("draft", "check", None), ("check", "__end__", "done"),
+    ]
+    assert path.counts == {("draft", "check", None): 2, ("check", "draft", "retry"): 1, ("check", "__end__", "done"): 1}
+    assert model.last_route == path.routes[-1] and model.last_route.event_index == 13
+    assert RunModel.replay(events[:3]).node_status(graph_nodes) == {"draft": "retrying", "check": "idle", "never": "idle"}
+    assert RunModel.replay(events[:9]).node_status() == {"draft": "running", "check": "done"}
+    assert RunModel.replay(events[:4]).last_route is None
+
+
+def test_state_comes_from_inputs_and_patches_not_from_node_start() -> None:
+    """A Python node's node_start need not carry the state (the compact events of the core)."""
+    events = [dict(e) for e in loop_run()]
+    for event in events:
+        if event["event"] == "node_start" and event["kind"] == "python":
+            event["inputs"] = None
+    model = RunModel.replay(events)
+    check = model.visits_of("check")[0]
+    assert check.inputs == check.state_before == {"topic": "owls", "api_key": "sk-live-1234", "text": "Owls hunt at night.", "words": 4}
+    assert model.visits_of("draft")[1].inputs == {"topic": "owls"}  # an LLM node's own inputs stay its own
+
+
+def long_run(loops: int) -> list[dict[str, Any]]:
+    """A run looping draft -> check `loops` times, with a retry every third draft and a growing state."""
+    e = Recorder("long")
+    e("run_start", inputs={"n": 0})
+    for i in range(loops):
+        e("node_start", node="draft", kind="llm", step=2 * i + 1, inputs={"n": i})
+        if i % 3 == 0:
+            e("validation_error", node="draft", attempt=1, max_attempts=2, error="bad", failed_fields=["text"],
+              raw_output="{}", feedback="again", will_retry=True)
+        e("node_end", node="draft", patch={"text": f"t{i}"}, duration=0.1, attempts=1 + (i % 3 == 0))
+        e("route", source="draft", decision=None, target="check")
+        e("node_start", node="check", kind="python", step=2 * i + 2, inputs=None)
+        e("node_end", node="check", patch={"n": i + 1}, duration=0.01, attempts=1)
+        e("route", source="check", decision="again" if i < loops - 1 else "done",
+          target="draft" if i < loops - 1 else "__end__")
+    e("finished", output={"text": f"t{loops - 1}"}, state={"n": loops, "text": f"t{loops - 1}"}, steps=2 * loops,
+      duration=1.0)
+    return e.events
+
+
+def observed(model: RunModel) -> tuple[Any, ...]:
+    """What a view can read from a model, for comparing two folds of the same events."""
+    return (
+        model.status, model.state, model.run_id, len(model.events), model.node_status(), model.node_visits(),
+        model.path(), model.last_route,
+        [(v.node, v.visit, v.status, v.attempts, len(v.failures), v.state_after) for v in model.visits],
+        [model.visit_of_event(i) and model.visit_of_event(i).index for i in range(len(model.events))],
+    )
+
+
+def test_seeking_anywhere_equals_replaying_the_prefix() -> None:
+    events = long_run(70)
+    assert len(events) > 3 * CHECKPOINT_EVERY  # seeks cross several checkpoints
+    model = RunModel.replay(events)
+    for k in [*range(0, len(events) + 1, 7), CHECKPOINT_EVERY, CHECKPOINT_EVERY + 1, len(events) - 1, len(events) + 5]:
+        assert observed(model.at(k)) == observed(RunModel.replay(events[:k])), k
+    assert model.at(len(events)) is model
+
+
+def test_a_seek_is_a_model_of_its_own() -> None:
+    """Folding more events into a seek (or the live run) leaves the other untouched."""
+    events = long_run(45)
+    model = RunModel.replay(events)
+    before = observed(model)
+    mid_visit = 0
+    for k in range(len(events)):
+        past = model.at(k)
+        if past.visits and past.visits[-1].status in ("running", "retrying"):  # an open visit: copied, not shared
+            mid_visit += 1
+            past.apply(past.closing_event(CANCELLED))
+            assert past.visits[-1].status == "cancelled" and model.visits[len(past.visits) - 1].status == "done"
+    assert mid_visit > len(events) // 4 and observed(model) == before
+    # and a checkpoint was taken mid-visit, so its copy of the open visit was folded on
+    assert any(model.at(j).visits[-1].status != "done" for j in range(CHECKPOINT_EVERY, len(events), CHECKPOINT_EVERY))
+
+    k = CHECKPOINT_EVERY + 3
+    live = RunModel.replay(events[:k])
+    snapshot = live.at(k - 1)
+    live.apply(events[k])
+    assert observed(snapshot) == observed(RunModel.replay(events[: k - 1]))
+
+
+_WRONG_VALUES: list[Any] = [None, True, -1, 1.5, "", "<b>x</b>", [], ["a", 1], {}, {"a": [1]}, [[{}]]]
+
+
+def test_hostile_events_never_make_the_fold_raise() -> None:
+    """Every field of every event of a run replaced, in turn, by values of every wrong type (or removed)."""
+    events = [*loop_run(), *failing_run()[1:], RunModel().closing_event(CANCELLED)]
+    for i, event in enumerate(events):
+        for key in event:
+            for value in [*_WRONG_VALUES, _MISSING]:
+                tampered = dict(event)
+                if value is _MISSING:
+                    del tampered[key]
+                else:
+                    tampered[key] = value
+                run = [*events[:i], tampered, *events[i + 1 :]]
+                model = RunModel.replay(run)
+                assert len(model.events) <= len(run)
+                assert all(s in NODE_STATUSES for s in model.node_status().values())
+                model.path(), model.at(i), model.closing_event(CANCELLED), summarize(tampered)
+
+
+_MISSING = object()
 
 
 def test_event_fields_that_are_not_numbers_are_dropped_not_shown() -> None:
