@@ -1,4 +1,4 @@
-"""The pure-Python side of the lab views: the run model, text helpers, the upstream adapter, run files.
+"""The pure-Python side of the lab views: the run model, text helpers, the upstream adapter.
 
 Events here are recorded by hand, exactly in the shape of `dspyer_lab.core.events`, so
 each test reads as one small run story (a loop, a retry, a failure).
@@ -12,10 +12,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, Field
 
-from dspyer_lab import Graph, StatefulNode
 from dspyer_lab.lab.adapter import as_graph, contract_events, is_contract_event
-from dspyer_lab.lab.dot import build_drawing
-from dspyer_lab.lab.model.runfile import describe_graph, graph_from_description, read_run, write_run
 from dspyer_lab.lab.model.runmodel import (
     CANCELLED,
     CHECKPOINT_EVERY,
@@ -524,71 +521,3 @@ def test_upstream_graph_is_converted_for_drawing() -> None:
     assert graph.routers["judge"].path_map == {"fine": "__end__", "redo": "ask"}
     assert as_graph(dspyer.AgentTranspiler.compile(up)).routers["ask"].path_map["more"] == "other"
 
-
-# -- run files ---------------------------------------------------------------------------------
-
-
-class Ask(BaseModel):
-    question: str
-
-
-class Decide(BaseModel):
-    route: str
-
-
-class Answer(BaseModel):
-    answer: str
-
-
-def drawn_graph() -> Graph:
-    """LLM node, Python node with its own function name, an LLM router and a Python router; odd names."""
-    g = Graph()
-    g.add_node(StatefulNode('say "<hi>"', Ask, Answer))
-
-    def tidy(state: dict[str, Any]) -> dict[str, Any]:
-        return {}
-
-    g.add_node("tidy {x}", tidy)
-    g.add_node("grade", lambda s: None)
-    g.add_edge('say "<hi>"', "tidy {x}")
-    g.add_conditional_edges("tidy {x}", StatefulNode("judge", Answer, Decide), {"ok": "grade", "redo": 'say "<hi>"'})
-    g.add_conditional_edges("grade", lambda s: "end", {"end": "__end__", "again": "judge"})
-    g.set_entry_point('say "<hi>"')
-    return g
-
-
-def test_graph_description_redraws_the_same_dot() -> None:
-    graph = drawn_graph()
-    description = json.loads(json.dumps(describe_graph(graph)))
-    rebuilt = graph_from_description(description)
-    assert build_drawing(rebuilt).source == build_drawing(graph).source == description["dot"]
-    assert {n: rebuilt.node_kind(n) for n in rebuilt.nodes} == {n: graph.node_kind(n) for n in graph.nodes}
-    with pytest.raises(RuntimeError, match="replayed run"):
-        rebuilt.nodes["tidy {x}"].fn({})
-
-
-def test_run_file_masks_secrets_by_default_and_round_trips(tmp_path) -> None:
-    events = loop_run()
-    path = write_run(tmp_path / "run.json", drawn_graph(), events, None, Masker())
-    text = path.read_text()
-    assert "sk-live-1234" not in text and MASK in text
-    saved = read_run(path)
-    assert saved.masked and len(saved.events) == len(events)
-    assert saved.events[0]["inputs"]["api_key"] == MASK
-    assert saved.events[-1]["state"]["api_key"] == MASK
-
-    plain = read_run(write_run(tmp_path / "plain.json", drawn_graph(), events, None, None))
-    assert plain.events == events and not plain.masked
-
-
-def test_run_file_rejects_other_files_and_newer_versions(tmp_path) -> None:
-    bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps({"format": "something"}))
-    with pytest.raises(ValueError, match="Not a saved dspyer-lab run"):
-        read_run(bad)
-    path = write_run(tmp_path / "run.json", drawn_graph(), loop_run(), None, None)
-    data = json.loads(path.read_text())
-    data["version"] = 99
-    path.write_text(json.dumps(data))
-    with pytest.raises(ValueError, match="version 99"):
-        read_run(path)

@@ -1,9 +1,9 @@
 """Saved runs: a JSON file with the graph's description and a run's events, replayable without any model.
 
-Format (``"format": "dspyer-lab-run"``, ``"version": 1``)::
+Format (``"format": "dspyer-lab-run"``, ``"version": 2``)::
 
     {
-      "format": "dspyer-lab-run", "version": 1, "saved_at": "<ISO time>",
+      "format": "dspyer-lab-run", "version": 2, "saved_at": "<ISO time>",
       "masked": true,                  # secret-looking fields were masked when saving
       "graph": {
         "dot": "<DOT source, as GraphView draws it>",
@@ -14,8 +14,19 @@ Format (``"format": "dspyer-lab-run"``, ``"version": 1``)::
         "routers": [{"source", "label", "llm": bool, "path_map": {decision: target}}]
       },
       "output_model": {"name": ..., "fields": {field: {"type", "description"}}} | null,
+      "values": [ ...large values, each stored once... ],
       "events": [ ...contract events, in order... ]
     }
+
+Each text or JSON value of `INTERN_SIZE`+ characters is stored once in ``values`` and
+written as ``{"$ref": i}`` wherever it occurs (a run that carries a 1 MB value through
+5,000 steps writes it once, not 5,000 times); a value of ``values`` only refers to earlier
+ones. An object of the run that itself looks like ``{"$ref": ...}`` or ``{"$lit": ...}``
+is written as ``{"$lit": {...}}``. Version 1 files (no value table) are still read.
+
+Reading checks the file against pydantic models of the file and of each event kind
+(`read_run` raises `RunFileError`, one line saying what is wrong and where), so a
+hostile or damaged file is refused before any view sees it.
 
 The description holds exactly what the drawing shows (names, kinds, model and function
 names, edges, path keys), so `graph_from_description` rebuilds a stand-in `Graph` that
@@ -28,17 +39,22 @@ import json
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, create_model
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
+from ...core.exceptions import DspyerLabError
 from ...core.graph import Graph, StatefulNode
 from ..dot import build_drawing
 from ..textview import Masker
 
 __all__ = [
     "FORMAT",
+    "INTERN_SIZE",
+    "MAX_NESTING",
     "VERSION",
+    "ReplayOnlyError",
+    "RunFileError",
     "SavedRun",
     "describe_graph",
     "describe_output_model",
@@ -48,7 +64,19 @@ __all__ = [
 ]
 
 FORMAT = "dspyer-lab-run"
-VERSION = 1
+VERSION = 2
+"""The format version `write_run` writes; `read_run` reads versions 1 to this one."""
+
+INTERN_SIZE = 256
+"""Values of at least this many characters (as JSON) are stored once, in the file's value table."""
+
+
+class RunFileError(DspyerLabError, ValueError):
+    """A file `read_run` cannot replay; the message says in one line what is wrong and where."""
+
+
+class ReplayOnlyError(DspyerLabError, RuntimeError):
+    """A step of a replayed run's stand-in graph was called: a saved run has no code to run."""
 
 
 def describe_graph(graph: Graph) -> dict[str, Any]:
@@ -96,7 +124,7 @@ def _stub_model(name: str, fields: Iterable[str]) -> type[BaseModel]:
 
 def _stub_function(name: str | None, node: str):
     def replay_only(state: dict[str, Any]) -> None:
-        raise RuntimeError(f"Node '{node}' belongs to a replayed run; it cannot be executed")
+        raise ReplayOnlyError(f"Node '{node}' belongs to a replayed run; it cannot be executed")
 
     replay_only.__name__ = name or node
     return replay_only
@@ -132,20 +160,300 @@ def graph_from_description(description: Mapping[str, Any]) -> Graph:
     return graph
 
 
+
+# -- the file's schema -------------------------------------------------------------------
+
+_Count = Annotated[int, Field(ge=0)]
+_Seconds = Annotated[float, Field(ge=0)]
+
+
+class _Strict(BaseModel):
+    """JSON as written: no coercion (``true`` is not 1, ``"3"`` is not 3), no NaN; extra keys allowed."""
+
+    model_config = ConfigDict(strict=True, extra="allow", allow_inf_nan=False)
+
+
+class _NodeDescription(_Strict):
+    name: str
+    kind: Literal["llm", "python", "router"]
+    input_model: str | None = None
+    output_model: str | None = None
+    input_fields: list[str] = []
+    output_fields: list[str] = []
+    function: str | None = None
+
+
+class _EdgeDescription(_Strict):
+    source: str
+    target: str
+
+
+class _RouterDescription(_Strict):
+    source: str
+    label: str | None = None
+    llm: bool = False
+    path_map: dict[str, str]
+
+
+class _GraphDescription(_Strict):
+    dot: str | None = None
+    entry_point: str | None = None
+    nodes: list[_NodeDescription]
+    edges: list[_EdgeDescription] = []
+    routers: list[_RouterDescription] = []
+
+
+class _FieldDescription(_Strict):
+    type: str
+    description: str = ""
+
+
+class _OutputDescription(_Strict):
+    name: str
+    fields: dict[str, _FieldDescription]
+
+
+class _File(_Strict):
+    format: str
+    version: int
+    saved_at: str | None = None
+    masked: bool = False
+    graph: _GraphDescription
+    output_model: _OutputDescription | None = None
+    values: list[Any] = []
+    events: list[Any]
+
+
+class _Event(_Strict):
+    """The envelope every event has; kinds this version does not know are kept with it alone."""
+
+    event: str
+    run_id: str
+    seq: _Count
+    ts: float
+
+
+class _RunStart(_Event):
+    inputs: dict[str, Any]
+
+
+class _NodeStart(_Event):
+    node: str
+    kind: Literal["llm", "python", "router"]
+    step: _Count
+    inputs: dict[str, Any] | None = None
+
+
+class _ValidationError(_Event):
+    node: str
+    attempt: _Count
+    max_attempts: _Count | None
+    error: str
+    failed_fields: list[str]
+    raw_output: str
+    feedback: str
+    will_retry: bool
+
+
+class _NodeEnd(_Event):
+    node: str
+    patch: dict[str, Any]
+    duration: _Seconds
+    attempts: _Count
+
+
+class _Route(_Event):
+    source: str
+    decision: str | None
+    target: str
+
+
+class _Finished(_Event):
+    output: Any
+    state: dict[str, Any]
+    steps: _Count
+    duration: _Seconds
+
+
+class _Error(_Event):
+    node: str | None
+    error: str
+    error_type: str
+    traceback: str
+    state: dict[str, Any]
+
+
+_EVENT_SCHEMAS: dict[str, type[_Event]] = {
+    "run_start": _RunStart,
+    "node_start": _NodeStart,
+    "validation_error": _ValidationError,
+    "node_end": _NodeEnd,
+    "route": _Route,
+    "finished": _Finished,
+    "error": _Error,
+}
+
+
+_EXPECTED = {
+    "model_type": "should be an object",
+    "dict_type": "should be an object",
+    "list_type": "should be a list",
+    "string_type": "should be text",
+    "int_type": "should be an integer",
+    "float_type": "should be a number",
+    "finite_number": "should be a finite number",
+    "bool_type": "should be true or false",
+    "greater_than_equal": "should not be negative",
+}
+
+
+def _problem(error: ValidationError, where: str = "") -> str:
+    """The first problem pydantic found, in words: ``<where> has no 'x'`` or ``<where>: 'x' should be ...``."""
+    first = error.errors()[0]
+    field = ".".join(str(part) for part in first["loc"])
+    if first["type"] == "missing":
+        return f"{where} has no {field!r}".lstrip()
+    expected = _EXPECTED.get(first["type"]) or first["msg"].replace("Input should be", "should be")
+    return f"{where}: {field!r} {expected} (got {_shown(first.get('input'))})" if where else (
+        f"{field!r} {expected} (got {_shown(first.get('input'))})"
+    )
+
+
+def _shown(value: Any) -> str:
+    """A short, single-line mention of a bad value for an error message."""
+    text = " ".join(repr(value).split())
+    return text if len(text) <= 40 else f"{text[:39]}…"
+
+
+def _refuse(what: str) -> RunFileError:
+    return RunFileError(f"not a dspyer-lab run file: {what}")
+
+
+# -- the value table ---------------------------------------------------------------------
+
+_REF, _LIT = "$ref", "$lit"
+
+
+class _Writer:
+    """Encodes a run's events for the file: masks them and stores each large value once."""
+
+    def __init__(self, masker: Masker | None) -> None:
+        self.masker = masker
+        self.values: list[Any] = []
+        self._texts: dict[str, int] = {}  # str hashes are cached: a repeated 1 MB text is looked up in O(1)
+        self._trees: dict[str, int] = {}
+
+    def event(self, event: Mapping[str, Any]) -> dict[str, Any]:
+        return {str(k): self._field(str(k), v)[0] for k, v in event.items()}
+
+    def _field(self, key: str, value: Any) -> tuple[Any, int]:
+        if self.masker is not None and self.masker.is_secret(key):
+            masked = self.masker.mask({key: value})[key]
+            return masked, len(_to_json(masked))
+        return self._value(value)
+
+    def _value(self, value: Any) -> tuple[Any, int]:
+        """The encoded `value` and roughly how long its JSON is."""
+        if isinstance(value, str):
+            if len(value) < INTERN_SIZE:
+                text = value if self.masker is None else self.masker.mask(value)
+                return text, len(text) + 2
+            index = self._texts.get(value)
+            if index is None:
+                index = self._texts[value] = self._add(value if self.masker is None else self.masker.mask(value))
+            return {_REF: index}, 10
+        if isinstance(value, Mapping):
+            items: dict[str, Any] = {}
+            size = 2
+            for k, v in value.items():
+                items[str(k)], n = self._field(str(k), v)
+                size += n + len(str(k)) + 4
+            if len(items) == 1 and (_REF in items or _LIT in items):
+                items = {_LIT: items}
+            return self._tree(items, size)
+        if isinstance(value, (list, tuple)):
+            encoded = [self._value(v) for v in value]
+            return self._tree([e for e, _ in encoded], 2 + sum(n + 1 for _, n in encoded))
+        return value, 8
+
+    def _tree(self, value: dict[str, Any] | list[Any], size: int) -> tuple[Any, int]:
+        if size < INTERN_SIZE:
+            return value, size
+        key = _to_json(value)
+        index = self._trees.get(key)
+        if index is None:
+            index = self._trees[key] = self._add(value)
+        return {_REF: index}, 10
+
+    def _add(self, value: Any) -> int:
+        self.values.append(value)
+        return len(self.values) - 1
+
+
+def _to_json(value: Any) -> str:
+    """Compact JSON text; what JSON cannot hold is written as its repr."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=repr)
+
+
+MAX_NESTING = 200
+"""Deepest nesting of a value `read_run` accepts (the engine's events nest far less); deeper is refused,
+so no view ever recurses into a value built, through references, deeper than JSON itself allows."""
+
+
+class _Reader:
+    """Decodes a version-2 file's values and events: each stored value is rebuilt once and shared."""
+
+    def __init__(self, values: list[Any]) -> None:
+        self.values: list[Any] = []
+        self.heights: list[int] = []
+        for i, value in enumerate(values):
+            decoded, height = self._decode(value, f"value {i}")
+            self.values.append(decoded)
+            self.heights.append(height)
+
+    def decode(self, value: Any, where: str) -> Any:
+        return self._decode(value, where)[0]
+
+    def _decode(self, value: Any, where: str) -> tuple[Any, int]:
+        """The value and how deep it nests, references followed."""
+        if isinstance(value, dict):
+            if len(value) == 1 and _REF in value:
+                ref = value[_REF]
+                if not isinstance(ref, int) or isinstance(ref, bool) or not 0 <= ref < len(self.values):
+                    raise _refuse(f"{where} refers to value {_shown(ref)}, which is not stored before it")
+                return self.values[ref], self.heights[ref]
+            if len(value) == 1 and _LIT in value:
+                value = value[_LIT]
+                if not isinstance(value, dict):
+                    raise _refuse(f"{where} has a {_LIT!r} that is not an object")
+            items = {k: self._decode(v, where) for k, v in value.items()}
+            return self._nested({k: v for k, (v, _) in items.items()}, [h for _, h in items.values()], where)
+        if isinstance(value, list):
+            decoded = [self._decode(v, where) for v in value]
+            return self._nested([v for v, _ in decoded], [h for _, h in decoded], where)
+        return value, 0
+
+    @staticmethod
+    def _nested(value: Any, heights: list[int], where: str) -> tuple[Any, int]:
+        height = 1 + max(heights, default=0)
+        if height > MAX_NESTING:
+            raise _refuse(f"{where} holds a value nested more than {MAX_NESTING} levels deep")
+        return value, height
+
+
+# -- reading and writing -----------------------------------------------------------------
+
+
 class SavedRun:
     """A run read back from a file: its graph (a stand-in), output model description and events."""
 
-    def __init__(self, data: Mapping[str, Any]) -> None:
-        if data.get("format") != FORMAT:
-            raise ValueError(f"Not a saved dspyer-lab run (format {data.get('format')!r}, expected {FORMAT!r})")
-        if not isinstance(data.get("version"), int) or data["version"] > VERSION:
-            raise ValueError(
-                f"Saved run has format version {data.get('version')!r}; this dspyer-lab reads up to {VERSION}"
-            )
-        self.graph = graph_from_description(data["graph"])
-        self.output_model: dict[str, Any] | None = data.get("output_model")
-        self.events: list[dict[str, Any]] = [dict(e) for e in data.get("events", [])]
-        self.masked: bool = bool(data.get("masked"))
+    def __init__(
+        self, graph: Graph, events: list[dict[str, Any]], output_model: dict[str, Any] | None, masked: bool
+    ) -> None:
+        self.graph = graph
+        self.events = events
+        self.output_model = output_model
+        self.masked = masked
 
 
 def write_run(
@@ -155,11 +463,15 @@ def write_run(
     output_model: dict[str, Any] | None,
     masker: Masker | None,
 ) -> Path:
-    """Write a run file; with a `masker`, secret-looking fields (and their values anywhere) are masked."""
+    """Write a run file; with a `masker`, secret-looking fields (and their values anywhere) are masked.
+
+    Each large value is stored once (see the module docstring), and masked once.
+    """
     if masker is not None:
         for event in events:
-            masker.learn(event)
-        events = [masker.mask(dict(e)) for e in events]
+            masker.learn(event)  # every secret first: one echoed before it was introduced is masked too
+    writer = _Writer(masker)
+    encoded = [writer.event(e) for e in events]
     data = {
         "format": FORMAT,
         "version": VERSION,
@@ -167,13 +479,68 @@ def write_run(
         "masked": masker is not None,
         "graph": describe_graph(graph),
         "output_model": output_model,
-        "events": list(events),
+        "values": writer.values,
+        "events": encoded,
     }
     target = Path(path)
-    target.write_text(json.dumps(data, ensure_ascii=False, indent=1, default=repr), encoding="utf-8")
+    target.write_text(_to_json(data), encoding="utf-8")
     return target
 
 
 def read_run(path: str | Path) -> SavedRun:
-    """Read a run file written by `write_run`; ValueError when it is not one, or from a newer dspyer-lab."""
-    return SavedRun(json.loads(Path(path).read_text(encoding="utf-8")))
+    """Read a run file written by `write_run` (format version 1 or 2).
+
+    Raises `RunFileError` (a ValueError) when the file is not one, is from a newer
+    dspyer-lab, or does not match the schema; the message says what and where in one line.
+    """
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise _refuse("it is not UTF-8 text") from None
+    except RecursionError:
+        raise _refuse("its JSON is nested too deeply") from None
+    except ValueError as exc:
+        raise _refuse(f"it is not JSON ({exc})") from None
+    return parse_run(data)
+
+
+def parse_run(data: Any) -> SavedRun:
+    """The run in `data`, the parsed JSON of a run file (see `read_run`)."""
+    if not isinstance(data, dict):
+        raise _refuse(f"it holds a JSON {type(data).__name__}, not an object")
+    if data.get("format") != FORMAT:
+        raise _refuse(f"its format is {_shown(data.get('format'))}, not {FORMAT!r}")
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise _refuse(f"its version {_shown(version)} is not a format version (1 to {VERSION})")
+    if version > VERSION:
+        raise RunFileError(
+            f"run file format version {version} is newer than this dspyer-lab reads (1 to {VERSION}): upgrade dspyer-lab"
+        )
+    try:
+        header = _File.model_validate(data)
+    except ValidationError as exc:
+        raise _refuse(_problem(exc)) from None
+    events = _events(header.events, _Reader(header.values) if version >= 2 else None)
+    try:
+        graph = graph_from_description(header.graph.model_dump())
+    except (DspyerLabError, ValueError) as exc:
+        raise _refuse(f"its graph cannot be drawn: {' '.join(str(exc).split())}") from None
+    output_model = header.output_model.model_dump() if header.output_model is not None else None
+    return SavedRun(graph, events, output_model, header.masked)
+
+
+def _events(raw: list[Any], reader: _Reader | None) -> list[dict[str, Any]]:
+    events = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict):
+            raise _refuse(f"event {i} is a JSON {type(item).__name__}, not an object")
+        kind = item.get("event")
+        where = f"event {i} ({kind})" if isinstance(kind, str) else f"event {i}"
+        event = item if reader is None else reader.decode(item, where)
+        try:
+            _EVENT_SCHEMAS.get(kind, _Event).model_validate(event)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            raise _refuse(_problem(exc, where)) from None
+        events.append(event)
+    return events
