@@ -19,7 +19,7 @@ import time
 import traceback
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal, get_args
+from typing import Any, Literal, NamedTuple, get_args
 
 from ..textview import one_line, seconds, to_text
 
@@ -118,8 +118,7 @@ class NodeVisit:
         ]
 
 
-@dataclass(frozen=True)
-class Route:
+class Route(NamedTuple):
     """One ``route`` event: the edge taken after `source` (``decision`` is the path key as text, None for a static edge)."""
 
     source: str
@@ -487,7 +486,13 @@ def _name(value: Any) -> str | None:
 
 
 def _mapping(value: Any) -> dict[str, Any] | None:
-    """A mapping field of an event (inputs, patch, state) as a dict with text keys, or None when it is not one."""
+    """A mapping field of an event (inputs, patch, state) as a dict, or None when it is not one.
+
+    A dict is used as it is (events are never modified, and a copy per event is what made folding slow);
+    another mapping is copied with text keys.
+    """
+    if type(value) is dict:
+        return value
     if not isinstance(value, Mapping):
         return None
     return {str(k): v for k, v in value.items()}
