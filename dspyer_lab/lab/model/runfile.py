@@ -405,40 +405,45 @@ class _Reader:
 
     def __init__(self, values: list[Any]) -> None:
         self.values: list[Any] = []
-        self.heights: list[int] = []
+        self.heights: list[int] = []  # how deep each stored value nests, references followed
+        self._deepest = 0
         for i, value in enumerate(values):
-            decoded, height = self._decode(value, f"value {i}")
-            self.values.append(decoded)
-            self.heights.append(height)
+            self._deepest = 0
+            self.values.append(self.decode(value, f"value {i}"))
+            self.heights.append(self._deepest)
 
-    def decode(self, value: Any, where: str) -> Any:
-        return self._decode(value, where)[0]
+    def decode(self, value: Any, where: str, depth: int = 0) -> Any:
+        """`value` with its references replaced by the stored values (scalars are returned as they are)."""
+        if type(value) is dict:
+            if len(value) == 1:
+                if _REF in value:
+                    return self._stored(value[_REF], where, depth)
+                if _LIT in value:
+                    value = value[_LIT]
+                    if type(value) is not dict:
+                        raise _refuse(f"{where} has a {_LIT!r} that is not an object")
+            depth = self._deeper(depth, where)
+            return {k: self.decode(v, where, depth) if type(v) in _CONTAINERS else v for k, v in value.items()}
+        if type(value) is list:
+            depth = self._deeper(depth, where)
+            return [self.decode(v, where, depth) if type(v) in _CONTAINERS else v for v in value]
+        return value
 
-    def _decode(self, value: Any, where: str) -> tuple[Any, int]:
-        """The value and how deep it nests, references followed."""
-        if isinstance(value, dict):
-            if len(value) == 1 and _REF in value:
-                ref = value[_REF]
-                if not isinstance(ref, int) or isinstance(ref, bool) or not 0 <= ref < len(self.values):
-                    raise _refuse(f"{where} refers to value {_shown(ref)}, which is not stored before it")
-                return self.values[ref], self.heights[ref]
-            if len(value) == 1 and _LIT in value:
-                value = value[_LIT]
-                if not isinstance(value, dict):
-                    raise _refuse(f"{where} has a {_LIT!r} that is not an object")
-            items = {k: self._decode(v, where) for k, v in value.items()}
-            return self._nested({k: v for k, (v, _) in items.items()}, [h for _, h in items.values()], where)
-        if isinstance(value, list):
-            decoded = [self._decode(v, where) for v in value]
-            return self._nested([v for v, _ in decoded], [h for _, h in decoded], where)
-        return value, 0
+    def _stored(self, ref: Any, where: str, depth: int) -> Any:
+        if type(ref) is not int or not 0 <= ref < len(self.values):
+            raise _refuse(f"{where} refers to value {_shown(ref)}, which is not stored before it")
+        self._deeper(depth + self.heights[ref] - 1, where)
+        return self.values[ref]
 
-    @staticmethod
-    def _nested(value: Any, heights: list[int], where: str) -> tuple[Any, int]:
-        height = 1 + max(heights, default=0)
-        if height > MAX_NESTING:
+    def _deeper(self, depth: int, where: str) -> int:
+        depth += 1
+        if depth > MAX_NESTING:
             raise _refuse(f"{where} holds a value nested more than {MAX_NESTING} levels deep")
-        return value, height
+        self._deepest = max(self._deepest, depth)
+        return depth
+
+
+_CONTAINERS = (dict, list)
 
 
 # -- reading and writing -----------------------------------------------------------------
