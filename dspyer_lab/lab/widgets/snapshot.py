@@ -39,8 +39,8 @@ MAX_SNAPSHOT_CHARS = 4_000_000
 class SnapshotMixin:
     """Gives an anywidget view a static ``image/svg+xml`` next to its widget view (mix in first).
 
-    The widget provides `_local_snapshot` (the current picture by the local ``dot``, or None) and
-    `_snapshot_statuses` (node name -> the status drawn now), offers each custom message to
+    The widget provides `_local_snapshot` (the current picture by the local ``dot``, or None) and,
+    unless its ``node_status`` says it, `_snapshot_statuses` (node name -> the status drawn now), offers each custom message to
     `handle_snapshot_message`, and calls `refresh_snapshot` when its run reaches a terminal state.
     """
 
@@ -55,8 +55,9 @@ class SnapshotMixin:
         raise NotImplementedError
 
     def _snapshot_statuses(self) -> Mapping[str, str]:
-        """Node name -> status, as the view draws it now."""
-        raise NotImplementedError
+        """Node name -> status, as the view draws it now (by default its ``node_status``)."""
+        statuses = getattr(self, "node_status", None)
+        return statuses if isinstance(statuses, Mapping) else {}
 
     @property
     def snapshot(self) -> str | None:
