@@ -36,7 +36,7 @@ import statistics
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -130,7 +130,7 @@ def bench_seek(n_events: int, seeks: int) -> dict[str, Any]:
 # -- files ------------------------------------------------------------------------------
 
 
-def write_version_1(path: Path, graph: Graph, events: list[Mapping[str, Any]], masker: Masker) -> Path:
+def write_version_1(path: Path, graph: Graph, events: Sequence[Mapping[str, Any]], masker: Masker) -> Path:
     """The version-1 writer this branch replaced: every event masked and written out whole (the baseline)."""
     for event in events:
         masker.learn(event)

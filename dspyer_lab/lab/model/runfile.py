@@ -36,7 +36,7 @@ draws the same DOT; its steps cannot run.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -464,7 +464,7 @@ class SavedRun:
 def write_run(
     path: str | Path,
     graph: Graph,
-    events: list[Mapping[str, Any]],
+    events: Sequence[Mapping[str, Any]],
     output_model: dict[str, Any] | None,
     masker: Masker | None,
 ) -> Path:
