@@ -1,1 +1,2 @@
-"""The lab's run model: events folded once (`RunModel`) and run files (`runfile`); no widgets here."""
+"""The lab's model layer, no widgets: events folded once (`runmodel.RunModel`), run files (`runfile`),
+and what the browser shows of a run (`viewmodel`)."""
