@@ -59,6 +59,7 @@ __all__ = [
     "describe_graph",
     "describe_output_model",
     "graph_from_description",
+    "parse_run",
     "read_run",
     "write_run",
 ]
