@@ -420,15 +420,15 @@ async def test_timeline_clicks_select_the_visit_and_the_matching_tab() -> None:
     second_rate = [i for i, e in enumerate(view.events) if e["event"] == "node_start" and e["node"] == "rate"][1]
     browser_sends(view, {"type": "select", "event": second_rate})
     assert focused(view) == "node"
-    assert facts(blocks(view, "node"))[0] == "rate" and "visit 2" in facts(blocks(view, "node"))
+    assert facts(blocks(view, "node"))[0] == "rate (llm)" and "visit 2" in facts(blocks(view, "node"))
     assert view.graph.selected_node == "rate" and view._picture["selected"] == "rate"  # highlighted in the graph
     assert {r["i"] for r in view.panel["timeline"]["rows"] if r["mine"]} >= {second_rate}
     browser_sends(view, {"type": "select", "event": kinds.index("finished")})
     assert focused(view) == "result"
     browser_sends(view, {"type": "select", "node": ""})  # the user clicks the highlighted node again: follow the run
-    assert facts(blocks(view, "node"))[0] == "count" and "visit 2" in facts(blocks(view, "node"))
+    assert facts(blocks(view, "node"))[0] == "count (python)" and "visit 2" in facts(blocks(view, "node"))
     browser_sends(view, {"type": "select", "visit": 0})  # the visit picker
-    assert facts(blocks(view, "node"))[:3] == ["rate", "(llm)", "visit 1"]
+    assert facts(blocks(view, "node"))[:3] == ["rate (llm)", "visit 1", "step 1"]
 
 
 async def test_a_second_run_starts_from_a_clean_view() -> None:

@@ -123,7 +123,7 @@ def test_inspector_shows_inputs_patch_and_highlights_changed_state_keys() -> Non
     log = RunModel.replay(loop_run())
     shown = node_json(log, log.visits[1], None, screen())  # check: rewrote `words` unchanged, added `ok`
     blocks = shown["blocks"]
-    assert facts(blocks)[:4] == ["check", "(python)", "visit 1", "step 2"] and "0.010 s" in facts(blocks)
+    assert facts(blocks)[:4] == ["check (python)", "visit 1", "step 2", "done"] and "0.010 s" in facts(blocks)
     assert {"title": "Patch (fields this node wrote)"} in blocks
     assert {"title": "State before → after (changed: ok)"} in blocks
     state = tables(blocks)[-1]
@@ -304,7 +304,7 @@ async def test_markup_from_a_run_travels_as_literal_text_at_every_step() -> None
         assert_plain_text(view)
     view.select(visit=0)
     panel = view.panel
-    assert facts(panel["node"]["blocks"])[0] == HOSTILE
+    assert facts(panel["node"]["blocks"])[0] == f"{HOSTILE} (llm)"
     assert [HOSTILE, HOSTILE] in rows(tables(panel["node"]["blocks"])[0])
     assert HOSTILE in text(panel["validation"]["blocks"])
     assert view._layout["nodes"]["n0"] == HOSTILE
@@ -393,7 +393,7 @@ async def test_time_travel_before_the_picked_visit_shows_it_has_not_run_yet() ->
     view = LabView(loop_graph())
     await view.watch(_aiter(loop_run()))
     view.select(visit=1)  # the first visit of `check`, picked from the timeline or the visit list
-    assert view.graph.selected_node == "check" and facts(view.panel["node"]["blocks"])[0] == "check"
+    assert view.graph.selected_node == "check" and facts(view.panel["node"]["blocks"])[0] == "check (python)"
     assert view._picture["selected"] == "check"
     view.seek(2)  # back to when only `draft` had started
     assert view.graph.selected_node == "check"
@@ -405,6 +405,6 @@ async def test_time_travel_before_the_picked_visit_shows_it_has_not_run_yet() ->
         {"note": "This visit of node 'draft' has not started yet; its earlier visits are listed above."}]
     assert [o["value"] for o in view.panel["node"]["visits"]["options"]] == [0]  # one click away
     view.seek(len(view.events))
-    assert facts(view.panel["node"]["blocks"])[:3] == ["draft", "(llm)", "visit 2"]
+    assert facts(view.panel["node"]["blocks"])[:3] == ["draft (llm)", "visit 2", "step 3"]
     with pytest.raises(IndexError, match="visit 9 is not in this run"):
         view.select(visit=9)

@@ -18,7 +18,7 @@ var v,At,re,T,st,G,Ct,W,Tt,it,rt,ie,O=Symbol.for("pv"),K={},J=[],_e=/^m(i|n|o|s|
     <tbody>${e.rows.map((s,r)=>h`<tr class=${n.has(r)?"dl-changed":""}>
       ${s.map((o,i)=>i===0?h`<th scope="row">${o}</th>`:h`<td><${se} cell=${o} full=${t} /></td>`)}
     </tr>`)}</tbody>
-  </table></div>`}function nt({blocks:e,full:t}){return(e||[]).map(n=>n.facts?h`<div class="dl-facts">${n.facts.map(s=>h`<span>${s}</span>`)}</div>`:n.title!==void 0?h`<div class="dl-title">${n.title}</div>`:n.note!==void 0?h`<div class="dl-note">${n.note}</div>`:n.pre!==void 0?h`<pre class="dl-pre"><${se} cell=${n.pre} full=${t} /></pre>`:n.table?h`<${qe} table=${n.table} full=${t} />`:n.fold!==void 0?h`<${Re} block=${n} full=${t} />`:null)}function ne({label:e,picker:t,onPick:n}){if(!t)return null;let s=t.options.findIndex(r=>JSON.stringify(r.value)===JSON.stringify(t.value));return h`<label class="dl-pick">${e}
+  </table></div>`}function nt({blocks:e,full:t}){return(e||[]).map(n=>n.facts?h`<div class="dl-facts"><b>${n.facts[0]}</b>${n.facts.slice(1).map(s=>` · ${s}`)}</div>`:n.title!==void 0?h`<div class="dl-title">${n.title}</div>`:n.note!==void 0?h`<div class="dl-note">${n.note}</div>`:n.pre!==void 0?h`<pre class="dl-pre"><${se} cell=${n.pre} full=${t} /></pre>`:n.table?h`<${qe} table=${n.table} full=${t} />`:n.fold!==void 0?h`<${Re} block=${n} full=${t} />`:null)}function ne({label:e,picker:t,onPick:n}){if(!t)return null;let s=t.options.findIndex(r=>JSON.stringify(r.value)===JSON.stringify(t.value));return h`<label class="dl-pick">${e}
     <select class="dl-picker" value=${String(s)}
       onChange=${r=>n(t.options[+r.currentTarget.value].value)}>
       ${s<0&&h`<option value="-1">—</option>`}
@@ -44,8 +44,8 @@ var v,At,re,T,st,G,Ct,W,Tt,it,rt,ie,O=Symbol.for("pv"),K={},J=[],_e=/^m(i|n|o|s|
         data-mine=${r.mine?"true":void 0} title=${`${r.t}  ${r.node}  ${r.kind}  ${r.text}`}
         onClick=${()=>e.send({type:"select",event:r.i})}
         onKeyDown=${o=>o.key==="Enter"&&e.send({type:"select",event:r.i})}>
-        <span class="dl-when">${r.t}</span><span class="dl-node">${r.node}</span>
-        <span class="dl-kind">${r.kind}</span><span class="dl-text">${r.text}</span>
+        <span class="dl-when">${r.t}</span>${" "}<span class="dl-node">${r.node}</span>${" "}<span
+          class="dl-kind">${r.kind}</span>${" "}<span class="dl-text">${r.text}</span>
       </div>`)}
     </div>
   </div>`}function We({model:e,panel:t,full:n}){let[s,r]=F(t.focus?t.focus.tab:"node"),o=t.focus||{};E(()=>{o.tab&&r(o.tab)},[o.n]);let i=t.node||{},_=t.validation||{},u={node:h`<${ne} label="visit" picker=${i.visits}

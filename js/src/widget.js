@@ -170,7 +170,7 @@ function Table({ table, full }) {
 
 function Blocks({ blocks, full }) {
   return (blocks || []).map((b) => {
-    if (b.facts) return html`<div class="dl-facts">${b.facts.map((f) => html`<span>${f}</span>`)}</div>`;
+    if (b.facts) return html`<div class="dl-facts"><b>${b.facts[0]}</b>${b.facts.slice(1).map((f) => ` · ${f}`)}</div>`;
     if (b.title !== undefined) return html`<div class="dl-title">${b.title}</div>`;
     if (b.note !== undefined) return html`<div class="dl-note">${b.note}</div>`;
     if (b.pre !== undefined) return html`<pre class="dl-pre"><${Cell} cell=${b.pre} full=${full} /></pre>`;
@@ -224,8 +224,8 @@ function Timeline({ model, timeline }) {
         data-mine=${r.mine ? "true" : undefined} title=${`${r.t}  ${r.node}  ${r.kind}  ${r.text}`}
         onClick=${() => model.send({ type: "select", event: r.i })}
         onKeyDown=${(e) => e.key === "Enter" && model.send({ type: "select", event: r.i })}>
-        <span class="dl-when">${r.t}</span><span class="dl-node">${r.node}</span>
-        <span class="dl-kind">${r.kind}</span><span class="dl-text">${r.text}</span>
+        <span class="dl-when">${r.t}</span>${" "}<span class="dl-node">${r.node}</span>${" "}<span
+          class="dl-kind">${r.kind}</span>${" "}<span class="dl-text">${r.text}</span>
       </div>`)}
     </div>
   </div>`;

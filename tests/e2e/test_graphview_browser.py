@@ -112,9 +112,9 @@ def test_nodes_show_running_retrying_done_during_a_self_correcting_run(
 
 
 NAMES = [
-    '<img src=x onerror="window.__pwned=1">',
-    "<script>window.__pwned=2</script>",
-    "<a href=\"javascript:window.__pwned=3\">it's a 'link'</a>",
+    '<img src=x onerror="window.__xss=1">',
+    "<script>window.__xss=2</script>",
+    "<a href=\"javascript:window.__xss=3\">it's a 'link'</a>",
 ]
 MARKUP_GRAPH = dedent(
     f"""
@@ -153,5 +153,5 @@ def test_markup_in_node_names_and_decisions_is_shown_as_text(lab_page: Page, lab
         expect(drawn.locator("text").first).to_have_text(name)
     expect(widget.locator(f"g.edge[data-decision={css_string('<b>go</b>')}]")).to_have_count(1)
     expect(widget.locator("img, script, a[href^='javascript'], b")).to_have_count(0)
-    assert lab_page.evaluate("() => window.__pwned") is None
+    assert lab_page.evaluate("() => window.__xss") is None
 

@@ -215,7 +215,7 @@ def timeline_json(run: RunModel, page: Page, screen: Screen, visit: NodeVisit | 
         rows.append({
             "i": i,
             "t": f"{elapsed:.3f}s" if elapsed is not None else "?",
-            "node": one_line(screen.masker.mask(event.get("node") or event.get("source") or ""), 40),
+            "node": one_line(screen.masker.mask(event.get("node") or event.get("source") or ""), 200),
             "kind": str(event.get("event")),
             "text": text,
             "mine": visit is not None and owner is visit,
@@ -253,8 +253,7 @@ def node_json(run: RunModel, visit: NodeVisit | None, node: str | None, screen: 
             note = f"Node '{name}' has not run yet."
         return {"node": name, "visits": picker, "blocks": [{"note": note}]}
     facts = [
-        visit.node,
-        f"({visit.kind})",
+        f"{visit.node} ({visit.kind})",
         f"visit {visit.visit}",
         f"step {visit.step if visit.step is not None else '?'}",
         visit.status,

@@ -26,7 +26,7 @@ from .. import runner
 from ..adapter import as_graph, contract_events
 from ..model.runfile import describe_output_model, read_run, write_run
 from ..model.runmodel import CANCELLED, NodeVisit, RunModel, introduced, summarize
-from ..model.viewmodel import TAB_OF_EVENT, Page, Screen, Selection, lab_json, selected_visit, status_text
+from ..model.viewmodel import TAB_OF_EVENT, TABS, Page, Screen, Selection, lab_json, selected_visit, status_text
 from ..textview import DEFAULT_SECRET_PATTERNS, Masker, one_line
 from ..throttle import Throttle
 from .base import ViewWidget
@@ -117,6 +117,18 @@ class LabView(ViewWidget):
         True at once after `start`, before the run's task has had a chance to begin.
         """
         return self._task is not None
+
+    @property
+    def status(self) -> str:
+        """The toolbar's line about the run shown (``finished · 2 steps in 0.512 s``, ``event 3/16 · running ...``)."""
+        return str(self._panel["toolbar"]["status"])
+
+    def open_tab(self, tab: str) -> None:
+        """Show panel `tab` (``node``, ``validation``, ``result`` or ``error``) in the browser."""
+        if tab not in TABS:
+            raise ViewError(f"no tab {tab!r}: the tabs are {', '.join(TABS)}")
+        self._focus_tab(tab)
+        self._render()
 
     @property
     def panel(self) -> dict[str, Any]:
