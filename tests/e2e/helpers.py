@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CHROMIUM_ARGS",
     "LabServer",
+    "MarimoServer",
     "RunError",
     "StatusRecorder",
     "cell_outputs",
@@ -41,6 +42,7 @@ __all__ = [
     "run_all",
     "run_cell",
     "start_lab",
+    "start_marimo",
     "start_notebook7",
     "wait_for_run",
     "wait_for_output",
@@ -205,6 +207,52 @@ def start_notebook7(work_dir: Path, log_path: Path, timeout: float = 90.0) -> La
     return start_lab(work_dir, log_path, timeout, app="notebook")
 
 
+@dataclass
+class MarimoServer:
+    """`marimo run APP` serving one app on 127.0.0.1 (no token: loopback only, a throwaway app)."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_marimo(app: Path, log_path: Path, timeout: float = 90.0) -> MarimoServer:
+    """Serve the marimo app `app` (`marimo run`, headless) on a free loopback port; returns once it answers."""
+    port = _free_port()
+    command = [
+        sys.executable, "-m", "marimo", "run", str(app), "--headless", "--no-token",
+        "--host", "127.0.0.1", "--port", str(port),
+    ]  # fmt: skip
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "MARIMO_SKIP_UPDATE_CHECK": "1"}
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command, env=env, cwd=app.parent, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
+    server = MarimoServer(f"http://127.0.0.1:{port}", process, log_path)
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"marimo exited with {process.returncode}:\n{log_path.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(server.url, timeout=5):
+                return server
+        except (urllib.error.URLError, ConnectionError):
+            if time.monotonic() > deadline:
+                server.stop()
+                raise RuntimeError(f"marimo did not answer in {timeout}s:\n{log_path.read_text()[-3000:]}")
+            time.sleep(0.2)
+
+
 def notebook_with_cells(cells: Sequence[str]) -> nbformat.NotebookNode:
     """A notebook of code cells with python3 kernelspec metadata, so JupyterLab opens no kernel dialog.
 
@@ -319,8 +367,9 @@ def wait_for_output(page: Page, index: int, text: str | re.Pattern[str], timeout
 class StatusRecorder:
     """Records, in the page, every value an attribute takes on matching elements, in order.
 
-    Install it before Run All; it catches attribute changes and re-rendered elements alike, so a
-    test can assert a status sequence such as running -> retrying -> done without racing the page.
+    Install it before Run All; it catches attribute changes and re-rendered elements alike (in open
+    shadow roots too), so a test can assert a status sequence such as running -> retrying -> done
+    without racing the page.
     Elements are keyed by `key_attr`.
     """
 
@@ -330,16 +379,25 @@ class StatusRecorder:
             """([keyAttr, valueAttr]) => {
               const history = window.__e2eHistory = {};
               const sel = `[${keyAttr}][${valueAttr}]`;
-              const record = () => {
-                for (const el of document.querySelectorAll(sel)) {
-                  const key = el.getAttribute(keyAttr), value = el.getAttribute(valueAttr);
-                  const seen = history[key] || (history[key] = []);
-                  if (seen[seen.length - 1] !== value) seen.push(value);
+              const roots = new Set();  // the document and every open shadow root (marimo draws widgets in one)
+              const options = {subtree: true, childList: true, attributes: true, attributeFilter: [keyAttr, valueAttr]};
+              const findRoots = (root) => {
+                if (!roots.has(root)) {
+                  roots.add(root);
+                  new MutationObserver(record).observe(root, options);
                 }
+                for (const el of root.querySelectorAll('*')) if (el.shadowRoot) findRoots(el.shadowRoot);
               };
-              new MutationObserver(record).observe(document.body, {
-                subtree: true, childList: true, attributes: true, attributeFilter: [keyAttr, valueAttr],
-              });
+              function record(mutations) {
+                if (!mutations || mutations.some(m => m.type === 'childList')) findRoots(document);
+                for (const root of roots) {
+                  for (const el of root.querySelectorAll(sel)) {
+                    const key = el.getAttribute(keyAttr), value = el.getAttribute(valueAttr);
+                    const seen = history[key] || (history[key] = []);
+                    if (seen[seen.length - 1] !== value) seen.push(value);
+                  }
+                }
+              }
               record();
             }""",
             [key_attr, value_attr],
