@@ -251,13 +251,15 @@ def render_svg(
     path = set(taken)
     document = minidom.parseString(raw)
     svg = document.documentElement
+    assert svg is not None  # `dot` wrote an SVG document
     for group in svg.getElementsByTagName("g"):
         classes = group.getAttribute("class").split()
         titles = [child for child in group.childNodes if getattr(child, "tagName", None) == "title"]
-        node_id = titles[0].firstChild.data if titles and titles[0].firstChild else None
-        if "node" in classes and node_id in names:
+        title = titles[0].firstChild if titles else None
+        node_id = title.data if isinstance(title, minidom.Text) else None
+        if "node" in classes and isinstance(title, minidom.Text) and node_id in names:
             name = names[node_id]
-            titles[0].firstChild.data = name
+            title.data = name
             group.setAttribute("data-node", name)
             group.setAttribute("data-status", status.get(name, "idle"))
         elif "edge" in classes:
