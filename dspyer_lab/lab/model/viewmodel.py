@@ -257,7 +257,7 @@ def node_json(run: RunModel, visit: NodeVisit | None, node: str | None, screen: 
         f"visit {visit.visit}",
         f"step {visit.step if visit.step is not None else '?'}",
         visit.status,
-        seconds(visit.duration),
+        *([seconds(visit.duration)] if visit.duration is not None else []),
         f"{visit.attempts if visit.attempts is not None else len(visit.failures) + 1} attempt(s)",
     ]
     blocks: list[dict[str, Any]] = [{"facts": facts}, {"title": "Inputs"}, _table(visit.inputs, screen)]
