@@ -22,8 +22,10 @@ state lacks the model (JupyterLab saves no widget state by default), then takes 
 
 from __future__ import annotations
 
+import json
 import uuid
 import xml.etree.ElementTree as ET
+from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
@@ -34,6 +36,11 @@ __all__ = ["MAX_SNAPSHOT_CHARS", "SVG_MIME", "SnapshotMixin"]
 SVG_MIME = "image/svg+xml"
 MAX_SNAPSHOT_CHARS = 4_000_000
 """Larger pictures from the browser are ignored (a graph's SVG is tens of KB)."""
+
+_RENDERED: OrderedDict[str, str | None] = OrderedDict()
+"""Recent local renders by what they draw: a re-run cell shows the same idle and final pictures
+again, and each `dot` run costs ~50 ms, as much as a whole short run."""
+_RENDERED_MAX = 64
 
 
 class SnapshotMixin:
@@ -85,9 +92,31 @@ class SnapshotMixin:
         current = self._current_drawn()
         if current == self._snapshot_drawn:
             return
-        svg = self._local_snapshot()
+        svg = self._rendered_locally()
         if svg is not None:
             self._set_snapshot(svg, current, local=True)
+
+    def _snapshot_cache_key(self) -> str | None:
+        """Text that fully determines the local picture, or None not to cache it.
+
+        By default: the synced drawing and picture (`_layout`, `_picture`) with the drawn statuses.
+        """
+        layout, picture = getattr(self, "_layout", None), getattr(self, "_picture", None)
+        if not isinstance(layout, Mapping) or not isinstance(picture, Mapping):
+            return None
+        return json.dumps([type(self).__qualname__, layout, picture, self._current_drawn()], sort_keys=True, default=str)
+
+    def _rendered_locally(self) -> str | None:
+        key = self._snapshot_cache_key()
+        if key is None:
+            return self._local_snapshot()
+        if key in _RENDERED:
+            _RENDERED.move_to_end(key)
+            return _RENDERED[key]
+        svg = _RENDERED[key] = self._local_snapshot()
+        if len(_RENDERED) > _RENDERED_MAX:
+            _RENDERED.popitem(last=False)
+        return svg
 
     def _current_drawn(self) -> tuple[tuple[str, str], ...]:
         return tuple(sorted(self._snapshot_statuses().items()))
@@ -111,7 +140,7 @@ class SnapshotMixin:
             return None
         data, metadata = bundle
         if self._snapshot_svg is None:
-            self._snapshot_svg = self._local_snapshot()
+            self._snapshot_svg = self._rendered_locally()
             self._snapshot_drawn = self._current_drawn()
         if self._snapshot_svg is not None:
             data[SVG_MIME] = self._snapshot_svg
