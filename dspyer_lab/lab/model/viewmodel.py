@@ -79,8 +79,9 @@ class Screen:
     """Output model field -> {"type", "description"} (empty: unknown, e.g. a Prediction)."""
     handles: dict[str, Callable[[], str]] = field(default_factory=dict)
     """Handle -> the full masked text of a clipped value (rebuilt by every render)."""
-    labels: dict[tuple[int, int, int], str] = field(default_factory=dict)
-    """Timeline row text by (id of the run, event index, masker version): rows are built once."""
+    labels: dict[tuple[str | None, int, int], str] = field(default_factory=dict)
+    """Timeline row text by (run_id, event index, masker version): each row is summarized once, whatever
+    step of the run is seen (a seek shows a prefix of the same events). Cleared when a new run begins."""
     _ids: itertools.count = field(default_factory=itertools.count)
 
     def text(self, value: Any, indent: int | None = None) -> str:
@@ -200,13 +201,15 @@ def timeline_json(run: RunModel, page: Page, screen: Screen, visit: NodeVisit | 
     ``mine`` marks the rows of the inspected visit.
     """
     total = len(run.events)
+    if len(screen.labels) > 50 * page.size:  # bounded: rows seen long ago are summarized again if needed
+        screen.labels.clear()
     offset = max(0, min(page.offset, max(total - page.size, 0)))
     end = total - offset
     start = max(0, end - page.size)
     rows = []
     for i in range(end - 1, start - 1, -1):
         event = run.events[i]
-        key = (id(run), i, screen.masker.version)
+        key = (run.run_id, i, screen.masker.version)
         text = screen.labels.get(key)
         if text is None:
             text = screen.labels[key] = one_line(summarize(screen.masker.mask(dict(event))), 140)

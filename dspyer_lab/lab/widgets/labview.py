@@ -320,6 +320,7 @@ class LabView(ViewWidget):
 
     def _new_run(self) -> None:
         self.run_log = self._shown = RunModel()
+        self._screen.labels.clear()
         self._sel = Selection()
         self._page = Page(size=self._page.size)
         self._quiet = True
