@@ -1,6 +1,6 @@
 // The one ESM of dspyer-lab's widgets: GraphView (`_kind` "graph": the graph alone) and LabView
 // (`_kind` "lab": graph, toolbar, timeline and panels). Everything is drawn from small JSON the
-// kernel sends (synced traits `_layout`, `_picture`, `_panel`; see lab/model/viewmodel.py) with
+// kernel sends (synced traits `_layout`, `_picture`, `_panel` (a JSON string); see lab/model/viewmodel.py) with
 // Preact + htm, which sets every text as a text node (like textContent): data never reaches an
 // HTML parser or MathJax. Clicks go back as custom messages {type: "select" | "seek" | "stop" |
 // "page" | "attempt" | "full-text"}. Graphviz arrives once per page through loadViz (runtime.js);
@@ -24,7 +24,7 @@
 //   .dl-panel[data-tab]: .dl-scope, select.dl-picker, .dl-facts, .dl-title, .dl-note, pre.dl-pre,
 //                 table.dl-table (tr.dl-changed), .dl-clipped > button.dl-more, details.dl-fold > pre
 import { h, render as mount } from "preact";
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import htm from "htm";
 import { loadViz } from "./runtime.js";
 import { sendSnapshot } from "./snapshot.js";
@@ -263,7 +263,8 @@ function Tabs({ model, panel, full }) {
 function Lab({ model }) {
   const layout = useTrait(model, "_layout") || {};
   const picture = useTrait(model, "_picture") || {};
-  const panel = useTrait(model, "_panel") || {};
+  const panelText = useTrait(model, "_panel") || "{}";
+  const panel = useMemo(() => JSON.parse(panelText), [panelText]);
   const full = useFullTexts(model);
   const state = (panel.toolbar && panel.toolbar.run_state) || picture.run_state || "idle";
   return html`<div class="dspyer-lab" data-run-state=${state}>

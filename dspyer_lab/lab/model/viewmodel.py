@@ -79,8 +79,8 @@ class Screen:
     """Output model field -> {"type", "description"} (empty: unknown, e.g. a Prediction)."""
     handles: dict[str, Callable[[], str]] = field(default_factory=dict)
     """Handle -> the full masked text of a clipped value (rebuilt by every render)."""
-    labels: dict[tuple[str | None, int, int], str] = field(default_factory=dict)
-    """Timeline row text by (run_id, event index, masker version): each row is summarized once, whatever
+    labels: dict[tuple[str | None, int, int], dict[str, Any]] = field(default_factory=dict)
+    """Timeline rows by (run_id, event index, masker version): each row is summarized once, whatever
     step of the run is seen (a seek shows a prefix of the same events). Cleared when a new run begins."""
     _ids: itertools.count = field(default_factory=itertools.count)
 
@@ -123,18 +123,23 @@ def taken_edges(run: RunModel, drawing: Drawing) -> list[dict[str, Any]]:
 
 
 def graph_json(run: RunModel, drawing: Drawing, selected: str | None) -> dict[str, Any]:
-    """What the drawing shows of `run`: statuses, visit counts, the path taken (edge -> times), the last edge."""
+    """What the drawing shows of `run`: statuses, visit counts, the path taken (edge -> times), the last edge.
+
+    Costs O(nodes + distinct edges taken), not O(events): it is rebuilt on every refresh of a live run.
+    """
     names = list(drawing.node_ids)
-    taken = taken_edges(run, drawing)
     path: dict[str, int] = {}
-    for route in taken:
-        if route["edge"] is not None:
-            path[route["edge"]] = path.get(route["edge"], 0) + 1
+    for (source, target, decision), times in run.path().counts.items():
+        drawn = drawing.find_edge(source, target, decision)
+        if drawn is not None:
+            path[drawn.id] = path.get(drawn.id, 0) + times
+    last = run.last_route
+    drawn_last = drawing.find_edge(last.source, last.target, last.decision) if last is not None else None
     return {
         "status": run.node_status(names),
         "visits": run.node_visits(names),
         "path": path,
-        "last": taken[-1]["edge"] if taken else None,
+        "last": drawn_last.id if drawn_last else None,
         "run_state": run.status,
         "selected": selected or "",
     }
@@ -208,21 +213,19 @@ def timeline_json(run: RunModel, page: Page, screen: Screen, visit: NodeVisit | 
     start = max(0, end - page.size)
     rows = []
     for i in range(end - 1, start - 1, -1):
-        event = run.events[i]
         key = (run.run_id, i, screen.masker.version)
-        text = screen.labels.get(key)
-        if text is None:
-            text = screen.labels[key] = one_line(summarize(screen.masker.mask(dict(event))), 140)
-        elapsed = run.elapsed(event)
-        owner = run.visit_of_event(i)
-        rows.append({
-            "i": i,
-            "t": f"{elapsed:.3f}s" if elapsed is not None else "?",
-            "node": one_line(screen.masker.mask(event.get("node") or event.get("source") or ""), 200),
-            "kind": str(event.get("event")),
-            "text": text,
-            "mine": visit is not None and owner is visit,
-        })
+        row = screen.labels.get(key)
+        if row is None:
+            event = run.events[i]
+            elapsed = run.elapsed(event)
+            row = screen.labels[key] = {
+                "i": i,
+                "t": f"{elapsed:.3f}s" if elapsed is not None else "?",
+                "node": one_line(screen.masker.mask(event.get("node") or event.get("source") or ""), 200),
+                "kind": str(event.get("event")),
+                "text": one_line(summarize(screen.masker.mask(dict(event))), 140),
+            }
+        rows.append({**row, "mine": visit is not None and run.visit_of_event(i) is visit})
     return {
         "rows": rows,
         "offset": offset,

@@ -40,16 +40,16 @@ class GraphState(traitlets.HasTraits):
     - ``node_visits``: node name -> number of ``node_start`` events this run (2+ in a loop).
     - ``last_edge``: ``{source, target, decision, edge}`` of the last ``route`` event (``{}`` before
       one); ``decision`` is the path key as text (None for a static edge), ``edge`` the drawn edge id.
-    - ``path``: every ``route`` taken, in order, in the same shape (the drawing highlights them all).
     - ``run_state``: ``idle`` | ``running`` | ``finished`` | ``failed`` | ``cancelled``.
     - ``selected_node``: the node the user clicked (``""`` for none); observe it to follow the selection.
+
+    `path` (a property, computed when read) lists every edge taken, in order.
     """
 
     dot = traitlets.Unicode("", help="DOT source of the drawing (read-only)")
     node_status = traitlets.Dict(help="node name -> idle|running|retrying|done|failed|cancelled")
     node_visits = traitlets.Dict(help="node name -> node_start count in the current run")
     last_edge = traitlets.Dict(help="{source, target, decision, edge} of the last route event")
-    path: traitlets.List[dict[str, Any]] = traitlets.List(help="{source, target, decision, edge} of every route event, in order")
     run_state = traitlets.Enum(get_args(RunState), default_value="idle", help="where the run is")
     selected_node = traitlets.Unicode("", help="name of the node clicked in the browser")
 
@@ -84,13 +84,21 @@ class GraphState(traitlets.HasTraits):
     def derive(self) -> None:
         """Set the traits from the run model (one notification per changed trait)."""
         names = list(self._drawing.node_ids)
-        taken = taken_edges(self._run, self._drawing)
+        last = self._run.last_route
+        drawn = self._drawing.find_edge(last.source, last.target, last.decision) if last is not None else None
         with self.hold_trait_notifications():
             self.node_status = self._run.node_status(names)
             self.node_visits = self._run.node_visits(names)
-            self.path = taken
-            self.last_edge = dict(taken[-1]) if taken else {}
+            self.last_edge = {} if last is None else {
+                "source": last.source, "target": last.target, "decision": last.decision,
+                "edge": drawn.id if drawn else None,
+            }
             self.run_state = self._run.status
+
+    @property
+    def path(self) -> list[dict[str, Any]]:
+        """Every edge the run took, in order: ``{source, target, decision, edge}`` (like ``last_edge``)."""
+        return taken_edges(self._run, self._drawing)
 
     def to_svg(self) -> str:
         """The drawing with the run's statuses and path (exact, not throttled) as standalone SVG, laid out

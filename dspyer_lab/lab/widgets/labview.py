@@ -11,6 +11,7 @@ end. Clicks come back as custom messages.
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -61,7 +62,9 @@ class LabView(ViewWidget):
     (the full text is one click away); the timeline lists `timeline_window` events at a time.
     """
 
-    _panel = traitlets.Dict(help="viewmodel.lab_json of what the panels show, plus the toolbar").tag(sync=True)
+    _panel = traitlets.Unicode("{}", help="JSON of viewmodel.lab_json (what the panels show) plus the toolbar").tag(
+        sync=True
+    )  # a string: ipywidgets walks a dict trait's whole tree for binary buffers on every send
 
     def __init__(
         self,
@@ -97,6 +100,7 @@ class LabView(ViewWidget):
         self._blocking = False
         self._quiet = False
         self._renderer = Throttle(self._render, 1.0 / refresh_rate)
+        self._panel_data: dict[str, Any] = {}
         self._output_description = describe_output_model(_output_model(self.program))
         self._screen = Screen(self.masker, display_limit, dict((self._output_description or {}).get("fields") or {}))
         super().__init__(_kind="lab", _layout=self._layout_of(self.graph.drawing), **kwargs)
@@ -121,7 +125,7 @@ class LabView(ViewWidget):
     @property
     def status(self) -> str:
         """The toolbar's line about the run shown (``finished · 2 steps in 0.512 s``, ``event 3/16 · running ...``)."""
-        return str(self._panel["toolbar"]["status"])
+        return str(self._panel_data["toolbar"]["status"])
 
     def open_tab(self, tab: str) -> None:
         """Show panel `tab` (``node``, ``validation``, ``result`` or ``error``) in the browser."""
@@ -133,7 +137,7 @@ class LabView(ViewWidget):
     @property
     def panel(self) -> dict[str, Any]:
         """What the browser shows besides the graph (the view model JSON: toolbar, timeline, tabs)."""
-        return self._panel
+        return self._panel_data
 
     async def run(self, **inputs: Any) -> Any:
         """Run the program on `inputs` while the view follows it; return its typed result.
@@ -359,9 +363,10 @@ class LabView(ViewWidget):
         panel = lab_json(log, self.run_log, self._sel, self._page, self._screen)
         panel["toolbar"] = self._toolbar(log)
         panel["focus"] = {"tab": self._focus[0], "n": self._focus[1]}
+        self._panel_data = panel
         with self.hold_sync():
             self._picture_of(log, self.graph.drawing, self.graph.selected_node)
-            self._panel = panel
+            self._panel = json.dumps(panel, ensure_ascii=False)
 
     def _toolbar(self, log: RunModel) -> dict[str, Any]:
         n = len(self.run_log.events)
