@@ -517,3 +517,20 @@ def test_to_svg_exports_the_current_statuses(good_run):
     view.flush()
     svg = view.to_svg()
     assert svg.count('data-path="true"') == 4 and svg.count('data-taken="true"') == 1  # the path, then the last edge
+
+
+def test_the_browser_knows_the_same_statuses_as_the_run_model():
+    """One status vocabulary: the drawing (and its legend) styles exactly the run model's statuses."""
+    import json
+    import re
+    from pathlib import Path
+
+    from dspyer_lab.lab.model.runmodel import NODE_STATUSES
+
+    js = Path(__file__).resolve().parent.parent / "js" / "src"
+    source = (js / "ui" / "graph.js").read_text()
+    listed = re.search(r"export const STATUSES = (\[[^\]]*\]);", source)
+    assert listed is not None and tuple(json.loads(listed.group(1))) == NODE_STATUSES
+    css = (js / "widget.css").read_text()
+    for status in NODE_STATUSES[1:]:  # idle is the default look
+        assert f'g.node[data-status="{status}"]' in css and f'.dl-key[data-status="{status}"]' in css
