@@ -11,10 +11,10 @@ from __future__ import annotations
 import base64
 import re
 import shutil
-import xml.etree.ElementTree as ET
-
 import nbformat
 import pytest
+
+from dspyer_lab.lab.widgets.snapshot import drawn_statuses
 
 pytestmark = pytest.mark.kernel
 
@@ -49,8 +49,7 @@ WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 
 def statuses(svg: str) -> dict[str, str]:
-    root = ET.fromstring(svg)
-    return {el.get("data-node"): el.get("data-status") for el in root.iter() if el.get("data-node")}
+    return dict(drawn_statuses(svg) or ())
 
 
 @pytest.fixture(scope="module")

@@ -56,7 +56,7 @@ def picture(statuses: Mapping[str, str]) -> str:
 
 
 class Base:
-    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict, dict]:
+    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict, dict] | None:
         return {"text/plain": "a view", "application/vnd.jupyter.widget-view+json": {"model_id": "m"}}, {}
 
 
@@ -89,7 +89,9 @@ def displayed(view: View) -> View:
 
 
 def test_the_output_bundle_carries_the_picture_and_no_html(updates: list[dict[str, Any]]) -> None:
-    data, _ = View()._repr_mimebundle_()
+    bundle = View()._repr_mimebundle_()
+    assert bundle is not None
+    data, _ = bundle
     assert drawn_statuses(data[SVG_MIME]) == (("a", "idle"), ("b", "idle"))
     assert "text/html" not in data  # nbconvert ranks text/html above image/svg+xml
 
