@@ -213,7 +213,7 @@ SCRIPT = "<script>window.__xss=2</script>"
 LINK = "[x](javascript:window.__xss=3)"
 ANCHOR = '<a href="javascript:window.__xss=4">it\'s "quoted"</a>'
 NODE = f'{IMG} it\'s "prep"'
-QUESTION = 'What is <b>bold</b> & "quoted"?'
+QUESTION = 'What is <b>bold</b> & "quoted"? $\\href{https://e.vil/x}{Re-login}$'  # markup and TeX
 NOTES = f"{SCRIPT} {LINK} {ANCHOR}"
 UNPARSEABLE = f"not a form at all {IMG} {SCRIPT}"
 REJECTED = f"{IMG} {LINK}"
@@ -322,6 +322,7 @@ def test_markup_from_model_state_and_node_names_is_shown_as_text(
 
     # After all that clicking: nothing of it became markup, and nothing ran.
     expect(lab.root.locator("img, script, iframe, object, embed, a[href], [onerror]")).to_have_count(0)
+    expect(lab.root.locator("mjx-container, .MathJax")).to_have_count(0)  # no TeX typesetting of data either
     expect(lab.root.locator("b").filter(has_text=re.compile(r"^bold$"))).to_have_count(0)  # the question's <b>
     expect(page.locator("[onerror], a[href^='javascript:']")).to_have_count(0)
     assert page.evaluate("() => window.__xss") is None
