@@ -442,6 +442,7 @@ def test_a_click_in_the_browser_sets_selected_node():
     browser_sends(view, {"type": "select", "node": "count"})
     assert view.selected_node == "count" and seen == ["count"]
     assert wire.messages[-1]["selected"] == "count"  # the drawing highlights it
+    assert view.get_state()["selected_node"] == "count"  # and frontends reading the widget's state see it (marimo)
     browser_sends(view, {"type": "select", "node": "no such node"})  # a stale or forged click selects nothing
     browser_sends(view, {"type": "select", "node": ""})  # the selected node clicked again
     assert seen == ["count", ""]

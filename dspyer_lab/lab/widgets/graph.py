@@ -50,8 +50,10 @@ class GraphState(traitlets.HasTraits):
     node_status = traitlets.Dict(help="node name -> idle|running|retrying|done|failed|cancelled")
     node_visits = traitlets.Dict(help="node name -> node_start count in the current run")
     last_edge = traitlets.Dict(help="{source, target, decision, edge} of the last route event")
-    run_state = traitlets.Enum(get_args(RunState), default_value="idle", help="where the run is")
-    selected_node = traitlets.Unicode("", help="name of the node clicked in the browser")
+    # synced by a GraphView (tags are ignored where the state is no widget): frontends that react to a
+    # widget's state, e.g. marimo's mo.ui.anywidget(...).value, see where the run is and what was clicked
+    run_state = traitlets.Enum(get_args(RunState), default_value="idle", help="where the run is").tag(sync=True)
+    selected_node = traitlets.Unicode("", help="name of the node clicked in the browser").tag(sync=True)
 
     def __init__(self, graph_or_program: Any, **kwargs: Any) -> None:
         """Draw `graph_or_program`: a `Graph`, a compiled program, or an upstream ``dspyer`` one (see `as_graph`)."""
