@@ -31,14 +31,22 @@ from ..textview import Masker, clip, one_line, seconds, to_text
 from .runmodel import Attempt, NodeVisit, RunModel, summarize
 
 __all__ = [
+    "TABS",
+    "TAB_OF_EVENT",
     "Page",
     "Screen",
     "Selection",
-    "TABS",
+    "attempt_blocks",
+    "error_json",
     "graph_json",
     "lab_json",
+    "node_json",
+    "result_json",
+    "selected_visit",
     "status_text",
     "taken_edges",
+    "timeline_json",
+    "validation_json",
 ]
 
 TABS = ("node", "validation", "result", "error")
