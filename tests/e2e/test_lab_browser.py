@@ -417,7 +417,7 @@ BLOCKING_RUN = dedent(
     """
     import asyncio
     from dspyer_lab.lab.runner import run_blocking
-    view = LabView(program)
+    view = LabView(program, display_limit=60)
     display(view)
     try:
         with dspy.context(lm=ScriptedLM({"answer": {"answer": "30 days."}}, latency=1.5)):
@@ -453,7 +453,13 @@ def test_a_blocking_run_disables_stop_and_statuses_read_in_both_themes(
         expect(cell_outputs(page, 1)).to_contain_text("failed: NodeValidationError")
         expect(lab.node("answer", "failed")).to_have_count(1)
         expect(lab.showing("Error")).to_contain_text("NodeValidationError")
-        expect(header(lab.open("Node"))).to_contain_text("2 attempt(s)")  # failed after 2 answers, not 3
+        node_panel = lab.open("Node")
+        expect(header(node_panel)).to_contain_text("2 attempt(s)")  # failed after 2 answers, not 3
+        # a value longer than display_limit is clipped, with its full text one click away
+        passages = node_panel.locator("tr", has=page.locator("th", has_text="passages")).first.locator("td")
+        expect(passages).not_to_contain_text("Returns are accepted within 30 days.")
+        passages.locator("button.dl-more").click()
+        expect(passages).to_contain_text("Returns are accepted within 30 days.")
         legend = lab.graph.locator(".dl-legend .dl-key")
         expect(legend).to_have_count(7)  # six statuses and the path
         # the six statuses look different from each other (border colour or style) in this theme
