@@ -27,9 +27,9 @@ from .core.program import AgentTranspiler, TranspiledProgram
 from .core.scripted import ScriptedLM, ScriptError
 
 if TYPE_CHECKING:
-    from .lab.graphview import GraphView as GraphView
-    from .lab.labview import LabView as LabView
-    from .lab.labview import show as show
+    from .lab.widgets import GraphView as GraphView
+    from .lab.widgets import LabView as LabView
+    from .lab.widgets import show as show
 
 __version__ = "0.1.0"
 
@@ -61,9 +61,9 @@ __all__ = [
 # stack); they stay out of __all__ so that `from dspyer_lab import *` does not load it.
 
 _LAZY = {
-    "GraphView": "dspyer_lab.lab.graphview",
-    "LabView": "dspyer_lab.lab.labview",
-    "show": "dspyer_lab.lab.labview",
+    "GraphView": "dspyer_lab.lab.widgets",
+    "LabView": "dspyer_lab.lab.widgets",
+    "show": "dspyer_lab.lab.widgets",
 }
 
 

@@ -1,6 +1,8 @@
-// Builds the GraphView bundle: src/widget.js (+ @viz-js/viz, Graphviz in WebAssembly) and
-// src/widget.css into ONE minified ESM file and one CSS file under dspyer_lab/static/.
-//   npm run build                 -> ../dspyer_lab/static/widget.{js,css}
+// Builds the front end into dspyer_lab/static/ as minified ES modules:
+//   widget.js, widget.css  the widgets' `_esm`/`_css` (small: synced, and saved, with every view)
+//   viz-runtime.js         Graphviz in WebAssembly (@viz-js/viz, ~1.3 MB). Never an `_esm`: the
+//                          kernel sends it once per page, on request (see src/runtime.js)
+//   npm run build                 -> ../dspyer_lab/static/
 //   npm run watch                 -> rebuild on change (pair with ANYWIDGET_HMR=1 in the kernel)
 //   node build.mjs --outdir DIR   -> build elsewhere (tests compare it with the committed bundle)
 // The output is deterministic for a given lockfile, so the committed bundle can be checked.
@@ -15,7 +17,7 @@ const outdir = outdirArg >= 0 ? path.resolve(args[outdirArg + 1]) : path.join(he
 
 const options = {
   absWorkingDir: here,
-  entryPoints: ["src/widget.js", "src/widget.css"],
+  entryPoints: ["src/widget.js", "src/widget.css", "src/viz-runtime.js"],
   outdir,
   bundle: true,
   format: "esm",

@@ -1,4 +1,5 @@
-"""GraphView, Python side: events -> synced traits, coalesced kernel->browser traffic, display.
+"""GraphView, Python side: events -> the run model -> traits and the picture the browser draws,
+coalesced kernel->browser traffic, clicks back, display.
 
 Event streams come from real runs of compiled programs on a ScriptedLM (recorded), so
 the view is tested against what the engine actually emits, loops and failures included.
@@ -17,9 +18,9 @@ from pydantic import BaseModel, field_validator
 
 from dspyer_lab import END, AgentTranspiler, Graph, ScriptedLM, StatefulNode
 from dspyer_lab.core.events import RunEvents
-from dspyer_lab.lab import graphview
 from dspyer_lab.lab.dot import describe
-from dspyer_lab.lab.graphview import SYNC_INTERVAL, GraphView
+from dspyer_lab.lab.widgets import base
+from dspyer_lab.lab.widgets.graph import SYNC_INTERVAL, GraphView
 
 
 class Topic(BaseModel):
@@ -99,15 +100,15 @@ def failed_run() -> tuple[list[dict[str, Any]], BaseException | None]:
 
 
 class Wire:
-    """Counts the state updates a widget sends to the browser (its comm's `send`)."""
+    """Counts the pictures (``_picture`` updates) a widget sends to the browser (its comm's `send`)."""
 
     def __init__(self, view: GraphView) -> None:
         self.messages: list[dict[str, Any]] = []
         original = view.comm.send
 
         def send(data: Any = None, *args: Any, **kwargs: Any) -> Any:
-            if isinstance(data, dict) and data.get("method") == "update":
-                self.messages.append(data["state"])
+            if isinstance(data, dict) and data.get("method") == "update" and "_picture" in data["state"]:
+                self.messages.append(data["state"]["_picture"])
             return original(data, *args, **kwargs)
 
         view.comm.send = send
@@ -139,12 +140,15 @@ def test_accepts_a_graph_or_a_compiled_program():
         GraphView(object())
 
 
-def test_widget_code_is_the_committed_bundle():
+def test_widget_code_is_the_committed_bundle_and_small():
     view = GraphView(loop_graph())
-    static = graphview._STATIC
+    static = base._STATIC
     assert view._esm == (static / "widget.js").read_text(encoding="utf-8")
     assert view._css == (static / "widget.css").read_text(encoding="utf-8")
-    assert view._svg_map["nodes"] == {"n0": "write", "n1": "count", "n2": "rate"}
+    assert len(view._esm) < 100_000  # Graphviz is not in it: it reaches the page once (runtime.py)
+    assert view._kind == "graph"
+    assert view._layout["nodes"] == {"n0": "write", "n1": "count", "n2": "rate"}
+    assert view._layout["dot"] == view.dot
 
 
 # -- status transitions from recorded runs --------------------------------------------
@@ -167,6 +171,9 @@ def test_a_loop_run_ends_exact_with_visit_counts(good_run):
     assert view.node_visits == {"write": 2, "count": 2, "rate": 1}
     assert view.last_edge == {"source": "rate", "target": END, "decision": None, "edge": "e1"}
     assert view.run_state == "finished"
+    # the whole path is drawn, each edge with how often it was taken
+    assert view._picture["path"] == {"e0": 2, "e2": 1, "e3": 1, "e1": 1} and view._picture["last"] == "e1"
+    assert [e["edge"] for e in view.path] == ["e0", "e2", "e0", "e3", "e1"]
 
 
 def test_route_events_name_the_drawn_edge(good_run):
@@ -242,6 +249,7 @@ async def test_follow_a_live_program_run():
     assert view.run_state == "finished"
     assert view.node_visits == {"write": 2, "count": 2, "rate": 1}
     assert wire.messages[-1]["run_state"] == "finished"  # the browser got the exact end state
+    assert wire.messages[-1]["visits"] == {"write": 2, "count": 2, "rate": 1}
 
 
 async def test_follow_reraises_after_marking_the_failure(failed_run):
@@ -251,7 +259,7 @@ async def test_follow_reraises_after_marking_the_failure(failed_run):
     with pytest.raises(type(error)):
         await view.follow(stream(events, error))
     assert view.run_state == "failed" and view.node_status["rate"] == "failed"
-    assert wire.messages[-1]["node_status"]["rate"] == "failed"
+    assert wire.messages[-1]["status"]["rate"] == "failed"
 
 
 async def test_a_stream_that_dies_without_an_error_event_still_fails_the_run(good_run):
@@ -280,7 +288,7 @@ async def test_cancelling_follow_marks_the_run_cancelled(good_run):
     with pytest.raises(asyncio.CancelledError):
         await task
     assert view.run_state == "cancelled"
-    assert view.node_status["write"] == "idle"  # stopped mid-node: no longer pulsing as running
+    assert view.node_status["write"] == "cancelled"  # stopped mid-node: not running, not idle either
     assert view.node_visits["write"] == 1
     assert wire.messages[-1]["run_state"] == "cancelled"
 
@@ -367,11 +375,9 @@ def test_messages_do_not_grow_with_the_event_count():
         view, wire, events = run_for_one_simulated_second(n_events)
         counts[n_events] = len(wire)
         # exact at the end: the messages, applied in order, leave the browser with the final state
-        final: dict[str, Any] = {}
-        for message in wire.messages:
-            final.update(message)
-        assert final["node_visits"] == view.node_visits == visits_of(events, view.graph)
-        assert final["node_status"] == {"write": "done", "count": "done", "rate": "done"}
+        final = wire.messages[-1]
+        assert final["visits"] == view.node_visits == visits_of(events, view.graph)
+        assert final["status"] == {"write": "done", "count": "done", "rate": "done"}
         assert final["run_state"] == "finished"
     assert max(counts.values()) - min(counts.values()) <= 1, counts
     assert all(1 / SYNC_INTERVAL - 2 <= c <= 1 / SYNC_INTERVAL + 2 for c in counts.values()), counts
@@ -423,13 +429,34 @@ def test_without_a_loop_the_end_is_still_exact():
 # -- browser -> kernel ----------------------------------------------------------------------
 
 
+def browser_sends(view: Any, content: dict[str, Any]) -> None:
+    """What the front end's ``model.send(content)`` delivers to the kernel (a custom comm message)."""
+    view._handle_msg({"content": {"data": {"method": "custom", "content": content}}, "buffers": []})
+
+
 def test_a_click_in_the_browser_sets_selected_node():
     view = GraphView(loop_graph())
+    wire = Wire(view)
     seen = []
     view.observe(lambda change: seen.append(change["new"]), "selected_node")
-    # what the front end sends after model.set("selected_node", ...); model.save_changes()
-    view._handle_msg({"content": {"data": {"method": "update", "state": {"selected_node": "count"}, "buffer_paths": []}}, "buffers": []})
+    browser_sends(view, {"type": "select", "node": "count"})
     assert view.selected_node == "count" and seen == ["count"]
+    assert wire.messages[-1]["selected"] == "count"  # the drawing highlights it
+    assert view.get_state()["selected_node"] == "count"  # and frontends reading the widget's state see it (marimo)
+    browser_sends(view, {"type": "select", "node": "no such node"})  # a stale or forged click selects nothing
+    browser_sends(view, {"type": "select", "node": ""})  # the selected node clicked again
+    assert seen == ["count", ""]
+
+
+def test_the_runtime_request_is_answered_through_the_same_comm():
+    view = GraphView(loop_graph())
+    sent: list[tuple[Any, Any]] = []
+    original = view.comm.send
+    view.comm.send = lambda data=None, *args, buffers=None, **kw: (sent.append((data, buffers)), original(data, *args, buffers=buffers, **kw))
+    browser_sends(view, {"type": "need-runtime"})
+    ((data, buffers),) = [(d, b) for d, b in sent if d.get("method") == "custom"]
+    assert data["content"] == {"type": "runtime"} and len(buffers[0]) > 500_000
+    assert view.selected_node == ""
 
 
 # -- display and export -----------------------------------------------------------------------
@@ -485,4 +512,26 @@ def test_to_svg_exports_the_current_statuses(good_run):
     svg = view.to_svg()
     assert 'data-node="write" data-status="done"' in svg
     assert 'data-node="count" data-status="idle"' in svg
-    assert 'data-edge="e0" data-source="write" data-target="count" data-taken="true"' in svg
+    assert 'data-edge="e0" data-source="write" data-target="count" data-path="true" data-taken="true"' in svg
+    for event in good_run[4:]:
+        view.update(event)
+    view.flush()
+    svg = view.to_svg()
+    assert svg.count('data-path="true"') == 4 and svg.count('data-taken="true"') == 1  # the path, then the last edge
+
+
+def test_the_browser_knows_the_same_statuses_as_the_run_model():
+    """One status vocabulary: the drawing (and its legend) styles exactly the run model's statuses."""
+    import json
+    import re
+    from pathlib import Path
+
+    from dspyer_lab.lab.model.runmodel import NODE_STATUSES
+
+    js = Path(__file__).resolve().parent.parent / "js" / "src"
+    source = (js / "ui" / "graph.js").read_text()
+    listed = re.search(r"export const STATUSES = (\[[^\]]*\]);", source)
+    assert listed is not None and tuple(json.loads(listed.group(1))) == NODE_STATUSES
+    css = (js / "widget.css").read_text()
+    for status in NODE_STATUSES[1:]:  # idle is the default look
+        assert f'g.node[data-status="{status}"]' in css and f'.dl-key[data-status="{status}"]' in css

@@ -361,7 +361,7 @@ NOTEBOOK: dict[str, str] = {
         "print(type(dspyer_view).__name__, dspyer_program is program)\n"
         "print('retries:', sum(e['event'] == 'validation_error' for e in dspyer_view.events))\n"
         "print('question:', dspyer_view.events[-1]['state']['question'])\n"
-        "print('ids', dspyer_view.model_id, dspyer_view.graph.model_id)\n"
+        "print('ids', dspyer_view.model_id)\n"
         "saved = dspyer_view.save('graded_run.json')"
     ),
     "no_run": '%%dspyer -i question=hi --no-run --out never\nprogram',
@@ -465,14 +465,14 @@ def test_a_cell_defines_runs_and_self_corrects_a_graph_and_binds_the_typed_resul
     assert lines[1] == "LabView True"
     assert lines[2] == "retries: 1"
     assert lines[3] == "question: What is 2+2?"  # the Python node ran first
-    _, view_id, graph_id = lines[4].split()
-    assert widgets_of(run) == [view_id]  # the cell's output is the LabView widget
+    _, view_id = lines[4].split()
+    assert widgets_of(run) == [view_id]  # the cell's output is the LabView widget (one widget: graph and panels)
     assert [o.output_type for o in run.outputs] == ["display_data"]  # the widget, nothing else
 
     state = notebook("__notebook__").metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
-    graph_state = state[graph_id]["state"]
-    assert graph_state["node_status"] == {"clean": "done", "grade": "done"}
-    assert graph_state["run_state"] == "finished"
+    picture = state[view_id]["state"]["_picture"]  # what the browser draws
+    assert picture["status"] == {"clean": "done", "grade": "done"}
+    assert picture["run_state"] == "finished"
 
 
 @pytest.mark.kernel
@@ -597,8 +597,8 @@ class Kernel:
         return "".join(o["text"] for o in outputs if o["type"] == "stream").strip()
 
     def click(self, model_id: str) -> None:
-        """What the browser sends when a widget Button is clicked."""
-        data = {"method": "custom", "content": {"event": "click"}}
+        """What the browser sends when the LabView's Stop button is clicked."""
+        data = {"method": "custom", "content": {"type": "stop"}}
         self.client.shell_channel.send(self.client.session.msg("comm_msg", {"comm_id": model_id, "data": data}))
 
     def close(self) -> None:
@@ -623,7 +623,7 @@ def test_the_stop_button_cancels_a_background_run(kernel: Kernel) -> None:
     status, outputs = kernel.execute(SLOW_RUN.format(out="bg_result", flags="--background"))
     assert status == "ok" and tracebacks(outputs) == []
     assert kernel.printed("print(dspyer_view.running)") == "True"
-    kernel.click(kernel.printed("print(dspyer_view.stop_button.model_id)"))
+    kernel.click(kernel.printed("print(dspyer_view.model_id)"))
     # the click is handled by the kernel's free loop: the run ends cancelled, long before its 60 s answer
     assert kernel.printed("await asyncio.wait({dspyer_task}); print(dspyer_task.cancelled())") == "True"
     assert kernel.printed(STATUS.format(out="bg_result")) == "False cancelled cancelled"

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
 import pytest
+
+from dspyer_lab.lab.widgets.snapshot import drawn_statuses
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 NAMES = [
@@ -25,6 +28,7 @@ NAMES = [
     "05_optimizing.ipynb",
 ]
 CELL_TIMEOUT = 120
+WIDGET = "application/vnd.jupyter.widget-view+json"
 
 
 def output_text(cell: nbformat.NotebookNode) -> str:
@@ -36,6 +40,12 @@ def output_text(cell: nbformat.NotebookNode) -> str:
         elif output["output_type"] in ("execute_result", "display_data"):
             parts.append(output["data"].get("text/plain", ""))
     return "".join(parts)
+
+
+def pictured(cell: nbformat.NotebookNode) -> tuple[str, dict[str, str]]:
+    """The widget a cell displays (its model id) and the node statuses its static SVG picture draws."""
+    (shown,) = [o for o in cell.outputs if o["output_type"] == "display_data" and WIDGET in o["data"]]
+    return shown["data"][WIDGET]["model_id"], dict(drawn_statuses(shown["data"]["image/svg+xml"]) or ())
 
 
 def code_cells(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
@@ -114,11 +124,18 @@ def check_debugging(nb: nbformat.NotebookNode) -> None:
     assert "patch: {'total': 1250.0, 'currency': 'EUR'}" in inspected
     failed = output_text(cell_with(nb, "except NodeValidationError"))
     assert "NodeValidationError in node 'extract' after 3 attempts" in failed and "rejected attempts: 3" in failed
-    stopped = output_text(cell_with(nb, "view.stop()"))
+    stopped = output_text(cell_with(nb, "stoppable.stop()"))
     assert "stopped: True" in stopped and "the run was cancelled" in stopped and "status: cancelled" in stopped
-    moved = output_text(cell_with(nb, "replay.slider.value = 3"))  # the slider, moved from code, time-travels
+    moved = output_text(cell_with(nb, "replay.seek(3)"))  # the slider, moved from code, time-travels
     assert "slider at step 3 of 12: 3/12: validation_error" in moved
     assert "{'extract': 'retrying', 'check': 'idle', 'summarize': 'idle'}" in moved
+    # Each section shows its own run in its own view; each output's static picture has that run's end.
+    pictures = [
+        pictured(cell_with(nb, snippet))
+        for snippet in ("result = await view.run", "failing = dspyer_lab.show", "stoppable = dspyer_lab.show")
+    ]
+    assert len({model for model, _ in pictures}) == 3, pictures
+    assert [statuses["extract"] for _, statuses in pictures] == ["done", "failed", "cancelled"], pictures
     walk = output_text(cell_with(nb, "replay.seek(step)")).splitlines()
     assert len(walk) == 13
     assert walk[2].split()[:4] == ["2", "extract=running", "check=idle", "summarize=idle"]
@@ -168,6 +185,10 @@ def test_notebook_runs_offline(name: str, workdir: Path, artifacts_dir: Path, mo
         out = artifacts_dir / "notebooks"
         out.mkdir(exist_ok=True)
         nbformat.write(nb, out / name)
+    left = sorted(p.name for p in workdir.iterdir() if not (NOTEBOOKS / p.name).exists() and p.name != "__pycache__")
+    for left_behind in left:  # whatever a notebook writes next to itself must be git-ignored: a clone stays clean
+        ignored = subprocess.run(["git", "check-ignore", "-q", f"notebooks/{left_behind}"], cwd=NOTEBOOKS.parent)
+        assert ignored.returncode == 0, f"{name} left notebooks/{left_behind} behind, and git does not ignore it"
     errors = [o for cell in code_cells(nb) for o in cell.outputs if o["output_type"] == "error"]
     assert not errors, json.dumps(errors, indent=1)[:2000]
     assert all(cell.execution_count for cell in code_cells(nb)), "every code cell ran"

@@ -1,91 +1,104 @@
-"""The panels render what a debugging user needs, from recorded runs, and never render data as markup."""
+"""The panels show what a debugging user needs, from recorded runs, as JSON of plain text.
+
+The panels are the view model's JSON (`dspyer_lab.lab.model.viewmodel`), which the browser renders
+with ``textContent`` only; these tests read that JSON the way the screen shows it.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from typing import Any
 
-import ipywidgets as w
 import pytest
-from test_runlog import Recorder, failing_run, loop_run
+from test_runmodel import Recorder, failing_run, loop_run
 
 from dspyer_lab import Graph
-from dspyer_lab.lab.labview import LabView
-from dspyer_lab.lab.panels import ErrorPanel, NodeInspector, Presenter, ResultPanel, TimelinePanel, ValidationPanel
-from dspyer_lab.lab.runlog import RunLog
+from dspyer_lab.lab.model.runmodel import RunModel
+from dspyer_lab.lab.model.viewmodel import (
+    Page,
+    Screen,
+    error_json,
+    node_json,
+    result_json,
+    timeline_json,
+    validation_json,
+)
 from dspyer_lab.lab.textview import MASK, Masker
+from dspyer_lab.lab.widgets import LabView
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 
 
-def presenter(limit: int | None = 200) -> Presenter:
+def screen(limit: int | None = 200, fields: dict[str, Any] | None = None) -> Screen:
     masker = Masker()
     for event in loop_run():
         masker.learn(event)
-    return Presenter(masker, limit)
+    return Screen(masker, limit, fields or {})
 
 
-def widgets_of(root: w.Widget) -> list[w.Widget]:
-    found = [root]
-    for child in getattr(root, "children", ()):
-        found.extend(widgets_of(child))
-    return found
+def strings(value: Any) -> list[str]:
+    """Every text in a piece of view-model JSON, in order (what the screen can show)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in strings(v)]
+    return []
 
 
-class _Markup(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: set[str] = set()
-        self.attrs: set[str] = set()
-        self.style_text = ""
-        self._in_style = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.add(tag)
-        self.attrs.update(name for name, _ in attrs)
-        self._in_style = tag == "style"
-
-    def handle_endtag(self, tag: str) -> None:
-        self._in_style = False
-
-    def handle_data(self, data: str) -> None:
-        if self._in_style:
-            self.style_text += data
+def text(value: Any) -> str:
+    return "\n".join(strings(value))
 
 
-SAFE_TAGS = {"style", "div", "span", "b", "table", "tr", "td", "th", "pre"}
+def cell(value: Any) -> str:
+    """A table cell or pre as shown before "show all": the (clipped) text."""
+    return value["text"] if isinstance(value, dict) else value
+
+
+def tables(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [b["table"] for b in blocks if "table" in b]
+
+
+def rows(table: dict[str, Any]) -> list[list[str]]:
+    return [[cell(c) for c in row] for row in table["rows"]]
+
+
+def facts(blocks: list[dict[str, Any]]) -> list[str]:
+    return next(b["facts"] for b in blocks if "facts" in b)
+
+
+def pre_texts(blocks: list[dict[str, Any]]) -> list[str]:
+    return [cell(b["pre"]) for b in blocks if "pre" in b]
+
+
+def full_text(shown: Screen, blocks: list[dict[str, Any]], title: str) -> str:
+    """Open the fold `title`: the full text the kernel sends on request."""
+    handle = next(b["full"] for b in blocks if b.get("fold") == title)
+    full = shown.full_text(handle)
+    assert full is not None
+    return full
+
+
+def synced_text(view: Any) -> str:
+    """Everything the browser receives from the view (its synced state), as one string."""
+    state = {k: v for k, v in view.get_state().items() if k not in ("_esm", "_css")}
+    return json.dumps(state, default=repr, ensure_ascii=False)
+
+
+def browser_sends(view: Any, content: dict[str, Any]) -> None:
+    """What the front end's ``model.send(content)`` delivers to the kernel (a custom comm message)."""
+    view._handle_msg({"content": {"data": {"method": "custom", "content": content}}, "buffers": []})
 
 
 def every_step_and_visit(view: LabView) -> Iterator[None]:
-    """Open every folded text, then show each step of the run and, at each step, each visit."""
-    for panel in (view.inspector.fold, view.result_panel.fold, view.error_panel.fold):
-        panel.selected_index = 0
+    """Show each step of the run and, at each step, each visit."""
     for step in range(len(view.events) + 1):
         view.seek(step)
         for visit in range(len(view.run_log.visits)):
             view.select(visit=visit)
             yield
-
-
-def assert_html_is_inert(root: w.Widget) -> int:
-    """Every HTML widget holds only the panels' own static markup; returns how many were checked."""
-    checked = 0
-    for widget in widgets_of(root):
-        if isinstance(widget, (w.HTML, w.HTMLMath)):
-            markup = _Markup()
-            markup.feed(widget.value)
-            assert markup.tags <= SAFE_TAGS, (markup.tags, widget.value)
-            assert markup.attrs <= {"style", "class"}, (markup.attrs, widget.value)
-            assert "onerror" not in markup.style_text and "<img" not in widget.value
-            checked += 1
-    return checked
-
-
-def synced_text(root: w.Widget) -> str:
-    """Everything the browser receives from the view's widgets, as one string."""
-    return json.dumps([widget.get_state() for widget in widgets_of(root)], default=repr, ensure_ascii=False)
 
 
 async def _aiter(items: list[dict[str, Any]]):
@@ -107,122 +120,119 @@ def loop_graph() -> Graph:
 
 
 def test_inspector_shows_inputs_patch_and_highlights_changed_state_keys() -> None:
-    log = RunLog.replay(loop_run())
-    inspector = NodeInspector(presenter(), lambda i: None)
-    inspector.render(log, log.visits[1])  # check: rewrote `words` unchanged, added `ok`
-    header, body = inspector.header.value, inspector.body.value
-    assert "check" in header and "visit 1" in header and "step 2" in header and "0.010 s" in header
-    assert "Patch (fields this node wrote)" in body and "changed: ok" in body
-    changed_rows = [row for row in body.split("<tr") if row.startswith(" class='dl-changed'")]
-    assert len(changed_rows) == 1 and "<b>ok</b>" in changed_rows[0]
-    assert MASK in body and "sk-live-1234" not in body  # api_key in the state
+    log = RunModel.replay(loop_run())
+    shown = node_json(log, log.visits[1], None, screen())  # check: rewrote `words` unchanged, added `ok`
+    blocks = shown["blocks"]
+    assert facts(blocks)[:4] == ["check (python)", "visit 1", "step 2", "done"] and "0.010 s" in facts(blocks)
+    assert {"title": "Patch (fields this node wrote)"} in blocks
+    assert {"title": "State before → after (changed: ok)"} in blocks
+    state = tables(blocks)[-1]
+    assert state["head"] == ["field", "before", "after"]
+    assert [rows(state)[i][0] for i in state["changed"]] == ["ok"]
+    assert ["api_key", MASK, MASK] in rows(state) and "sk-live-1234" not in text(shown)
 
 
 def test_inspector_offers_each_visit_of_a_looping_node_and_says_when_a_node_has_not_run() -> None:
-    log = RunLog.replay(loop_run())
-    picked: list[int] = []
-    inspector = NodeInspector(presenter(), picked.append)
-    inspector.render(log, log.visits[2])
-    assert [value for _, value in inspector.visits.options] == [0, 2]
-    assert inspector.visits.layout.display is None
-    inspector.visits.value = 0  # the user picks the first visit
-    assert picked == [0]
-    inspector.render(log, None, "never")
-    assert "has not run yet" in inspector.header.value and inspector.body.value == ""
+    log = RunModel.replay(loop_run())
+    shown = node_json(log, log.visits[2], None, screen())
+    assert [o["value"] for o in shown["visits"]["options"]] == [0, 2] and shown["visits"]["value"] == 2
+    assert shown["visits"]["options"][0]["label"] == "1 of 2 (step 1, done)"
+    once = node_json(log, log.visits[1], None, screen())
+    assert once["visits"]["options"] and node_json(RunModel.replay(loop_run()[:3]), None, "draft", screen())
+    never = node_json(log, None, "never", screen())
+    assert never["blocks"] == [{"note": "Node 'never' has not run yet."}] and never["visits"] is None
 
 
-def test_long_values_are_clipped_in_tables_and_complete_in_the_folded_text() -> None:
+def test_long_values_are_clipped_with_the_full_text_on_request() -> None:
     e = Recorder()
     long_text = "word " * 400
     e("run_start", inputs={"doc": long_text})
     e("node_start", node="n", kind="python", step=1, inputs={"doc": long_text})
-    log = RunLog.replay(e.events)
-    inspector = NodeInspector(presenter(limit=50), lambda i: None)
-    inspector.render(log, log.visits[0])
-    assert long_text not in inspector.body.value and "chars)" in inspector.body.value
-    assert inspector.full.value == ""  # folded: not serialized
-    inspector.fold.selected_index = 0
-    assert json.loads(inspector.full.value)["inputs"]["doc"] == long_text
-    assert inspector.full.disabled  # read-only text
+    log = RunModel.replay(e.events)
+    shown = screen(limit=50)
+    blocks = node_json(log, log.visits[0], None, shown)["blocks"]
+    assert long_text not in text(blocks)
+    (doc,) = tables(blocks)[0]["rows"]
+    assert doc[1]["text"].endswith("chars)") and len(doc[1]["text"]) < 80
+    assert shown.full_text(doc[1]["full"]) == long_text  # "show all": the whole value, once asked
+    assert json.loads(full_text(shown, blocks, "Full values (inputs, patch, state) as text"))["inputs"]["doc"] == long_text
+    assert shown.full_text("h-unknown") is None
 
 
 # -- validation ------------------------------------------------------------------------------
 
 
 def test_validation_panel_shows_messages_fields_offending_values_raw_output_and_feedback() -> None:
-    log = RunLog.replay(loop_run())
-    panel = ValidationPanel(presenter())
-    panel.render(log, log.visits[0])
-    assert "1 rejected answer(s) of node 'draft'" in panel.scope.value
-    detail = panel.detail.value
-    assert "too short (got 3)" in detail and "words" in detail and "retried with feedback" in detail
-    assert "Offending values" in detail and "<td>3</td>" in detail
-    assert "[[ ## words ## ]]\n3" in panel.raw_output.value
-    assert panel.feedback.value.startswith("Your previous answer was rejected")
+    log = RunModel.replay(loop_run())
+    shown = validation_json(log, log.visits[0], None, screen())
+    assert shown["scope"].startswith("1 rejected answer(s) of node 'draft'")
+    blocks = shown["blocks"]
+    assert facts(blocks) == ["draft", "attempt 1 of 3", "retried with feedback"]
+    messages, raw, feedback = pre_texts(blocks)[1], pre_texts(blocks)[2], pre_texts(blocks)[3]
+    assert "too short (got 3)" in messages and pre_texts(blocks)[0] == "words"
+    assert rows(tables(blocks)[0]) == [["words", "3"]]  # the offending value
+    assert "[[ ## words ## ]]\n3" in raw
+    assert feedback.startswith("Your previous answer was rejected")
 
 
 def test_validation_panel_falls_back_to_the_whole_run_and_to_an_empty_message() -> None:
-    log = RunLog.replay(loop_run())
-    panel = ValidationPanel(presenter())
-    panel.render(log, log.visits[1])  # check never failed
-    assert "1 rejected answer(s) in this run" in panel.scope.value and "none for node 'check'" in panel.scope.value
-    assert "too short" in panel.detail.value
-    panel.render(RunLog.replay(loop_run()[:2]), None)
-    assert "No rejected answers" in panel.scope.value and panel.detail.value == ""
-    assert panel.texts.layout.display == "none"
+    log = RunModel.replay(loop_run())
+    shown = validation_json(log, log.visits[1], None, screen())  # check never failed
+    assert "1 rejected answer(s) in this run" in shown["scope"] and "none for node 'check'" in shown["scope"]
+    assert "too short" in text(shown["blocks"])
+    empty = validation_json(RunModel.replay(loop_run()[:2]), None, None, screen())
+    assert empty == {"scope": "No rejected answers in this run.", "attempts": None, "blocks": []}
 
 
-def test_last_attempt_without_retry_says_so() -> None:
-    log = RunLog.replay(failing_run())
-    panel = ValidationPanel(presenter())
-    panel.render(log, log.visits[0])
-    assert "no retry left" in panel.detail.value
-    assert "no retry followed" in panel.feedback.value
+def test_last_attempt_without_retry_says_so_and_counts_attempts_right() -> None:
+    log = RunModel.replay(failing_run())
+    blocks = validation_json(log, log.visits[0], None, screen())["blocks"]
+    assert "no retry left: the node failed" in facts(blocks)
+    assert "(none: no retry followed)" in pre_texts(blocks)
+    rejected = len(log.visits[0].failures)
+    assert f"{rejected} attempt(s)" in facts(node_json(log, log.visits[0], None, screen())["blocks"])
 
 
 # -- result and error ----------------------------------------------------------------------------
 
 
 def test_result_panel_is_a_typed_field_table() -> None:
-    panel = ResultPanel(presenter(), {"text": {"type": "str", "description": "The <final> text"}})
-    panel.render(RunLog.replay(loop_run()[:5]))
-    assert "not finished yet" in panel.body.value
-    panel.render(RunLog.replay(loop_run()))
-    body = panel.body.value
-    assert "<b>text</b>" in body and "<td>str</td>" in body and "Owls hunt at night, silently." in body
-    assert "The &lt;final&gt; text" in body and "4 steps" in body
+    fields = {"text": {"type": "str", "description": "The <final> text"}}
+    assert result_json(RunModel.replay(loop_run()[:5]), screen())["blocks"] == [{"note": "The run has not finished yet."}]
+    shown = screen(fields=fields)
+    blocks = result_json(RunModel.replay(loop_run()), shown)["blocks"]
+    assert rows(tables(blocks)[0]) == [["text", "str", "Owls hunt at night, silently.", "The <final> text"]]
+    assert facts(blocks) == ["Finished: 4 steps in 7.000 s"]
+    final = json.loads(full_text(shown, blocks, "Full output and final state as text"))
+    assert final["state"]["api_key"] == MASK
 
 
 def test_error_panel_is_short_with_the_traceback_folded() -> None:
-    panel = ErrorPanel(presenter(), message_lines=2)
-    panel.render(RunLog.replay(loop_run()))
-    assert "No error" in panel.body.value and panel.fold.layout.display == "none"
+    assert error_json(RunModel.replay(loop_run()), screen())["blocks"] == [{"note": "No error."}]
     e = Recorder()
     e("run_start", inputs={})
     e("error", node="n", error="line1\nline2\nline3\nline4", error_type="RouteError", traceback="Traceback ...\nboom",
       state={})
-    panel.render(RunLog.replay(e.events))
-    assert "RouteError" in panel.body.value and "in node &#x27;n&#x27;" in panel.body.value
-    assert "line2" in panel.body.value and "line3" not in panel.body.value and "2 more lines" in panel.body.value
-    assert panel.fold.selected_index is None and panel.fold.layout.display is None
-    assert "line4" in panel.traceback.value and "boom" in panel.traceback.value
+    shown = screen()
+    blocks = error_json(RunModel.replay(e.events), shown, message_lines=2)["blocks"]
+    assert facts(blocks) == ["RouteError", "in node 'n'"]
+    (short,) = pre_texts(blocks)
+    assert "line2" in short and "line3" not in short and "2 more lines" in short
+    traceback = full_text(shown, blocks, "Full error and traceback")
+    assert "line4" in traceback and "boom" in traceback
 
 
 # -- timeline --------------------------------------------------------------------------------
 
 
-def test_timeline_lists_newest_first_and_reports_clicks() -> None:
-    clicked: list[int] = []
-    timeline = TimelinePanel(presenter(), clicked.append)
-    log = RunLog.replay(loop_run())
-    timeline.render(log)
-    labels = [label for label, _ in timeline.list.options]
-    assert labels[0].split()[1] == "finished" and "run_start" in labels[-1]
-    assert all("sk-live-1234" not in label for label in labels)
-    timeline.list.value = 2
-    assert clicked == [2]
-    timeline.render(log)  # a re-render keeps the selection and does not report a click
-    assert timeline.list.value == 2 and clicked == [2]
+def test_timeline_lists_newest_first_with_masked_summaries() -> None:
+    log = RunModel.replay(loop_run())
+    shown = timeline_json(log, Page(), screen(), log.visits[0])
+    rows_ = shown["rows"]
+    assert rows_[0]["kind"] == "finished" and rows_[-1]["kind"] == "run_start" and rows_[-1]["i"] == 0
+    assert all("sk-live-1234" not in r["text"] for r in rows_)
+    assert [r["i"] for r in rows_ if r["mine"]] == [4, 3, 2, 1]  # draft's first visit, and the route after it
+    assert shown["position"] == "events 1–15 of 15" and not shown["older"] and not shown["newer"]
 
 
 def test_timeline_window_is_bounded_and_pages_over_the_full_list() -> None:
@@ -231,22 +241,22 @@ def test_timeline_window_is_bounded_and_pages_over_the_full_list() -> None:
     for i in range(2500):
         e("node_start", node="tick", kind="python", step=i + 1, inputs={})
         e("node_end", node="tick", patch={"i": i}, duration=0.0, attempts=1)
-    log = RunLog.replay(e.events)
-    timeline = TimelinePanel(presenter(), lambda i: None, window=100)
-    timeline.render(log)
-    values = [v for _, v in timeline.list.options]
-    assert values == list(range(5000, 4900, -1))
-    assert timeline.position.value == "events 4902–5001 of 5001"
-    assert timeline.newer.disabled and not timeline.older.disabled
-    timeline.older.click()
-    assert [v for _, v in timeline.list.options][0] == 4900 and len(timeline.list.options) == 100
-    timeline.render(log)  # new events do not yank a user who paged back
-    assert [v for _, v in timeline.list.options][0] == 4900
-    timeline.newest.click()
-    assert [v for _, v in timeline.list.options][0] == 5000
-    for _ in range(60):
-        timeline.older.click()
-    assert [v for _, v in timeline.list.options][-1] == 0 and timeline.older.disabled
+    log = RunModel.replay(e.events)
+    shown = screen()
+    newest = timeline_json(log, Page(0, 100), shown)
+    assert [r["i"] for r in newest["rows"]] == list(range(5000, 4900, -1))
+    assert newest["position"] == "events 4902–5001 of 5001" and newest["older"] and not newest["newer"]
+    older = timeline_json(log, Page(100, 100), shown)
+    assert older["rows"][0]["i"] == 4900 and len(older["rows"]) == 100 and older["newer"]
+    oldest = timeline_json(log, Page(10_000, 100), shown)  # past the start: clamped to the first page
+    assert oldest["rows"][-1]["i"] == 0 and not oldest["older"]
+
+
+def test_durations_read_the_same_in_the_timeline_and_the_panels() -> None:
+    log = RunModel.replay(loop_run())
+    timeline = {r["i"]: r["text"] for r in timeline_json(log, Page(), screen())["rows"]}
+    assert "0.250 s" in facts(node_json(log, log.visits[0], None, screen())["blocks"]) and "0.250 s" in timeline[3]
+    assert "7.000 s" in facts(result_json(log, screen())["blocks"])[0] and "7.000 s" in timeline[14]
 
 
 # -- the whole view: nothing from a run becomes markup, secrets never reach the browser ------------
@@ -277,15 +287,27 @@ def hostile_run() -> list[dict[str, Any]]:
     return e.events
 
 
-async def test_model_text_never_reaches_an_html_widget_unescaped_at_any_step() -> None:
+def assert_plain_text(view: LabView) -> None:
+    """The browser gets data, never markup: the payload travels as the literal text the user sees
+    (escaping it here would show "&lt;img" on screen), and only in the view's JSON traits."""
+    state = view.get_state()
+    assert set(state) - {"_esm", "_css", "_anywidget_id", "_dom_classes", "layout", "tabbable", "tooltip"} \
+        >= {"_kind", "_layout", "_picture", "_panel"}
+    sent = synced_text(view)
+    assert "&lt;" not in sent and "&#x27;" not in sent
+
+
+async def test_markup_from_a_run_travels_as_literal_text_at_every_step() -> None:
     view = LabView(hostile_graph())
     await view.watch(_aiter(hostile_run()))
     for _ in every_step_and_visit(view):
-        assert assert_html_is_inert(view) == 5  # node header + body, validation, result, error
-    # the payload is shown, as text
+        assert_plain_text(view)
     view.select(visit=0)
-    assert "&lt;img src=x onerror=alert(1)&gt;" in view.inspector.body.value
-    assert HOSTILE in view.validation.raw_output.value
+    panel = view.panel
+    assert facts(panel["node"]["blocks"])[0] == f"{HOSTILE} (llm)"
+    assert [HOSTILE, HOSTILE] in rows(tables(panel["node"]["blocks"])[0])
+    assert HOSTILE in text(panel["validation"]["blocks"])
+    assert view._layout["nodes"]["n0"] == HOSTILE
 
 
 async def test_secrets_never_reach_the_browser() -> None:
@@ -293,8 +315,9 @@ async def test_secrets_never_reach_the_browser() -> None:
     await view.watch(_aiter(hostile_run()))
     for _ in every_step_and_visit(view):
         assert "sk-live-1234" not in synced_text(view)
-    assert MASK in view.error_panel.traceback.value  # masked, not dropped
-    assert "key is " + MASK in view.validation.raw_output.value
+    error = view.panel["error"]["blocks"]
+    assert MASK in full_text(view._screen, error, "Full error and traceback")  # masked, not dropped
+    assert "key is " + MASK in text(view.panel["validation"]["blocks"])
 
 
 async def test_secret_patterns_are_configurable() -> None:
@@ -303,9 +326,8 @@ async def test_secret_patterns_are_configurable() -> None:
     view = LabView(loop_graph(), secret_patterns=["ssn"])
     await view.watch(e.events)  # a plain list of events works too
     assert [event["event"] for event in view.events] == ["run_start"]  # a stream that just ends was not stopped
-    view.timeline.render(view.run_log)
-    text = synced_text(view)
-    assert "123-45-6789" not in text and "visible-key" in text
+    sent = synced_text(view)
+    assert "123-45-6789" not in sent and "visible-key" in sent
 
 
 @pytest.mark.parametrize("limit", [None, 20])
@@ -315,107 +337,74 @@ async def test_display_limit_applies_to_every_table(limit: int | None) -> None:
     e("node_start", node="draft", kind="python", step=1, inputs={"doc": "x" * 500})
     view = LabView(loop_graph(), display_limit=limit)
     await view.watch(_aiter(e.events))
-    assert ("x" * 500 in view.inspector.body.value) is (limit is None)
+    assert ("x" * 500 in synced_text(view)) is (limit is None)
+
+
+def failing_twice() -> list[dict[str, Any]]:
+    events = failing_run()
+    first = {**events[2], "will_retry": True, "max_attempts": 2}
+    second = {**events[2], "seq": 3, "attempt": 2, "max_attempts": 2, "error": "- score: too big (got 43)",
+              "raw_output": '{"score": 43}'}
+    return [*events[:2], first, second]
 
 
 def test_validation_panel_follows_the_newest_rejection_until_the_user_picks_one() -> None:
-    events = failing_run()
-    second = {**events[2], "seq": 3, "attempt": 2, "error": "- score: too big (got 43)", "raw_output": '{"score": 43}'}
-    first = {**events[2], "will_retry": True, "max_attempts": 2}
-    second["max_attempts"] = 2
-    panel = ValidationPanel(presenter())
-    log = RunLog.replay([*events[:2], first])
-    panel.render(log, log.visits[0])
-    assert "got 42" in panel.detail.value
-    log = RunLog.replay([*events[:2], first, second])  # a live run: the next rejection arrives
-    panel.render(log, log.visits[0])
-    assert "got 43" in panel.detail.value  # follows the newest
-    panel.picker.value = 0  # the user picks the first attempt
-    assert "got 42" in panel.detail.value
-    panel.render(log, log.visits[0])  # the next redraw keeps the user's choice
-    assert "got 42" in panel.detail.value
+    run = failing_twice()
+    log = RunModel.replay(run[:3])
+    assert "got 42" in text(validation_json(log, log.visits[0], None, screen())["blocks"])
+    log = RunModel.replay(run)  # a live run: the next rejection arrives
+    shown = validation_json(log, log.visits[0], None, screen())
+    assert "got 43" in text(shown["blocks"])  # follows the newest
+    first = shown["attempts"]["options"][0]["value"]
+    assert "got 42" in text(validation_json(log, log.visits[0], tuple(first), screen())["blocks"])  # the pick
 
 
-def test_validation_panel_pick_holds_for_its_run_only() -> None:
-    events = failing_run()
-    first = {**events[2], "will_retry": True, "max_attempts": 2}
-    second = {**events[2], "seq": 3, "attempt": 2, "max_attempts": 2, "error": "- score: too big (got 43)"}
-    run = [*events[:2], first, second]
-    panel = ValidationPanel(presenter())
-    log = RunLog.replay(run)
-    panel.render(log, log.visits[0])
-    panel.picker.value = 0  # the user picks the first rejection
+async def test_validation_pick_holds_for_its_run_only() -> None:
+    run = failing_twice()
+    view = LabView(loop_graph())
+    await view.watch(_aiter(run))
+    first = view.panel["validation"]["attempts"]["options"][0]["value"]
+    browser_sends(view, {"type": "attempt", "key": first})  # the user picks the first rejection
     for k in (len(run), 0, 3, len(run)):  # time travel replays the same run: the pick holds
-        step = RunLog.replay(run[:k])
-        panel.render(step, step.visits[0] if step.visits else None)
-    assert "got 42" in panel.detail.value
-    next_run = [{**e, "run_id": "run3", "error": e.get("error", "").replace("42", "52")} for e in run]
-    panel.render(RunLog(), None)  # what a view shows when the next run begins
-    log = RunLog.replay(next_run)
-    panel.render(log, log.visits[0])
-    assert "got 43" in panel.detail.value and panel.picker.value == 1  # the newest again, not the old pick
+        view.seek(k)
+    assert "got 42" in text(view.panel["validation"]["blocks"])
+    await view.watch(_aiter([{**e, "run_id": "run3"} for e in run]))  # the next run
+    assert "got 43" in text(view.panel["validation"]["blocks"])  # the newest again, not the old pick
 
 
-def hostile_numbers_run() -> list[dict[str, Any]]:
-    """Markup where the contract has numbers: what a hand-made (or tampered) saved run can hold."""
-    e = Recorder()
-    e("run_start", inputs={"q": "x"})
-    e("node_start", node="draft", kind="llm", step=HOSTILE, inputs={"q": "x"})
-    e("validation_error", node="draft", attempt=HOSTILE, max_attempts=HOSTILE, error="bad", failed_fields=["t"],
-      raw_output="", feedback="", will_retry=True)
-    e("node_end", node="draft", patch={"t": 1}, duration=HOSTILE, attempts=HOSTILE)
-    e("route", source="draft", decision=None, target="check")
-    e("node_start", node="check", kind=HOSTILE, step=2, inputs={})
-    e("finished", output={"t": 1}, state={"t": 1}, steps=HOSTILE, duration=HOSTILE)
-    return e.events
-
-
-async def test_a_crafted_run_file_cannot_inject_markup(tmp_path) -> None:
+async def test_a_crafted_run_file_shows_as_text(tmp_path) -> None:
     path = tmp_path / "crafted.json"
     path.write_text(json.dumps({
         "format": "dspyer-lab-run", "version": 1, "graph": {
-            "nodes": [{"name": "draft", "kind": "llm", "input_model": HOSTILE, "input_fields": [HOSTILE],
+            "nodes": [{"name": HOSTILE, "kind": "llm", "input_model": HOSTILE, "input_fields": [HOSTILE],
                        "output_model": "Out", "output_fields": ["t"]},
                       {"name": "check", "kind": "python", "function": HOSTILE}],
-            "edges": [{"source": "draft", "target": "check"}], "routers": [], "entry_point": "draft"},
+            "edges": [{"source": HOSTILE, "target": "check"}], "routers": [], "entry_point": HOSTILE},
         "output_model": {"name": HOSTILE, "fields": {"t": {"type": HOSTILE, "description": HOSTILE}}},
-        "events": hostile_numbers_run(),
+        "events": hostile_run(),
     }))
     view = LabView.load(path)
     for _ in every_step_and_visit(view):
-        assert assert_html_is_inert(view) == 5
-    view.select(visit=0)
-    assert "2 attempt(s)" in view.inspector.header.value  # the crafted count is dropped: 1 rejection + 1
-
-
-def test_durations_read_the_same_in_the_timeline_and_the_panels() -> None:
-    log = RunLog.replay(loop_run())
-    timeline = TimelinePanel(presenter(), lambda i: None)
-    timeline.render(log)
-    inspector = NodeInspector(presenter(), lambda i: None)
-    inspector.render(log, log.visits[0])
-    result = ResultPanel(presenter())
-    result.render(log)
-    assert "0.250 s" in inspector.header.value and "0.250 s" in {v: k for k, v in timeline.list.options}[3]
-    assert "7.000 s" in result.body.value and "7.000 s" in timeline.list.options[0][0]
+        assert_plain_text(view)
+    assert view.graph.node_status == {HOSTILE: "done", "check": "failed"}
 
 
 async def test_time_travel_before_the_picked_visit_shows_it_has_not_run_yet() -> None:
     view = LabView(loop_graph())
     await view.watch(_aiter(loop_run()))
     view.select(visit=1)  # the first visit of `check`, picked from the timeline or the visit list
-    assert view.graph.selected_node == "check" and "<b>check</b>" in view.inspector.header.value
+    assert view.graph.selected_node == "check" and facts(view.panel["node"]["blocks"])[0] == "check (python)"
+    assert view._picture["selected"] == "check"
     view.seek(2)  # back to when only `draft` had started
     assert view.graph.selected_node == "check"
-    assert "Node &#x27;check&#x27; has not run yet" in view.inspector.header.value
-    assert "draft" not in view.inspector.header.value and view.inspector.body.value == ""
+    assert view.panel["node"]["blocks"] == [{"note": "Node 'check' has not run yet."}]
     view.select(visit=2)  # the second visit of `draft`
     view.seek(6)  # `draft` ran once so far
     assert view.graph.selected_node == "draft"
-    assert "This visit of node &#x27;draft&#x27; has not started yet" in view.inspector.header.value
-    assert [value for _, value in view.inspector.visits.options] == [0]
-    assert view.inspector.visits.layout.display is None  # the earlier visit is one click away
+    assert view.panel["node"]["blocks"] == [
+        {"note": "This visit of node 'draft' has not started yet; its earlier visits are listed above."}]
+    assert [o["value"] for o in view.panel["node"]["visits"]["options"]] == [0]  # one click away
     view.seek(len(view.events))
-    assert "<b>draft</b>" in view.inspector.header.value and "visit 2" in view.inspector.header.value
+    assert facts(view.panel["node"]["blocks"])[:3] == ["draft (llm)", "visit 2", "step 3"]
     with pytest.raises(IndexError, match="visit 9 is not in this run"):
         view.select(visit=9)

@@ -20,7 +20,7 @@ DISPLAYED_TYPES: tuple[tuple[str, str], ...] = (
 def _display_as_graphview(obj: Any) -> None:
     from IPython.display import display
 
-    from .graphview import GraphView  # widgets load on first display, not when the package loads
+    from .widgets.graph import GraphView  # widgets load on first display, not when the package loads
 
     display(GraphView(obj))
 

@@ -11,7 +11,7 @@ everything from the notebook theme.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -220,6 +220,9 @@ g.node[data-status="running"] > :is(path, polygon, ellipse) { stroke: #1976d2; f
 g.node[data-status="retrying"] > :is(path, polygon, ellipse) { stroke: #f57c00; fill: #ffe0b2; stroke-width: 2.5px; }
 g.node[data-status="done"] > :is(path, polygon, ellipse) { stroke: #388e3c; fill: #c8e6c9; stroke-width: 2px; }
 g.node[data-status="failed"] > :is(path, polygon, ellipse) { stroke: #d32f2f; fill: #ffcdd2; stroke-width: 2.5px; }
+g.node[data-status="cancelled"] > :is(path, polygon, ellipse) { stroke: #757575; fill: #eeeeee; stroke-width: 2px; stroke-dasharray: 4 3; }
+g.edge[data-path="true"] > path { stroke: #1976d2; stroke-width: 1.8px; }
+g.edge[data-path="true"] > polygon { stroke: #1976d2; fill: #1976d2; }
 g.edge[data-taken="true"] > path { stroke: #1976d2; stroke-width: 2.5px; }
 g.edge[data-taken="true"] > polygon { stroke: #1976d2; fill: #1976d2; }
 """
@@ -229,12 +232,14 @@ def render_svg(
     drawing: Drawing,
     node_status: Mapping[str, str] | None = None,
     taken_edge: str | None = None,
+    taken: Iterable[str] = (),
 ) -> str:
     """Lay out `drawing` with the local `dot` and return standalone SVG text.
 
     The SVG uses the browser widget's markup: each node group has ``data-node`` (its name, also
     its ``<title>``) and ``data-status``; edges have ``data-edge``/``data-source``/``data-target``,
-    and the edge whose id is `taken_edge` has ``data-taken="true"``.
+    every edge of the path taken (ids in `taken`) has ``data-path="true"`` and the last one
+    (`taken_edge`) ``data-taken="true"``.
     """
     try:
         raw = graphviz.Source(drawing.source).pipe(format="svg", encoding="utf-8")
@@ -247,15 +252,18 @@ def render_svg(
     status = node_status or {}
     names = {node_id: name for name, node_id in drawing.node_ids.items()}
     edges = {e.id: e for e in drawing.edges}
+    path = set(taken)
     document = minidom.parseString(raw)
     svg = document.documentElement
+    assert svg is not None  # `dot` wrote an SVG document
     for group in svg.getElementsByTagName("g"):
         classes = group.getAttribute("class").split()
         titles = [child for child in group.childNodes if getattr(child, "tagName", None) == "title"]
-        node_id = titles[0].firstChild.data if titles and titles[0].firstChild else None
-        if "node" in classes and node_id in names:
+        title = titles[0].firstChild if titles else None
+        node_id = title.data if isinstance(title, minidom.Text) else None
+        if "node" in classes and isinstance(title, minidom.Text) and node_id in names:
             name = names[node_id]
-            titles[0].firstChild.data = name
+            title.data = name
             group.setAttribute("data-node", name)
             group.setAttribute("data-status", status.get(name, "idle"))
         elif "edge" in classes:
@@ -267,6 +275,8 @@ def render_svg(
             group.setAttribute("data-target", edge.target)
             if edge.key is not None:
                 group.setAttribute("data-decision", edge.key)
+            if edge.id in path:
+                group.setAttribute("data-path", "true")
             if edge.id == taken_edge:
                 group.setAttribute("data-taken", "true")
     style = document.createElement("style")

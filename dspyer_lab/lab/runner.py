@@ -26,11 +26,18 @@ import asyncio
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
-__all__ = ["run_background", "run_blocking"]
+__all__ = ["blocking", "run_background", "run_blocking"]
 
 T = TypeVar("T")
 
 _BACKGROUND: set[asyncio.Task[Any]] = set()
+_BLOCKING = [0]
+"""How many `run_blocking` calls are driving a run right now (nested calls count each)."""
+
+
+def blocking() -> bool:
+    """Whether a run blocks its cell right now (`run_blocking`): widget clicks wait until it ends."""
+    return _BLOCKING[0] > 0
 """Strong references to background runs: the loop itself only keeps weak ones."""
 
 
@@ -66,7 +73,14 @@ def run_blocking(coro: Coroutine[Any, Any, T]) -> T:
 
 
 def _drive(loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, T]) -> T:
-    task = loop.create_task(coro)
+    _BLOCKING[0] += 1
+    try:
+        return _until_done(loop, loop.create_task(coro))
+    finally:
+        _BLOCKING[0] -= 1
+
+
+def _until_done(loop: asyncio.AbstractEventLoop, task: asyncio.Task[T]) -> T:
     try:
         return loop.run_until_complete(task)
     except KeyboardInterrupt:

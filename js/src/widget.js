@@ -1,249 +1,294 @@
-// GraphView front end: lays out the DOT with Graphviz (WebAssembly, @viz-js/viz) once per
-// graph, then follows the run by setting attributes only (data-status, visit badges, the
-// taken edge). All names come from the model and are set with textContent/setAttribute.
+// The one ESM of dspyer-lab's widgets: GraphView (`_kind` "graph": the graph alone) and LabView
+// (`_kind` "lab": graph, toolbar, timeline and panels). Everything is drawn from small JSON the
+// kernel sends (synced traits `_layout`, `_picture`, `_panel` (a JSON string); see lab/model/viewmodel.py) with
+// Preact + htm, which sets every text as a text node (like textContent): data never reaches an
+// HTML parser or MathJax. Clicks go back as custom messages {type: "select" | "seek" | "stop" |
+// "page" | "attempt" | "full-text"}. Graphviz arrives once per page through loadViz (runtime.js);
+// a standalone SVG goes back after the first layout and when a run ends (snapshot.js).
 //
-// Markup contract (browser tests rely on it):
-//   .dspyer-graphview[data-run-state]                         the widget root
-//   g.node[data-node="<name>"][data-status][data-visits]      one per graph node; <title> = name
-//   g.node[data-marker="start" | "end"]                       the START point and END terminal
-//   g.edge[data-edge="e<i>"][data-source][data-target][data-decision?][data-taken?]
-import { instance } from "@viz-js/viz";
+// Markup contract (browser tests rely on it; keep it stable):
+//   .dspyer-lab[data-run-state]                               LabView root
+//   .dspyer-graphview[data-run-state]                         the graph (GraphView root, or inside a LabView)
+//     g.node[data-node="<name>"][data-status][data-visits][data-selected?]   one per node; <title> = name
+//       data-status: idle | running | retrying | done | failed | cancelled
+//     g.node[data-marker="start" | "end"]                     the START point and END terminal
+//     g.edge[data-edge="e<i>"][data-source][data-target][data-decision?]
+//       [data-path="true"][data-times="<n>"]                  every edge the run took (n times)
+//       [data-taken="true"]                                   the last edge taken
+//     .dl-legend .dl-key[data-status]                         the legend (plus .dl-key[data-path])
+//   .dl-toolbar: button.dl-stop[disabled?][title=hint]  .dl-stop-hint  .dl-status
+//                input.dl-replay[type=range][min][max][value]  .dl-replay-note
+//   .dl-timeline: .dl-position, button.dl-older / .dl-newer / .dl-newest,
+//                 .dl-row[data-index][data-kind][data-mine?] (> .dl-when, .dl-node, .dl-kind, .dl-text)
+//   .dl-tabs > button.dl-tab[data-tab="node|validation|result|error"][aria-selected]
+//   .dl-panel[data-tab]: .dl-scope, select.dl-picker, .dl-facts, .dl-title, .dl-note, pre.dl-pre,
+//                 table.dl-table (tr.dl-changed), .dl-clipped > button.dl-more, details.dl-fold > pre
+import { h, render as mount } from "preact";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import htm from "htm";
+import { loadViz } from "./runtime.js";
+import { sendSnapshot } from "./snapshot.js";
+import { Drawing, STATUSES, layoutGraph } from "./ui/graph.js";
 
-const SVG_NS = "http://www.w3.org/2000/svg";
-const STATUSES = new Set(["idle", "running", "retrying", "done", "failed"]);
-const END = "__end__";
-const MARKERS = { start: "start", end: "end" };
+const html = htm.bind(h);
+const TERMINAL = new Set(["finished", "failed", "cancelled"]);
 
-let vizPromise = null;
-function getViz() {
-  vizPromise ??= instance();
-  return vizPromise;
+function useTrait(model, name) {
+  const [value, setValue] = useState(() => model.get(name));
+  useEffect(() => {
+    const update = () => setValue(model.get(name));
+    model.on(`change:${name}`, update);
+    return () => model.off(`change:${name}`, update);
+  }, [model, name]);
+  return value;
 }
 
-// Bounding box of a Graphviz node shape from its geometry attributes (works before the SVG is
-// attached to the document, unlike getBBox).
-function shapeBox(group) {
-  let xs = [];
-  let ys = [];
-  for (const shape of group.children) {
-    const tag = shape.localName;
-    if (tag === "ellipse") {
-      const cx = +shape.getAttribute("cx");
-      const cy = +shape.getAttribute("cy");
-      const rx = +shape.getAttribute("rx");
-      const ry = +shape.getAttribute("ry");
-      xs.push(cx - rx, cx + rx);
-      ys.push(cy - ry, cy + ry);
-    } else if (tag === "polygon" || tag === "path" || tag === "polyline") {
-      const raw = shape.getAttribute(tag === "path" ? "d" : "points") || "";
-      const nums = raw.match(/-?\d*\.?\d+(?:e-?\d+)?/gi) || [];
-      for (let i = 0; i + 1 < nums.length; i += 2) {
-        xs.push(+nums[i]);
-        ys.push(+nums[i + 1]);
+// ---- the graph --------------------------------------------------------------------------
+
+function Legend() {
+  return html`<div class="dl-legend" aria-label="legend">
+    ${STATUSES.map((s) => html`<span class="dl-key" data-status=${s}><span class="dl-swatch"></span>${s}</span>`)}
+    <span class="dl-key" data-path="true"><span class="dl-line"></span>path taken</span>
+  </div>`;
+}
+
+function GraphPane({ model, layout, picture }) {
+  const stage = useRef(null);
+  const drawing = useRef(null);
+  const latest = useRef(picture);
+  const lastState = useRef(picture.run_state);
+  const [error, setError] = useState("");
+  latest.current = picture;
+
+  useEffect(() => {
+    let live = true;
+    drawing.current = null;
+    if (!layout.dot) return undefined;
+    (async () => {
+      try {
+        const viz = await loadViz(model);
+        const font = getComputedStyle(stage.current).fontFamily;
+        const svg = await layoutGraph(viz, layout.dot, font);
+        if (!live) return;
+        const drawn = new Drawing(svg, layout);
+        drawn.apply(latest.current);
+        stage.current.replaceChildren(svg);
+        drawing.current = drawn;
+        setError("");
+        requestAnimationFrame(() => sendSnapshot(model, svg));
+      } catch (err) {
+        if (live) setError(`Could not lay out the graph: ${err && err.message ? err.message : err}`);
       }
+    })();
+    return () => {
+      live = false;
+    };
+  }, [layout.dot]);
+
+  useEffect(() => {
+    const drawn = drawing.current;
+    if (!drawn) return;
+    drawn.apply(picture);
+    const state = picture.run_state;
+    if (state !== lastState.current && TERMINAL.has(state)) {
+      requestAnimationFrame(() => sendSnapshot(model, drawn.svg));
     }
-  }
-  if (!xs.length) return null;
-  return { x1: Math.min(...xs), y1: Math.min(...ys), x2: Math.max(...xs), y2: Math.max(...ys) };
-}
+    lastState.current = state;
+  }, [picture]);
 
-function svgEl(tag, attrs) {
-  const node = document.createElementNS(SVG_NS, tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-  return node;
-}
-
-function makeBadge(group) {
-  const box = shapeBox(group);
-  if (!box) return null;
-  const badge = svgEl("g", { class: "dl-badge", transform: `translate(${box.x2} ${box.y1})` });
-  badge.style.display = "none";
-  const rect = svgEl("rect", { x: -10, y: -8, width: 20, height: 16, rx: 8, ry: 8 });
-  const text = svgEl("text", { x: 0, y: 3.5, "text-anchor": "middle", "font-size": 10 });
-  badge.append(rect, text);
-  group.appendChild(badge);
-  return { badge, rect, text };
-}
-
-function setBadge(entry, visits) {
-  if (!entry.badge) return;
-  const { badge, rect, text } = entry.badge;
-  if (visits > 1) {
-    const label = `×${visits}`;
-    if (text.textContent !== label) {
-      text.textContent = label;
-      const width = Math.max(20, 6.2 * label.length + 8);
-      rect.setAttribute("x", String(-width / 2));
-      rect.setAttribute("width", String(width));
-    }
-    badge.style.display = "";
-  } else {
-    badge.style.display = "none";
-  }
-}
-
-function setTitle(group, text) {
-  let title = group.querySelector(":scope > title");
-  if (!title) {
-    title = svgEl("title", {});
-    group.prepend(title);
-  }
-  title.textContent = text;
-}
-
-function render({ model, el }) {
-  const root = document.createElement("div");
-  root.className = "dspyer-graphview";
-  const stage = document.createElement("div");
-  stage.className = "dl-stage";
-  const caption = document.createElement("div");
-  caption.className = "dl-caption";
-  root.append(stage, caption);
-  el.appendChild(root);
-
-  let nodes = new Map(); // name -> { group, badge }
-  let edges = []; // { group, id }
-  let takenEdge = null;
-  let generation = 0;
-
-  function applyStatus() {
-    const status = model.get("node_status") || {};
-    for (const [name, entry] of nodes) {
-      const value = STATUSES.has(status[name]) ? status[name] : "idle";
-      if (entry.group.getAttribute("data-status") !== value) {
-        entry.group.setAttribute("data-status", value);
-        entry.group.setAttribute("aria-label", `${name}: ${value}`);
-      }
-    }
-  }
-
-  function applyVisits() {
-    const visits = model.get("node_visits") || {};
-    for (const [name, entry] of nodes) {
-      const count = Number.isFinite(visits[name]) ? visits[name] : 0;
-      entry.group.setAttribute("data-visits", String(count));
-      setBadge(entry, count);
-    }
-  }
-
-  function applyEdge() {
-    const id = (model.get("last_edge") || {}).edge;
-    const match = edges.find((e) => e.id === id) || null;
-    if (match === takenEdge) return;
-    if (takenEdge) takenEdge.group.removeAttribute("data-taken");
-    if (match) match.group.setAttribute("data-taken", "true");
-    takenEdge = match;
-  }
-
-  function applySelected() {
-    const selected = model.get("selected_node");
-    for (const [name, entry] of nodes) {
-      if (name === selected) entry.group.setAttribute("data-selected", "true");
-      else entry.group.removeAttribute("data-selected");
-    }
-  }
-
-  function applyRunState() {
-    const state = model.get("run_state") || "idle";
-    root.setAttribute("data-run-state", state);
-    caption.textContent = state === "idle" ? "" : state;
-  }
-
-  function index(svg, map) {
-    const names = map.nodes || {};
-    nodes = new Map();
-    for (const group of svg.querySelectorAll("g.node")) {
-      const id = group.querySelector(":scope > title")?.textContent ?? "";
-      if (Object.hasOwn(names, id)) {
-        const name = names[id];
-        group.setAttribute("data-node", name);
-        group.setAttribute("tabindex", "0");
-        group.setAttribute("role", "button");
-        setTitle(group, name);
-        nodes.set(name, { group, badge: makeBadge(group) });
-      } else if (Object.hasOwn(MARKERS, id)) {
-        group.setAttribute("data-marker", MARKERS[id]);
-        setTitle(group, id.toUpperCase());
-      }
-    }
-    const byId = new Map((map.edges || []).map((e) => [e.id, e]));
-    edges = [];
-    takenEdge = null;
-    for (const group of svg.querySelectorAll("g.edge")) {
-      const info = [...group.classList].map((c) => byId.get(c)).find(Boolean);
-      if (!info) continue;
-      group.setAttribute("data-edge", info.id);
-      group.setAttribute("data-source", info.source);
-      group.setAttribute("data-target", info.target);
-      if (info.key !== null && info.key !== undefined) group.setAttribute("data-decision", info.key);
-      const target = info.target === END ? "END" : info.target;
-      setTitle(group, info.key == null ? `${info.source} → ${target}` : `${info.source} → ${target} [${info.key}]`);
-      edges.push({ group, id: info.id });
-    }
-  }
-
-  async function layout() {
-    const gen = ++generation;
-    const dot = model.get("dot");
-    if (!dot) {
-      stage.replaceChildren();
-      nodes = new Map();
-      edges = [];
-      takenEdge = null;
-      return;
-    }
-    let svg;
-    try {
-      const viz = await getViz();
-      if (gen !== generation) return;
-      svg = viz.renderSVGElement(dot);
-    } catch (err) {
-      if (gen !== generation) return;
-      const message = document.createElement("pre");
-      message.className = "dl-error";
-      message.textContent = `Could not lay out the graph: ${err && err.message ? err.message : err}`;
-      stage.replaceChildren(message);
-      return;
-    }
-    svg.setAttribute("class", "dl-svg");
-    index(svg, model.get("_svg_map") || {});
-    applyStatus();
-    applyVisits();
-    applyEdge();
-    applySelected();
-    stage.replaceChildren(svg);
-  }
-
-  function select(event) {
+  const pick = (event) => {
     const group = event.target.closest?.("g.node[data-node]");
-    if (!group || !stage.contains(group)) return;
+    if (!group || !stage.current.contains(group)) return;
     if (event.type === "keydown" && event.key !== "Enter" && event.key !== " ") return;
     event.preventDefault();
     const name = group.getAttribute("data-node");
-    model.set("selected_node", model.get("selected_node") === name ? "" : name);
-    model.save_changes();
-  }
-
-  const handlers = {
-    "change:dot": layout,
-    "change:node_status": applyStatus,
-    "change:node_visits": applyVisits,
-    "change:last_edge": applyEdge,
-    "change:selected_node": applySelected,
-    "change:run_state": applyRunState,
+    model.send({ type: "select", node: picture.selected === name ? "" : name });
   };
-  for (const [name, fn] of Object.entries(handlers)) model.on(name, fn);
-  stage.addEventListener("click", select);
-  stage.addEventListener("keydown", select);
-  applyRunState();
-  const ready = layout();
 
-  return ready.then(() => () => {
-    for (const [name, fn] of Object.entries(handlers)) model.off(name, fn);
-    stage.removeEventListener("click", select);
-    stage.removeEventListener("keydown", select);
-    generation++;
+  const state = picture.run_state || "idle";
+  return html`<div class="dspyer-graphview" data-run-state=${state}>
+    <div class="dl-caption">${state === "idle" ? "" : state}</div>
+    <div class="dl-stage" ref=${stage} onClick=${pick} onKeyDown=${pick}></div>
+    ${error && html`<pre class="dl-error">${error}</pre>`}
+    <${Legend} />
+  </div>`;
+}
+
+function GraphOnly({ model }) {
+  const layout = useTrait(model, "_layout") || {};
+  const picture = useTrait(model, "_picture") || {};
+  return html`<${GraphPane} model=${model} layout=${layout} picture=${picture} />`;
+}
+
+// ---- the panels -------------------------------------------------------------------------
+
+function useFullTexts(model) {
+  const [texts, setTexts] = useState({});
+  useEffect(() => {
+    const onMessage = (message) => {
+      if (!message || message.type !== "full-text" || typeof message.handle !== "string") return;
+      setTexts((old) => ({ ...old, [message.handle]: String(message.text ?? "") }));
+    };
+    model.on("msg:custom", onMessage);
+    return () => model.off("msg:custom", onMessage);
+  }, [model]);
+  const ask = (handle) => {
+    if (!Object.hasOwn(texts, handle)) model.send({ type: "full-text", handle });
+  };
+  return { texts, ask };
+}
+
+function Cell({ cell, full }) {
+  if (typeof cell === "string" || cell === null || cell === undefined) return String(cell ?? "");
+  const text = full.texts[cell.full];
+  if (text !== undefined) return text;
+  return html`<span class="dl-clipped">${cell.text}<button class="dl-more" title="show the full value"
+    onClick=${() => full.ask(cell.full)}>show all</button></span>`;
+}
+
+function Fold({ block, full }) {
+  const [open, setOpen] = useState(false);
+  useEffect(() => {
+    if (open) full.ask(block.full);
+  }, [open, block.full]);
+  const text = full.texts[block.full];
+  return html`<details class="dl-fold" open=${open} onToggle=${(e) => setOpen(e.currentTarget.open)}>
+    <summary>${block.fold}</summary>
+    <pre class="dl-pre">${open ? (text ?? "loading…") : ""}</pre>
+  </details>`;
+}
+
+function Table({ table, full }) {
+  const changed = new Set(table.changed || []);
+  return html`<div class="dl-scroll"><table class="dl-table">
+    <thead><tr>${table.head.map((t) => html`<th>${t}</th>`)}</tr></thead>
+    <tbody>${table.rows.map((row, i) => html`<tr class=${changed.has(i) ? "dl-changed" : ""}>
+      ${row.map((cell, j) => (j === 0 ? html`<th scope="row">${cell}</th>` : html`<td><${Cell} cell=${cell} full=${full} /></td>`))}
+    </tr>`)}</tbody>
+  </table></div>`;
+}
+
+function Blocks({ blocks, full }) {
+  return (blocks || []).map((b) => {
+    if (b.facts) return html`<div class="dl-facts"><b>${b.facts[0]}</b>${b.facts.slice(1).map((f) => ` · ${f}`)}</div>`;
+    if (b.title !== undefined) return html`<div class="dl-title">${b.title}</div>`;
+    if (b.note !== undefined) return html`<div class="dl-note">${b.note}</div>`;
+    if (b.pre !== undefined) return html`<pre class="dl-pre"><${Cell} cell=${b.pre} full=${full} /></pre>`;
+    if (b.table) return html`<${Table} table=${b.table} full=${full} />`;
+    if (b.fold !== undefined) return html`<${Fold} block=${b} full=${full} />`;
+    return null;
   });
 }
 
-export default { render };
+function Picker({ label, picker, onPick }) {
+  if (!picker) return null;
+  const index = picker.options.findIndex((o) => JSON.stringify(o.value) === JSON.stringify(picker.value));
+  return html`<label class="dl-pick">${label}
+    <select class="dl-picker" value=${String(index)}
+      onChange=${(e) => onPick(picker.options[+e.currentTarget.value].value)}>
+      ${index < 0 && html`<option value="-1">—</option>`}
+      ${picker.options.map((o, i) => html`<option value=${String(i)}>${o.label}</option>`)}
+    </select></label>`;
+}
+
+function Toolbar({ model, toolbar }) {
+  if (!toolbar) return null;
+  const stop = toolbar.stop || {};
+  const replay = toolbar.replay;
+  const blocked = !stop.enabled && toolbar.run_state === "running" && stop.hint;
+  return html`<div class="dl-toolbar">
+    ${stop.shown && html`<button class="dl-stop" disabled=${!stop.enabled} title=${stop.hint || ""}
+      onClick=${() => model.send({ type: "stop" })}>■ Stop</button>`}
+    ${blocked && html`<span class="dl-stop-hint">${stop.hint}</span>`}
+    <span class="dl-status">${toolbar.status}</span>
+    ${replay && html`<label class="dl-replay-label">replay
+      <input class="dl-replay" type="range" min="0" max=${replay.max} value=${replay.value}
+        onInput=${(e) => model.send({ type: "seek", step: +e.currentTarget.value })} /></label>
+      <span class="dl-replay-note">${replay.note}</span>`}
+  </div>`;
+}
+
+function Timeline({ model, timeline }) {
+  if (!timeline) return null;
+  const page = (offset) => model.send({ type: "page", offset });
+  const size = timeline.rows.length || 1;
+  return html`<div class="dl-timeline">
+    <div class="dl-pager">
+      <button class="dl-older" disabled=${!timeline.older} onClick=${() => page(timeline.offset + size)}>◀ older</button>
+      <button class="dl-newer" disabled=${!timeline.newer} onClick=${() => page(Math.max(0, timeline.offset - size))}>newer ▶</button>
+      <button class="dl-newest" disabled=${!timeline.newer} onClick=${() => page(0)}>newest</button>
+      <span class="dl-position">${timeline.position}</span>
+    </div>
+    <div class="dl-rows" role="listbox">
+      ${timeline.rows.map((r) => html`<div class="dl-row" role="option" tabindex="0" data-index=${r.i} data-kind=${r.kind}
+        data-mine=${r.mine ? "true" : undefined} title=${`${r.t}  ${r.node}  ${r.kind}  ${r.text}`}
+        onClick=${() => model.send({ type: "select", event: r.i })}
+        onKeyDown=${(e) => e.key === "Enter" && model.send({ type: "select", event: r.i })}>
+        <span class="dl-when">${r.t}</span>${" "}<span class="dl-node">${r.node}</span>${" "}<span
+          class="dl-kind">${r.kind}</span>${" "}<span class="dl-text">${r.text}</span>
+      </div>`)}
+    </div>
+  </div>`;
+}
+
+function Tabs({ model, panel, full }) {
+  const [tab, setTab] = useState(panel.focus ? panel.focus.tab : "node");
+  const focus = panel.focus || {};
+  useEffect(() => {
+    if (focus.tab) setTab(focus.tab);
+  }, [focus.n]);
+  const node = panel.node || {};
+  const validation = panel.validation || {};
+  const body = {
+    node: html`<${Picker} label="visit" picker=${node.visits}
+        onPick=${(v) => model.send({ type: "select", visit: v })} />
+      <${Blocks} blocks=${node.blocks} full=${full} />`,
+    validation: html`<div class="dl-scope">${validation.scope}</div>
+      <${Picker} label="attempt" picker=${validation.attempts}
+        onPick=${(v) => model.send({ type: "attempt", key: v })} />
+      <${Blocks} blocks=${validation.blocks} full=${full} />`,
+    result: html`<${Blocks} blocks=${(panel.result || {}).blocks} full=${full} />`,
+    error: html`<${Blocks} blocks=${(panel.error || {}).blocks} full=${full} />`,
+  };
+  return html`<div class="dl-side">
+    <div class="dl-tabs" role="tablist">
+      ${(panel.tabs || []).map((t) => html`<button class="dl-tab" role="tab" data-tab=${t.id}
+        data-alert=${t.alert ? "true" : undefined} aria-selected=${t.id === tab ? "true" : "false"}
+        onClick=${() => setTab(t.id)}>${t.title}</button>`)}
+    </div>
+    <div class="dl-panel" role="tabpanel" data-tab=${tab}>${body[tab] || null}</div>
+  </div>`;
+}
+
+function Lab({ model }) {
+  const layout = useTrait(model, "_layout") || {};
+  const picture = useTrait(model, "_picture") || {};
+  const panelText = useTrait(model, "_panel") || "{}";
+  const panel = useMemo(() => JSON.parse(panelText), [panelText]);
+  const full = useFullTexts(model);
+  const state = (panel.toolbar && panel.toolbar.run_state) || picture.run_state || "idle";
+  return html`<div class="dspyer-lab" data-run-state=${state}>
+    <${Toolbar} model=${model} toolbar=${panel.toolbar} />
+    <div class="dl-body">
+      <div class="dl-main">
+        <${GraphPane} model=${model} layout=${layout} picture=${picture} />
+        <${Timeline} model=${model} timeline=${panel.timeline} />
+      </div>
+      <${Tabs} model=${model} panel=${panel} full=${full} />
+    </div>
+  </div>`;
+}
+
+// The kernel pushes the Graphviz runtime when a view is first displayed (it reads no message while
+// a blocking run goes on): listen for it as soon as the model exists, before any view renders.
+function initialize({ model }) {
+  loadViz(model).catch(() => {});
+}
+
+function render({ model, el }) {
+  const App = model.get("_kind") === "lab" ? Lab : GraphOnly;
+  mount(html`<${App} model=${model} />`, el);
+  return () => mount(null, el);
+}
+
+export default { initialize, render };

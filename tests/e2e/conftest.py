@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ except ImportError as exc:
 else:
     _PLAYWRIGHT_MISSING = None
 
-from .helpers import CHROMIUM_ARGS, LabServer, chromium_path, start_lab
+from .helpers import CHROMIUM_ARGS, LabServer, chromium_path, start_lab, start_notebook7
 
 
 def _unavailable() -> str | None:
@@ -80,12 +81,18 @@ def browser_context(browser: Browser) -> Iterator[BrowserContext]:
     context.close()
 
 
-@pytest.fixture
-def lab_page(
-    request: pytest.FixtureRequest, browser_context: BrowserContext, lab_server: LabServer, e2e_artifacts: Path
-) -> Iterator[Page]:
-    """A new tab; afterwards a screenshot (and, on failure, the console log) go to test-artifacts/e2e/."""
-    page = browser_context.new_page()
+@pytest.fixture(scope="package")
+def notebook7_server(tmp_path_factory: pytest.TempPathFactory, e2e_artifacts: Path) -> Iterator[LabServer]:
+    """One Notebook 7 server (`jupyter notebook`) for the tests that need it."""
+    server = start_notebook7(tmp_path_factory.mktemp("notebook7"), e2e_artifacts / "notebook7.log")
+    yield server
+    server.stop()
+
+
+@contextmanager
+def _tab(request: pytest.FixtureRequest, context: BrowserContext, artifacts: Path) -> Iterator[Page]:
+    """A new tab; afterwards a screenshot (and, on failure, the console log) go to `artifacts`."""
+    page = context.new_page()
     page.set_default_timeout(60_000)
     console: list[str] = []
     page.on("console", lambda msg: console.append(f"{msg.type}: {msg.text}"))
@@ -95,9 +102,25 @@ def lab_page(
     outcome = "failed" if report is None or report.failed else "passed"
     stem = re.sub(r"[^\w.-]+", "_", request.node.name)
     try:
-        page.screenshot(path=e2e_artifacts / f"{stem}-{outcome}.png")
+        page.screenshot(path=artifacts / f"{stem}-{outcome}.png")
     finally:
         if outcome == "failed":
-            (e2e_artifacts / f"{stem}-console.txt").write_text("\n".join(console))
+            (artifacts / f"{stem}-console.txt").write_text("\n".join(console))
         page.close()
-        lab_server.shutdown_kernels()
+
+
+@pytest.fixture
+def page(request: pytest.FixtureRequest, browser_context: BrowserContext, e2e_artifacts: Path) -> Iterator[Page]:
+    """A new tab for any server; afterwards a screenshot (and, on failure, the console log) go to test-artifacts/e2e/."""
+    with _tab(request, browser_context, e2e_artifacts) as page:
+        yield page
+
+
+@pytest.fixture
+def lab_page(
+    request: pytest.FixtureRequest, browser_context: BrowserContext, lab_server: LabServer, e2e_artifacts: Path
+) -> Iterator[Page]:
+    """A new JupyterLab tab (screenshot and console log as for `page`); then the server's kernels are shut down."""
+    with _tab(request, browser_context, e2e_artifacts) as page:
+        yield page
+    lab_server.shutdown_kernels()

@@ -1,4 +1,4 @@
-"""Drive a real JupyterLab in headless Chromium: start the server, open a notebook, run it, read the page.
+"""Drive a real JupyterLab (or Notebook 7) in headless Chromium: start the server, open a notebook, run it, read the page.
 
 The e2e fixtures (tests/e2e/conftest.py) build on these; tests import what they need from here, e.g.
 ``from e2e.helpers import open_and_run_all, wait_for_output``.
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CHROMIUM_ARGS",
     "LabServer",
+    "MarimoServer",
     "RunError",
     "StatusRecorder",
     "cell_outputs",
@@ -41,6 +42,8 @@ __all__ = [
     "run_all",
     "run_cell",
     "start_lab",
+    "start_marimo",
+    "start_notebook7",
     "wait_for_run",
     "wait_for_output",
     "write_notebook",
@@ -92,16 +95,19 @@ def chromium_path() -> str | None:
 
 @dataclass
 class LabServer:
-    """A running JupyterLab: where it listens, its token, the directory it serves."""
+    """A running JupyterLab or Notebook 7 (`app`): where it listens, its token, the directory it serves."""
 
     url: str
     token: str
     root_dir: Path
     process: subprocess.Popen[bytes]
     log_path: Path
+    app: str = "lab"
 
     def lab_url(self, notebook: str) -> str:
-        """URL opening `notebook` (relative to root_dir) in a fresh workspace."""
+        """URL opening `notebook` (relative to root_dir): a fresh JupyterLab workspace, or Notebook 7's page."""
+        if self.app == "notebook":
+            return f"{self.url}/notebooks/{quote(notebook)}?token={self.token}"
         return f"{self.url}/lab/tree/{quote(notebook)}?reset&token={self.token}"
 
     def api(self, method: str, path: str, body: Any = None) -> Any:
@@ -146,11 +152,14 @@ def _write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, indent=1))
 
 
-def start_lab(work_dir: Path, log_path: Path, timeout: float = 90.0) -> LabServer:
-    """Start JupyterLab on 127.0.0.1 with a random token and private config/settings under `work_dir`.
+def start_lab(work_dir: Path, log_path: Path, timeout: float = 90.0, app: str = "lab") -> LabServer:
+    """Start JupyterLab (or, with app="notebook", Notebook 7) on 127.0.0.1 with a random token and private
+    config/settings under `work_dir`.
 
     Returns once the server answers an authenticated request; raises with the server log if it does not.
     """
+    name = {"lab": "JupyterLab", "notebook": "Jupyter Notebook"}[app]
+    app_class = {"lab": "LabApp", "notebook": "JupyterNotebookApp"}[app]
     root_dir, config_dir = work_dir / "root", work_dir / "config"
     root_dir.mkdir(parents=True)
     _write_json(config_dir / "labconfig" / "page_config.json", _PAGE_CONFIG)
@@ -167,28 +176,80 @@ def start_lab(work_dir: Path, log_path: Path, timeout: float = 90.0) -> LabServe
     }
     port, token = _free_port(), secrets.token_hex(16)
     command = [
-        sys.executable, "-m", "jupyter", "lab", "--no-browser",
+        sys.executable, "-m", "jupyter", app, "--no-browser",
         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
         "--ServerApp.allow_root=True",  # CI runs as root
         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root_dir}",
-        "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        "--LabApp.expose_app_in_browser=True",  # window.jupyterapp, to know when the kernel is ready
+        f"--{app_class}.expose_app_in_browser=True",  # window.jupyterapp, to know when the kernel is ready
     ]  # fmt: skip
+    if app == "lab":
+        command += ["--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("wb") as log:
         process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    server = LabServer(f"http://127.0.0.1:{port}", token, root_dir, process, log_path)
+    server = LabServer(f"http://127.0.0.1:{port}", token, root_dir, process, log_path, app)
     deadline = time.monotonic() + timeout
     while True:
         if process.poll() is not None:
-            raise RuntimeError(f"JupyterLab exited with {process.returncode}:\n{log_path.read_text()[-3000:]}")
+            raise RuntimeError(f"{name} exited with {process.returncode}:\n{log_path.read_text()[-3000:]}")
         try:
             server.api("GET", "/api/status")
             return server
         except (urllib.error.URLError, ConnectionError):
             if time.monotonic() > deadline:
                 server.stop()
-                raise RuntimeError(f"JupyterLab did not answer in {timeout}s:\n{log_path.read_text()[-3000:]}")
+                raise RuntimeError(f"{name} did not answer in {timeout}s:\n{log_path.read_text()[-3000:]}")
+            time.sleep(0.2)
+
+
+def start_notebook7(work_dir: Path, log_path: Path, timeout: float = 90.0) -> LabServer:
+    """Start Notebook 7 (`jupyter notebook`) like `start_lab`; the same page helpers drive it."""
+    return start_lab(work_dir, log_path, timeout, app="notebook")
+
+
+@dataclass
+class MarimoServer:
+    """`marimo run APP` serving one app on 127.0.0.1 (no token: loopback only, a throwaway app)."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_marimo(app: Path, log_path: Path, timeout: float = 90.0) -> MarimoServer:
+    """Serve the marimo app `app` (`marimo run`, headless) on a free loopback port; returns once it answers."""
+    port = _free_port()
+    command = [
+        sys.executable, "-m", "marimo", "run", str(app), "--headless", "--no-token",
+        "--host", "127.0.0.1", "--port", str(port),
+    ]  # fmt: skip
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "MARIMO_SKIP_UPDATE_CHECK": "1"}
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command, env=env, cwd=app.parent, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
+    server = MarimoServer(f"http://127.0.0.1:{port}", process, log_path)
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"marimo exited with {process.returncode}:\n{log_path.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(server.url, timeout=5):
+                return server
+        except (urllib.error.URLError, ConnectionError):
+            if time.monotonic() > deadline:
+                server.stop()
+                raise RuntimeError(f"marimo did not answer in {timeout}s:\n{log_path.read_text()[-3000:]}")
             time.sleep(0.2)
 
 
@@ -306,8 +367,9 @@ def wait_for_output(page: Page, index: int, text: str | re.Pattern[str], timeout
 class StatusRecorder:
     """Records, in the page, every value an attribute takes on matching elements, in order.
 
-    Install it before Run All; it catches attribute changes and re-rendered elements alike, so a
-    test can assert a status sequence such as running -> retrying -> done without racing the page.
+    Install it before Run All; it catches attribute changes and re-rendered elements alike (in open
+    shadow roots too), so a test can assert a status sequence such as running -> retrying -> done
+    without racing the page.
     Elements are keyed by `key_attr`.
     """
 
@@ -317,16 +379,25 @@ class StatusRecorder:
             """([keyAttr, valueAttr]) => {
               const history = window.__e2eHistory = {};
               const sel = `[${keyAttr}][${valueAttr}]`;
-              const record = () => {
-                for (const el of document.querySelectorAll(sel)) {
-                  const key = el.getAttribute(keyAttr), value = el.getAttribute(valueAttr);
-                  const seen = history[key] || (history[key] = []);
-                  if (seen[seen.length - 1] !== value) seen.push(value);
+              const roots = new Set();  // the document and every open shadow root (marimo draws widgets in one)
+              const options = {subtree: true, childList: true, attributes: true, attributeFilter: [keyAttr, valueAttr]};
+              const findRoots = (root) => {
+                if (!roots.has(root)) {
+                  roots.add(root);
+                  new MutationObserver(record).observe(root, options);
                 }
+                for (const el of root.querySelectorAll('*')) if (el.shadowRoot) findRoots(el.shadowRoot);
               };
-              new MutationObserver(record).observe(document.body, {
-                subtree: true, childList: true, attributes: true, attributeFilter: [keyAttr, valueAttr],
-              });
+              function record(mutations) {
+                if (!mutations || mutations.some(m => m.type === 'childList')) findRoots(document);
+                for (const root of roots) {
+                  for (const el of root.querySelectorAll(sel)) {
+                    const key = el.getAttribute(keyAttr), value = el.getAttribute(valueAttr);
+                    const seen = history[key] || (history[key] = []);
+                    if (seen[seen.length - 1] !== value) seen.push(value);
+                  }
+                }
+              }
               record();
             }""",
             [key_attr, value_attr],

@@ -112,9 +112,9 @@ def test_nodes_show_running_retrying_done_during_a_self_correcting_run(
 
 
 NAMES = [
-    '<img src=x onerror="window.__pwned=1">',
-    "<script>window.__pwned=2</script>",
-    "<a href=\"javascript:window.__pwned=3\">it's a 'link'</a>",
+    '<img src=x onerror="window.__xss=1">',
+    "<script>window.__xss=2</script>",
+    "<a href=\"javascript:window.__xss=3\">it's a 'link'</a>",
 ]
 MARKUP_GRAPH = dedent(
     f"""
@@ -152,6 +152,25 @@ def test_markup_in_node_names_and_decisions_is_shown_as_text(lab_page: Page, lab
         expect(drawn).to_have_attribute("data-status", "done")
         expect(drawn.locator("text").first).to_have_text(name)
     expect(widget.locator(f"g.edge[data-decision={css_string('<b>go</b>')}]")).to_have_count(1)
+    # labels fit: node names inside their boxes, the edge label clear of every node, whatever the page's font
+    clashes = widget.locator("svg.dl-svg").evaluate(
+        """svg => {
+          const box = (el) => el.getBBox();
+          const inside = (a, b) => a.x >= b.x - 0.5 && a.x + a.width <= b.x + b.width + 0.5;
+          const meets = (a, b) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+          const nodes = [...svg.querySelectorAll('g.node[data-node]')];
+          const shapes = nodes.map((n) => box(n.querySelector('path, polygon, ellipse')));
+          const out = [];
+          nodes.forEach((n, i) => n.querySelectorAll(':scope > text').forEach((t) => {
+            if (!inside(box(t), shapes[i])) out.push(`label of ${n.dataset.node}`);
+          }));
+          svg.querySelectorAll('g.edge > text').forEach((t) => shapes.forEach((s, i) => {
+            if (meets(box(t), s)) out.push(`edge label ${t.textContent} on ${nodes[i].dataset.node}`);
+          }));
+          return out;
+        }"""
+    )
+    assert clashes == [], clashes
     expect(widget.locator("img, script, a[href^='javascript'], b")).to_have_count(0)
-    assert lab_page.evaluate("() => window.__pwned") is None
+    assert lab_page.evaluate("() => window.__xss") is None
 

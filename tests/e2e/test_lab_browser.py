@@ -6,6 +6,7 @@ DSPYER_UPDATE_DOCS=1 also into docs/ (``DSPYER_UPDATE_DOCS=1 python -m pytest te
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -37,10 +38,10 @@ QUICKSTART = REPO / "notebooks" / "01_quickstart.ipynb"
 DOCS = REPO / "docs"
 PICTURE_LIMIT = 300_000  # bytes: README pictures stay small
 GRAPH = ".dspyer-graphview"
-LAB = ".jp-OutputArea-output > .widget-vbox:has(.dspyer-graphview)"
-"""A LabView: the top-level box of a cell output that holds a graph drawing."""
-TABS = ("Node", "Validation", "Result", "Error")
-"""LabView's tabs, in order (titles may carry a suffix, e.g. "Validation (1)")."""
+LAB = ".dspyer-lab"
+"""A LabView: one widget (see the markup contract at the top of js/src/widget.js)."""
+TABS = {"Node": "node", "Validation": "validation", "Result": "result", "Error": "error"}
+"""LabView's tabs: title (may carry a suffix, e.g. "Validation (1)") -> data-tab."""
 
 
 class Lab:
@@ -50,27 +51,24 @@ class Lab:
         self.page = page
         self.root = cell_outputs(page, cell).locator(LAB)
         self.graph = self.root.locator(GRAPH)
-        toolbar_labels = self.root.locator(":scope > .widget-hbox").first.locator(":scope > .widget-label")
-        self.status = toolbar_labels.first  # the run's status
-        self.slider_note = toolbar_labels.last  # what the replay slider shows
-        self.slider = self.root.locator(".widget-slider .noUi-handle")
-        self.stop_button = self.root.get_by_role("button", name="Stop")
-        self.timeline = self.root.locator(".widget-select > select")
+        self.status = self.root.locator(".dl-toolbar .dl-status")
+        self.slider_note = self.root.locator(".dl-toolbar .dl-replay-note")
+        self.slider = self.root.locator(".dl-toolbar input.dl-replay")
+        self.stop_button = self.root.locator(".dl-toolbar button.dl-stop")
+        self.timeline = self.root.locator(".dl-timeline")
 
     def node(self, name: str, status: str | None = None) -> Locator:
         """The drawn node `name` (optionally only when in `status`)."""
         state = f'[data-status="{status}"]' if status else ""
         return self.graph.locator(f"g.node[data-node={css_string(name)}]{state}")
 
-    def row(self, text: str) -> Locator:
-        """The timeline row containing `text` (whitespace-normalized)."""
-        return self.timeline.locator("option", has_text=text)
+    def row(self, kind: str, text: str | None = None) -> Locator:
+        """The timeline rows of events of `kind` (containing `text`, whitespace-normalized)."""
+        rows = self.timeline.locator(f'.dl-row[data-kind="{kind}"]')
+        return rows if text is None else rows.filter(has_text=text)
 
     def tab(self, title: str) -> Locator:
-        return self.root.locator(".lm-TabBar-tab", has_text=title)
-
-    def panel(self, title: str) -> Locator:
-        return self.root.locator(".widget-tab-contents > .widget-vbox").nth(TABS.index(title))
+        return self.root.locator(f'button.dl-tab[data-tab="{TABS[title]}"]')
 
     def open(self, title: str) -> Locator:
         """Click tab `title`; its panel, once shown."""
@@ -80,21 +78,29 @@ class Lab:
     def showing(self, title: str) -> Locator:
         """The panel of tab `title`, asserting that it is the one shown."""
         expect(self.tab(title)).to_have_attribute("aria-selected", "true")
-        panel = self.panel(title)
+        panel = self.root.locator(f'.dl-panel[data-tab="{TABS[title]}"]')
         expect(panel).to_be_visible()
         return panel
 
     def unfold(self, panel: Locator, title: str) -> Locator:
-        """Open the folded section `title` of `panel`; its text area."""
-        panel.locator(".jupyter-widget-Collapse-header", has_text=title).click()
-        text = panel.locator(".jupyter-widget-Collapse-contents", has=self.page.locator("textarea")).locator("textarea")
-        expect(text).to_be_visible()
+        """Open the folded section `title` of `panel`; its full text, once the kernel sent it."""
+        fold = panel.locator("details.dl-fold", has_text=title)
+        fold.locator("summary").click()
+        text = fold.locator("pre")
+        expect(text).not_to_have_text("loading…")
         return text
 
 
 def header(panel: Locator) -> Locator:
-    """The first line of the Node panel: the inspected node, its kind, visit, status, attempts."""
-    return panel.locator(".widget-html-content").first
+    """The first line of a panel: e.g. the inspected node, its kind, visit, status, attempts."""
+    return panel.locator(".dl-facts").first
+
+
+def seek(lab: Lab, step: int) -> None:
+    """Drag the replay slider to `step` (what a user's drag fires: input events)."""
+    lab.slider.evaluate(
+        "(el, step) => { el.value = String(step); el.dispatchEvent(new Event('input', {bubbles: true})); }", step
+    )
 
 
 def cell_index(notebook: Path, matches: Callable[[str], bool]) -> int:
@@ -103,7 +109,7 @@ def cell_index(notebook: Path, matches: Callable[[str], bool]) -> int:
     return next(i for i, cell in enumerate(cells) if cell.cell_type == "code" and matches(cell.source))
 
 
-def save_picture(lab: Lab, name: str, artifacts: Path) -> None:
+def save_picture(lab: Lab, name: str, artifacts: Path, docs: bool = True) -> None:
     """Screenshot the whole LabView into the artifacts (and into docs/ with DSPYER_UPDATE_DOCS=1).
 
     The viewport grows to the view's height first: JupyterLab scrolls the notebook inside the
@@ -115,7 +121,7 @@ def save_picture(lab: Lab, name: str, artifacts: Path) -> None:
     lab.root.scroll_into_view_if_needed()
     path = artifacts / name
     lab.root.screenshot(path=path, animations="disabled")
-    if os.environ.get("DSPYER_UPDATE_DOCS") == "1":
+    if docs and os.environ.get("DSPYER_UPDATE_DOCS") == "1":
         assert path.stat().st_size < PICTURE_LIMIT, f"{name} is {path.stat().st_size} bytes"
         DOCS.mkdir(exist_ok=True)
         shutil.copyfile(path, DOCS / name)
@@ -135,8 +141,13 @@ def test_quickstart_notebook_shows_its_run_in_the_labview(
     open_notebook(page, lab_server, QUICKSTART)  # a copy in the server's root
     recorder = StatusRecorder(page)
     run_all(page)
-    wait_for_run(page)
     lab = Lab(page, magic)
+
+    # Live, while the cell blocks: the answer is rejected and corrected (1.5 s an answer in the notebook).
+    expect(lab.node("answer", "retrying")).to_have_count(1, timeout=60_000)
+    lab.open("Validation")  # the tabs switch in the page: no need to reach the busy kernel
+    save_picture(lab, "lab-running.png", e2e_artifacts)
+    wait_for_run(page)
 
     # The graph: both nodes end done; the answer was rejected once and corrected (watched live).
     expect(lab.root).to_have_count(1)
@@ -158,9 +169,10 @@ def test_quickstart_notebook_shows_its_run_in_the_labview(
     validation = lab.open("Validation")
     expect(validation).to_contain_text("answer · attempt 1 of 3 · retried with feedback")
     expect(validation).to_contain_text("'kb-3' was not retrieved; cite one of ['kb-2']")
-    raw_output, feedback = validation.locator("textarea").nth(0), validation.locator("textarea").nth(1)
-    expect(raw_output).to_have_value(re.compile(r"kb-3"))
-    expect(feedback).to_have_value(re.compile(r"^Your previous answer was rejected \(fields: citations\)"))
+    raw_output = validation.locator(".dl-title", has_text="Raw model output").locator("xpath=following-sibling::pre[1]")
+    feedback = validation.locator(".dl-title", has_text="Feedback sent back").locator("xpath=following-sibling::pre[1]")
+    expect(raw_output).to_contain_text("kb-3")
+    expect(feedback).to_have_text(re.compile(r"^Your previous answer was rejected \(fields: citations\)"))
 
     # Result tab: the typed output as a table.
     result = lab.open("Result")
@@ -190,23 +202,23 @@ def test_quickstart_notebook_shows_its_run_in_the_labview(
     save_picture(lab, "lab-quickstart.png", e2e_artifacts)
 
     # Timeline rows select too: a node's row opens the node, the rejection's row the Validation tab.
-    lab.row("retrieve node_end").click()
+    lab.row("node_end", "retrieve").click()
     node_panel = lab.showing("Node")
     expect(header(node_panel)).to_have_text(re.compile(r"^retrieve \(python\) · "))
     expect(lab.node("retrieve")).to_have_attribute("data-selected", "true")
-    lab.row("validation_error").click()
+    lab.row("validation_error").first.click()
     expect(lab.showing("Validation")).to_contain_text("'kb-3' was not retrieved")
     expect(lab.node("answer")).to_have_attribute("data-selected", "true")
 
 
 # -- 2. markup from the model, the state and node names stays text -------------------------------
 
-IMG = '<img src=x onerror="window.__pwned=1">'
-SCRIPT = "<script>window.__pwned=2</script>"
-LINK = "[x](javascript:window.__pwned=3)"
-ANCHOR = '<a href="javascript:window.__pwned=4">it\'s "quoted"</a>'
+IMG = '<img src=x onerror="window.__xss=1">'
+SCRIPT = "<script>window.__xss=2</script>"
+LINK = "[x](javascript:window.__xss=3)"
+ANCHOR = '<a href="javascript:window.__xss=4">it\'s "quoted"</a>'
 NODE = f'{IMG} it\'s "prep"'
-QUESTION = 'What is <b>bold</b> & "quoted"?'
+QUESTION = 'What is <b>bold</b> & "quoted"? $\\href{https://e.vil/x}{Re-login}$'  # markup and TeX
 NOTES = f"{SCRIPT} {LINK} {ANCHOR}"
 UNPARSEABLE = f"not a form at all {IMG} {SCRIPT}"
 REJECTED = f"{IMG} {LINK}"
@@ -254,20 +266,23 @@ MARKUP_RUN = dedent(
 )
 
 
-def test_markup_from_model_state_and_node_names_is_shown_as_text(lab_page: Page, lab_server: LabServer) -> None:
+def test_markup_from_model_state_and_node_names_is_shown_as_text(
+    lab_page: Page, lab_server: LabServer, e2e_artifacts: Path
+) -> None:
     page = lab_page
     notebook = write_notebook(lab_server, "lab_markup.ipynb", [MARKUP_SETUP, MARKUP_SHOW, MARKUP_RUN])
     open_and_run_all(page, lab_server, notebook)
     lab = Lab(page, 1)
     expect(lab.graph).to_have_attribute("data-run-state", "finished")
     expect(cell_outputs(page, 2)).to_contain_text(f"Answer(answer={ANSWER!r})")
-    assert page.evaluate("() => window.__pwned") is None
+    assert page.evaluate("() => window.__xss") is None
 
-    # Timeline: the node name (clipped to its column) and the values, as text.
-    notes_row = lab.row('node_end wrote {"notes"')
-    expect(notes_row).to_contain_text(NODE[:20])
+    # Timeline: the node name (clipped to its column, whole in the row's tooltip) and the values, as text.
+    notes_row = lab.row("node_end", 'wrote {"notes"')
+    expect(notes_row.locator(".dl-node")).to_have_text(NODE)
     expect(notes_row).to_contain_text(SCRIPT)
-    expect(lab.row("answer node_end")).to_contain_text(f"{SCRIPT} <a href=")
+    expect(notes_row).to_have_attribute("title", re.compile(re.escape(SCRIPT)))
+    expect(lab.row("node_end", "answer")).to_contain_text(f"{SCRIPT} <a href=")
 
     # Node tab: the markup-named node (clicked in the drawing), its input and its patch.
     lab.node(NODE).click()
@@ -276,43 +291,47 @@ def test_markup_from_model_state_and_node_names_is_shown_as_text(lab_page: Page,
     expect(node_panel).to_contain_text(QUESTION)
     expect(node_panel).to_contain_text(NOTES)
     full = lab.unfold(node_panel, "Full values")
-    expect(full).to_have_value(re.compile(re.escape(SCRIPT)))
-    expect(full).to_have_value(re.compile(re.escape(LINK)))
+    expect(full).to_contain_text(SCRIPT)
+    expect(full).to_contain_text(LINK)
     lab.node("answer").click()
     expect(header(node_panel)).to_contain_text("answer (llm)")
     expect(node_panel).to_contain_text(ANSWER)
-    expect(full).to_have_value(re.compile(re.escape("javascript:window.__pwned=4")))
+    expect(full).to_contain_text("javascript:window.__xss=4")
 
     # Validation tab: each rejected attempt's messages and raw output, as text.
     validation = lab.open("Validation")
-    picker = validation.locator(".widget-dropdown select")
-    raw_output = validation.locator("textarea").first
+    picker = validation.locator("select.dl-picker")
     expect(picker.locator("option")).to_have_count(2)
     picker.select_option(index=1)
     expect(validation).to_contain_text(f"no [1] citation in '{REJECTED}'")
-    expect(raw_output).to_have_value(re.compile(re.escape(REJECTED)))
+    expect(validation.locator("pre.dl-pre").filter(has_text=REJECTED).first).to_be_visible()
     picker.select_option(index=0)
     expect(validation).to_contain_text("could not be parsed")
-    expect(raw_output).to_have_value(UNPARSEABLE)
+    expect(validation.locator("pre.dl-pre", has_text=UNPARSEABLE)).to_have_count(1)
 
     # Result tab, and its folded full output.
     result = lab.open("Result")
     expect(result).to_contain_text(ANSWER)
-    expect(lab.unfold(result, "Full output")).to_have_value(re.compile(re.escape(SCRIPT)))
+    expect(lab.unfold(result, "Full output")).to_contain_text(SCRIPT)
     expect(lab.open("Error")).to_contain_text("No error.")
 
-    # Time travel: two steps back the note under the slider summarizes answer's patch.
-    lab.slider.focus()
-    page.keyboard.press("ArrowLeft")
-    page.keyboard.press("ArrowLeft")
+    # Time travel: two steps back the note next to the slider summarizes answer's patch.
+    expect(lab.slider).to_have_attribute("max", "10")
+    seek(lab, 8)
     expect(lab.slider_note).to_contain_text(f'node_end wrote {{"answer": "{SCRIPT}')
     expect(lab.status).to_contain_text("event 8/10")
+    seek(lab, 2)  # before `answer` ran: the graph goes back too
+    expect(lab.node("answer", "idle")).to_have_count(1)
+    seek(lab, 10)
+    expect(lab.node("answer", "done")).to_have_count(1)
 
     # After all that clicking: nothing of it became markup, and nothing ran.
     expect(lab.root.locator("img, script, iframe, object, embed, a[href], [onerror]")).to_have_count(0)
+    expect(lab.root.locator("mjx-container, .MathJax")).to_have_count(0)  # no TeX typesetting of data either
     expect(lab.root.locator("b").filter(has_text=re.compile(r"^bold$"))).to_have_count(0)  # the question's <b>
     expect(page.locator("[onerror], a[href^='javascript:']")).to_have_count(0)
-    assert page.evaluate("() => window.__pwned") is None
+    assert page.evaluate("() => window.__xss") is None
+    save_picture(lab, "lab-markup.png", e2e_artifacts, docs=False)
 
 
 # -- 3. the Stop button ------------------------------------------------------------------------
@@ -351,8 +370,8 @@ SLOW_SETUP = dedent(
     graph.add_edge("retrieve", "answer")
     graph.add_edge("answer", END)
     program = AgentTranspiler.compile(graph, output_model=CitedAnswer)
-    # A slow model (2 s an answer) that never cites: `answer` retries from 2 s to 6 s, then would fail.
-    slow_lm = ScriptedLM({"answer": {"answer": "30 days."}}, latency=2.0)
+    # A slow model (4 s an answer) that never cites: `answer` retries from 4 s to 12 s, then would fail.
+    slow_lm = ScriptedLM({"answer": {"answer": "30 days."}}, latency=4.0)
     """
 )
 SLOW_START = dedent(
@@ -363,7 +382,7 @@ SLOW_START = dedent(
         task = view.start(question="How long do I have to return a product?")
     """
 )
-SLOW_AFTER = 'print(f"task done={task.done()}, cancelled={task.cancelled()}; {view.status.value}")'
+SLOW_AFTER = 'print(f"task done={task.done()}, cancelled={task.cancelled()}; {view.status}")'
 
 
 def test_stop_button_cancels_a_background_run(lab_page: Page, lab_server: LabServer, e2e_artifacts: Path) -> None:
@@ -378,14 +397,13 @@ def test_stop_button_cancels_a_background_run(lab_page: Page, lab_server: LabSer
     expect(lab.node("retrieve", "done")).to_have_count(1)
     expect(lab.graph).to_have_attribute("data-run-state", "running")
     expect(lab.open("Validation")).to_contain_text("cite the passage you used")
-    save_picture(lab, "lab-running.png", e2e_artifacts)
-    expect(lab.node("answer", "retrying")).to_have_count(1)  # the picture shows the retry
 
     expect(lab.stop_button).to_be_enabled()
     lab.stop_button.click()
     expect(lab.graph).to_have_attribute("data-run-state", "cancelled")
     expect(lab.graph.locator('g.node[data-status="running"], g.node[data-status="retrying"]')).to_have_count(0)
     expect(lab.node("retrieve", "done")).to_have_count(1)
+    expect(lab.node("answer", "cancelled")).to_have_count(1)  # stopped mid-node: its own look, not idle
     expect(lab.status).to_have_text(re.compile(r"^cancelled"))
     expect(lab.stop_button).to_be_disabled()
     expect(lab.open("Result")).to_contain_text("The run was cancelled before it finished.")
@@ -394,3 +412,73 @@ def test_stop_button_cancels_a_background_run(lab_page: Page, lab_server: LabSer
     run_cell(page, 2)
     wait_for_run(page)
     expect(cell_outputs(page, 2)).to_contain_text("task done=True, cancelled=True; cancelled")
+
+
+# -- 4. a run that blocks its cell; the six statuses in the light and the dark theme -------------
+
+BLOCKING_RUN = dedent(
+    """
+    import asyncio
+    from dspyer_lab.lab.runner import run_blocking
+    view = LabView(program, display_limit=60)
+    display(view)
+    try:
+        with dspy.context(lm=ScriptedLM({"answer": {"answer": "30 days."}}, latency=1.5)):
+            run_blocking(view.run(question="How long?", _max_retries=1))
+    except Exception as exc:
+        print("failed:", type(exc).__name__)
+    """
+)
+THEMES = "/lab/api/settings/@jupyterlab/apputils-extension:themes"
+
+
+def set_theme(server: LabServer, theme: str) -> None:
+    server.api("PUT", THEMES, {"raw": json.dumps({"theme": theme})})
+
+
+@pytest.mark.parametrize("theme", ["JupyterLab Light", "JupyterLab Dark"])
+def test_a_blocking_run_disables_stop_and_statuses_read_in_both_themes(
+    lab_page: Page, lab_server: LabServer, e2e_artifacts: Path, theme: str
+) -> None:
+    page = lab_page
+    set_theme(lab_server, theme)
+    try:
+        notebook = write_notebook(lab_server, "lab_blocking.ipynb", [SLOW_SETUP, BLOCKING_RUN])
+        open_notebook(page, lab_server, notebook)
+        run_all(page)
+        lab = Lab(page, 1)
+        # While the cell waits for the run, a click could not reach the kernel: Stop says so.
+        expect(lab.graph).to_have_attribute("data-run-state", "running", timeout=60_000)
+        expect(lab.stop_button).to_be_disabled()
+        expect(lab.stop_button).to_have_attribute("title", re.compile("kernel's interrupt"))
+        expect(lab.root.locator(".dl-stop-hint")).to_contain_text("kernel's interrupt")
+        wait_for_run(page)
+        expect(cell_outputs(page, 1)).to_contain_text("failed: NodeValidationError")
+        expect(lab.node("answer", "failed")).to_have_count(1)
+        expect(lab.showing("Error")).to_contain_text("NodeValidationError")
+        node_panel = lab.open("Node")
+        expect(header(node_panel)).to_contain_text("2 attempt(s)")  # failed after 2 answers, not 3
+        # a value longer than display_limit is clipped, with its full text one click away
+        passages = node_panel.locator("tr", has=page.locator("th", has_text="passages")).first.locator("td")
+        expect(passages).not_to_contain_text("Returns are accepted within 30 days.")
+        passages.locator("button.dl-more").click()
+        expect(passages).to_contain_text("Returns are accepted within 30 days.")
+        legend = lab.graph.locator(".dl-legend .dl-key")
+        expect(legend).to_have_count(7)  # six statuses and the path
+        # the six statuses look different from each other (border colour or style) in this theme
+        looks = legend.evaluate_all(
+            "keys => keys.filter(k => k.dataset.status).map(k => { const s = getComputedStyle(k.firstElementChild);"
+            " return `${s.borderTopColor} ${s.borderTopStyle} ${s.backgroundColor}`; })"
+        )
+        assert len(set(looks)) == 6, looks
+        # every node label fits its box, whatever font the page draws with
+        overflow = lab.graph.locator("g.node[data-node]").evaluate_all(
+            "nodes => nodes.filter(n => { const box = n.querySelector('path, polygon, ellipse').getBBox();"
+            " return [...n.querySelectorAll(':scope > text')].some(t => t.getBBox().width > box.width); })"
+            ".map(n => n.dataset.node)"
+        )
+        assert overflow == [], overflow
+        name = "lab-failed-dark.png" if "Dark" in theme else "lab-failed-light.png"
+        save_picture(lab, name, e2e_artifacts, docs=False)
+    finally:
+        set_theme(lab_server, "JupyterLab Light")

@@ -1,4 +1,4 @@
-"""The pure-Python side of the lab views: the run model, text helpers, the upstream adapter, run files.
+"""The pure-Python side of the lab views: the run model, text helpers, the upstream adapter.
 
 Events here are recorded by hand, exactly in the shape of `dspyer_lab.core.events`, so
 each test reads as one small run story (a loop, a retry, a failure).
@@ -12,11 +12,15 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, Field
 
-from dspyer_lab import Graph, StatefulNode
 from dspyer_lab.lab.adapter import as_graph, contract_events, is_contract_event
-from dspyer_lab.lab.dot import build_drawing
-from dspyer_lab.lab.runfile import describe_graph, graph_from_description, read_run, write_run
-from dspyer_lab.lab.runlog import CANCELLED, RunLog, offending_values, summarize
+from dspyer_lab.lab.model.runmodel import (
+    CANCELLED,
+    CHECKPOINT_EVERY,
+    NODE_STATUSES,
+    RunModel,
+    offending_values,
+    summarize,
+)
 from dspyer_lab.lab.textview import MASK, Masker, clip, esc, name_words, one_line, seconds
 
 
@@ -74,7 +78,7 @@ def failing_run() -> list[dict[str, Any]]:
 
 
 def test_state_is_inputs_plus_patches_in_order_before_and_after_each_visit() -> None:
-    log = RunLog.replay(loop_run())
+    log = RunModel.replay(loop_run())
     assert [v.node for v in log.visits] == ["draft", "check", "draft", "check"]
     first, check = log.visits[0], log.visits[1]
     assert first.state_before == {"topic": "owls", "api_key": "sk-live-1234"}
@@ -90,7 +94,7 @@ def test_state_is_inputs_plus_patches_in_order_before_and_after_each_visit() -> 
 def test_replay_of_every_prefix_matches_folding_the_patches() -> None:
     events = loop_run()
     for k in range(len(events) + 1):
-        log = RunLog.replay(events[:k])
+        log = RunModel.replay(events[:k])
         expected: dict[str, Any] = {}
         for event in events[:k]:
             if event["event"] == "run_start":
@@ -102,7 +106,7 @@ def test_replay_of_every_prefix_matches_folding_the_patches() -> None:
 
 
 def test_loop_visits_are_numbered_and_retries_attach_to_their_visit() -> None:
-    log = RunLog.replay(loop_run())
+    log = RunModel.replay(loop_run())
     drafts = log.visits_of("draft")
     assert [v.visit for v in drafts] == [1, 2]
     assert [v.step for v in drafts] == [1, 3]
@@ -116,15 +120,15 @@ def test_loop_visits_are_numbered_and_retries_attach_to_their_visit() -> None:
 
 def test_visit_status_follows_the_run_mid_way() -> None:
     events = loop_run()
-    assert RunLog.replay(events[:2]).visits[0].status == "running"
-    assert RunLog.replay(events[:3]).visits[0].status == "retrying"
-    assert RunLog.replay(events[:4]).visits[0].status == "done"
-    mid = RunLog.replay(events[:6])
+    assert RunModel.replay(events[:2]).visits[0].status == "running"
+    assert RunModel.replay(events[:3]).visits[0].status == "retrying"
+    assert RunModel.replay(events[:4]).visits[0].status == "done"
+    mid = RunModel.replay(events[:6])
     assert mid.status == "running" and mid.finished is None and mid.visits[-1].state_after is None
 
 
 def test_every_event_maps_to_its_node_visit() -> None:
-    log = RunLog.replay(loop_run())
+    log = RunModel.replay(loop_run())
     assert log.visit_of_event(0) is None  # run_start
     assert log.visit_of_event(2) is log.visits[0]  # its validation error
     assert log.visit_of_event(4) is log.visits[0]  # the route after it
@@ -134,7 +138,7 @@ def test_every_event_maps_to_its_node_visit() -> None:
 
 
 def test_error_fails_the_running_visit_and_keeps_the_error() -> None:
-    log = RunLog.replay(failing_run())
+    log = RunModel.replay(failing_run())
     assert log.status == "failed"
     assert log.visits[0].status == "failed"
     assert "no valid output" in log.visits[0].error
@@ -144,13 +148,13 @@ def test_error_fails_the_running_visit_and_keeps_the_error() -> None:
 
 def test_cancel_marker_and_synthesized_error_continue_the_envelope() -> None:
     events = loop_run()[:6]
-    log = RunLog.replay(events)
+    log = RunModel.replay(events)
     marker = log.closing_event(CANCELLED)
     assert marker["run_id"] == "run1" and marker["seq"] == 6
     log.apply(marker)
     assert log.status == "cancelled" and log.visits[-1].status == "cancelled"
 
-    log = RunLog.replay(events)
+    log = RunModel.replay(events)
     try:
         raise ValueError("stream broke")
     except ValueError as exc:
@@ -163,12 +167,194 @@ def test_cancel_marker_and_synthesized_error_continue_the_envelope() -> None:
 
 def test_a_cancel_marker_after_the_run_ended_is_ignored() -> None:
     for events, outcome in [(loop_run(), "finished"), (failing_run(), "failed")]:
-        log = RunLog.replay(events)
+        log = RunModel.replay(events)
         log.apply(log.closing_event(CANCELLED))  # a stop that landed just after the end
         assert log.status == outcome and len(log.events) == len(events)
-    log = RunLog()
+    log = RunModel()
     log.apply(log.closing_event(CANCELLED))  # stopped before its first event: that is a cancelled run
     assert log.status == "cancelled"
+
+
+def disagreement_runs() -> dict[str, list[dict[str, Any]]]:
+    """Event sequences where the old GraphView and panel folds disagreed (issue 11), for every view's tests.
+
+    - ``gave_up``: a rejected answer with no retry left, then the ``error`` (the node failed, it is not retrying);
+    - ``gave_up_mid``: the same cut just after the rejection (a live run: still failed, not retrying);
+    - ``cancelled``: stopped while ``check`` ran (check is cancelled, not idle);
+    - ``nameless_start``: a ``node_start`` without ``node`` (tolerated, nothing drawn for it);
+    - ``router_failed``: the router after ``check`` failed once check had ended (check failed).
+    """
+    gave_up = failing_run()
+    cancelled = loop_run()[:6]
+    cancelled.append(RunModel.replay(cancelled).closing_event(CANCELLED))
+    e = Recorder("run3")
+    e("run_start", inputs={"q": "x"})
+    e("node_start", kind="llm", step=1, inputs={"q": "x"})
+    e("node_end", node="draft", patch={"text": "t"}, duration=0.1, attempts=1)
+    e("route", source="draft", decision=None, target="check")
+    nameless = e.events
+    e = Recorder("run4")
+    e("run_start", inputs={})
+    e("node_start", node="check", kind="python", step=1, inputs=None)
+    e("node_end", node="check", patch={"ok": "maybe"}, duration=0.1, attempts=1)
+    e("error", node="check", error="RouteError: router after 'check' returned 'maybe'", error_type="RouteError",
+      traceback="", state={"ok": "maybe"})
+    return {
+        "gave_up": gave_up,
+        "gave_up_mid": gave_up[:3],
+        "cancelled": cancelled,
+        "nameless_start": nameless,
+        "router_failed": e.events,
+    }
+
+
+EXPECTED_STATUS: dict[str, dict[str, str]] = {
+    "gave_up": {"rate": "failed"},
+    "gave_up_mid": {"rate": "failed"},
+    "cancelled": {"draft": "done", "check": "cancelled"},
+    "nameless_start": {"draft": "idle", "check": "idle"},
+    "router_failed": {"check": "failed"},
+}
+"""The statuses every view must show at the end of each of `disagreement_runs`."""
+
+
+@pytest.mark.parametrize("case", sorted(EXPECTED_STATUS))
+def test_the_cases_where_views_used_to_disagree(case: str) -> None:
+    model = RunModel.replay(disagreement_runs()[case])
+    assert model.node_status(EXPECTED_STATUS[case]) == EXPECTED_STATUS[case]
+    assert set(model.node_status()) <= set(NODE_STATUSES) | set(EXPECTED_STATUS[case])
+    assert all(s in NODE_STATUSES for s in model.node_status().values())
+
+
+def test_a_node_that_gave_up_counts_the_answers_it_was_asked_for() -> None:
+    e = Recorder()
+    e("run_start", inputs={})
+    e("node_start", node="rate", kind="llm", step=1, inputs={})
+    for attempt in (1, 2, 3):
+        e("validation_error", node="rate", attempt=attempt, max_attempts=3, error="bad", failed_fields=["score"],
+          raw_output="{}", feedback="", will_retry=attempt < 3)
+    e("error", node="rate", error="no valid output after 3 attempt(s)", error_type="NodeValidationError",
+      traceback="", state={})
+    visit = RunModel.replay(e.events).visits[0]
+    assert visit.status == "failed" and visit.attempts == 3
+    # a node that raised during its 2nd attempt was asked twice
+    raised = [*e.events[:3], e.events[-1]]
+    assert RunModel.replay(raised).visits[0].attempts == 2
+
+
+def test_node_status_visits_and_path_follow_the_loop() -> None:
+    events = loop_run()
+    model = RunModel.replay(events)
+    graph_nodes = ["draft", "check", "never"]
+    assert model.node_status(graph_nodes) == {"draft": "done", "check": "done", "never": "idle"}
+    assert model.node_visits(graph_nodes) == {"draft": 2, "check": 2, "never": 0}
+    path = model.path()
+    assert [r.key for r in path.routes] == [
+        ("draft", "check", None), ("check", "draft", "retry"), ("draft", "check", None), ("check", "__end__", "done"),
+    ]
+    assert path.counts == {("draft", "check", None): 2, ("check", "draft", "retry"): 1, ("check", "__end__", "done"): 1}
+    assert model.last_route == path.routes[-1] and model.last_route.event_index == 13
+    assert RunModel.replay(events[:3]).node_status(graph_nodes) == {"draft": "retrying", "check": "idle", "never": "idle"}
+    assert RunModel.replay(events[:9]).node_status() == {"draft": "running", "check": "done"}
+    assert RunModel.replay(events[:4]).last_route is None
+
+
+def test_state_comes_from_inputs_and_patches_not_from_node_start() -> None:
+    """A Python node's node_start need not carry the state (the compact events of the core)."""
+    events = [dict(e) for e in loop_run()]
+    for event in events:
+        if event["event"] == "node_start" and event["kind"] == "python":
+            event["inputs"] = None
+    model = RunModel.replay(events)
+    check = model.visits_of("check")[0]
+    assert check.inputs == check.state_before == {"topic": "owls", "api_key": "sk-live-1234", "text": "Owls hunt at night.", "words": 4}
+    assert model.visits_of("draft")[1].inputs == {"topic": "owls"}  # an LLM node's own inputs stay its own
+
+
+def long_run(loops: int) -> list[dict[str, Any]]:
+    """A run looping draft -> check `loops` times, with a retry every third draft and a growing state."""
+    e = Recorder("long")
+    e("run_start", inputs={"n": 0})
+    for i in range(loops):
+        e("node_start", node="draft", kind="llm", step=2 * i + 1, inputs={"n": i})
+        if i % 3 == 0:
+            e("validation_error", node="draft", attempt=1, max_attempts=2, error="bad", failed_fields=["text"],
+              raw_output="{}", feedback="again", will_retry=True)
+        e("node_end", node="draft", patch={"text": f"t{i}"}, duration=0.1, attempts=1 + (i % 3 == 0))
+        e("route", source="draft", decision=None, target="check")
+        e("node_start", node="check", kind="python", step=2 * i + 2, inputs=None)
+        e("node_end", node="check", patch={"n": i + 1}, duration=0.01, attempts=1)
+        e("route", source="check", decision="again" if i < loops - 1 else "done",
+          target="draft" if i < loops - 1 else "__end__")
+    e("finished", output={"text": f"t{loops - 1}"}, state={"n": loops, "text": f"t{loops - 1}"}, steps=2 * loops,
+      duration=1.0)
+    return e.events
+
+
+def observed(model: RunModel) -> tuple[Any, ...]:
+    """What a view can read from a model, for comparing two folds of the same events."""
+    return (
+        model.status, model.state, model.run_id, len(model.events), model.node_status(), model.node_visits(),
+        model.path(), model.last_route,
+        [(v.node, v.visit, v.status, v.attempts, len(v.failures), v.state_after) for v in model.visits],
+        [model.visit_of_event(i) and model.visit_of_event(i).index for i in range(len(model.events))],
+    )
+
+
+def test_seeking_anywhere_equals_replaying_the_prefix() -> None:
+    events = long_run(70)
+    assert len(events) > 3 * CHECKPOINT_EVERY  # seeks cross several checkpoints
+    model = RunModel.replay(events)
+    for k in [*range(0, len(events) + 1, 7), CHECKPOINT_EVERY, CHECKPOINT_EVERY + 1, len(events) - 1, len(events) + 5]:
+        assert observed(model.at(k)) == observed(RunModel.replay(events[:k])), k
+    assert model.at(len(events)) is model
+
+
+def test_a_seek_is_a_model_of_its_own() -> None:
+    """Folding more events into a seek (or the live run) leaves the other untouched."""
+    events = long_run(45)
+    model = RunModel.replay(events)
+    before = observed(model)
+    mid_visit = 0
+    for k in range(len(events)):
+        past = model.at(k)
+        if past.visits and past.visits[-1].status in ("running", "retrying"):  # an open visit: copied, not shared
+            mid_visit += 1
+            past.apply(past.closing_event(CANCELLED))
+            assert past.visits[-1].status == "cancelled" and model.visits[len(past.visits) - 1].status == "done"
+    assert mid_visit > len(events) // 4 and observed(model) == before
+    # and a checkpoint was taken mid-visit, so its copy of the open visit was folded on
+    assert any(model.at(j).visits[-1].status != "done" for j in range(CHECKPOINT_EVERY, len(events), CHECKPOINT_EVERY))
+
+    k = CHECKPOINT_EVERY + 3
+    live = RunModel.replay(events[:k])
+    snapshot = live.at(k - 1)
+    live.apply(events[k])
+    assert observed(snapshot) == observed(RunModel.replay(events[: k - 1]))
+
+
+_WRONG_VALUES: list[Any] = [None, True, -1, 1.5, "", "<b>x</b>", [], ["a", 1], {}, {"a": [1]}, [[{}]]]
+
+
+def test_hostile_events_never_make_the_fold_raise() -> None:
+    """Every field of every event of a run replaced, in turn, by values of every wrong type (or removed)."""
+    events = [*loop_run(), *failing_run()[1:], RunModel().closing_event(CANCELLED)]
+    for i, event in enumerate(events):
+        for key in event:
+            for value in [*_WRONG_VALUES, _MISSING]:
+                tampered = dict(event)
+                if value is _MISSING:
+                    del tampered[key]
+                else:
+                    tampered[key] = value
+                run = [*events[:i], tampered, *events[i + 1 :]]
+                model = RunModel.replay(run)
+                assert len(model.events) <= len(run)
+                assert all(s in NODE_STATUSES for s in model.node_status().values())
+                model.path(), model.at(i), model.closing_event(CANCELLED), summarize(tampered)
+
+
+_MISSING = object()
 
 
 def test_event_fields_that_are_not_numbers_are_dropped_not_shown() -> None:
@@ -180,7 +366,7 @@ def test_event_fields_that_are_not_numbers_are_dropped_not_shown() -> None:
       raw_output="", feedback="", will_retry=True)
     e("node_end", node="n", patch={}, duration="<img src=x>", attempts="<img src=x onerror=alert(1)>")
     e("node_start", node="n", kind="llm", step=True, inputs={}, ts="yesterday")
-    log = RunLog.replay(e.events)
+    log = RunModel.replay(e.events)
     first, second = log.visits
     assert (first.step, first.duration, first.attempts) == (None, None, None)
     assert (first.failures[0].attempt, first.failures[0].max_attempts) == (0, None)
@@ -190,7 +376,7 @@ def test_event_fields_that_are_not_numbers_are_dropped_not_shown() -> None:
 
 def test_unknown_event_kinds_are_kept_but_change_nothing() -> None:
     events = loop_run()[:2]
-    log = RunLog.replay([*events, {"event": "step_limit", "run_id": "run1", "seq": 2, "ts": 1.0, "max_steps": 3}])
+    log = RunModel.replay([*events, {"event": "step_limit", "run_id": "run1", "seq": 2, "ts": 1.0, "max_steps": 3}])
     assert len(log.events) == 3 and log.status == "running"
     assert "max_steps" in summarize(log.events[-1])
 
@@ -303,7 +489,7 @@ async def test_upstream_dialect_becomes_contract_events() -> None:
     assert events[7]["target"] == "__end__"
     assert events[8]["output"] == {"n": 4} and events[8]["steps"] == 2
     assert events[2]["feedback"] == "Field 'n' failed" and events[2]["failed_fields"] == ["n"]
-    log = RunLog.replay(events)
+    log = RunModel.replay(events)
     assert log.status == "finished" and log.state == {"n": 4}  # finished.state is the real final state
 
 
@@ -335,71 +521,3 @@ def test_upstream_graph_is_converted_for_drawing() -> None:
     assert graph.routers["judge"].path_map == {"fine": "__end__", "redo": "ask"}
     assert as_graph(dspyer.AgentTranspiler.compile(up)).routers["ask"].path_map["more"] == "other"
 
-
-# -- run files ---------------------------------------------------------------------------------
-
-
-class Ask(BaseModel):
-    question: str
-
-
-class Decide(BaseModel):
-    route: str
-
-
-class Answer(BaseModel):
-    answer: str
-
-
-def drawn_graph() -> Graph:
-    """LLM node, Python node with its own function name, an LLM router and a Python router; odd names."""
-    g = Graph()
-    g.add_node(StatefulNode('say "<hi>"', Ask, Answer))
-
-    def tidy(state: dict[str, Any]) -> dict[str, Any]:
-        return {}
-
-    g.add_node("tidy {x}", tidy)
-    g.add_node("grade", lambda s: None)
-    g.add_edge('say "<hi>"', "tidy {x}")
-    g.add_conditional_edges("tidy {x}", StatefulNode("judge", Answer, Decide), {"ok": "grade", "redo": 'say "<hi>"'})
-    g.add_conditional_edges("grade", lambda s: "end", {"end": "__end__", "again": "judge"})
-    g.set_entry_point('say "<hi>"')
-    return g
-
-
-def test_graph_description_redraws_the_same_dot() -> None:
-    graph = drawn_graph()
-    description = json.loads(json.dumps(describe_graph(graph)))
-    rebuilt = graph_from_description(description)
-    assert build_drawing(rebuilt).source == build_drawing(graph).source == description["dot"]
-    assert {n: rebuilt.node_kind(n) for n in rebuilt.nodes} == {n: graph.node_kind(n) for n in graph.nodes}
-    with pytest.raises(RuntimeError, match="replayed run"):
-        rebuilt.nodes["tidy {x}"].fn({})
-
-
-def test_run_file_masks_secrets_by_default_and_round_trips(tmp_path) -> None:
-    events = loop_run()
-    path = write_run(tmp_path / "run.json", drawn_graph(), events, None, Masker())
-    text = path.read_text()
-    assert "sk-live-1234" not in text and MASK in text
-    saved = read_run(path)
-    assert saved.masked and len(saved.events) == len(events)
-    assert saved.events[0]["inputs"]["api_key"] == MASK
-    assert saved.events[-1]["state"]["api_key"] == MASK
-
-    plain = read_run(write_run(tmp_path / "plain.json", drawn_graph(), events, None, None))
-    assert plain.events == events and not plain.masked
-
-
-def test_run_file_rejects_other_files_and_newer_versions(tmp_path) -> None:
-    bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps({"format": "something"}))
-    with pytest.raises(ValueError, match="Not a saved dspyer-lab run"):
-        read_run(bad)
-    path = write_run(tmp_path / "run.json", drawn_graph(), loop_run(), None, None)
-    data = json.loads(path.read_text())
-    data["version"] = 99
-    path.write_text(json.dumps(data))
-    with pytest.raises(ValueError, match="version 99"):
-        read_run(path)

@@ -1,0 +1,552 @@
+"""Saved runs: a JSON file with the graph's description and a run's events, replayable without any model.
+
+Format (``"format": "dspyer-lab-run"``, ``"version": 2``)::
+
+    {
+      "format": "dspyer-lab-run", "version": 2, "saved_at": "<ISO time>",
+      "masked": true,                  # secret-looking fields were masked when saving
+      "graph": {
+        "dot": "<DOT source, as GraphView draws it>",
+        "entry_point": "...",
+        "nodes": [{"name", "kind": "llm"|"python"|"router", "input_model", "output_model",
+                   "input_fields", "output_fields", "function"}],
+        "edges": [{"source", "target"}],
+        "routers": [{"source", "label", "llm": bool, "path_map": {decision: target}}]
+      },
+      "output_model": {"name": ..., "fields": {field: {"type", "description"}}} | null,
+      "values": [ ...large values, each stored once... ],
+      "events": [ ...contract events, in order... ]
+    }
+
+Each text or JSON value of `INTERN_SIZE`+ characters is stored once in ``values`` and
+written as ``{"$ref": i}`` wherever it occurs (a run that carries a 1 MB value through
+5,000 steps writes it once, not 5,000 times); a value of ``values`` only refers to earlier
+ones. An object of the run that itself looks like ``{"$ref": ...}`` or ``{"$lit": ...}``
+is written as ``{"$lit": {...}}``. Version 1 files (no value table) are still read.
+
+Reading checks the file against pydantic models of the file and of each event kind
+(`read_run` raises `RunFileError`, one line saying what is wrong and where), so a
+hostile or damaged file is refused before any view sees it.
+
+The description holds exactly what the drawing shows (names, kinds, model and function
+names, edges, path keys), so `graph_from_description` rebuilds a stand-in `Graph` that
+draws the same DOT; its steps cannot run.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+
+from ...core.exceptions import DspyerLabError
+from ...core.graph import Graph, StatefulNode
+from ..dot import build_drawing
+from ..textview import Masker
+
+__all__ = [
+    "FORMAT",
+    "INTERN_SIZE",
+    "MAX_NESTING",
+    "VERSION",
+    "ReplayOnlyError",
+    "RunFileError",
+    "SavedRun",
+    "describe_graph",
+    "describe_output_model",
+    "graph_from_description",
+    "parse_run",
+    "read_run",
+    "write_run",
+]
+
+FORMAT = "dspyer-lab-run"
+VERSION = 2
+"""The format version `write_run` writes; `read_run` reads versions 1 to this one."""
+
+INTERN_SIZE = 256
+"""Values of at least this many characters (as JSON) are stored once, in the file's value table."""
+
+
+class RunFileError(DspyerLabError, ValueError):
+    """A file `read_run` cannot replay; the message says in one line what is wrong and where."""
+
+
+class ReplayOnlyError(DspyerLabError, RuntimeError):
+    """A step of a replayed run's stand-in graph was called: a saved run has no code to run."""
+
+
+def describe_graph(graph: Graph) -> dict[str, Any]:
+    """The drawable description of `graph` (see the module docstring)."""
+    nodes = []
+    for name, node in graph.nodes.items():
+        entry: dict[str, Any] = {"name": name, "kind": graph.node_kind(name)}
+        if isinstance(node, StatefulNode):
+            entry.update(
+                input_model=node.input_model.__name__,
+                output_model=node.output_model.__name__,
+                input_fields=list(node.input_model.model_fields),
+                output_fields=list(node.output_model.model_fields),
+            )
+        else:
+            entry["function"] = getattr(node.fn, "__name__", None)
+        nodes.append(entry)
+    return {
+        "dot": build_drawing(graph).source,
+        "entry_point": graph.entry_point,
+        "nodes": nodes,
+        "edges": [{"source": s, "target": t} for s, t in graph.edges.items()],
+        "routers": [
+            {"source": s, "label": r.label, "llm": r.is_llm, "path_map": dict(r.path_map)}
+            for s, r in graph.routers.items()
+        ],
+    }
+
+
+def describe_output_model(model: type[BaseModel] | None) -> dict[str, Any] | None:
+    """Name, field types and descriptions of an output model (for the result panel of a replay)."""
+    if model is None:
+        return None
+    fields = {}
+    for name, info in model.model_fields.items():
+        ann = info.annotation
+        type_name = ann.__name__ if isinstance(ann, type) else str(ann).replace("typing.", "")
+        fields[name] = {"type": type_name, "description": info.description or ""}
+    return {"name": model.__name__, "fields": fields}
+
+
+def _stub_model(name: str, fields: Iterable[str]) -> type[BaseModel]:
+    return create_model(name, **{f: (Any, None) for f in fields})  # type: ignore[call-overload]
+
+
+def _stub_function(name: str | None, node: str):
+    def replay_only(state: dict[str, Any]) -> None:
+        raise ReplayOnlyError(f"Node '{node}' belongs to a replayed run; it cannot be executed")
+
+    replay_only.__name__ = name or node
+    return replay_only
+
+
+def graph_from_description(description: Mapping[str, Any]) -> Graph:
+    """A stand-in `Graph` that draws like the described one (nodes cannot run)."""
+    graph = Graph()
+    llm_routers: dict[str, StatefulNode] = {}
+    for entry in description.get("nodes", []):
+        name = entry["name"]
+        if entry.get("kind") in ("llm", "router"):
+            node = StatefulNode(
+                name,
+                _stub_model(entry.get("input_model") or "Inputs", entry.get("input_fields") or []),
+                _stub_model(entry.get("output_model") or "Outputs", entry.get("output_fields") or ["value"]),
+            )
+            graph.add_node(node)
+            if entry.get("kind") == "router":
+                llm_routers[name] = node
+        else:
+            graph.add_node(name, _stub_function(entry.get("function"), name))
+    for edge in description.get("edges", []):
+        graph.add_edge(edge["source"], edge["target"])
+    for router in description.get("routers", []):
+        source = router["source"]
+        decide = llm_routers.get(source) if router.get("llm") else None
+        graph.add_conditional_edges(
+            source, decide if decide is not None else _stub_function(router.get("label"), source), router["path_map"]
+        )
+    if description.get("entry_point") is not None:
+        graph.set_entry_point(description["entry_point"])
+    return graph
+
+
+
+# -- the file's schema -------------------------------------------------------------------
+
+_Count = Annotated[int, Field(ge=0)]
+_Seconds = Annotated[float, Field(ge=0)]
+
+
+class _Strict(BaseModel):
+    """JSON as written: no coercion (``true`` is not 1, ``"3"`` is not 3), no NaN; extra keys allowed."""
+
+    model_config = ConfigDict(strict=True, extra="allow", allow_inf_nan=False)
+
+
+class _NodeDescription(_Strict):
+    name: str
+    kind: Literal["llm", "python", "router"]
+    input_model: str | None = None
+    output_model: str | None = None
+    input_fields: list[str] = []
+    output_fields: list[str] = []
+    function: str | None = None
+
+
+class _EdgeDescription(_Strict):
+    source: str
+    target: str
+
+
+class _RouterDescription(_Strict):
+    source: str
+    label: str | None = None
+    llm: bool = False
+    path_map: dict[str, str]
+
+
+class _GraphDescription(_Strict):
+    dot: str | None = None
+    entry_point: str | None = None
+    nodes: list[_NodeDescription]
+    edges: list[_EdgeDescription] = []
+    routers: list[_RouterDescription] = []
+
+
+class _FieldDescription(_Strict):
+    type: str
+    description: str = ""
+
+
+class _OutputDescription(_Strict):
+    name: str
+    fields: dict[str, _FieldDescription]
+
+
+class _File(_Strict):
+    format: str
+    version: int
+    saved_at: str | None = None
+    masked: bool = False
+    graph: _GraphDescription
+    output_model: _OutputDescription | None = None
+    values: list[Any] = []
+    events: list[Any]
+
+
+class _Event(_Strict):
+    """The envelope every event has; kinds this version does not know are kept with it alone."""
+
+    event: str
+    run_id: str
+    seq: _Count
+    ts: float
+
+
+class _RunStart(_Event):
+    inputs: dict[str, Any]
+
+
+class _NodeStart(_Event):
+    node: str
+    kind: Literal["llm", "python", "router"]
+    step: _Count
+    inputs: dict[str, Any] | None = None
+
+
+class _ValidationError(_Event):
+    node: str
+    attempt: _Count
+    max_attempts: _Count | None
+    error: str
+    failed_fields: list[str]
+    raw_output: str
+    feedback: str
+    will_retry: bool
+
+
+class _NodeEnd(_Event):
+    node: str
+    patch: dict[str, Any]
+    duration: _Seconds
+    attempts: _Count
+
+
+class _Route(_Event):
+    source: str
+    decision: str | None
+    target: str
+
+
+class _Finished(_Event):
+    output: Any
+    state: dict[str, Any]
+    steps: _Count
+    duration: _Seconds
+
+
+class _Error(_Event):
+    node: str | None
+    error: str
+    error_type: str
+    traceback: str
+    state: dict[str, Any]
+
+
+_EVENT_SCHEMAS: dict[str, type[_Event]] = {
+    "run_start": _RunStart,
+    "node_start": _NodeStart,
+    "validation_error": _ValidationError,
+    "node_end": _NodeEnd,
+    "route": _Route,
+    "finished": _Finished,
+    "error": _Error,
+}
+
+
+_EXPECTED = {
+    "model_type": "should be an object",
+    "dict_type": "should be an object",
+    "list_type": "should be a list",
+    "string_type": "should be text",
+    "int_type": "should be an integer",
+    "float_type": "should be a number",
+    "finite_number": "should be a finite number",
+    "bool_type": "should be true or false",
+    "greater_than_equal": "should not be negative",
+}
+
+
+def _problem(error: ValidationError, where: str = "") -> str:
+    """The first problem pydantic found, in words: ``<where> has no 'x'`` or ``<where>: 'x' should be ...``."""
+    first = error.errors()[0]
+    field = ".".join(str(part) for part in first["loc"])
+    if first["type"] == "missing":
+        return f"{where} has no {field!r}".lstrip()
+    expected = _EXPECTED.get(first["type"]) or first["msg"].replace("Input should be", "should be")
+    return f"{where}: {field!r} {expected} (got {_shown(first.get('input'))})" if where else (
+        f"{field!r} {expected} (got {_shown(first.get('input'))})"
+    )
+
+
+def _shown(value: Any) -> str:
+    """A short, single-line mention of a bad value for an error message."""
+    text = " ".join(repr(value).split())
+    return text if len(text) <= 40 else f"{text[:39]}…"
+
+
+def _refuse(what: str) -> RunFileError:
+    return RunFileError(f"not a dspyer-lab run file: {what}")
+
+
+# -- the value table ---------------------------------------------------------------------
+
+_REF, _LIT = "$ref", "$lit"
+
+
+class _Writer:
+    """Encodes a run's events for the file: masks them and stores each large value once."""
+
+    def __init__(self, masker: Masker | None) -> None:
+        self.masker = masker
+        self.values: list[Any] = []
+        self._texts: dict[str, int] = {}  # str hashes are cached: a repeated 1 MB text is looked up in O(1)
+        self._trees: dict[str, int] = {}
+
+    def event(self, event: Mapping[str, Any]) -> dict[str, Any]:
+        return {str(k): self._field(str(k), v)[0] for k, v in event.items()}
+
+    def _field(self, key: str, value: Any) -> tuple[Any, int]:
+        if self.masker is not None and self.masker.is_secret(key):
+            masked = self.masker.mask({key: value})[key]
+            return masked, len(_to_json(masked))
+        return self._value(value)
+
+    def _value(self, value: Any) -> tuple[Any, int]:
+        """The encoded `value` and roughly how long its JSON is."""
+        if isinstance(value, str):
+            if len(value) < INTERN_SIZE:
+                text = value if self.masker is None else self.masker.mask(value)
+                return text, len(text) + 2
+            index = self._texts.get(value)
+            if index is None:
+                index = self._texts[value] = self._add(value if self.masker is None else self.masker.mask(value))
+            return {_REF: index}, 10
+        if isinstance(value, Mapping):
+            items: dict[str, Any] = {}
+            size = 2
+            for k, v in value.items():
+                items[str(k)], n = self._field(str(k), v)
+                size += n + len(str(k)) + 4
+            if len(items) == 1 and (_REF in items or _LIT in items):
+                items = {_LIT: items}
+            return self._tree(items, size)
+        if isinstance(value, (list, tuple)):
+            encoded = [self._value(v) for v in value]
+            return self._tree([e for e, _ in encoded], 2 + sum(n + 1 for _, n in encoded))
+        return value, 8
+
+    def _tree(self, value: dict[str, Any] | list[Any], size: int) -> tuple[Any, int]:
+        if size < INTERN_SIZE:
+            return value, size
+        key = _to_json(value)
+        index = self._trees.get(key)
+        if index is None:
+            index = self._trees[key] = self._add(value)
+        return {_REF: index}, 10
+
+    def _add(self, value: Any) -> int:
+        self.values.append(value)
+        return len(self.values) - 1
+
+
+def _to_json(value: Any) -> str:
+    """Compact JSON text; what JSON cannot hold is written as its repr."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=repr)
+
+
+MAX_NESTING = 200
+"""Deepest nesting of a value `read_run` accepts (the engine's events nest far less); deeper is refused,
+so no view ever recurses into a value built, through references, deeper than JSON itself allows."""
+
+
+class _Reader:
+    """Decodes a version-2 file's values and events: each stored value is rebuilt once and shared."""
+
+    def __init__(self, values: list[Any]) -> None:
+        self.values: list[Any] = []
+        self.heights: list[int] = []  # how deep each stored value nests, references followed
+        self._deepest = 0
+        for i, value in enumerate(values):
+            self._deepest = 0
+            self.values.append(self.decode(value, f"value {i}"))
+            self.heights.append(self._deepest)
+
+    def decode(self, value: Any, where: str, depth: int = 0) -> Any:
+        """`value` with its references replaced by the stored values (scalars are returned as they are)."""
+        if type(value) is dict:
+            if len(value) == 1:
+                if _REF in value:
+                    return self._stored(value[_REF], where, depth)
+                if _LIT in value:
+                    value = value[_LIT]
+                    if type(value) is not dict:
+                        raise _refuse(f"{where} has a {_LIT!r} that is not an object")
+            depth = self._deeper(depth, where)
+            return {k: self.decode(v, where, depth) if type(v) in _CONTAINERS else v for k, v in value.items()}
+        if type(value) is list:
+            depth = self._deeper(depth, where)
+            return [self.decode(v, where, depth) if type(v) in _CONTAINERS else v for v in value]
+        return value
+
+    def _stored(self, ref: Any, where: str, depth: int) -> Any:
+        if type(ref) is not int or not 0 <= ref < len(self.values):
+            raise _refuse(f"{where} refers to value {_shown(ref)}, which is not stored before it")
+        self._deeper(depth + self.heights[ref] - 1, where)
+        return self.values[ref]
+
+    def _deeper(self, depth: int, where: str) -> int:
+        depth += 1
+        if depth > MAX_NESTING:
+            raise _refuse(f"{where} holds a value nested more than {MAX_NESTING} levels deep")
+        self._deepest = max(self._deepest, depth)
+        return depth
+
+
+_CONTAINERS = (dict, list)
+
+
+# -- reading and writing -----------------------------------------------------------------
+
+
+class SavedRun:
+    """A run read back from a file: its graph (a stand-in), output model description and events."""
+
+    def __init__(
+        self, graph: Graph, events: list[dict[str, Any]], output_model: dict[str, Any] | None, masked: bool
+    ) -> None:
+        self.graph = graph
+        self.events = events
+        self.output_model = output_model
+        self.masked = masked
+
+
+def write_run(
+    path: str | Path,
+    graph: Graph,
+    events: Sequence[Mapping[str, Any]],
+    output_model: dict[str, Any] | None,
+    masker: Masker | None,
+) -> Path:
+    """Write a run file; with a `masker`, secret-looking fields (and their values anywhere) are masked.
+
+    Each large value is stored once (see the module docstring), and masked once.
+    """
+    if masker is not None:
+        for event in events:
+            masker.learn(event)  # every secret first: one echoed before it was introduced is masked too
+    writer = _Writer(masker)
+    encoded = [writer.event(e) for e in events]
+    data = {
+        "format": FORMAT,
+        "version": VERSION,
+        "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "masked": masker is not None,
+        "graph": describe_graph(graph),
+        "output_model": output_model,
+        "values": writer.values,
+        "events": encoded,
+    }
+    target = Path(path)
+    target.write_text(_to_json(data), encoding="utf-8")
+    return target
+
+
+def read_run(path: str | Path) -> SavedRun:
+    """Read a run file written by `write_run` (format version 1 or 2).
+
+    Raises `RunFileError` (a ValueError) when the file is not one, is from a newer
+    dspyer-lab, or does not match the schema; the message says what and where in one line.
+    """
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise _refuse("it is not UTF-8 text") from None
+    except RecursionError:
+        raise _refuse("its JSON is nested too deeply") from None
+    except ValueError as exc:
+        raise _refuse(f"it is not JSON ({exc})") from None
+    return parse_run(data)
+
+
+def parse_run(data: Any) -> SavedRun:
+    """The run in `data`, the parsed JSON of a run file (see `read_run`)."""
+    if not isinstance(data, dict):
+        raise _refuse(f"it holds a JSON {type(data).__name__}, not an object")
+    if data.get("format") != FORMAT:
+        raise _refuse(f"its format is {_shown(data.get('format'))}, not {FORMAT!r}")
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise _refuse(f"its version {_shown(version)} is not a format version (1 to {VERSION})")
+    if version > VERSION:
+        raise RunFileError(
+            f"run file format version {version} is newer than this dspyer-lab reads (1 to {VERSION}): upgrade dspyer-lab"
+        )
+    try:
+        header = _File.model_validate(data)
+    except ValidationError as exc:
+        raise _refuse(_problem(exc)) from None
+    events = _events(header.events, _Reader(header.values) if version >= 2 else None)
+    try:
+        graph = graph_from_description(header.graph.model_dump())
+    except (DspyerLabError, ValueError) as exc:
+        raise _refuse(f"its graph cannot be drawn: {' '.join(str(exc).split())}") from None
+    output_model = header.output_model.model_dump() if header.output_model is not None else None
+    return SavedRun(graph, events, output_model, header.masked)
+
+
+def _events(raw: list[Any], reader: _Reader | None) -> list[dict[str, Any]]:
+    events = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict):
+            raise _refuse(f"event {i} is a JSON {type(item).__name__}, not an object")
+        kind = item.get("event")
+        where = f"event {i} ({kind})" if isinstance(kind, str) else f"event {i}"
+        event = item if reader is None else reader.decode(item, where)
+        try:
+            _EVENT_SCHEMAS.get(kind, _Event).model_validate(event)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            raise _refuse(_problem(exc, where)) from None
+        events.append(event)
+    return events

@@ -1,0 +1,578 @@
+"""The run model: one fold of a run's events that every view reads (statuses, visits, path, state).
+
+Pure Python, no widgets: `RunModel.apply(event)` folds one contract event (see
+`dspyer_lab.core.events`). The state before and after every node visit is derived from
+``run_start.inputs`` with each ``node_end.patch`` applied in order (never from
+``node_start.inputs``), so a run is known exactly from its compact events. The model
+keeps a checkpoint every `CHECKPOINT_EVERY` events, so `RunModel.at` (the run as it was
+after its first k events: the replay slider) costs a lookup and a few folds, not a replay.
+
+Events may come from a file anyone could have written: fields of the wrong type are
+treated as missing, and no event makes the fold raise.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import traceback
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal, NamedTuple, get_args
+
+from ..textview import one_line, seconds, to_text
+
+__all__ = [
+    "CANCELLED",
+    "CHECKPOINT_EVERY",
+    "NODE_STATUSES",
+    "RUN_STATES",
+    "Attempt",
+    "NodeStatus",
+    "NodeVisit",
+    "Route",
+    "RunModel",
+    "RunState",
+    "TakenPath",
+    "introduced",
+    "offending_values",
+    "summarize",
+]
+
+NodeStatus = Literal["idle", "running", "retrying", "done", "failed", "cancelled"]
+"""The one vocabulary of node statuses, in Python and (as these strings) in the browser.
+
+``retrying``: the model's last answer was rejected and it is asked again; ``failed``: the
+node gave up (a rejected answer with no retry left) or the run's ``error`` names it;
+``cancelled``: the run was stopped while the node ran.
+"""
+NODE_STATUSES: tuple[NodeStatus, ...] = get_args(NodeStatus)
+
+RunState = Literal["idle", "running", "finished", "failed", "cancelled"]
+"""Where a run is (`RunModel.status`, `GraphView.run_state`)."""
+RUN_STATES: tuple[RunState, ...] = get_args(RunState)
+
+CANCELLED = "cancelled"
+"""Kind of the marker event a view appends when its consumer stops a run (the engine emits nothing then)."""
+
+CHECKPOINT_EVERY = 128
+"""Events between two checkpoints: `RunModel.at` folds at most this many events."""
+
+_MISSING = object()
+
+
+@dataclass
+class Attempt:
+    """One rejected answer of an LLM node (a ``validation_error`` event)."""
+
+    attempt: int
+    max_attempts: int | None
+    error: str
+    failed_fields: list[str]
+    raw_output: str
+    feedback: str
+    will_retry: bool
+    event_index: int
+
+    @property
+    def offending(self) -> dict[str, Any]:
+        """The values the model gave for the failed fields, when its answer can be read."""
+        return offending_values(self.raw_output, self.failed_fields)
+
+
+@dataclass
+class NodeVisit:
+    """One execution of a node: from its ``node_start`` to its ``node_end`` (or the run's end)."""
+
+    index: int
+    """Position in `RunModel.visits`."""
+    node: str
+    kind: str
+    step: int | None
+    visit: int
+    """1 for the first time this node ran in the run, 2 for the second, ..."""
+    inputs: dict[str, Any]
+    """What the node was given: ``node_start.inputs``, or for a Python node without them the state before."""
+    state_before: dict[str, Any]
+    start_index: int
+    """Index of the ``node_start`` event in `RunModel.events`."""
+    start_ts: float | None
+    failures: list[Attempt] = field(default_factory=list)
+    patch: dict[str, Any] | None = None
+    state_after: dict[str, Any] | None = None
+    duration: float | None = None
+    attempts: int | None = None
+    """Answers asked of the model: from ``node_end``, or counted when the visit failed; None while it runs."""
+    end_index: int | None = None
+    status: NodeStatus = "running"
+    error: str | None = None
+
+    @property
+    def changed_keys(self) -> list[str]:
+        """State keys whose value this visit added or changed (a rewrite with the same value is not a change)."""
+        if self.state_after is None:
+            return []
+        return [
+            k for k, v in self.state_after.items() if self.state_before.get(k, _MISSING) != v
+        ]
+
+
+class Route(NamedTuple):
+    """One ``route`` event: the edge taken after `source` (``decision`` is the path key as text, None for a static edge)."""
+
+    source: str
+    target: str
+    decision: str | None
+    event_index: int
+
+    @property
+    def key(self) -> tuple[str, str, str | None]:
+        """The drawn edge this route took: (source, target, decision)."""
+        return (self.source, self.target, self.decision)
+
+
+@dataclass(frozen=True)
+class TakenPath:
+    """The path a run took: its routes in order, and how often each edge was taken."""
+
+    routes: tuple[Route, ...]
+    counts: dict[tuple[str, str, str | None], int]
+
+
+@dataclass(frozen=True)
+class _Checkpoint:
+    """The fold after `events` events; what later folds mutate (open visits, counters) is copied."""
+
+    events: int
+    visits: int
+    open: dict[str, NodeVisit]
+    run_id: str | None
+    inputs: dict[str, Any]
+    state: dict[str, Any]
+    status: RunState
+    finished: dict[str, Any] | None
+    error: dict[str, Any] | None
+    start_ts: float | None
+    visit_count: dict[str, int]
+    last_visit: dict[str, int]
+    routes: int
+    route_counts: dict[tuple[str, str, str | None], int]
+    failed_node: str | None
+
+
+class RunModel:
+    """Everything known about one run, folded once from its events as they arrive."""
+
+    def __init__(self) -> None:
+        self.events: list[dict[str, Any]] = []
+        self.visits: list[NodeVisit] = []
+        self.run_id: str | None = None
+        self.inputs: dict[str, Any] = {}
+        self.state: dict[str, Any] = {}
+        """The state so far."""
+        self.status: RunState = "idle"
+        self.finished: dict[str, Any] | None = None
+        """The ``finished`` event, once there is one."""
+        self.error: dict[str, Any] | None = None
+        """The ``error`` event, once there is one."""
+        self.start_ts: float | None = None
+        self._visit_of_event: list[int | None] = []
+        self._open: dict[str, NodeVisit] = {}
+        self._visit_count: dict[str, int] = {}
+        self._last_visit: dict[str, int] = {}
+        self._routes: list[Route] = []
+        self._route_counts: dict[tuple[str, str, str | None], int] = {}
+        self._failed_node: str | None = None
+        self._checkpoints: list[_Checkpoint] = [self._checkpoint()]
+
+    @classmethod
+    def replay(cls, events: Iterable[Mapping[str, Any]]) -> RunModel:
+        """A run model of `events` (e.g. ``events[:k]`` for the run as it was after k events)."""
+        model = cls()
+        for event in events:
+            model.apply(event)
+        return model
+
+    # -- folding ------------------------------------------------------------------
+
+    def apply(self, event: Mapping[str, Any]) -> None:
+        """Fold one event in. Unknown kinds are kept (they show in the timeline) but change nothing.
+
+        A `CANCELLED` marker for a run that already ended is dropped: the run stays finished (or failed).
+        Fields of the wrong type count as missing (a ``node_start`` without a node name is kept
+        as an event but opens no visit); numbers the panels format (step, attempts, duration,
+        ts) are taken only when they are numbers.
+        """
+        kind = event.get("event")
+        if kind == CANCELLED and self.status not in ("idle", "running"):
+            return  # the run ended before the stop landed: it stays finished (or failed)
+        event = dict(event)
+        index = len(self.events)
+        self.events.append(event)
+        visit: NodeVisit | None = None
+        if kind == "run_start":
+            self.run_id = _name(event.get("run_id"))
+            self.inputs = _mapping(event.get("inputs")) or {}
+            self.state = dict(self.inputs)
+            self.status = "running"
+            self.start_ts = _number(event.get("ts"))
+        elif kind == "node_start":
+            visit = self._start(event, index)
+        elif kind == "validation_error":
+            visit = self._open.get(_name(event.get("node")) or "")
+            if visit is not None:
+                attempt = _attempt(event, index)
+                visit.failures.append(attempt)
+                visit.status = "retrying" if attempt.will_retry else "failed"
+        elif kind == "node_end":
+            visit = self._open.pop(_name(event.get("node")) or "", None)
+            patch = _mapping(event.get("patch")) or {}
+            self.state = {**self.state, **patch}
+            if visit is not None:
+                visit.patch = patch
+                visit.state_after = self.state
+                visit.duration = _number(event.get("duration"))
+                visit.attempts = _count(event.get("attempts"))
+                visit.end_index = index
+                visit.status = "done"
+        elif kind == "route":
+            visit = self._route(event, index)
+        elif kind == "finished":
+            self.finished = event
+            final = _mapping(event.get("state"))
+            if final is not None:
+                self.state = final
+            self.status = "finished"
+        elif kind == "error":
+            self.error = event
+            final = _mapping(event.get("state"))
+            if final is not None:
+                self.state = final
+            self.status = "failed"
+            self._failed_node = _name(event.get("node"))
+            visit = self._open.pop(self._failed_node or "", None)
+            if visit is not None:
+                visit.error = str(event.get("error") or "")
+                visit.end_index = index
+                _close(visit, "failed")
+            for other in self._open.values():
+                _close(other, "failed")
+            self._open.clear()
+        elif kind == CANCELLED:
+            self.status = "cancelled"
+            for other in self._open.values():
+                _close(other, "cancelled")
+            self._open.clear()
+        if self.start_ts is None:
+            self.start_ts = _number(event.get("ts"))
+        self._visit_of_event.append(None if visit is None else visit.index)
+        if len(self.events) % CHECKPOINT_EVERY == 0:
+            self._checkpoints.append(self._checkpoint())
+
+    def _start(self, event: dict[str, Any], index: int) -> NodeVisit | None:
+        node = _name(event.get("node"))
+        if node is None:
+            return None  # kept in the timeline; there is no node to show it on
+        count = self._visit_count.get(node, 0) + 1
+        self._visit_count[node] = count
+        if self.status == "idle":
+            self.status = "running"
+        kind = _name(event.get("kind")) or "llm"
+        inputs = _mapping(event.get("inputs"))
+        if inputs is None:
+            inputs = self.state if kind == "python" else {}  # a Python node is given the whole state
+        visit = NodeVisit(
+            index=len(self.visits),
+            node=node,
+            kind=kind,
+            step=_count(event.get("step")),
+            visit=count,
+            inputs=inputs,
+            state_before=self.state,
+            start_index=index,
+            start_ts=_number(event.get("ts")),
+        )
+        self.visits.append(visit)
+        self._last_visit[node] = visit.index
+        stale = self._open.pop(node, None)
+        if stale is not None:  # a node_start with no node_end before it (a tampered or cut stream)
+            _close(stale, "cancelled")
+        self._open[node] = visit
+        return visit
+
+    def _route(self, event: dict[str, Any], index: int) -> NodeVisit | None:
+        source, target = _name(event.get("source")), _name(event.get("target"))
+        if source is None or target is None:
+            return None
+        decision = event.get("decision")
+        route = Route(source, target, None if decision is None else to_text(decision), index)
+        self._routes.append(route)
+        self._route_counts[route.key] = self._route_counts.get(route.key, 0) + 1
+        last = self._last_visit.get(source)
+        return None if last is None else self.visits[last]
+
+    def _checkpoint(self) -> _Checkpoint:
+        return _Checkpoint(
+            events=len(self.events),
+            visits=len(self.visits),
+            open={name: _copy(v) for name, v in self._open.items()},
+            run_id=self.run_id,
+            inputs=self.inputs,
+            state=self.state,
+            status=self.status,
+            finished=self.finished,
+            error=self.error,
+            start_ts=self.start_ts,
+            visit_count=dict(self._visit_count),
+            last_visit=dict(self._last_visit),
+            routes=len(self._routes),
+            route_counts=dict(self._route_counts),
+            failed_node=self._failed_node,
+        )
+
+    def at(self, k: int) -> RunModel:
+        """The run as it was after its first `k` events (clamped to 0..len(events)): a seek.
+
+        Costs a checkpoint lookup and at most `CHECKPOINT_EVERY` folds, whatever the run's
+        length. For ``k >= len(events)`` this model itself is returned.
+        """
+        k = max(0, min(k, len(self.events)))
+        if k == len(self.events):
+            return self
+        cp = self._checkpoints[k // CHECKPOINT_EVERY]
+        model = type(self)()
+        model.events = self.events[: cp.events]
+        model._visit_of_event = self._visit_of_event[: cp.events]
+        model.visits = self.visits[: cp.visits]  # closed visits never change again: shared
+        model._open = {name: _copy(v) for name, v in cp.open.items()}
+        for visit in model._open.values():
+            model.visits[visit.index] = visit
+        model.run_id, model.inputs, model.state, model.status = cp.run_id, cp.inputs, cp.state, cp.status
+        model.finished, model.error, model.start_ts = cp.finished, cp.error, cp.start_ts
+        model._visit_count, model._last_visit = dict(cp.visit_count), dict(cp.last_visit)
+        model._routes = self._routes[: cp.routes]
+        model._route_counts = dict(cp.route_counts)
+        model._failed_node = cp.failed_node
+        model._checkpoints = self._checkpoints[: k // CHECKPOINT_EVERY + 1]
+        for event in self.events[cp.events : k]:
+            model.apply(event)
+        return model
+
+    def closing_event(self, event_kind: str, /, **payload: Any) -> dict[str, Any]:
+        """An event that continues this run's envelope (same ``run_id``, next ``seq``), not yet applied.
+
+        Views use it for what the engine cannot say itself: a ``cancelled`` marker, or an
+        ``error`` for a stream that raised without reporting one.
+        """
+        last = self.events[-1] if self.events else {}
+        seq = _count(last.get("seq"))
+        return {
+            "event": event_kind,
+            "run_id": self.run_id,
+            "seq": seq + 1 if seq is not None else len(self.events),
+            "ts": time.time(),
+            **payload,
+        }
+
+    def error_event(self, exc: BaseException) -> dict[str, Any]:
+        """The ``error`` event for `exc` raised by a stream that did not report it."""
+        return self.closing_event(
+            "error",
+            node=next(iter(self._open), None),
+            error=str(exc),
+            error_type=type(exc).__name__,
+            traceback="".join(traceback.format_exception(exc)),
+            state=dict(self.state),
+        )
+
+    # -- reading ------------------------------------------------------------------
+
+    def node_status(self, nodes: Iterable[str] = ()) -> dict[str, NodeStatus]:
+        """Each node's status: its latest visit's, ``failed`` for the node an ``error`` names, else ``idle``.
+
+        `nodes` (e.g. every node of the graph) are listed first, ``idle`` when they never ran.
+        """
+        status: dict[str, NodeStatus] = dict.fromkeys(nodes, "idle")
+        for node, i in self._last_visit.items():
+            status[node] = self.visits[i].status
+        if self._failed_node is not None and self.status == "failed":
+            status[self._failed_node] = "failed"  # e.g. its router failed after the node itself ended
+        return status
+
+    def node_visits(self, nodes: Iterable[str] = ()) -> dict[str, int]:
+        """How many times each node started in this run (2+ in a loop); `nodes` listed first, 0 when never."""
+        return {**dict.fromkeys(nodes, 0), **self._visit_count}
+
+    def path(self) -> TakenPath:
+        """The routes taken, in order, with how often each (source, target, decision) edge was taken."""
+        return TakenPath(tuple(self._routes), dict(self._route_counts))
+
+    @property
+    def last_route(self) -> Route | None:
+        """The latest ``route`` event (the edge the run took last), None before the first."""
+        return self._routes[-1] if self._routes else None
+
+    def visit_of_event(self, index: int) -> NodeVisit | None:
+        """The node visit an event belongs to (its node_start, retries, node_end, or the route after it)."""
+        if 0 <= index < len(self._visit_of_event):
+            i = self._visit_of_event[index]
+            return None if i is None else self.visits[i]
+        return None
+
+    def visits_of(self, node: str) -> list[NodeVisit]:
+        """Every visit of `node`, in order (one per time it ran: a loop visits a node again)."""
+        return [v for v in self.visits if v.node == node]
+
+    @property
+    def failures(self) -> list[tuple[NodeVisit, Attempt]]:
+        """Every rejected answer of the run, in order."""
+        return [(v, a) for v in self.visits for a in v.failures]
+
+    def elapsed(self, event: Mapping[str, Any]) -> float | None:
+        """Seconds between the run's first event and `event`."""
+        ts = _number(event.get("ts"))
+        if ts is None or self.start_ts is None:
+            return None
+        return ts - self.start_ts
+
+
+def _close(visit: NodeVisit, status: NodeStatus) -> None:
+    """End a visit that got no ``node_end``; a failed one counts the answers it was asked for."""
+    visit.status = status
+    if status == "failed" and visit.attempts is None:
+        gave_up = bool(visit.failures) and not visit.failures[-1].will_retry
+        visit.attempts = len(visit.failures) if gave_up else len(visit.failures) + 1
+
+
+def _copy(visit: NodeVisit) -> NodeVisit:
+    """A visit that can go on folding without touching `visit` (its failures list is the only mutable part)."""
+    return replace(visit, failures=list(visit.failures))
+
+
+_DERIVED = frozenset({"node_start", "validation_error", "route", "finished", "error", CANCELLED})
+
+
+def introduced(event: Mapping[str, Any]) -> Any:
+    """The part of `event` that can bring new values into the run: run_start inputs, node_end patches.
+
+    Everything else in a contract event is derived from those (node inputs, final state) or is
+    free text; unknown kinds are returned whole. Masking learns secrets from this alone.
+    """
+    kind = event.get("event")
+    if kind == "run_start":
+        return event.get("inputs")
+    if kind == "node_end":
+        return event.get("patch")
+    return None if kind in _DERIVED else event
+
+
+def _attempt(event: Mapping[str, Any], index: int) -> Attempt:
+    return Attempt(
+        attempt=_count(event.get("attempt")) or 0,
+        max_attempts=_count(event.get("max_attempts")),
+        error=_as_text(event.get("error")),
+        failed_fields=_texts(event.get("failed_fields")),
+        raw_output=_as_text(event.get("raw_output")),
+        feedback=_as_text(event.get("feedback")),
+        will_retry=event.get("will_retry") is not False,  # only an explicit False says the node gave up
+        event_index=index,
+    )
+
+
+def _name(value: Any) -> str | None:
+    """A name field of an event (node, source, target, run_id), or None when it is missing or not text."""
+    return value if isinstance(value, str) else None
+
+
+def _mapping(value: Any) -> dict[str, Any] | None:
+    """A mapping field of an event (inputs, patch, state) as a dict, or None when it is not one.
+
+    A dict is used as it is (events are never modified, and a copy per event is what made folding slow);
+    another mapping is copied with text keys.
+    """
+    if type(value) is dict:
+        return value
+    if not isinstance(value, Mapping):
+        return None
+    return {str(k): v for k, v in value.items()}
+
+
+def _texts(value: Any) -> list[str]:
+    """A list-of-names field (failed_fields); anything else is no names."""
+    return [str(v) for v in value] if isinstance(value, (list, tuple)) else []
+
+
+def _count(value: Any) -> int | None:
+    """An int field of an event (step, attempts), or None when it is missing or not an integer.
+
+    Events may come from a file anyone could have written: a value that is not what the
+    contract says is dropped here, so it never reaches a panel (as markup or otherwise).
+    """
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _number(value: Any) -> float | None:
+    """A numeric field of an event (duration, ts), or None when it is missing or not a number."""
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else to_text(value)
+
+
+_CHAT_FIELD = re.compile(r"\[\[ ## (\w+) ## \]\]")
+
+
+def offending_values(raw_output: str, failed_fields: Iterable[str]) -> dict[str, Any]:
+    """The model's values of `failed_fields`, read from its raw answer (JSON, or DSPy's ``[[ ## field ## ]]`` format).
+
+    Empty when the answer cannot be read; nested locations (``items.0.price``) are
+    reported under their top-level field.
+    """
+    wanted = list(dict.fromkeys(str(f).split(".")[0] for f in failed_fields))
+    if not wanted or not raw_output:
+        return {}
+    answer: dict[str, Any] = {}
+    text = raw_output.strip()
+    try:
+        parsed = json.loads(text)
+        if isinstance(parsed, dict):
+            answer = parsed
+    except ValueError:
+        parts = _CHAT_FIELD.split(text)
+        # parts = [prefix, name1, value1, name2, value2, ...]
+        answer = {parts[i]: parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
+    return {name: answer[name] for name in wanted if name in answer}
+
+
+def summarize(event: Mapping[str, Any], limit: int = 80) -> str:
+    """One line describing an event for the timeline (plain text, not yet masked or escaped)."""
+    kind = event.get("event")
+    if kind == "run_start":
+        return f"inputs {one_line(event.get('inputs'), limit)}"
+    if kind == "node_start":
+        return f"step {event.get('step')} · {event.get('kind', '')} · inputs {one_line(event.get('inputs'), limit)}"
+    if kind == "validation_error":
+        fields = ", ".join(_texts(event.get("failed_fields"))) or "unparseable answer"
+        retry = "retrying" if event.get("will_retry") else "giving up"
+        first = (str(event.get("error") or "").strip().splitlines() or [""])[0]
+        return f"attempt {event.get('attempt')}/{event.get('max_attempts')} rejected ({fields}), {retry}: {one_line(first, limit)}"
+    if kind == "node_end":
+        return f"wrote {one_line(event.get('patch'), limit)} in {seconds(event.get('duration'))}, {event.get('attempts')} attempt(s)"
+    if kind == "route":
+        decision = event.get("decision")
+        how = f" [{one_line(decision, 30)}]" if decision is not None else ""
+        return f"{event.get('source')} → {event.get('target')}{how}"
+    if kind == "finished":
+        return f"{event.get('steps')} steps in {seconds(event.get('duration'))} · output {one_line(event.get('output'), limit)}"
+    if kind == "error":
+        first = (str(event.get("error") or "").strip().splitlines() or [""])[0]
+        return f"{event.get('error_type')}: {one_line(first, limit)}"
+    if kind == CANCELLED:
+        return "stopped by the user"
+    rest = {k: v for k, v in event.items() if k not in ("event", "run_id", "seq", "ts")}
+    return one_line(rest, limit)
+

@@ -1,0 +1,412 @@
+"""The view model: what the browser shows of a run, as small JSON, from a `RunModel`.
+
+Pure functions of (run model, selection, timeline page, `Screen`) -> JSON. The browser
+renders this JSON with ``textContent`` only; it never sees a value that is not on screen.
+Every value is masked here, once (`Screen.masker`), and long values are clipped to
+`Screen.limit` characters with a *handle*: the browser asks for the full text by
+handle (a custom message) and the kernel answers from `Screen.handles`, which holds a
+thunk per clipped value of the last render (so the full text is only built on request).
+
+The JSON of a panel is a list of *blocks*, each one of::
+
+    {"facts": [text, ...]}                    a one-line header of facts
+    {"title": text}                           a section title
+    {"note": text}                            a muted sentence
+    {"pre": cell}                             preformatted text
+    {"table": {"head": [text], "rows": [[cell, ...]], "changed": [row index, ...]}}
+    {"fold": text, "full": handle}            folded full text, fetched when opened
+
+where a *cell* is a string, or ``{"text": clipped, "full": handle}`` when it was clipped.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..dot import Drawing
+from ..textview import Masker, clip, one_line, seconds, to_text
+from .runmodel import Attempt, NodeVisit, RunModel, summarize
+
+__all__ = [
+    "TABS",
+    "TAB_OF_EVENT",
+    "Page",
+    "Screen",
+    "Selection",
+    "attempt_blocks",
+    "error_json",
+    "graph_json",
+    "lab_json",
+    "node_json",
+    "result_json",
+    "selected_visit",
+    "status_text",
+    "taken_edges",
+    "timeline_json",
+    "validation_json",
+]
+
+TABS = ("node", "validation", "result", "error")
+"""The panels of a LabView, in tab order."""
+TAB_OF_EVENT = {"validation_error": "validation", "finished": "result", "error": "error"}
+"""The tab that explains an event of the timeline (others: the node tab)."""
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the user picked: a node (follow its latest visit), a visit (index in ``run.visits``), an attempt.
+
+    Nothing picked: follow the newest visit.
+    """
+
+    node: str | None = None
+    visit: int | None = None
+    attempt: tuple[int, int] | None = None
+    """(visit index, event index) of the rejected answer picked in the validation tab; None: the newest."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """The timeline's window: `size` events, skipping the `offset` newest (0 follows the run)."""
+
+    offset: int = 0
+    size: int = 200
+
+
+@dataclass
+class Screen:
+    """How values are shown, and what the last render clipped (the full texts on request)."""
+
+    masker: Masker
+    limit: int | None = 200
+    """Characters of a value shown before it is clipped (None: never clipped)."""
+    output_fields: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """Output model field -> {"type", "description"} (empty: unknown, e.g. a Prediction)."""
+    handles: dict[str, Callable[[], str]] = field(default_factory=dict)
+    """Handle -> the full masked text of a clipped value (rebuilt by every render)."""
+    labels: dict[tuple[str | None, int, int], dict[str, Any]] = field(default_factory=dict)
+    """Timeline rows by (run_id, event index, masker version): each row is summarized once, whatever
+    step of the run is seen (a seek shows a prefix of the same events). Cleared when a new run begins."""
+    _ids: itertools.count = field(default_factory=itertools.count)
+
+    def text(self, value: Any, indent: int | None = None) -> str:
+        """`value` masked, as display text."""
+        return to_text(self.masker.mask(value), indent=indent)
+
+    def cell(self, value: Any) -> str | dict[str, str]:
+        """`value` masked and clipped; a clipped value carries a handle to its full text."""
+        masked = self.masker.mask(value)
+        text = to_text(masked)
+        shown = clip(text, self.limit)
+        if shown == text:
+            return text
+        return {"text": shown, "full": self.handle(lambda: to_text(masked, indent=2))}
+
+    def handle(self, thunk: Callable[[], str]) -> str:
+        """A handle the browser can ask the full text of (valid until the next render)."""
+        key = f"h{next(self._ids)}"
+        self.handles[key] = thunk
+        return key
+
+    def full_text(self, key: str) -> str | None:
+        """The full text behind a handle of the last render; None for an unknown (stale) handle."""
+        thunk = self.handles.get(key)
+        return None if thunk is None else thunk()
+
+
+# -- the graph ----------------------------------------------------------------------------
+
+
+def taken_edges(run: RunModel, drawing: Drawing) -> list[dict[str, Any]]:
+    """The routes `run` took, in order, each as ``{source, target, decision, edge}`` (``edge``: the drawn id)."""
+    taken = []
+    for route in run.path().routes:
+        drawn = drawing.find_edge(route.source, route.target, route.decision)
+        taken.append({"source": route.source, "target": route.target, "decision": route.decision,
+                      "edge": drawn.id if drawn else None})
+    return taken
+
+
+def graph_json(run: RunModel, drawing: Drawing, selected: str | None) -> dict[str, Any]:
+    """What the drawing shows of `run`: statuses, visit counts, the path taken (edge -> times), the last edge.
+
+    Costs O(nodes + distinct edges taken), not O(events): it is rebuilt on every refresh of a live run.
+    """
+    names = list(drawing.node_ids)
+    path: dict[str, int] = {}
+    for (source, target, decision), times in run.path().counts.items():
+        drawn = drawing.find_edge(source, target, decision)
+        if drawn is not None:
+            path[drawn.id] = path.get(drawn.id, 0) + times
+    last = run.last_route
+    drawn_last = drawing.find_edge(last.source, last.target, last.decision) if last is not None else None
+    return {
+        "status": run.node_status(names),
+        "visits": run.node_visits(names),
+        "path": path,
+        "last": drawn_last.id if drawn_last else None,
+        "run_state": run.status,
+        "selected": selected or "",
+    }
+
+
+# -- the panels ---------------------------------------------------------------------------
+
+
+def status_text(run: RunModel, whole: RunModel, can_run: bool) -> str:
+    """The toolbar's one line about `run` (`whole` when it is the run seen at an earlier step)."""
+    if run.status == "running":
+        text = f"running · step {len(run.visits)} · {len(run.events)} events"
+    elif run.status == "finished" and run.finished is not None:
+        text = f"finished · {run.finished.get('steps')} steps in {seconds(run.finished.get('duration'))}"
+    elif run.status == "failed" and run.error is not None:
+        where = f" in node '{run.error['node']}'" if run.error.get("node") else ""
+        text = f"failed · {run.error.get('error_type')}{where}"
+    elif run.status == "cancelled":
+        text = f"cancelled · after {len(run.visits)} step(s)"
+    elif run is not whole:
+        text = "before the run"
+    else:
+        text = "ready" if can_run else "no run"
+    if run is not whole:  # travelling back in time
+        text = f"event {len(run.events)}/{len(whole.events)} · {text}"
+    return text
+
+
+def selected_visit(run: RunModel, sel: Selection) -> NodeVisit | None:
+    """The visit to inspect in `run`: the picked one (None if it has not started by then), else the
+    picked node's latest, else the newest."""
+    if sel.visit is not None:
+        return run.visits[sel.visit] if sel.visit < len(run.visits) else None
+    if sel.node:
+        same = run.visits_of(sel.node)
+        return same[-1] if same else None
+    return run.visits[-1] if run.visits else None
+
+
+def lab_json(run: RunModel, whole: RunModel, sel: Selection, page: Page, screen: Screen) -> dict[str, Any]:
+    """Everything the LabView's panels show of `run` (the run at the step being seen; `whole`: the whole run)."""
+    screen.handles.clear()
+    visit = selected_visit(run, sel)
+    picked_node = sel.node if sel.visit is None else (whole.visits[sel.visit].node if sel.visit < len(whole.visits) else None)
+    failures = len(run.failures)
+    return {
+        "tabs": [
+            {"id": "node", "title": "Node"},
+            {"id": "validation", "title": f"Validation ({failures})" if failures else "Validation"},
+            {"id": "result", "title": "Result"},
+            {"id": "error", "title": "Error ⚠" if run.error else "Error", "alert": run.error is not None},
+        ],
+        "timeline": timeline_json(run, page, screen, visit),
+        "node": node_json(run, visit, picked_node, screen),
+        "validation": validation_json(run, visit, sel.attempt, screen),
+        "result": result_json(run, screen),
+        "error": error_json(run, screen),
+    }
+
+
+def timeline_json(run: RunModel, page: Page, screen: Screen, visit: NodeVisit | None = None) -> dict[str, Any]:
+    """A window of `run`'s events, newest first: ``rows`` of {i, t, node, kind, text, mine} and paging facts.
+
+    ``mine`` marks the rows of the inspected visit.
+    """
+    total = len(run.events)
+    if len(screen.labels) > 50 * page.size:  # bounded: rows seen long ago are summarized again if needed
+        screen.labels.clear()
+    offset = max(0, min(page.offset, max(total - page.size, 0)))
+    end = total - offset
+    start = max(0, end - page.size)
+    rows = []
+    for i in range(end - 1, start - 1, -1):
+        key = (run.run_id, i, screen.masker.version)
+        row = screen.labels.get(key)
+        if row is None:
+            event = run.events[i]
+            elapsed = run.elapsed(event)
+            row = screen.labels[key] = {
+                "i": i,
+                "t": f"{elapsed:.3f}s" if elapsed is not None else "?",
+                "node": one_line(screen.masker.mask(event.get("node") or event.get("source") or ""), 200),
+                "kind": str(event.get("event")),
+                "text": one_line(summarize(screen.masker.mask(dict(event))), 140),
+            }
+        rows.append({**row, "mine": visit is not None and run.visit_of_event(i) is visit})
+    return {
+        "rows": rows,
+        "offset": offset,
+        "position": f"events {start + 1}–{end} of {total}" if total else "no events yet",
+        "older": start > 0,
+        "newer": offset > 0,
+    }
+
+
+def _table(mapping: Mapping[str, Any], screen: Screen, head: tuple[str, ...] = ("field", "value")) -> dict[str, Any]:
+    masked = screen.masker.mask(dict(mapping))
+    return {"table": {"head": list(head), "rows": [[str(k), screen.cell(v)] for k, v in masked.items()], "changed": []}}
+
+
+def node_json(run: RunModel, visit: NodeVisit | None, node: str | None, screen: Screen) -> dict[str, Any]:
+    """The node inspector: the visit's facts, inputs, patch, state before/after (changed rows marked)."""
+    name = visit.node if visit is not None else node
+    same_node = run.visits_of(name) if name is not None else []
+    listed = _around(same_node, next((i for i, v in enumerate(same_node) if v is visit), len(same_node) - 1))
+    visits = [
+        {"value": v.index, "label": f"{v.visit} of {len(same_node)} (step {v.step}, {v.status})"} for v in listed
+    ]
+    picker = {"options": visits, "value": visit.index if visit is not None else None} if (
+        len(same_node) > 1 or (visit is None and same_node)) else None
+    if visit is None:
+        if name is None:
+            note = "Click a node in the graph or an event in the timeline."
+        elif same_node:  # e.g. time travel to before the picked visit of a looping node
+            note = f"This visit of node '{name}' has not started yet; its earlier visits are listed above."
+        else:
+            note = f"Node '{name}' has not run yet."
+        return {"node": name, "visits": picker, "blocks": [{"note": note}]}
+    facts = [
+        f"{visit.node} ({visit.kind})",
+        f"visit {visit.visit}",
+        f"step {visit.step if visit.step is not None else '?'}",
+        visit.status,
+        *([seconds(visit.duration)] if visit.duration is not None else []),
+        f"{visit.attempts if visit.attempts is not None else len(visit.failures) + 1} attempt(s)",
+    ]
+    blocks: list[dict[str, Any]] = [{"facts": facts}, {"title": "Inputs"}, _table(visit.inputs, screen)]
+    if visit.patch is not None:
+        blocks.append({"title": "Patch (fields this node wrote)"})
+        blocks.append(_table(visit.patch, screen) if visit.patch else {"note": "The node wrote nothing."})
+    elif visit.error is not None:
+        blocks += [{"title": "Failed"}, {"pre": screen.cell(screen.masker.mask_text(visit.error))}]
+    else:
+        blocks.append({"note": f"No patch yet ({visit.status})."})
+    after = visit.state_after
+    changed = set(visit.changed_keys)
+    keys = list(dict.fromkeys([*visit.state_before, *(after or {})]))
+    before_m = screen.masker.mask(visit.state_before)
+    after_m = screen.masker.mask(after) if after is not None else {}
+    rows = [
+        [k, screen.cell(before_m[k]) if k in before_m else "—",
+         (screen.cell(after_m[k]) if k in after_m else "—") if after is not None else "…"]
+        for k in keys
+    ]
+    blocks.append({"title": "State before → after" + (f" (changed: {', '.join(sorted(changed))})" if changed else "")})
+    blocks.append({"table": {"head": ["field", "before", "after"], "rows": rows,
+                             "changed": [i for i, k in enumerate(keys) if k in changed]}})
+    snapshot = {"inputs": visit.inputs, "patch": visit.patch, "state_before": visit.state_before,
+                "state_after": visit.state_after}
+    blocks.append({"fold": "Full values (inputs, patch, state) as text",
+                   "full": screen.handle(lambda: screen.text(snapshot, indent=2))})
+    return {"node": name, "visits": picker, "blocks": blocks}
+
+
+def validation_json(
+    run: RunModel, visit: NodeVisit | None, pinned: tuple[int, int] | None, screen: Screen, max_listed: int = 200
+) -> dict[str, Any]:
+    """Rejected answers of the inspected visit (else of the run); the pinned one, else the newest, in detail."""
+    if visit is not None and visit.failures:
+        attempts = [(visit, a) for a in visit.failures]
+        scope = f"{len(attempts)} rejected answer(s) of node '{visit.node}' (visit {visit.visit})"
+    else:
+        attempts = run.failures
+        scope = f"{len(attempts)} rejected answer(s) in this run" if attempts else "No rejected answers in this run."
+        if visit is not None and attempts:
+            scope += f" (none for node '{visit.node}', visit {visit.visit})"
+    shown = attempts[-max_listed:]
+    if len(shown) < len(attempts):
+        scope += f"; showing the last {len(shown)}"
+    if not shown:
+        return {"scope": scope, "attempts": None, "blocks": []}
+    keys = [[v.index, a.event_index] for v, a in shown]
+    choice = list(pinned) if pinned is not None and list(pinned) in keys else keys[-1]
+    options = [
+        {"value": key, "label": f"{v.node} · visit {v.visit} · attempt {a.attempt}/{a.max_attempts or '?'}"
+                                f" · {', '.join(a.failed_fields) or 'unparseable'}"}
+        for key, (v, a) in zip(keys, shown)
+    ]
+    chosen_visit, chosen = shown[keys.index(choice)]
+    return {"scope": scope, "attempts": {"options": options, "value": choice},
+            "blocks": attempt_blocks(chosen_visit, chosen, screen)}
+
+
+def _around(items: list[NodeVisit], i: int, reach: int = 40) -> list[NodeVisit]:
+    """The first and last of `items` and those within `reach` of position `i` (a picker stays small in a long loop)."""
+    if len(items) <= 2 * reach + 3:
+        return items
+    lo, hi = max(1, i - reach), min(len(items) - 1, i + reach + 1)
+    return [items[0], *items[lo:hi], items[-1]]
+
+
+def attempt_blocks(visit: NodeVisit, a: Attempt, screen: Screen) -> list[dict[str, Any]]:
+    """One rejected answer: failed fields, validator messages, offending values, raw output, feedback."""
+    mask = screen.masker.mask_text
+    outcome = "retried with feedback" if a.will_retry else "no retry left: the node failed"
+    blocks: list[dict[str, Any]] = [
+        {"facts": [visit.node, f"attempt {a.attempt} of {a.max_attempts or '?'}", outcome]},
+        {"title": "Failed fields"},
+        {"pre": ", ".join(a.failed_fields) or "(the answer could not be parsed)"},
+        {"title": "Validator messages"},
+        {"pre": screen.cell(mask(a.error))},
+    ]
+    if a.offending:
+        blocks += [{"title": "Offending values"}, _table(a.offending, screen, ("field", "model's value"))]
+    blocks += [
+        {"title": "Raw model output"},
+        {"pre": screen.cell(mask(a.raw_output) or "(not reported)")},
+        {"title": "Feedback sent back to the model"},
+        {"pre": screen.cell(mask(a.feedback) or "(none: no retry followed)")},
+    ]
+    return blocks
+
+
+def result_json(run: RunModel, screen: Screen) -> dict[str, Any]:
+    """The run's output as a field table (typed when the output model is known), else why there is none."""
+    finished = run.finished
+    if finished is None:
+        waiting = {
+            "failed": "The run failed: see the Error tab.",
+            "cancelled": "The run was cancelled before it finished.",
+            "idle": "No run yet.",
+        }.get(run.status, "The run has not finished yet.")
+        return {"blocks": [{"note": waiting}]}
+    output = finished.get("output")
+    fields = screen.output_fields
+    blocks: list[dict[str, Any]] = [
+        {"facts": [f"Finished: {finished.get('steps')} steps in {seconds(finished.get('duration'))}"]}
+    ]
+    if isinstance(output, Mapping):
+        names = list(dict.fromkeys([*fields, *output]))
+        masked = screen.masker.mask(dict(output))
+        rows = [
+            [n, str(fields.get(n, {}).get("type", "")), screen.cell(masked[n]) if n in masked else "—",
+             str(fields.get(n, {}).get("description", ""))]
+            for n in names
+        ]
+        blocks.append({"table": {"head": ["field", "type", "value", "description"], "rows": rows, "changed": []}})
+    else:
+        blocks.append({"pre": screen.cell(screen.masker.mask(output))})
+    final = {"output": output, "state": finished.get("state")}
+    blocks.append({"fold": "Full output and final state as text", "full": screen.handle(lambda: screen.text(final, indent=2))})
+    return {"blocks": blocks}
+
+
+def error_json(run: RunModel, screen: Screen, message_lines: int = 12) -> dict[str, Any]:
+    """The run's failure: type, node and the first lines of the message; the traceback folded."""
+    error = run.error
+    if error is None:
+        return {"blocks": [{"note": "The run was cancelled." if run.status == "cancelled" else "No error."}]}
+    mask = screen.masker.mask_text
+    message = mask(str(error.get("error") or ""))
+    lines = message.splitlines()
+    short = "\n".join(lines[:message_lines]) + (
+        f"\n… ({len(lines) - message_lines} more lines below)" if len(lines) > message_lines else ""
+    )
+    where = f"in node '{error['node']}'" if error.get("node") else "in no node"
+    full = mask(f"{message}\n\n{error.get('traceback') or ''}".strip())
+    return {"blocks": [
+        {"facts": [str(error.get("error_type") or "Error"), where]},
+        {"pre": clip(short, 4000)},
+        {"fold": "Full error and traceback", "full": screen.handle(lambda: full)},
+    ]}

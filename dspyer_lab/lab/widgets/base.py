@@ -1,0 +1,86 @@
+"""What GraphView and LabView share: the one ESM, the static drawing, the custom-message dispatcher.
+
+Both widgets are rendered by the same bundle (``static/widget.js``); ``_kind`` tells it
+whether to draw the graph alone or the whole lab. The browser reads a few synced traits
+of JSON and sends clicks back as custom messages (``{"type": ...}``); every message is
+first offered to the runtime delivery (the Graphviz runtime, the static snapshot), then
+to the widget's own `_on_message`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import traitlets
+
+from ..dot import Drawing, DotNotFoundError
+from ..model.runmodel import RunModel
+from ..model.viewmodel import graph_json
+from .runtime import handle_runtime_message
+from .snapshot import SnapshotMixin
+
+__all__ = ["ViewWidget"]
+
+_STATIC = Path(__file__).resolve().parent.parent.parent / "static"
+
+
+class ViewWidget(SnapshotMixin, anywidget.AnyWidget):
+    """An anywidget drawn by dspyer-lab's ESM: the graph's layout input, its live picture, a dispatcher,
+    and a static SVG of the picture next to the widget in the output (see `SnapshotMixin`)."""
+
+    _esm = _STATIC / "widget.js"
+    _css = _STATIC / "widget.css"
+
+    _kind = traitlets.Unicode("graph", help="graph | lab: what the ESM renders").tag(sync=True)
+    _layout = traitlets.Dict(help="{dot, nodes: {id: name}, edges: [...]}: the drawing (changes only with the graph)").tag(sync=True)
+    _picture = traitlets.Dict(help="graph_json of the run shown: statuses, visits, path, selection").tag(sync=True)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.on_msg(self._dispatch)
+
+    @staticmethod
+    def _layout_of(drawing: Drawing) -> dict[str, Any]:
+        return {"dot": drawing.source, **drawing.svg_map()}
+
+    def _picture_of(self, run: RunModel, drawing: Drawing, selected: str | None) -> None:
+        self._picture = graph_json(run, drawing, selected)
+
+    def _dispatch(self, widget: Any, content: Any, buffers: list[Any]) -> None:
+        if not isinstance(content, Mapping):
+            return
+        if handle_runtime_message(self, content, buffers) or self.handle_snapshot_message(content):
+            return
+        self._on_message(content)
+
+    def _on_message(self, content: Mapping[str, Any]) -> None:
+        """Handle a click or request from the browser (``content["type"]`` says which)."""
+
+    def _outline(self) -> str:
+        """A text outline of the graph (and the run), for frontends without widgets or SVG."""
+        raise NotImplementedError
+
+    def _svg(self) -> str:
+        """The current picture as standalone SVG by the local ``dot`` (may raise `DotNotFoundError`)."""
+        raise NotImplementedError
+
+    def _snapshot_statuses(self) -> Mapping[str, str]:
+        return dict(self._picture.get("status") or {})
+
+    def _local_snapshot(self) -> str | None:
+        try:
+            return self._svg()
+        except DotNotFoundError:
+            return None
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict, dict] | None:
+        """The widget, its static SVG, and a text outline of the graph where neither can render."""
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if bundle is None:
+            return None
+        data, metadata = bundle
+        data["text/plain"] = self._outline()
+        return data, metadata

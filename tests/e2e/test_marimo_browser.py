@@ -1,0 +1,77 @@
+"""LabView in marimo (`mo.ui.anywidget(LabView(program))`): run from a button, watched live, clicked, replayed.
+
+marimo is not Jupyter: no ipywidgets manager, no `_ipython_display_`. The Graphviz runtime still
+arrives through the widget's own custom messages (need-runtime -> runtime), as anywidget defines them.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .helpers import MarimoServer, StatusRecorder, start_marimo
+from .portable import PROGRAM, LabOnPage
+
+pytestmark = pytest.mark.browser
+
+APP = '''import marimo
+
+app = marimo.App()
+
+
+@app.cell
+def _():
+    import marimo as mo
+{program}
+    widget = mo.ui.anywidget(view)
+    button = mo.ui.run_button(label="Run the program")
+    return button, dspy, mo, scripted, view, widget
+
+
+@app.cell
+def _(button, mo, widget):
+    mo.vstack([button, widget])
+    return
+
+
+@app.cell
+async def _(button, dspy, scripted, view):
+    if button.value:
+        with dspy.context(lm=scripted()):
+            await view.run(question=" Capital of France? ")
+    return
+
+
+if __name__ == "__main__":
+    app.run()
+'''
+
+
+@pytest.fixture(scope="module")
+def marimo_app(tmp_path_factory: pytest.TempPathFactory, e2e_artifacts: Path) -> Iterator[MarimoServer]:
+    pytest.importorskip("marimo")
+    app = tmp_path_factory.mktemp("marimo") / "lab_app.py"
+    app.write_text(APP.format(program=textwrap.indent(PROGRAM.strip(), "    ")))
+    server = start_marimo(app, e2e_artifacts / "marimo.log")
+    yield server
+    server.stop()
+
+
+def test_labview_in_marimo_runs_live_clicks_and_replays(page: Page, marimo_app: MarimoServer) -> None:
+    page.goto(marimo_app.url)
+    lab = LabOnPage(page)
+    drawn = lab.graph.locator("g.node[data-node]")
+    expect(drawn).to_have_count(2, timeout=90_000)  # drawn: the runtime came through marimo
+    expect(lab.graph).to_have_attribute("data-run-state", "idle")
+    lab.check_nothing_ran()
+
+    recorder = StatusRecorder(page)
+    page.get_by_role("button", name="Run the program").click()
+    expect(lab.graph).to_have_attribute("data-run-state", "finished", timeout=60_000)
+    lab.check_watched_live(recorder.history())
+    lab.check_finished_run()
+    lab.check_click_validation_and_replay()

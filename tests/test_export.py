@@ -1,0 +1,93 @@
+"""A picture that survives: an executed notebook exported to HTML shows the graph with its final statuses.
+
+The notebook runs in a real kernel with nbclient (no browser: the picture is the local `dot`
+render, refreshed under the view's display_id when the run ends), then nbconvert exports it.
+JupyterLab saves no widget state by default, and without it nbconvert skips the widget view
+and shows the output's ``image/svg+xml``; with the state saved it prefers the widget view.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import shutil
+import nbformat
+import pytest
+
+from dspyer_lab.lab.widgets.snapshot import drawn_statuses
+
+pytestmark = pytest.mark.kernel
+
+SETUP = """
+import dspy
+from pydantic import BaseModel
+from dspyer_lab import END, AgentTranspiler, Graph, GraphView, ScriptedLM, StatefulNode
+
+class Question(BaseModel):
+    question: str
+
+class Answer(BaseModel):
+    answer: str
+
+graph = Graph()
+graph.add_node("prepare", lambda state: {"question": state["question"].strip()})
+graph.add_node(StatefulNode("answer", Question, Answer))
+graph.set_entry_point("prepare")
+graph.add_edge("prepare", "answer")
+graph.add_edge("answer", END)
+program = AgentTranspiler.compile(graph)
+lm = ScriptedLM({"answer": [{"answer": "Paris"}]})
+"""
+SHOW = "view = GraphView(program)\nview"
+RUN = """
+with dspy.context(lm=lm):
+    await view.follow(program.astream(question=" Capital of France? "))
+print(view.run_state)
+"""
+SVG_MIME = "image/svg+xml"
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+
+def statuses(svg: str) -> dict[str, str]:
+    return dict(drawn_statuses(svg) or ())
+
+
+@pytest.fixture(scope="module")
+def executed() -> nbformat.NotebookNode:
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz `dot` is not installed: no local picture without a browser")
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(src.strip()) for src in (SETUP, SHOW, RUN)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    return nb
+
+
+def test_the_view_output_carries_the_final_picture_next_to_the_widget(executed: nbformat.NotebookNode) -> None:
+    assert "finished" in executed.cells[2].outputs[0]["text"]
+    (output,) = [o for o in executed.cells[1].outputs if o["output_type"] == "display_data"]
+    assert WIDGET_MIME in output["data"] and "text/html" not in output["data"]  # html would outrank the svg
+    assert statuses(output["data"][SVG_MIME]) == {"prepare": "done", "answer": "done"}  # updated at run end
+
+
+def test_html_export_without_widget_state_shows_the_graph_with_final_statuses(
+    executed: nbformat.NotebookNode,
+) -> None:
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.from_dict(executed)
+    nb.metadata.pop("widgets", None)  # as JupyterLab saves notebooks by default
+    html, _ = HTMLExporter().from_notebook_node(nb)
+    images = re.findall(r'<img [^>]*src="data:image/svg\+xml;base64,([^"]+)"', html)
+    assert len(images) == 1
+    svg = base64.b64decode(images[0]).decode()
+    assert statuses(svg) == {"prepare": "done", "answer": "done"}
+    assert WIDGET_MIME not in html  # no empty widget placeholder
+
+
+def test_saved_widget_state_stays_small(executed: nbformat.NotebookNode) -> None:
+    """nbclient saves widget state: each view's `_esm` is the small widget bundle, not Graphviz."""
+    state = executed.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    size = len(nbformat.writes(nbformat.from_dict({"s": state})))
+    assert size < 300_000, size
