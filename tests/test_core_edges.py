@@ -22,6 +22,7 @@ from dspyer_lab import (
     MaxStepsExceeded,
     NodeInputError,
     NodeValidationError,
+    OutputModelError,
     RouteError,
     ScriptedLM,
     StatefulNode,
@@ -165,7 +166,8 @@ def test_errors_survive_pickling_for_process_pools() -> None:
         NodeValidationError("n", 3, "- x: bad", "raw", ["x"]),
         RouteError("n", "maybe", ["yes", "no"]),
         MaxStepsExceeded(5, "n", {"a": 1}),
-        NodeInputError("n", "Node 'n' needs state field(s) 'q'", ["q"]),
+        NodeInputError("n", "Question", ["q"], ["a"]),
+        OutputModelError("Answer", [], ["a"], "bad value"),
     ]
     for error in errors:
         copy = pickle.loads(pickle.dumps(error))

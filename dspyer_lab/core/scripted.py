@@ -21,6 +21,7 @@ from dspy.lm15 import Message, Response, TextPart, Usage
 from pydantic import BaseModel
 
 from .correction import CURRENT_CALL
+from .exceptions import DspyerLabError
 
 __all__ = ["ScriptedLM", "ScriptError"]
 
@@ -31,12 +32,31 @@ _OUTPUT_FIELDS = re.compile(r"Your output fields are:\n(.*?)(?:\n\n|\Z)", re.S)
 _FIELD_NAME = re.compile(r"^\s*\d+\.\s+`([^`]+)`", re.M)
 
 
-class ScriptError(LookupError):
+class ScriptError(DspyerLabError, LookupError):
     """The script has no answer for a call.
 
     DSPy's LM layer wraps it (as `dspy` `LMUnexpectedError`, with this error as `__cause__`);
     the message names the node and the script keys either way.
     """
+
+    def __init__(self, key: str | None, script_keys: Sequence[str], output_fields: Sequence[str] = ()) -> None:
+        super().__init__(key, script_keys, output_fields)
+        self.key = key
+        """The node (or script key) with no answer; None for a call outside any node."""
+        self.script_keys = list(script_keys)
+        """The keys the script has."""
+        self.output_fields = list(output_fields)
+        """The output fields the call asked for."""
+
+    def message(self) -> str:
+        keys = ", ".join(self.script_keys) or "none"
+        if self.key in self.script_keys:  # the key is scripted, but with no answer in it
+            return f"ScriptedLM script for '{self.key}' is an empty list"
+        where = f"node '{self.key}'" if self.key is not None else "this call"
+        return (
+            f"ScriptedLM has no answer for {where} (output fields: {', '.join(self.output_fields) or 'unknown'}); "
+            f"script keys: {keys}"
+        )
 
 
 class ScriptedLM(dspy.LM):
@@ -79,11 +99,7 @@ class ScriptedLM(dspy.LM):
         else:
             known = [f for f in fields if f in self.script]
             if not known:
-                where = f"node '{call.node}'" if call is not None else "this call"
-                raise ScriptError(
-                    f"ScriptedLM has no answer for {where} (output fields: {', '.join(fields) or 'unknown'}); "
-                    f"script keys: {', '.join(self.script) or 'none'}"
-                )
+                raise ScriptError(call.node if call is not None else None, list(self.script), fields)
             attempt = call.attempt if call is not None else None
             answer = {f: self._pick(f, self.script[f], attempt) for f in known}
             inputs = dict(call.inputs) if call is not None else {}
@@ -101,7 +117,7 @@ class ScriptedLM(dspy.LM):
         if not isinstance(answers, (list, tuple)):
             return answers
         if not answers:
-            raise ScriptError(f"ScriptedLM script for '{key}' is an empty list")
+            raise ScriptError(key, list(self.script))
         if attempt is None:
             with self._lock:
                 attempt = self._counters[key] = self._counters[key] + 1
