@@ -19,10 +19,11 @@ from .core.exceptions import (
     NodeValidationError,
     OutputModelError,
     RouteError,
+    RunStateError,
 )
 from .core.graph import END, Graph, GraphWarning, StatefulNode
 from .core.program import AgentTranspiler, TranspiledProgram
-from .core.scripted import ScriptedLM, ScriptError
+from .core.scripted import MockCompletionResult, ScriptedLM, ScriptError
 
 if TYPE_CHECKING:
     from .lab.graphview import GraphView as GraphView
@@ -40,11 +41,13 @@ __all__ = [
     "GraphDefinitionError",
     "GraphWarning",
     "MaxStepsExceeded",
+    "MockCompletionResult",
     "NodeInputError",
     "NodeOutputError",
     "NodeValidationError",
     "OutputModelError",
     "RouteError",
+    "RunStateError",
     "ScriptError",
     "ScriptedLM",
     "StatefulNode",

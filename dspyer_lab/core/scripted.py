@@ -14,6 +14,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from types import SimpleNamespace
 from typing import Any, Union
 
 import dspy
@@ -23,7 +24,7 @@ from pydantic import BaseModel
 from .correction import CURRENT_CALL
 from .exceptions import DspyerLabError
 
-__all__ = ["ScriptedLM", "ScriptError"]
+__all__ = ["MockCompletionResult", "ScriptedLM", "ScriptError"]
 
 Answer = Union[Mapping[str, Any], str, Callable[[dict[str, Any]], Any]]
 """One reply: field -> value, a verbatim string (e.g. unparseable text), or a function of the node's inputs."""
@@ -137,6 +138,23 @@ class ScriptedLM(dspy.LM):
             finish_reason="stop",
             usage=Usage(input_tokens=0, output_tokens=0, total_tokens=0),
         )
+
+
+class MockCompletionResult:
+    """An OpenAI-style chat completion holding one canned answer.
+
+    What the `forward` of a hand-written mock `dspy.LM` subclass returns; upstream dspyer
+    exports it under this name, so its offline examples run here with only the import renamed.
+    `ScriptedLM` is the fuller offline model (per node and attempt, through DSPy's own engine path).
+    """
+
+    def __init__(self, content: str, model: str = "mock") -> None:
+        message = SimpleNamespace(role="assistant", content=content, reasoning_content=None, tool_calls=None)
+        self.choices = [SimpleNamespace(index=0, message=message, finish_reason="stop")]
+        """One choice whose ``message.content`` is the answer."""
+        self.model = model
+        self.usage = {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}
+        self._hidden_params = {"response_cost": 0.0}  # where DSPy looks for the call's cost
 
 
 def _requested_fields(system: str) -> list[str]:
