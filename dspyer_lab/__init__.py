@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from .core.events import EVENT_KINDS
 from .core.exceptions import (
+    CallOptionError,
     DspyerLabError,
     GraphDefinitionError,
     MaxStepsExceeded,
@@ -36,6 +37,7 @@ __all__ = [
     "END",
     "EVENT_KINDS",
     "AgentTranspiler",
+    "CallOptionError",
     "DspyerLabError",
     "Graph",
     "GraphDefinitionError",

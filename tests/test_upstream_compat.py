@@ -109,7 +109,7 @@ def test_on_loop_limit_is_an_alias_of_on_max_steps() -> None:
         assert isinstance(caught.value, RuntimeError)  # upstream raised RuntimeError: except clauses still match
         result = program(input_text="hello", _max_steps=5, _on_loop_limit="return")
         assert (result["input_text"], result["parsed_value"]) == ("hello", 1)
-        with pytest.raises(TypeError, match="not both"):
+        with pytest.raises(TypeError, match="'_on_max_steps' was given twice"):
             program(input_text="hello", _on_loop_limit="return", _on_max_steps="raise")
 
 

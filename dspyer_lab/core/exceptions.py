@@ -21,6 +21,7 @@ __all__ = [
     "MaxStepsExceeded",
     "OutputModelError",
     "RunStateError",
+    "CallOptionError",
 ]
 
 
@@ -190,3 +191,29 @@ class RunStateError(DspyerLabError, RuntimeError):
 
     def message(self) -> str:
         return f"Run {self.run_id} {self.problem}"
+
+
+class CallOptionError(DspyerLabError, TypeError):
+    """A program was called with a per-call option it does not know, upstream dspyer's spelling of one,
+    or an option together with its alias."""
+
+    def __init__(self, option: str, known: Sequence[str], value: Any = None, upstream: bool = False) -> None:
+        super().__init__(option, known, value, upstream)
+        self.option = option
+        """The keyword at fault, as given."""
+        self.known = list(known)
+        """The per-call options there are."""
+        self.value = value
+        """The value given (shown in the suggested spelling)."""
+        self.upstream = upstream
+        """True: the keyword is upstream dspyer's spelling (no leading underscore) and no node reads such a field."""
+
+    def message(self) -> str:
+        if self.upstream:
+            return (
+                f"{self.option}= is not an input of this program (no node reads a state field {self.option!r}): "
+                f"per-call options start with an underscore here, e.g. _{self.option}={self.value!r}"
+            )
+        if self.option in self.known:
+            return f"Option {self.option!r} was given twice (under its own name and an alias); give it once"
+        return f"Unknown option {self.option!r}; per-call options are: {', '.join(self.known)}"

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from .correction import retry_signature
 from .engine import Run, RunOptions, state_values
-from .exceptions import GraphDefinitionError, OutputModelError
+from .exceptions import CallOptionError, GraphDefinitionError, OutputModelError
 from .graph import Graph, GraphWarning, StatefulNode
 from .sync import run_sync
 
@@ -121,16 +121,13 @@ class TranspiledProgram(dspy.Module, Generic[T]):
         """
         for key in _UPSTREAM_OPTIONS:
             if key in kwargs and key not in self._state_fields:
-                raise TypeError(
-                    f"{key}= is not an input of this program (no node reads a state field {key!r}): "
-                    f"per-call options start with an underscore here, e.g. _{key}={kwargs[key]!r}"
-                )
+                raise CallOptionError(key, list(_OVERRIDES), kwargs[key], upstream=True)
         overrides = {}
         if "_on_loop_limit" in kwargs and "_on_max_steps" in kwargs:
-            raise TypeError("Give _on_max_steps or its alias _on_loop_limit, not both")
+            raise CallOptionError("_on_max_steps", list(_OVERRIDES))
         for key in [k for k in kwargs if k.startswith("_")]:
             if key not in _OVERRIDES:
-                raise TypeError(f"Unknown option {key!r}; per-call options are: {', '.join(_OVERRIDES)}")
+                raise CallOptionError(key, list(_OVERRIDES))
             overrides[_OVERRIDES[key]] = kwargs.pop(key)
         options = replace(self.defaults, **overrides)
         _check_options(options.max_steps, options.max_retries, options.on_max_steps)
