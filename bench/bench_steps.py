@@ -1,9 +1,9 @@
 """Per-step engine overhead: a 1,000-step loop of one Python node and a router, at three state sizes.
 
 The node increments ``i``; the router sends the run back to the node until ``i`` reaches 1,000.
-The state also carries ``docs``, a list of strings that no step touches: none (0 KB), 10 x 700
-characters (7 KB) or 100 x 700 (71 KB). An engine whose cost per step does not depend on the
-state's size shows the same figure in all three columns.
+The state also carries ``docs``, retrieved records that no step touches (id, source, text,
+score; about 71 bytes of JSON each): none (0 KB), 100 (7 KB) or 1,000 (71 KB). An engine whose
+cost per step does not depend on the state's size shows the same figure in all three columns.
 
 Contenders, all in one process, interleaved trial by trial:
 
@@ -38,14 +38,15 @@ from typing import Any, TypedDict
 
 from dspyer_lab import END, AgentTranspiler, Graph
 
-SIZES = {"0 KB": 0, "7 KB": 10, "71 KB": 100}
-"""Column label -> number of 700-character documents in the state."""
+SIZES = {"0 KB": 0, "7 KB": 100, "71 KB": 1000}
+"""Column label -> number of records in the state."""
 
-Runner = Callable[[list[str]], Awaitable[int]]
+Docs = list[dict[str, Any]]
+Runner = Callable[[Docs], Awaitable[int]]
 
 
-def make_docs(n: int) -> list[str]:
-    return [f"document {k}: " + "lorem ipsum " * 57 for k in range(n)]
+def make_docs(n: int) -> Docs:
+    return [{"id": k, "source": f"doc-{k:04d}", "text": "lorem ipsum", "score": 0.5} for k in range(n)]
 
 
 # --------------------------------------------------------------------------- dspyer-lab
@@ -71,10 +72,10 @@ def dspyer_lab_runners(steps: int) -> dict[str, Runner]:
 
     threaded, on_loop = program(tick, route), program(atick, aroute)
 
-    async def run_aforward(prog: Any, docs: list[str]) -> int:
+    async def run_aforward(prog: Any, docs: Docs) -> int:
         return (await prog.aforward(i=0, docs=docs))["i"]
 
-    async def run_astream(docs: list[str]) -> int:
+    async def run_astream(docs: Docs) -> int:
         last: dict[str, Any] = {}
         async for event in threaded.astream(i=0, docs=docs):
             last = event
@@ -99,7 +100,7 @@ def dspyer_lab_runners(steps: int) -> dict[str, Runner]:
 class LGState(TypedDict):
     i: int
     limit: int
-    docs: list[str]
+    docs: Docs
 
 
 def lg_tick(state: LGState) -> dict[str, Any]:
@@ -135,7 +136,7 @@ def langgraph_runners(steps: int) -> dict[str, Runner]:
     sync_app, async_app = app(lg_tick, lg_route), app(lg_atick, lg_aroute)
     config = {"recursion_limit": 2 * steps + 10}
 
-    async def run(compiled: Any, docs: list[str]) -> int:
+    async def run(compiled: Any, docs: Docs) -> int:
         return (await compiled.ainvoke({"i": 0, "limit": steps, "docs": docs}, config))["i"]
 
     return {
@@ -156,7 +157,7 @@ else:
     class PGState:
         limit: int
         i: int = 0
-        docs: list[str] = field(default_factory=list)
+        docs: Docs = field(default_factory=list)
 
     @dataclass
     class Tick(BaseNode[PGState, None, int]):
@@ -172,7 +173,7 @@ def pydantic_graph_runners(steps: int) -> dict[str, Runner]:
     builder.add(builder.edge_from(builder.start_node).to(Tick), builder.node(Tick))
     graph = builder.build()
 
-    async def run(docs: list[str]) -> int:
+    async def run(docs: Docs) -> int:
         return await graph.run(state=PGState(limit=steps, docs=docs), inputs=Tick())
 
     return {"pydantic-graph run (async node)": run}
@@ -187,7 +188,7 @@ class Sample:
     cpu: float
 
 
-def trial(runner: Runner, docs: list[str], steps: int) -> Sample:
+def trial(runner: Runner, docs: Docs, steps: int) -> Sample:
     """One run on a fresh event loop (fresh default thread pool), timed; the result is checked."""
     gc.collect()
     loop = asyncio.new_event_loop()
