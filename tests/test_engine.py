@@ -501,3 +501,15 @@ async def test_optional_inputs_absent_from_the_state_are_none() -> None:
         with pytest.raises(NodeInputError, match="needs state field\\(s\\) 'query'") as caught:
             await program.aforward(hint="h")  # a required field still must be there
     assert caught.value.fields == ["query"] and caught.value.node == "answer"
+
+
+class WithNote(BaseModel):
+    i: int
+    note: str | None
+
+
+async def test_the_output_model_takes_none_for_an_optional_field_the_final_state_lacks() -> None:
+    g = Graph().add_node("a", lambda s: {"i": 1}).set_entry_point("a")
+    assert await AgentTranspiler.compile(g, output_model=WithNote).aforward() == WithNote(i=1, note=None)
+    with pytest.raises(OutputModelError, match="lacks field\\(s\\) 'i'"):
+        await AgentTranspiler.compile(Graph().add_node("a", lambda s: None).set_entry_point("a"), output_model=WithNote).aforward()
