@@ -74,11 +74,15 @@ class TranspiledProgram(dspy.Module, Generic[T]):
         ) | frozenset(output_model.model_fields if output_model is not None else ())
         self._retry_signatures: dict[str, tuple[type[dspy.Signature], type[dspy.Signature]]] = {}
 
-    if TYPE_CHECKING:  # dspy.Module's entry points (same parameters), typed with this program's result
+    if TYPE_CHECKING:
+        # dspy.Module's entry points with their own parameters, typed with this program's result.
+        # dspy ships no type information, so to mypy these refine an untyped base; pyright infers
+        # `-> Prediction` from dspy's source, and a program with an output model returns that
+        # model instead: a deliberate narrowing of dspy's annotation, silenced for pyright only.
 
-        def __call__(self, *args: Any, **kwargs: Any) -> T: ...
+        def __call__(self, *args: Any, **kwargs: Any) -> T: ...  # pyright: ignore[reportIncompatibleMethodOverride]
 
-        async def acall(self, *args: Any, **kwargs: Any) -> T: ...
+        async def acall(self, *args: Any, **kwargs: Any) -> T: ...  # pyright: ignore[reportIncompatibleMethodOverride]
 
     def predictor(self, node: str) -> dspy.Predict:
         """The `dspy.Predict` of LLM node `node`."""
