@@ -357,3 +357,15 @@ def test_inline_is_for_python_callables_only() -> None:
         Graph().add_node("a", lambda s: None).add_conditional_edges(
             "a", StatefulNode("judge", Answer, Question), {"x": END}, inline=True
         )
+
+
+async def test_a_stop_iteration_in_a_threaded_node_fails_the_run_instead_of_hanging_it() -> None:
+    from dspyer_lab import Graph
+
+    def exhausted(state: dict) -> dict:
+        return {"x": next(iter([]))}  # StopIteration: an asyncio future cannot carry it
+
+    program = AgentTranspiler.compile(Graph().add_node("pick", exhausted).set_entry_point("pick"))
+    events, error = await asyncio.wait_for(collect(program.astream()), 30)
+    assert isinstance(error, RuntimeError) and isinstance(error.__cause__, StopIteration)
+    assert by_kind(events, "error")[0]["node"] == "pick"

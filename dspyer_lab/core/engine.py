@@ -278,8 +278,19 @@ async def _call(fn: Callable[[dict[str, Any]], Any], on_loop: bool, state: dict[
     `asyncio.to_thread` carries the context variables (`dspy.context`, the current node) into the thread.
     A sync function that returns an awaitable has it awaited on the loop.
     """
-    value = fn(state) if on_loop else await asyncio.to_thread(fn, state)
+    value = fn(state) if on_loop else await asyncio.to_thread(_in_thread, fn, state)
     return await value if inspect.isawaitable(value) else value
+
+
+def _in_thread(fn: Callable[[dict[str, Any]], Any], state: dict[str, Any]) -> Any:
+    """`fn(state)` in the worker thread; a StopIteration becomes a RuntimeError, as on the loop (PEP 479).
+
+    An asyncio future cannot hold a StopIteration: left as it is, the run would wait forever.
+    """
+    try:
+        return fn(state)
+    except StopIteration as exc:
+        raise RuntimeError(f"{getattr(fn, '__name__', 'the function')} raised StopIteration") from exc
 
 
 def state_values(model: type[BaseModel], state: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
