@@ -13,6 +13,7 @@ from .core.batch import Batch
 from .core.batchstats import BatchStats
 from .core.events import BATCH_EVENT_KINDS, EVENT_KINDS
 from .core.exceptions import (
+    CallOptionError,
     DspyerLabError,
     GraphDefinitionError,
     MaxStepsExceeded,
@@ -21,10 +22,11 @@ from .core.exceptions import (
     NodeValidationError,
     OutputModelError,
     RouteError,
+    RunStateError,
 )
 from .core.graph import END, Graph, GraphWarning, StatefulNode
 from .core.program import AgentTranspiler, TranspiledProgram
-from .core.scripted import ScriptedLM, ScriptError
+from .core.scripted import MockCompletionResult, ScriptedLM, ScriptError
 
 if TYPE_CHECKING:
     from .lab.widgets import GraphView as GraphView
@@ -40,16 +42,19 @@ __all__ = [
     "AgentTranspiler",
     "Batch",
     "BatchStats",
+    "CallOptionError",
     "DspyerLabError",
     "Graph",
     "GraphDefinitionError",
     "GraphWarning",
     "MaxStepsExceeded",
+    "MockCompletionResult",
     "NodeInputError",
     "NodeOutputError",
     "NodeValidationError",
     "OutputModelError",
     "RouteError",
+    "RunStateError",
     "ScriptError",
     "ScriptedLM",
     "StatefulNode",

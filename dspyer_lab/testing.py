@@ -30,10 +30,26 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .core.exceptions import DspyerLabError
+
 if TYPE_CHECKING:
     from typing_extensions import Self
 
-__all__ = ["ChatServer", "Responder", "chat_adapter_responder", "output_fields"]
+__all__ = ["ChatServer", "ChatServerStateError", "Responder", "chat_adapter_responder", "output_fields"]
+
+class ChatServerStateError(DspyerLabError, RuntimeError):
+    """A `ChatServer` was used in the wrong state: started twice, or asked for its URL while stopped."""
+
+    def __init__(self, running: bool) -> None:
+        super().__init__(running)
+        self.running = running
+        """Whether the server was running when the call came."""
+
+    def message(self) -> str:
+        if self.running:
+            return "ChatServer is already running"
+        return "ChatServer is not running; call start() or use it as a context manager"
+
 
 Responder = Callable[[dict[str, Any]], str | Awaitable[str]]
 """Maps a chat-completions request body (parsed JSON) to the assistant message content."""
@@ -340,13 +356,13 @@ class ChatServer:
     def base_url(self) -> str:
         """The OpenAI ``base_url``/``api_base`` to give a client, e.g. ``http://127.0.0.1:PORT/v1``."""
         if self._thread is None:
-            raise RuntimeError("ChatServer is not running; call start() or use it as a context manager")
+            raise ChatServerStateError(running=False)
         return f"http://{self.host}:{self.port}/v1"
 
     def start(self) -> Self:
         """Bind and serve in a background thread; returns once the port is accepting."""
         if self._thread is not None:
-            raise RuntimeError("ChatServer is already running")
+            raise ChatServerStateError(running=True)
         ready = threading.Event()
         self._startup_error = None
         thread = threading.Thread(target=asyncio.run, args=(self._serve(ready),), name="ChatServer", daemon=True)
@@ -505,7 +521,8 @@ class ChatServer:
     def _completion(self, body: dict[str, Any], content: str) -> dict[str, Any]:
         # usage counts whitespace-separated words: a stand-in for tokens, not a tokenizer
         prompt_tokens = sum(len(_text(m.get("content")).split()) for m in body["messages"] if isinstance(m, dict))
-        n = body.get("n") if isinstance(body.get("n"), int) and body["n"] > 0 else 1
+        requested = body.get("n")
+        n = requested if isinstance(requested, int) and requested > 0 else 1
         completion_tokens = len(content.split()) * n
         choice = {"message": {"role": "assistant", "content": content}, "finish_reason": "stop", "logprobs": None}
         return {

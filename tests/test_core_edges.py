@@ -16,14 +16,18 @@ from pydantic import BaseModel
 from dspyer_lab import (
     END,
     AgentTranspiler,
+    CallOptionError,
     Graph,
     GraphDefinitionError,
     GraphWarning,
     MaxStepsExceeded,
     NodeInputError,
     NodeValidationError,
+    OutputModelError,
     RouteError,
+    RunStateError,
     ScriptedLM,
+    ScriptError,
     StatefulNode,
 )
 
@@ -165,11 +169,34 @@ def test_errors_survive_pickling_for_process_pools() -> None:
         NodeValidationError("n", 3, "- x: bad", "raw", ["x"]),
         RouteError("n", "maybe", ["yes", "no"]),
         MaxStepsExceeded(5, "n", {"a": 1}),
-        NodeInputError("n", "Node 'n' needs state field(s) 'q'", ["q"]),
+        NodeInputError("n", "Question", ["q"], ["a"]),
+        OutputModelError("Answer", [], ["a"], "bad value"),
+        RunStateError("abc123", "was started already"),
+        CallOptionError("max_steps", ["_max_steps"], 5, upstream=True),
+        ScriptError("n", ["other"], ["answer"]),
     ]
     for error in errors:
         copy = pickle.loads(pickle.dumps(error))
         assert type(copy) is type(error) and str(copy) == str(error) and copy.__dict__ == error.__dict__
+
+
+def test_every_error_raised_on_purpose_is_one_family() -> None:
+    import dspyer_lab
+    from dspyer_lab.lab.dot import DotNotFoundError
+    from dspyer_lab.lab.magics import DspyerCellError, RunCancelled
+    from dspyer_lab.testing import ChatServerStateError
+
+    exported = [getattr(dspyer_lab, name) for name in dspyer_lab.__all__]
+    errors = [c for c in exported if isinstance(c, type) and issubclass(c, Exception) and not issubclass(c, Warning)]
+    errors += [DotNotFoundError, DspyerCellError, RunCancelled, ChatServerStateError]
+    assert len(errors) >= 14
+    assert [c.__name__ for c in errors if not issubclass(c, dspyer_lab.DspyerLabError)] == []
+
+
+def test_an_error_message_follows_its_fields() -> None:
+    error = RouteError("n", "maybe", ["yes", "no"])
+    error.decision = "perhaps"
+    assert "returned decision 'perhaps'" in str(error)
 
 
 def test_unreachable_node_warning_points_at_the_compile_call() -> None:

@@ -376,3 +376,140 @@ async def test_legacy_sync_only_lm_runs_in_a_worker_thread() -> None:
             result = await program.aforward(query="q")
     assert result == Answer(answer="forty-two")
     assert len(lm.threads) == 1 and lm.threads[0] != threading.current_thread().name
+
+
+# -- cost independent of the state's size; single-use runs --------------------------------
+
+
+BIG = "x" * 70_000  # a large state value no node touches
+
+
+def _python_loop(steps: int) -> Any:
+    """A loop of Python nodes that carries `doc` along unchanged."""
+    g = Graph().add_node("tick", lambda s: {"i": s["i"] + 1})
+    g.add_conditional_edges("tick", lambda s: "again" if s["i"] < steps else "stop", {"again": "tick", "stop": END})
+    return AgentTranspiler.compile(g.set_entry_point("tick"), max_steps=steps + 1)
+
+
+async def test_only_run_start_finished_and_error_carry_the_whole_state() -> None:
+    import json
+
+    events, error = await collect(_python_loop(3).astream(i=0, doc=BIG))
+    assert error is None
+    carrying = [e["event"] for e in events if BIG in json.dumps(e)]
+    assert carrying == ["run_start", "finished"]
+    starts = by_kind(events, "node_start")
+    assert [(e["kind"], e["inputs"]) for e in starts] == [("python", None)] * 3
+    assert [e["patch"] for e in by_kind(events, "node_end")] == [{"i": 1}, {"i": 2}, {"i": 3}]
+
+
+async def test_the_error_event_carries_the_state_so_far() -> None:
+    def fail(state: dict) -> None:
+        raise ValueError("boom")
+
+    g = Graph().add_node("a", lambda s: {"i": 1}).add_node("b", fail).add_edge("a", "b").set_entry_point("a")
+    events, error = await collect(AgentTranspiler.compile(g).astream(doc=BIG))
+    assert isinstance(error, ValueError)
+    assert by_kind(events, "error")[0]["state"] == {"doc": BIG, "i": 1}
+
+
+async def test_aforward_serializes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nobody reads the events of aforward, so none are made: no state value is ever serialized."""
+    from dspyer_lab.core import engine
+
+    serialized: list[Any] = []
+    real = engine.jsonable
+    monkeypatch.setattr(engine, "jsonable", lambda value: serialized.append(value) or real(value))
+    program = _python_loop(5)
+    assert (await program.aforward(i=0, doc=BIG)).i == 5
+    assert program(i=0, doc=BIG).i == 5
+    assert serialized == []
+    await collect(program.astream(i=0, doc=BIG))
+    assert serialized  # the stream does make its events
+
+
+async def test_a_run_executes_once() -> None:
+    from dspyer_lab.core.exceptions import RunStateError
+
+    run = _python_loop(2).new_run(i=0)
+    with pytest.raises(RunStateError, match="has not finished"):
+        run.result  # noqa: B018
+    events, _ = await collect(run.events())
+    assert run.result.i == 2
+    with pytest.raises(RunStateError, match=f"Run {run.run_id} was started already.*new_run"):
+        run.events()
+    with pytest.raises(RunStateError, match="started already"):
+        await run.finish()
+    assert len(by_kind(events, "run_start")) == 1
+
+
+async def test_a_failed_run_has_no_result() -> None:
+    from dspyer_lab.core.exceptions import RunStateError
+
+    run = AgentTranspiler.compile(Graph().add_node("a", lambda s: 1 / 0).set_entry_point("a")).new_run()
+    with pytest.raises(ZeroDivisionError):
+        await run.finish()
+    with pytest.raises(RunStateError, match="has not finished"):
+        run.result  # noqa: B018
+
+
+async def test_the_retry_signature_is_built_once_per_node(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dspyer_lab.core import program as program_module
+
+    built: list[Any] = []
+    real = program_module.retry_signature
+    monkeypatch.setattr(program_module, "retry_signature", lambda sig: built.append(sig) or real(sig))
+    g = Graph().add_node(StatefulNode("answer", Question, Answer, max_retries=1)).set_entry_point("answer")
+    program = AgentTranspiler.compile(g, output_model=Answer)
+    lm = ScriptedLM({"answer": ["not parseable", {"answer": "ok"}]})
+    with dspy.context(lm=lm):
+        for _ in range(3):
+            lm._counters.clear()
+            assert (await program.aforward(query="q")).answer == "ok"
+    assert len(built) == 1
+    # an optimizer that rewrites the node's instructions gets a retry signature that carries them
+    predictor = program.predictor("answer")
+    predictor.signature = predictor.signature.with_instructions("Answer tersely.")
+    assert program.retry_signature("answer").instructions == "Answer tersely."
+    assert "previous_attempt" in program.retry_signature("answer").input_fields
+    assert len(built) == 2
+
+
+# -- optional inputs ----------------------------------------------------------------------
+
+
+class MaybeHint(BaseModel):
+    query: str
+    hint: str | None
+    extra: "int | None" = 3
+
+
+async def test_optional_inputs_absent_from_the_state_are_none() -> None:
+    seen: list[dict[str, Any]] = []
+
+    def answer(inputs: dict[str, Any]) -> dict[str, Any]:
+        seen.append(inputs)
+        return {"answer": "ok"}
+
+    g = Graph().add_node(StatefulNode("answer", MaybeHint, Answer)).set_entry_point("answer")
+    program = AgentTranspiler.compile(g, output_model=Answer)
+    with dspy.context(lm=ScriptedLM({"answer": answer})):
+        events, error = await collect(program.astream(query="q"))
+        assert error is None
+        assert by_kind(events, "node_start")[0]["inputs"] == {"query": "q", "hint": None, "extra": 3}
+        assert seen[0]["hint"] is None
+        with pytest.raises(NodeInputError, match="needs state field\\(s\\) 'query'") as caught:
+            await program.aforward(hint="h")  # a required field still must be there
+    assert caught.value.fields == ["query"] and caught.value.node == "answer"
+
+
+class WithNote(BaseModel):
+    i: int
+    note: str | None
+
+
+async def test_the_output_model_takes_none_for_an_optional_field_the_final_state_lacks() -> None:
+    g = Graph().add_node("a", lambda s: {"i": 1}).set_entry_point("a")
+    assert await AgentTranspiler.compile(g, output_model=WithNote).aforward() == WithNote(i=1, note=None)
+    with pytest.raises(OutputModelError, match="lacks field\\(s\\) 'i'"):
+        await AgentTranspiler.compile(Graph().add_node("a", lambda s: None).set_entry_point("a"), output_model=WithNote).aforward()

@@ -150,3 +150,21 @@ async def test_astream_loop(capsys: pytest.CaptureFixture[str]) -> None:
     # the order the page implies: start, (failure), end for each node
     order = [line[:3] for line in lines if line[:3] in ("[*]", "[+]", "[!]")]
     assert order == ["[*]", "[+]", "[*]", "[!]", "[+]"]
+
+
+async def test_handle_request_is_never_stalled_by_a_slow_sync_node() -> None:
+    """The page's promise, "to prevent blocking the async event loop": four requests whose sync lookup
+    node blocks until all four are inside it at once. On the loop, the first would block the rest."""
+    import asyncio
+    import threading
+
+    everyone_in = threading.Barrier(4, timeout=20)
+    g = Graph()
+    g.add_node("lookup", lambda state: {"notes": f"notes {everyone_in.wait()}"})
+    g.add_node(StatefulNode("solve", Notes, TargetSchema))
+    g.add_edge("lookup", "solve").set_entry_point("lookup")
+    namespace: dict[str, Any] = {"graph": g, "TargetSchema": TargetSchema}
+    await run_snippet(SNIPPET_AFORWARD, namespace)
+    with dspy.context(lm=ScriptedLM({"solve": {"solution": "use a cache", "confidence": 0.5}})):
+        responses = await asyncio.gather(*(namespace["handle_request"](f"q{i}") for i in range(4)))
+    assert [r["status"] for r in responses] == ["success"] * 4

@@ -8,6 +8,7 @@ import asyncio
 import subprocess
 import sys
 import textwrap
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -217,3 +218,154 @@ async def test_system_exit_in_a_node_reaches_the_caller_and_the_next_call_works(
     with pytest.raises(SystemExit):
         quitter()  # from inside a running loop: goes through the shared loop
     assert _doubler()(x=4).y == 8  # which is still alive
+
+
+# -- sync callables never block the event loop ------------------------------------------
+
+
+def _sleeping_router_program(barrier: threading.Barrier) -> AgentTranspiler:
+    """start -> (a sync router that waits for the other runs' routers) -> END."""
+    from dspyer_lab import END, Graph
+
+    def slow_router(state: dict) -> str:
+        barrier.wait()  # returns only once every concurrent run is inside its router at the same time
+        return "done"
+
+    g = Graph().add_node("start", lambda s: {"n": s["n"] + 1})
+    g.add_conditional_edges("start", slow_router, {"done": END})
+    return AgentTranspiler.compile(g.set_entry_point("start"))
+
+
+async def test_four_runs_with_a_blocking_sync_router_overlap() -> None:
+    """The sleeping-router case: on the loop, the first router would block it and the barrier would break."""
+    barrier = threading.Barrier(4, timeout=20)
+    program = _sleeping_router_program(barrier)
+    results = await asyncio.gather(*(program.aforward(n=i) for i in range(4)))
+    assert sorted(r.n for r in results) == [1, 2, 3, 4]
+
+
+async def test_blocking_sync_nodes_of_concurrent_runs_overlap_and_the_loop_stays_free() -> None:
+    from dspyer_lab import Graph
+
+    barrier = threading.Barrier(3, timeout=20)
+    program = AgentTranspiler.compile(Graph().add_node("meet", lambda s: {"seat": barrier.wait()}).set_entry_point("meet"))
+    loop_ticks = 0
+
+    async def heartbeat() -> None:
+        nonlocal loop_ticks
+        while True:
+            loop_ticks += 1
+            await asyncio.sleep(0)
+
+    beat = asyncio.ensure_future(heartbeat())
+    try:
+        results = await asyncio.gather(*(program.aforward() for _ in range(3)))
+    finally:
+        beat.cancel()
+    assert sorted(r.seat for r in results) == [0, 1, 2]
+    assert loop_ticks > 0
+
+
+async def test_sync_nodes_run_in_threads_with_the_callers_context_async_and_inline_ones_on_the_loop() -> None:
+    import contextvars
+
+    from dspyer_lab import Graph
+
+    request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="unset")
+    seen: dict[str, tuple[int, str, object]] = {}
+
+    def record(name: str):
+        def fn(state: dict) -> None:
+            seen[name] = (threading.get_ident(), request_id.get(), dspy.settings.lm)
+
+        return fn
+
+    async def in_async(state: dict) -> None:
+        record("async")(state)
+
+    g = (
+        Graph()
+        .add_node("threaded", record("threaded"))
+        .add_node("async", in_async)
+        .add_node("inline", record("inline"), inline=True)
+        .add_edge("threaded", "async")
+        .add_edge("async", "inline")
+        .set_entry_point("threaded")
+    )
+    lm = ScriptedLM({})
+    request_id.set("req-7")
+    with dspy.context(lm=lm):
+        await AgentTranspiler.compile(g).aforward()
+    loop_thread = threading.get_ident()
+    assert seen["async"][0] == loop_thread and seen["inline"][0] == loop_thread
+    assert seen["threaded"][0] != loop_thread
+    assert {v[1] for v in seen.values()} == {"req-7"}  # context variables travel into the thread
+    assert all(v[2] is lm for v in seen.values())  # and so does dspy.context
+
+
+async def test_inline_router_runs_on_the_loop_and_a_sync_one_in_a_thread() -> None:
+    from dspyer_lab import END, Graph
+
+    threads: dict[str, int] = {}
+
+    def router_named(name: str, decision: str):
+        def decide(state: dict) -> str:
+            threads[name] = threading.get_ident()
+            return decision
+
+        return decide
+
+    g = Graph().add_node("a", lambda s: None, inline=True).add_node("b", lambda s: None, inline=True)
+    g.add_conditional_edges("a", router_named("inline", "on"), {"on": "b"}, inline=True)
+    g.add_conditional_edges("b", router_named("threaded", "stop"), {"stop": END})
+    await AgentTranspiler.compile(g.set_entry_point("a")).aforward()
+    assert threads["inline"] == threading.get_ident() != threads["threaded"]
+
+
+async def test_a_loop_of_inline_sync_nodes_lets_the_event_loop_run_between_steps() -> None:
+    """A view attached to a run of cheap sync nodes animates: other tasks run while the loop goes round."""
+    from dspyer_lab import END, Graph
+
+    g = Graph().add_node("count", lambda s: {"i": s["i"] + 1}, inline=True)
+    g.add_conditional_edges("count", lambda s: "again" if s["i"] < 50 else "stop", {"again": "count", "stop": END},
+                            inline=True)
+    program = AgentTranspiler.compile(g.set_entry_point("count"), max_steps=100)
+    progress: list[int] = []
+    run = program.new_run(i=0)
+
+    async def watch() -> None:
+        while True:
+            progress.append(run.state.get("i", 0))
+            await asyncio.sleep(0)
+
+    watcher = asyncio.ensure_future(watch())
+    try:
+        assert (await run.finish()).i == 50
+    finally:
+        watcher.cancel()
+    assert any(0 < i < 50 for i in progress)  # the watcher saw the run mid-way
+
+
+def test_inline_is_for_python_callables_only() -> None:
+    from dspyer_lab import END, Graph, GraphDefinitionError, StatefulNode
+
+    from core_helpers import Answer, Question
+
+    with pytest.raises(GraphDefinitionError, match="inline= applies to Python nodes"):
+        Graph().add_node(StatefulNode("answer", Question, Answer), inline=True)
+    with pytest.raises(GraphDefinitionError, match="inline= applies to callables"):
+        Graph().add_node("a", lambda s: None).add_conditional_edges(
+            "a", StatefulNode("judge", Answer, Question), {"x": END}, inline=True
+        )
+
+
+async def test_a_stop_iteration_in_a_threaded_node_fails_the_run_instead_of_hanging_it() -> None:
+    from dspyer_lab import Graph
+
+    def exhausted(state: dict) -> dict:
+        return {"x": next(iter([]))}  # StopIteration: an asyncio future cannot carry it
+
+    program = AgentTranspiler.compile(Graph().add_node("pick", exhausted).set_entry_point("pick"))
+    events, error = await asyncio.wait_for(collect(program.astream()), 30)
+    assert isinstance(error, RuntimeError) and isinstance(error.__cause__, StopIteration)
+    assert by_kind(events, "error")[0]["node"] == "pick"

@@ -371,5 +371,5 @@ def _wrap_dspy_delay() -> bool:
 
     delay._dspyer_lab_observer = True  # type: ignore[attr-defined]
     delay.__wrapped__ = original  # type: ignore[attr-defined]
-    execution._delay = delay  # type: ignore[attr-defined]
+    execution._delay = delay
     return True

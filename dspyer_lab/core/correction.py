@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import dspy
-from dspy.adapters import ChatAdapter
+from dspy.adapters import ChatAdapter, JSONAdapter
 from dspy.utils.exceptions import AdapterParseError
 from pydantic import BaseModel, ValidationError
 
@@ -71,6 +71,7 @@ def retry_signature(signature: type[dspy.Signature]) -> type[dspy.Signature]:
 
 
 _CHAT_NO_FALLBACK = ChatAdapter(use_json_adapter_fallback=False)
+_JSON = JSONAdapter()
 
 
 def _lm_supports_async(lm: Any) -> bool:
@@ -91,23 +92,38 @@ async def call_predictor(
 
     `signature` replaces the predictor's own for this call (a retry's widened signature).
     Uses DSPy's native async path so concurrent runs overlap their waits; an LM with no
-    async support runs in a worker thread instead.
+    async support runs in a worker thread instead. An answer the adapter cannot parse is
+    tried in the other standard format (JSON for the chat format, and back) before it counts
+    as a parse error: many models answer in JSON whatever they are asked.
     """
     kwargs = dict(call.inputs, signature=signature) if signature is not None else call.inputs
     token = CURRENT_CALL.set(call)
+    # Without an adapter of the user's, DSPy's ChatAdapter would silently re-ask in JSON when
+    # an answer cannot be parsed: a second model call per attempt. Parsing the same text as
+    # JSON (below) needs no call; the node's own retry, with feedback, handles the rest.
+    adapter = dspy.settings.adapter or _CHAT_NO_FALLBACK
     try:
-        # Without an adapter of the user's, DSPy's ChatAdapter would silently re-ask in JSON when
-        # an answer cannot be parsed: a second model call per attempt, and feedback in the wrong
-        # format. The node's own retry, with the validator's messages, replaces that fallback.
-        with dspy.context(adapter=dspy.settings.adapter or _CHAT_NO_FALLBACK):
+        with dspy.context(adapter=adapter):
             lm = predictor.lm or dspy.settings.lm
             if lm is None or _lm_supports_async(lm):
                 return await predictor.acall(**kwargs)
             return await asyncio.to_thread(predictor, **kwargs)
     except AdapterParseError as exc:
-        return exc
+        values = _parse_in_other_format(adapter, exc)
+        return exc if values is None else dspy.Prediction(**values)
     finally:
         CURRENT_CALL.reset(token)
+
+
+def _parse_in_other_format(adapter: Any, error: AdapterParseError) -> dict[str, Any] | None:
+    """The answer's fields parsed in the other standard format, or None when it parses in neither."""
+    other = _CHAT_NO_FALLBACK if isinstance(adapter, JSONAdapter) else _JSON
+    if not isinstance(error.lm_response, str) or not error.lm_response.strip():
+        return None
+    try:
+        return dict(other.parse(error.signature, error.lm_response))
+    except Exception:  # any parser failure means the same: not this format either
+        return None
 
 
 def _rendered(signature: type[dspy.Signature], values: dict[str, Any]) -> str:
@@ -171,8 +187,18 @@ def _parse_failure(node: StatefulNode, error: AdapterParseError) -> AttemptFailu
     lines = [f"- The answer could not be parsed into the fields {', '.join(expected)}."]
     if detail and not detail.startswith("Adapter "):
         lines.append(f"- {detail}")
-    lines.append("- Answer with every field, each in the requested format.")
+    lines.append(f"- Answer with every field, {_expected_format(getattr(error, 'adapter_name', ''), expected)}.")
     return AttemptFailure("\n".join(lines), fields, error.lm_response or "", error)
+
+
+def _expected_format(adapter_name: str, fields: list[str]) -> str:
+    """How the configured adapter wants an answer written, in words a model follows."""
+    if adapter_name == "JSONAdapter":
+        return f"as one JSON object with the keys {', '.join(map(repr, fields))}"
+    if adapter_name == "XMLAdapter":
+        return "each inside its own tags, e.g. " + "".join(f"<{f}>...</{f}>" for f in fields[:2])
+    headers = " ".join(f"`[[ ## {f} ## ]]`" for f in fields)
+    return f"each under its header line ({headers}) followed by its value, then `[[ ## completed ## ]]`"
 
 
 def _short(value: Any, limit: int = 120) -> str:

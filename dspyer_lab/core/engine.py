@@ -1,5 +1,5 @@
-"""The one execution engine. `Run.events()` executes a graph and yields its events;
-`aforward` and the sync call of a program only drive it.
+"""The one execution engine. `Run.events()` executes a graph and yields its events
+(`Run.finish()` executes it without making any); `aforward` and the sync call only drive it.
 
 The engine runs every step in the consumer's own task (no background tasks), so
 breaking out of the stream or cancelling it stops the work in flight and leaves
@@ -8,18 +8,21 @@ nothing behind.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import functools
 import inspect
 import time
 import traceback
-from collections.abc import AsyncIterator, Mapping
-from dataclasses import dataclass, field
+import types
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
+from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from .correction import AttemptFailure, NodeCall, call_predictor, check_answer, retry_signature
+from .correction import AttemptFailure, NodeCall, call_predictor, check_answer
 from .events import RunEvents, jsonable
 from .exceptions import (
     DspyerLabError,
@@ -28,13 +31,16 @@ from .exceptions import (
     NodeOutputError,
     NodeValidationError,
     RouteError,
+    RunStateError,
 )
 from .graph import END, PythonNode, Router, StatefulNode, decision_key
 
 if TYPE_CHECKING:
     from .program import TranspiledProgram
 
-__all__ = ["Run", "RunOptions"]
+__all__ = ["Run", "RunOptions", "state_values"]
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -55,25 +61,62 @@ class _NodeDone:
     attempts: int
 
 
-@dataclass
-class Run:
-    """One execution of a program on one set of inputs."""
+class Run(Generic[T]):
+    """One execution of a program on one set of inputs; single-use.
 
-    program: TranspiledProgram[Any]
-    inputs: dict[str, Any]
-    options: RunOptions
-    events_of: RunEvents = field(default_factory=RunEvents)
-    state: dict[str, Any] = field(default_factory=dict)
-    """The state so far (inputs plus every patch written)."""
-    result: Any = None
-    """The program's output once the run finished."""
+    Drive it once, either with `events()` (the event stream) or `finish()` (no events: nothing
+    is serialized when nobody reads it); then `result` is the program's typed output.
+    """
 
-    async def events(self) -> AsyncIterator[dict[str, Any]]:
+    def __init__(self, program: TranspiledProgram[T], inputs: dict[str, Any], options: RunOptions) -> None:
+        self.program = program
+        self.inputs = inputs
+        """The keyword arguments the run starts from (its initial state)."""
+        self.options = options
+        self.events_of = RunEvents()
+        """Makes this run's events (its `run_id`, a gapless `seq`)."""
+        self.state: dict[str, Any] = {}
+        """The state so far (inputs plus every patch written)."""
+        self._started = False
+        self._finished = False
+        self._result: T | None = None
+
+    @property
+    def run_id(self) -> str:
+        return self.events_of.run_id
+
+    @property
+    def result(self) -> T:
+        """The program's output (an `output_model` instance, or a `dspy.Prediction`), once the run finished."""
+        if not self._finished:
+            raise RunStateError(self.run_id, "has no result: it has not finished" + ("" if self._started else " (nor started)"))
+        return self._result  # type: ignore[return-value]  # set together with _finished
+
+    def events(self) -> AsyncIterator[dict[str, Any]]:
         """Execute the graph, yielding each event as it happens; re-raise a failure after its `error` event."""
+        self._claim()
+        return self._execute(emit=True)
+
+    async def finish(self) -> T:
+        """Execute the graph without making events; return the result."""
+        self._claim()
+        async for _ in self._execute(emit=False):
+            pass
+        return self.result
+
+    def _claim(self) -> None:
+        if self._started:
+            raise RunStateError(
+                self.run_id, "was started already: a Run executes once; call program.new_run(...) for another run"
+            )
+        self._started = True
+
+    async def _execute(self, emit: bool) -> AsyncIterator[dict[str, Any]]:
         graph, make = self.program.graph, self.events_of.make
         self.state = dict(self.inputs)
         started = time.perf_counter()
-        yield make("run_start", inputs=jsonable(self.inputs))
+        if emit:
+            yield make("run_start", inputs=jsonable(self.inputs))
         current: str = graph.entry_point  # type: ignore[assignment]
         running: str | None = None  # the node executing now; None between nodes, where no node is at fault
         where = "before the first node"  # for the note added to a user's exception
@@ -90,54 +133,65 @@ class Run:
                 node = graph.nodes[current]
                 node_started = time.perf_counter()
                 if isinstance(node, StatefulNode):
-                    stream = self._llm_node(node, steps)
+                    done: _NodeDone | None = None
+                    stream = self._llm_node(node, steps, emit)
+                    async with contextlib.aclosing(stream):  # closed at once when the consumer stops early
+                        async for item in stream:
+                            if isinstance(item, _NodeDone):
+                                done = item
+                            elif emit:
+                                yield item
+                    assert done is not None
+                    patch, attempts = done.patch, done.attempts
                 else:
-                    stream = self._python_node(node, steps)
-                done: _NodeDone | None = None
-                async with contextlib.aclosing(stream):  # closed at once when the consumer stops early
-                    async for item in stream:
-                        if isinstance(item, _NodeDone):
-                            done = item
-                        else:
-                            yield item
-                assert done is not None
-                self.state.update(done.patch)
-                yield make(
-                    "node_end",
-                    node=current,
-                    patch=jsonable(done.patch),
-                    duration=time.perf_counter() - node_started,
-                    attempts=done.attempts,
-                )
+                    if emit:  # a Python node reads the whole state: derivable from run_start plus the patches
+                        yield make("node_start", node=current, kind="python", step=steps, inputs=None)
+                    patch, attempts = await self._python_node(node), 1
+                self.state.update(patch)
+                if emit:
+                    yield make(
+                        "node_end",
+                        node=current,
+                        patch=jsonable(patch),
+                        duration=time.perf_counter() - node_started,
+                        attempts=attempts,
+                    )
                 running, where = None, f"in the router after node '{current}'"  # the node is done
                 routing = current
                 target, decision = await self._next(current)
                 routing = None
-                yield make("route", source=current, decision=decision, target=target)
+                if emit:
+                    yield make("route", source=current, decision=decision, target=target)
+                if isinstance(node, PythonNode) and node.on_loop:
+                    await asyncio.sleep(0)  # let the loop run (views animate, servers answer) between cheap steps
                 current = target
             running, where = None, "while building the output"
-            self.result = self.program.build_output(self.state)
-            yield make(
-                "finished",
-                output=jsonable(self.result),
-                state=jsonable(self.state),
-                steps=steps,
-                duration=time.perf_counter() - started,
-            )
+            self._result = self.program.build_output(self.state)
+            self._finished = True
+            if emit:
+                yield make(
+                    "finished",
+                    output=jsonable(self._result),
+                    state=jsonable(self.state),
+                    steps=steps,
+                    duration=time.perf_counter() - started,
+                )
         except Exception as exc:
             node_at_fault = getattr(exc, "node", running) if isinstance(exc, DspyerLabError) else running
-            if not isinstance(exc, DspyerLabError):  # our own errors say where already
+            add_note = getattr(exc, "add_note", None)  # Python 3.11+
+            if add_note is not None and not isinstance(exc, DspyerLabError):  # our own errors say where already
                 with contextlib.suppress(Exception):  # e.g. a __notes__ that is not a list
-                    exc.add_note(f"(raised {where} of the dspyer-lab graph)")
-            yield make(  # every part is built so that it cannot raise: the error event always arrives
-                "error",
-                node=node_at_fault,
-                router=routing,
-                error=_guarded(str, exc),
-                error_type=type(exc).__name__,
-                traceback=_guarded(lambda e: "".join(traceback.format_exception(e)), exc),
-                state=jsonable(self.state),
-            )
+                    add_note(f"(raised {where} of the dspyer-lab graph)")
+            if emit:
+                yield make(  # every part is built so that it cannot raise: the error event always arrives
+                    "error",
+                    node=node_at_fault,
+                    router=routing,
+                    error=_guarded(str, exc),
+                    error_type=type(exc).__name__,
+                    traceback=_guarded(lambda e: "".join(traceback.format_exception(e)), exc),
+                    state=jsonable(self.state),
+                )
             raise
 
     # -- nodes ----------------------------------------------------------------------
@@ -145,23 +199,19 @@ class Run:
     def _node_inputs(self, node: StatefulNode) -> dict[str, Any]:
         values, missing = state_values(node.input_model, self.state)
         if missing:
-            raise NodeInputError(
-                node.name,
-                f"Node '{node.name}' needs state field(s) {', '.join(map(repr, missing))} "
-                f"({node.input_model.__name__}); the state has: {', '.join(map(repr, self.state)) or 'nothing'}",
-                missing,
-            )
+            raise NodeInputError(node.name, node.input_model.__name__, missing, list(self.state))
         try:
             model = node.input_model.model_validate(values)
         except ValidationError as exc:
             bad = sorted({str(e["loc"][0]) for e in exc.errors() if e["loc"]})
-            raise NodeInputError(node.name, f"Node '{node.name}' got invalid input {bad}: {exc}", bad) from exc
+            raise NodeInputError(node.name, node.input_model.__name__, bad, list(self.state), detail=str(exc)) from exc
         return {n: getattr(model, n) for n in node.input_model.model_fields}
 
-    async def _llm_node(self, node: StatefulNode, step: int) -> AsyncIterator[dict[str, Any] | _NodeDone]:
+    async def _llm_node(self, node: StatefulNode, step: int, emit: bool) -> AsyncGenerator[dict[str, Any] | _NodeDone, None]:
         inputs = self._node_inputs(node)
-        yield self.events_of.make("node_start", node=node.name, kind=self.program.graph.node_kind(node.name),
-                                  step=step, inputs=jsonable(inputs))
+        if emit:
+            yield self.events_of.make("node_start", node=node.name, kind=self.program.graph.node_kind(node.name),
+                                      step=step, inputs=jsonable(inputs))
         predictor = self.program.predictor(node.name)
         retries = node.max_retries if node.max_retries is not None else self.options.max_retries
         router = self.program.graph.routers.get(node.name)
@@ -180,40 +230,37 @@ class Run:
             failure = outcome
             will_retry = attempt <= retries
             feedback = failure.feedback() if will_retry else ""
-            yield self.events_of.make(
-                "validation_error",
-                node=node.name,
-                attempt=attempt,
-                max_attempts=retries + 1,
-                error=failure.error,
-                failed_fields=failure.failed_fields,
-                raw_output=failure.raw_output,
-                feedback=feedback,
-                will_retry=will_retry,
-            )
-            signature = signature or retry_signature(predictor.signature)
+            if emit:
+                yield self.events_of.make(
+                    "validation_error",
+                    node=node.name,
+                    attempt=attempt,
+                    max_attempts=retries + 1,
+                    error=failure.error,
+                    failed_fields=failure.failed_fields,
+                    raw_output=failure.raw_output,
+                    feedback=feedback,
+                    will_retry=will_retry,
+                )
+            signature = signature or self.program.retry_signature(node.name)
             kwargs = {**inputs, "previous_attempt": failure.raw_output, "validation_feedback": feedback}
         assert failure is not None
         raise NodeValidationError(
             node.name, retries + 1, failure.error, failure.raw_output, failure.failed_fields
         ) from failure.exception
 
-    async def _python_node(self, node: PythonNode, step: int) -> AsyncIterator[dict[str, Any] | _NodeDone]:
-        yield self.events_of.make("node_start", node=node.name, kind="python", step=step,
-                                  inputs=jsonable(self.state))
-        patch = await _call(node.fn, dict(self.state))
+    async def _python_node(self, node: PythonNode) -> dict[str, Any]:
+        patch = await _call(node.fn, node.on_loop, dict(self.state))
         if patch is None:
-            patch = {}
+            return {}
         if not isinstance(patch, Mapping):
-            raise NodeOutputError(
-                node.name, f"Python node '{node.name}' returned {type(patch).__name__}; return a dict patch or None"
-            )
+            raise NodeOutputError(node.name, f"returned {type(patch).__name__}; return a dict patch or None")
         bad_keys = [k for k in patch if not isinstance(k, str) or k.startswith("_")]
         if bad_keys:
             raise NodeOutputError(
-                node.name, f"Python node '{node.name}' wrote invalid state key(s) {bad_keys}: use strings not starting with '_'"
+                node.name, f"wrote invalid state key(s) {bad_keys}: use strings not starting with '_'"
             )
-        yield _NodeDone(dict(patch), 1)
+        return dict(patch)
 
     # -- routing --------------------------------------------------------------------
 
@@ -225,20 +272,83 @@ class Run:
         if isinstance(router.decide, StatefulNode):
             decision = decision_key(self.state[router.decide.decision_field])
         else:
-            decision = decision_key(await _call(router.decide, dict(self.state)))
+            decision = decision_key(await _call(router.decide, router.on_loop, dict(self.state)))
         if decision not in router.path_map:
             raise RouteError(source, decision, list(router.path_map))
         return router.path_map[decision], decision
 
 
+async def _call(fn: Callable[[dict[str, Any]], Any], on_loop: bool, state: dict[str, Any]) -> Any:
+    """Call a node or router function: on the loop, or (sync and not inline) in a worker thread.
+
+    `asyncio.to_thread` carries the context variables (`dspy.context`, the current node) into the thread.
+    A sync function that returns an awaitable has it awaited on the loop. A StopIteration can cross
+    neither the engine's generators ("async generator raised StopIteration") nor an asyncio future (the
+    run would wait forever), so it becomes a RuntimeError that carries the user's message, chained to it.
+    """
+    try:
+        value = fn(state) if on_loop else await asyncio.to_thread(_in_thread, fn, state)
+        if isinstance(value, _Stopped):
+            raise value.stop
+        return await value if inspect.isawaitable(value) else value
+    except StopIteration as exc:
+        stop: BaseException = exc
+    except RuntimeError as exc:  # an async function's StopIteration, already turned into a RuntimeError
+        if not isinstance(exc.__cause__, StopIteration):
+            raise
+        stop = exc.__cause__
+    raise RuntimeError(f"StopIteration: {stop}" if str(stop) else "StopIteration (no message)") from stop
+
+
+@dataclass(frozen=True)
+class _Stopped:
+    """A StopIteration raised in the worker thread, handed back as a value (a future cannot hold one)."""
+
+    stop: StopIteration
+
+
+def _in_thread(fn: Callable[[dict[str, Any]], Any], state: dict[str, Any]) -> Any:
+    try:
+        return fn(state)
+    except StopIteration as exc:
+        return _Stopped(exc)
+
+
 def state_values(model: type[BaseModel], state: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """The state's values for `model`'s fields, and the names of required fields the state lacks."""
+    """The state's values for `model`'s fields, and the names of required fields the state lacks.
+
+    A required field that accepts None (``Optional[X]`` without a default) is None when absent.
+    """
     fields = model.model_fields
     values = {n: state[n] for n in fields if n in state}
-    return values, [n for n, info in fields.items() if n not in state and info.is_required()]
+    missing = []
+    for name, info in fields.items():
+        if name not in state and info.is_required():
+            if name in _none_when_absent(model):
+                values[name] = None
+            else:
+                missing.append(name)
+    return values, missing
 
 
-def _decision_check(node: StatefulNode, router: Router):
+@functools.lru_cache(maxsize=512)
+def _none_when_absent(model: type[BaseModel]) -> frozenset[str]:
+    """The required fields of `model` whose annotation accepts None."""
+    return frozenset(n for n, info in model.model_fields.items() if info.is_required() and _accepts_none(info.annotation))
+
+
+def _accepts_none(annotation: Any) -> bool:
+    if annotation is None or annotation is type(None):
+        return True
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _accepts_none(get_args(annotation)[0])
+    if origin is Union or origin is types.UnionType:
+        return any(_accepts_none(a) for a in get_args(annotation))
+    return False
+
+
+def _decision_check(node: StatefulNode, router: Router) -> Callable[[BaseModel], tuple[str, str] | None]:
     field_name = node.decision_field
     allowed = list(router.path_map)
 
@@ -249,24 +359,6 @@ def _decision_check(node: StatefulNode, router: Router):
         return field_name, f"decision {decision!r} is not one of the allowed choices: {', '.join(map(repr, allowed))}"
 
     return check
-
-
-async def _call(fn: Any, state: dict[str, Any]) -> Any:
-    """`fn(state)` for a Python node or router, sync or async.
-
-    A StopIteration cannot cross the engine's generators (Python turns it into "async generator
-    raised StopIteration"), so it becomes a RuntimeError that carries the user's message.
-    """
-    try:
-        value = fn(state)
-        return await value if inspect.isawaitable(value) else value
-    except StopIteration as exc:
-        stop: BaseException = exc
-    except RuntimeError as exc:  # an async function's StopIteration, already turned into a RuntimeError
-        if not isinstance(exc.__cause__, StopIteration):
-            raise
-        stop = exc.__cause__
-    raise RuntimeError(f"StopIteration: {stop}" if str(stop) else "StopIteration (no message)") from stop
 
 
 def _guarded(describe: Any, exc: BaseException) -> str:

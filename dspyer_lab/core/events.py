@@ -6,7 +6,8 @@ kinds and their extra keys:
 
 =================== ===========================================================
 ``run_start``       ``inputs``
-``node_start``      ``node``, ``kind`` (llm/python/router), ``step``, ``inputs``
+``node_start``      ``node``, ``kind`` (llm/python/router), ``step``, ``inputs`` (an
+                    LLM node's validated inputs; None for a Python node, see below)
 ``validation_error`` ``node``, ``attempt``, ``max_attempts``, ``error``,
                     ``failed_fields``, ``raw_output``, ``feedback``, ``will_retry``
 ``node_end``        ``node``, ``patch``, ``duration``, ``attempts``
@@ -28,7 +29,10 @@ A batch (`dspyer_lab.core.batch`) adds two kinds to a run's events, in its seque
 =================== ===========================================================
 
 The state of a run at any point is ``run_start.inputs`` with every ``node_end.patch``
-applied in order; views rely on this to show state before and after each node.
+applied in order; views rely on this to show state before and after each node. Only
+``finished`` and ``error`` carry the whole state, so no event's cost grows with it: a Python
+node, which is given the whole state, has ``inputs`` None in its ``node_start`` (its state
+is the one derived so far).
 """
 
 from __future__ import annotations

@@ -1,11 +1,14 @@
-"""Every error dspyer-lab raises on purpose, in one place.
+"""Every error dspyer-lab raises on purpose, in one place: one family under `DspyerLabError`.
 
-Each error names what is at fault (node, field, decision, value) so that a
-one-line message in a notebook is enough to fix the graph.
+Each error keeps what is at fault (node, field, decision, value) as attributes and formats
+its message from them, so a one-line message in a notebook is enough to fix the graph and
+code can still read the details. (`ScriptError`, `DotNotFoundError` and the notebook's cell
+error live next to the code that raises them, in the same family.)
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 __all__ = [
@@ -17,59 +20,88 @@ __all__ = [
     "RouteError",
     "MaxStepsExceeded",
     "OutputModelError",
+    "RunStateError",
+    "CallOptionError",
 ]
 
 
 class DspyerLabError(Exception):
-    """Base class of all dspyer-lab errors."""
+    """Base class of every error dspyer-lab raises on purpose.
+
+    A subclass passes its constructor arguments to ``super().__init__`` (so it pickles, e.g.
+    across a process pool of a parallel evaluation) and formats its message in `message()`.
+    """
+
+    def message(self) -> str:
+        """The text of this error, built from its attributes."""
+        return str(self.args[0]) if self.args else ""
+
+    def __str__(self) -> str:  # also stops KeyError subclasses from repr()-ing the message
+        return self.message()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), self.args)
 
 
 class GraphDefinitionError(DspyerLabError, ValueError):
     """The graph is malformed: caught when it is built or compiled, before any model call."""
 
-
-class _Message(Exception):
-    """Errors built from several arguments: printed as their message, pickled with their arguments
-    (so they survive a process pool, e.g. a parallel evaluation)."""
-
-    _init_args: tuple[Any, ...] = ()
-
-    def __str__(self) -> str:  # KeyError would otherwise repr() the message
-        return str(self.args[0]) if self.args else ""
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), self._init_args)
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        """What is wrong with the graph, naming the node, edge or field."""
 
 
-class NodeInputError(_Message, DspyerLabError, KeyError):
-    """A node's `input_model` could not be filled from the state."""
+def _listed(names: Sequence[Any]) -> str:
+    return ", ".join(map(repr, names)) or "nothing"
 
-    def __init__(self, node: str, message: str, fields: list[str] | None = None) -> None:
-        super().__init__(message)
-        self._init_args = (node, message, fields)
+
+class NodeInputError(DspyerLabError, KeyError):
+    """A node's `input_model` could not be filled from the state (a field is missing or invalid)."""
+
+    def __init__(
+        self, node: str, input_model: str, fields: Sequence[str], state_keys: Sequence[str], detail: str | None = None
+    ) -> None:
+        super().__init__(node, input_model, fields, state_keys, detail)
         self.node = node
         """The node whose inputs are missing or invalid."""
-        self.fields = fields or []
+        self.input_model = input_model
+        """The name of the node's input model."""
+        self.fields = list(fields)
         """The state fields at fault."""
+        self.state_keys = list(state_keys)
+        """The fields the state had."""
+        self.detail = detail
+        """The validation errors, when the fields were present but invalid (None: they were missing)."""
+
+    def message(self) -> str:
+        if self.detail is None:
+            return (
+                f"Node '{self.node}' needs state field(s) {_listed(self.fields)} ({self.input_model}); "
+                f"the state has: {_listed(self.state_keys)}"
+            )
+        return f"Node '{self.node}' got invalid input {self.fields} ({self.input_model}): {self.detail}"
 
 
-class NodeOutputError(_Message, DspyerLabError, TypeError):
+class NodeOutputError(DspyerLabError, TypeError):
     """A Python node returned something that is not a patch (a dict or None)."""
 
-    def __init__(self, node: str, message: str) -> None:
-        super().__init__(message)
-        self._init_args = (node, message)
+    def __init__(self, node: str, problem: str) -> None:
+        super().__init__(node, problem)
         self.node = node
+        """The Python node at fault."""
+        self.problem = problem
+        """What it returned or wrote, and what is expected instead."""
+
+    def message(self) -> str:
+        return f"Python node '{self.node}' {self.problem}"
 
 
-class NodeValidationError(_Message, DspyerLabError):
+class NodeValidationError(DspyerLabError):
     """An LLM node's output broke its contract on every attempt (self-correction exhausted)."""
 
     def __init__(self, node: str, attempts: int, messages: str, raw_output: Any, failed_fields: list[str]) -> None:
-        super().__init__(
-            f"Node '{node}' produced no valid output after {attempts} attempt(s). Last validation errors:\n{messages}"
-        )
-        self._init_args = (node, attempts, messages, raw_output, failed_fields)
+        super().__init__(node, attempts, messages, raw_output, failed_fields)
         self.node = node
         """The node that kept failing."""
         self.attempts = attempts
@@ -81,36 +113,107 @@ class NodeValidationError(_Message, DspyerLabError):
         self.failed_fields = failed_fields
         """The output fields that failed on the last attempt."""
 
+    def message(self) -> str:
+        return (
+            f"Node '{self.node}' produced no valid output after {self.attempts} attempt(s). "
+            f"Last validation errors:\n{self.messages}"
+        )
 
-class RouteError(_Message, DspyerLabError, KeyError):
+
+class RouteError(DspyerLabError, KeyError):
     """A router returned a decision that its `path_map` does not know."""
 
     def __init__(self, node: str, decision: Any, allowed: list[str]) -> None:
-        super().__init__(
-            f"Router of node '{node}' returned decision {decision!r}, which is not in its path_map; "
-            f"allowed: {', '.join(repr(k) for k in allowed)}"
-        )
-        self._init_args = (node, decision, allowed)
+        super().__init__(node, decision, allowed)
         self.node = node
+        """The node whose router decided."""
         self.decision = decision
         self.allowed = allowed
+        """The keys of the router's path_map."""
+
+    def message(self) -> str:
+        return (
+            f"Router of node '{self.node}' returned decision {self.decision!r}, which is not in its path_map; "
+            f"allowed: {', '.join(repr(k) for k in self.allowed)}"
+        )
 
 
-class MaxStepsExceeded(_Message, DspyerLabError, RuntimeError):
+class MaxStepsExceeded(DspyerLabError, RuntimeError):
     """The run went past `max_steps` node executions (usually a loop that never exits)."""
 
     def __init__(self, max_steps: int, next_node: str, state: dict[str, Any]) -> None:
-        super().__init__(
-            f"Run stopped after max_steps={max_steps} node executions; the next node would have been '{next_node}'. "
-            "Raise max_steps (or _max_steps=... per call), or check the loop's exit condition."
-        )
-        self._init_args = (max_steps, next_node, state)
+        super().__init__(max_steps, next_node, state)
         self.max_steps = max_steps
         self.next_node = next_node
         """The node that would have run next (no node failed: the run as a whole went on too long)."""
         self.state = state
         """The state so far."""
 
+    def message(self) -> str:
+        return (
+            f"Run stopped after max_steps={self.max_steps} node executions; the next node would have been "
+            f"'{self.next_node}'. Raise max_steps (or _max_steps=... per call), or check the loop's exit condition."
+        )
+
 
 class OutputModelError(DspyerLabError, ValueError):
     """The final state does not satisfy the program's `output_model`."""
+
+    def __init__(
+        self, output_model: str, missing: Sequence[str], state_keys: Sequence[str], detail: str | None = None
+    ) -> None:
+        super().__init__(output_model, missing, state_keys, detail)
+        self.output_model = output_model
+        """The name of the output model."""
+        self.missing = list(missing)
+        """Required fields the final state lacks."""
+        self.state_keys = list(state_keys)
+        """The fields the final state has."""
+        self.detail = detail
+        """The validation errors, when no field was missing but the values were invalid."""
+
+    def message(self) -> str:
+        if self.missing:
+            return (
+                f"The final state lacks field(s) {_listed(self.missing)} required by output model "
+                f"{self.output_model}; the state has: {_listed(self.state_keys)}"
+            )
+        return f"The final state does not satisfy output model {self.output_model}: {self.detail}"
+
+
+class RunStateError(DspyerLabError, RuntimeError):
+    """A `Run` was used out of turn: started twice, or its result read before it finished."""
+
+    def __init__(self, run_id: str, problem: str) -> None:
+        super().__init__(run_id, problem)
+        self.run_id = run_id
+        self.problem = problem
+
+    def message(self) -> str:
+        return f"Run {self.run_id} {self.problem}"
+
+
+class CallOptionError(DspyerLabError, TypeError):
+    """A program was called with a per-call option it does not know, upstream dspyer's spelling of one,
+    or an option together with its alias."""
+
+    def __init__(self, option: str, known: Sequence[str], value: Any = None, upstream: bool = False) -> None:
+        super().__init__(option, known, value, upstream)
+        self.option = option
+        """The keyword at fault, as given."""
+        self.known = list(known)
+        """The per-call options there are."""
+        self.value = value
+        """The value given (shown in the suggested spelling)."""
+        self.upstream = upstream
+        """True: the keyword is upstream dspyer's spelling (no leading underscore) and no node reads such a field."""
+
+    def message(self) -> str:
+        if self.upstream:
+            return (
+                f"{self.option}= is not an input of this program (no node reads a state field {self.option!r}): "
+                f"per-call options start with an underscore here, e.g. _{self.option}={self.value!r}"
+            )
+        if self.option in self.known:
+            return f"Option {self.option!r} was given twice (under its own name and an alias); give it once"
+        return f"Unknown option {self.option!r}; per-call options are: {', '.join(self.known)}"

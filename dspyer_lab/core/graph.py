@@ -162,14 +162,30 @@ def _identifier(name: str) -> str:
     return ident if ident[:1].isalpha() else f"Node_{ident}"
 
 
+def runs_on_loop(fn: Callable[..., Any], inline: bool) -> bool:
+    """Whether a node or router function runs on the event loop (async, or flagged cheap) rather than in a thread."""
+    return inline or inspect.iscoroutinefunction(fn) or inspect.iscoroutinefunction(getattr(fn, "__call__", None))
+
+
 @dataclass(frozen=True)
 class PythonNode:
-    """A plain Python step: ``fn(state) -> dict | None``, sync or async; the dict is its patch."""
+    """A plain Python step: ``fn(state) -> dict | None``, sync or async; the dict is its patch.
+
+    In a run, a sync `fn` runs in a worker thread (so a slow one never stalls the event loop
+    of a server or a notebook) unless `inline` is set; an async one runs on the loop.
+    """
 
     name: str
     """Unique name in the graph."""
     fn: Callable[[dict[str, Any]], Any]
     """The step; it gets a copy of the state and returns the fields it writes."""
+    inline: bool = False
+    """Run a sync `fn` on the event loop itself: for trivially cheap functions, saving the thread hop."""
+    on_loop: bool = field(init=False, repr=False, compare=False)
+    """Computed once: `fn` is called on the loop (async or inline), not in a worker thread."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "on_loop", runs_on_loop(self.fn, self.inline))
 
 
 @dataclass(frozen=True)
@@ -182,6 +198,14 @@ class Router:
     """A callable on the state (sync or async), or the LLM router node whose decision field decides."""
     path_map: dict[str, str]
     """Decision -> target node name (or END)."""
+    inline: bool = False
+    """Run a sync callable on the event loop itself instead of a worker thread (see `PythonNode.inline`)."""
+    on_loop: bool = field(init=False, repr=False, compare=False)
+    """Computed once: the decision is taken on the loop (an LLM router, an async or inline callable)."""
+
+    def __post_init__(self) -> None:
+        on_loop = isinstance(self.decide, StatefulNode) or runs_on_loop(self.decide, self.inline)
+        object.__setattr__(self, "on_loop", on_loop)
 
     @property
     def is_llm(self) -> bool:
@@ -229,17 +253,25 @@ class Graph:
 
     # -- building -----------------------------------------------------------------
 
-    def add_node(self, node: StatefulNode | str, fn: Callable[[dict[str, Any]], Any] | None = None) -> Graph:
-        """Add an LLM node (`add_node(StatefulNode(...))`) or a Python node (`add_node(name, fn)`)."""
+    def add_node(
+        self, node: StatefulNode | str, fn: Callable[[dict[str, Any]], Any] | None = None, *, inline: bool = False
+    ) -> Graph:
+        """Add an LLM node (`add_node(StatefulNode(...))`) or a Python node (`add_node(name, fn)`).
+
+        A sync `fn` runs in a worker thread during a run; `inline=True` runs it on the event
+        loop instead, for a function so cheap that the thread hop would cost more than it does.
+        """
         if isinstance(node, StatefulNode):
             if fn is not None:
                 raise GraphDefinitionError(f"Node '{node.name}': pass either a StatefulNode or a name and a function")
+            if inline:
+                raise GraphDefinitionError(f"Node '{node.name}' is an LLM node: inline= applies to Python nodes only")
             new: Node = node
         elif isinstance(node, str):
             _check_node_name(node)
             if fn is None or not callable(fn):
                 raise GraphDefinitionError(f"Python node '{node}' needs a callable fn(state) -> dict | None, got {fn!r}")
-            new = PythonNode(node, fn)
+            new = PythonNode(node, fn, inline)
         else:
             raise GraphDefinitionError(f"add_node expects a StatefulNode or a name, got {node!r}")
         if new.name in self.nodes and self.nodes[new.name] is not node:
@@ -258,6 +290,8 @@ class Graph:
         source: str,
         router: Callable[[dict[str, Any]], Any] | StatefulNode,
         path_map: Mapping[str, str] | Sequence[str] | None = None,
+        *,
+        inline: bool = False,
     ) -> Graph:
         """After `source`, let `router` choose the next node through `path_map` (decision -> target).
 
@@ -265,6 +299,7 @@ class Graph:
         `StatefulNode` whose decision field (its single output field, or one named
         route/next_step) holds it; an LLM router is added to the graph as a node that
         runs after `source`. A list as `path_map` means each target decides for itself.
+        A sync callable runs in a worker thread during a run, or on the loop with `inline=True`.
         """
         if path_map is None:
             raise GraphDefinitionError(f"Conditional edges from '{source}' need a path_map (decision -> target)")
@@ -275,6 +310,8 @@ class Graph:
         if not mapping:
             raise GraphDefinitionError(f"Conditional edges from '{source}' have an empty path_map")
         if isinstance(router, StatefulNode):
+            if inline:
+                raise GraphDefinitionError(f"Router '{router.name}' is an LLM node: inline= applies to callables only")
             router.decision_field  # noqa: B018 - raises early when the router has no decision field
             self.add_node(router)
             if router.name != source:
@@ -283,7 +320,7 @@ class Graph:
         elif not callable(router):
             raise GraphDefinitionError(f"Router for '{source}' must be a callable or a StatefulNode, got {router!r}")
         self._check_free_source(source)
-        self.routers[source] = Router(source, router, mapping)
+        self.routers[source] = Router(source, router, mapping, inline)
         return self
 
     def set_entry_point(self, name: str) -> Graph:

@@ -5,23 +5,33 @@ from __future__ import annotations
 import warnings
 from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, Union, cast, overload
 
 import dspy
 from pydantic import BaseModel, ValidationError
 
 from .batch import Batch, Metric
+
+from .correction import retry_signature
 from .engine import Run, RunOptions, state_values
-from .exceptions import GraphDefinitionError, OutputModelError
+from .exceptions import CallOptionError, GraphDefinitionError, OutputModelError
 from .graph import Graph, GraphWarning, StatefulNode
 from .sync import run_sync
 
 __all__ = ["AgentTranspiler", "TranspiledProgram"]
 
-T = TypeVar("T")
+T = TypeVar("T", bound=Union[BaseModel, dspy.Prediction])
+"""A program's result: its output model, or `dspy.Prediction` when it has none."""
 M = TypeVar("M", bound=BaseModel)
 
-_OVERRIDES = {"_max_steps": "max_steps", "_max_retries": "max_retries", "_on_max_steps": "on_max_steps"}
+_OVERRIDES = {
+    "_max_steps": "max_steps",
+    "_max_retries": "max_retries",
+    "_on_max_steps": "on_max_steps",
+    "_on_loop_limit": "on_max_steps",  # upstream dspyer's name
+}
+_UPSTREAM_OPTIONS = ("max_retries", "max_steps", "on_loop_limit")
+"""Upstream dspyer's per-call keywords, spelt without the underscore."""
 
 
 class TranspiledProgram(dspy.Module, Generic[T]):
@@ -35,7 +45,7 @@ class TranspiledProgram(dspy.Module, Generic[T]):
     def __init__(
         self,
         graph: Graph,
-        output_model: type[T] | None = None,
+        output_model: type[BaseModel] | None = None,
         max_steps: int = 25,
         max_retries: int = 2,
         on_max_steps: Literal["raise", "return"] = "raise",
@@ -57,16 +67,39 @@ class TranspiledProgram(dspy.Module, Generic[T]):
             if isinstance(node, StatefulNode)
         }
         """LLM node name -> its `dspy.Predict`."""
+        self._state_fields = frozenset(
+            name
+            for node in graph.nodes.values()
+            if isinstance(node, StatefulNode)
+            for model in (node.input_model, node.output_model)
+            for name in model.model_fields
+        ) | frozenset(output_model.model_fields if output_model is not None else ())
+        self._retry_signatures: dict[str, tuple[type[dspy.Signature], type[dspy.Signature]]] = {}
 
-    if TYPE_CHECKING:  # dspy.Module's entry points, typed with this program's result
+    if TYPE_CHECKING:
+        # dspy.Module's entry points with their own parameters, typed with this program's result.
+        # dspy ships no type information, so to mypy these refine an untyped base; pyright infers
+        # `-> Prediction` from dspy's source, and a program with an output model returns that
+        # model instead: a deliberate narrowing of dspy's annotation, silenced for pyright only.
 
-        def __call__(self, **inputs: Any) -> T: ...
+        def __call__(self, *args: Any, **kwargs: Any) -> T: ...  # pyright: ignore[reportIncompatibleMethodOverride]
 
-        async def acall(self, **inputs: Any) -> T: ...
+        async def acall(self, *args: Any, **kwargs: Any) -> T: ...  # pyright: ignore[reportIncompatibleMethodOverride]
 
     def predictor(self, node: str) -> dspy.Predict:
         """The `dspy.Predict` of LLM node `node`."""
         return self.node_predictors[node]
+
+    def retry_signature(self, node: str) -> type[dspy.Signature]:
+        """The signature of a retry of `node` (its own plus the rejected answer and the feedback), built once.
+
+        Rebuilt only when the predictor's signature changes (an optimizer rewrote its instructions).
+        """
+        signature = self.node_predictors[node].signature
+        cached = self._retry_signatures.get(node)
+        if cached is None or cached[0] is not signature:
+            cached = self._retry_signatures[node] = (signature, retry_signature(signature))
+        return cached[1]
 
     def build_output(self, state: Mapping[str, Any]) -> T:
         """The result of a run that ended in `state`: an `output_model` instance, or a `dspy.Prediction`.
@@ -76,29 +109,31 @@ class TranspiledProgram(dspy.Module, Generic[T]):
         """
         model = self.output_model
         if model is None:
-            return dspy.Prediction(**state)  # type: ignore[return-value]
+            return cast(T, dspy.Prediction(**state))
         values, missing = state_values(model, state)
         if missing:
-            raise OutputModelError(
-                f"The final state lacks field(s) {', '.join(map(repr, missing))} required by output model "
-                f"{model.__name__}; the state has: {', '.join(map(repr, state)) or 'nothing'}"
-            )
+            raise OutputModelError(model.__name__, missing, list(state))
         context = {"node": None, "inputs": state, "state": state}
         try:
-            return model.model_validate(values, context=context)
+            return cast(T, model.model_validate(values, context=context))
         except ValidationError as exc:
-            raise OutputModelError(f"The final state does not satisfy output model {model.__name__}: {exc}") from exc
+            raise OutputModelError(model.__name__, [], list(state), str(exc)) from exc
 
-    def new_run(self, **kwargs: Any) -> Run:
-        """A run, not started yet: iterating `run.events()` executes it; then `run.result` is the typed result.
+    def new_run(self, **kwargs: Any) -> Run[T]:
+        """A run, not started yet: `run.events()` executes it (once); then `run.result` is the typed result.
 
         `astream` and `aforward` are built on it; tools that need both the events and the
         typed result (the lab's views) use it directly.
         """
+        for key in _UPSTREAM_OPTIONS:
+            if key in kwargs and key not in self._state_fields:
+                raise CallOptionError(key, list(_OVERRIDES), kwargs[key], upstream=True)
         overrides = {}
+        if "_on_loop_limit" in kwargs and "_on_max_steps" in kwargs:
+            raise CallOptionError("_on_max_steps", list(_OVERRIDES))
         for key in [k for k in kwargs if k.startswith("_")]:
             if key not in _OVERRIDES:
-                raise TypeError(f"Unknown option {key!r}; per-call options are: {', '.join(_OVERRIDES)}")
+                raise CallOptionError(key, list(_OVERRIDES))
             overrides[_OVERRIDES[key]] = kwargs.pop(key)
         options = replace(self.defaults, **overrides)
         _check_options(options.max_steps, options.max_retries, options.on_max_steps)
@@ -109,11 +144,11 @@ class TranspiledProgram(dspy.Module, Generic[T]):
         return self.new_run(**inputs).events()
 
     async def aforward(self, **inputs: Any) -> T:
-        """Run the graph; return an `output_model` instance (or a `dspy.Prediction` of the final state)."""
-        run = self.new_run(**inputs)
-        async for _ in run.events():
-            pass
-        return run.result
+        """Run the graph; return an `output_model` instance (or a `dspy.Prediction` of the final state).
+
+        No events are made (nobody reads them), so nothing of the state is serialized.
+        """
+        return await self.new_run(**inputs).finish()
 
     def forward(self, **inputs: Any) -> T:
         """Blocking run: works in scripts, inside a running event loop (Jupyter) and in worker threads."""
@@ -199,7 +234,7 @@ class TranspiledProgram(dspy.Module, Generic[T]):
         batch = self.new_batch(inputs, concurrency=concurrency, **options)
         return await batch.run(return_exceptions=return_exceptions)
 
-    @overload  # type: ignore[override]
+    @overload
     def batch(
         self,
         inputs: Iterable[Mapping[str, Any] | dspy.Example],
@@ -297,7 +332,7 @@ class AgentTranspiler:
             raise GraphDefinitionError(f"AgentTranspiler.compile expects a Graph, got {type(graph).__name__}")
         if output_model is not None and not (isinstance(output_model, type) and issubclass(output_model, BaseModel)):
             raise GraphDefinitionError(f"output_model must be a pydantic BaseModel class, got {output_model!r}")
-        program = TranspiledProgram(graph, output_model, max_steps, max_retries, on_max_steps)
+        program: TranspiledProgram[Any] = TranspiledProgram(graph, output_model, max_steps, max_retries, on_max_steps)
         for message in program.graph_warnings:
             warnings.warn(message, GraphWarning, stacklevel=2)
         return program

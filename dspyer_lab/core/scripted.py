@@ -14,6 +14,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from types import SimpleNamespace
 from typing import Any, Union
 
 import dspy
@@ -21,8 +22,9 @@ from dspy.lm15 import Message, Response, TextPart, Usage
 from pydantic import BaseModel
 
 from .correction import CURRENT_CALL
+from .exceptions import DspyerLabError
 
-__all__ = ["ScriptedLM", "ScriptError"]
+__all__ = ["MockCompletionResult", "ScriptedLM", "ScriptError"]
 
 Answer = Union[Mapping[str, Any], str, Callable[[dict[str, Any]], Any]]
 """One reply: field -> value, a verbatim string (e.g. unparseable text), or a function of the node's inputs."""
@@ -31,12 +33,31 @@ _OUTPUT_FIELDS = re.compile(r"Your output fields are:\n(.*?)(?:\n\n|\Z)", re.S)
 _FIELD_NAME = re.compile(r"^\s*\d+\.\s+`([^`]+)`", re.M)
 
 
-class ScriptError(LookupError):
+class ScriptError(DspyerLabError, LookupError):
     """The script has no answer for a call.
 
     DSPy's LM layer wraps it (as `dspy` `LMUnexpectedError`, with this error as `__cause__`);
     the message names the node and the script keys either way.
     """
+
+    def __init__(self, key: str | None, script_keys: Sequence[str], output_fields: Sequence[str] = ()) -> None:
+        super().__init__(key, script_keys, output_fields)
+        self.key = key
+        """The node (or script key) with no answer; None for a call outside any node."""
+        self.script_keys = list(script_keys)
+        """The keys the script has."""
+        self.output_fields = list(output_fields)
+        """The output fields the call asked for."""
+
+    def message(self) -> str:
+        keys = ", ".join(self.script_keys) or "none"
+        if self.key in self.script_keys:  # the key is scripted, but with no answer in it
+            return f"ScriptedLM script for '{self.key}' is an empty list"
+        where = f"node '{self.key}'" if self.key is not None else "this call"
+        return (
+            f"ScriptedLM has no answer for {where} (output fields: {', '.join(self.output_fields) or 'unknown'}); "
+            f"script keys: {keys}"
+        )
 
 
 class ScriptedLM(dspy.LM):
@@ -79,11 +100,7 @@ class ScriptedLM(dspy.LM):
         else:
             known = [f for f in fields if f in self.script]
             if not known:
-                where = f"node '{call.node}'" if call is not None else "this call"
-                raise ScriptError(
-                    f"ScriptedLM has no answer for {where} (output fields: {', '.join(fields) or 'unknown'}); "
-                    f"script keys: {', '.join(self.script) or 'none'}"
-                )
+                raise ScriptError(call.node if call is not None else None, list(self.script), fields)
             attempt = call.attempt if call is not None else None
             answer = {f: self._pick(f, self.script[f], attempt) for f in known}
             inputs = dict(call.inputs) if call is not None else {}
@@ -101,7 +118,7 @@ class ScriptedLM(dspy.LM):
         if not isinstance(answers, (list, tuple)):
             return answers
         if not answers:
-            raise ScriptError(f"ScriptedLM script for '{key}' is an empty list")
+            raise ScriptError(key, list(self.script))
         if attempt is None:
             with self._lock:
                 attempt = self._counters[key] = self._counters[key] + 1
@@ -121,6 +138,23 @@ class ScriptedLM(dspy.LM):
             finish_reason="stop",
             usage=Usage(input_tokens=0, output_tokens=0, total_tokens=0),
         )
+
+
+class MockCompletionResult:
+    """An OpenAI-style chat completion holding one canned answer.
+
+    What the `forward` of a hand-written mock `dspy.LM` subclass returns; upstream dspyer
+    exports it under this name, so its offline examples run here with only the import renamed.
+    `ScriptedLM` is the fuller offline model (per node and attempt, through DSPy's own engine path).
+    """
+
+    def __init__(self, content: str, model: str = "mock") -> None:
+        message = SimpleNamespace(role="assistant", content=content, reasoning_content=None, tool_calls=None)
+        self.choices = [SimpleNamespace(index=0, message=message, finish_reason="stop")]
+        """One choice whose ``message.content`` is the answer."""
+        self.model = model
+        self.usage = {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}
+        self._hidden_params = {"response_cost": 0.0}  # where DSPy looks for the call's cost
 
 
 def _requested_fields(system: str) -> list[str]:

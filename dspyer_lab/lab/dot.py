@@ -19,6 +19,7 @@ from xml.dom import minidom
 
 import graphviz
 
+from ..core.exceptions import DspyerLabError
 from ..core.graph import END, Graph, PythonNode, StatefulNode
 
 __all__ = [
@@ -210,8 +211,15 @@ def describe(graph: Graph) -> str:
     return "\n".join(lines)
 
 
-class DotNotFoundError(RuntimeError):
+class DotNotFoundError(DspyerLabError, RuntimeError):
     """Static SVG export needs the Graphviz `dot` program, which is not installed."""
+
+    def message(self) -> str:
+        return (
+            "Exporting SVG needs Graphviz's `dot` program on PATH (e.g. `apt install graphviz`, "
+            "`brew install graphviz` or `conda install graphviz`). The notebook widget does not need it: "
+            "it lays the graph out in the browser."
+        )
 
 
 # The static export has no notebook theme: light colours, same meaning as the widget's CSS.
@@ -244,11 +252,7 @@ def render_svg(
     try:
         raw = graphviz.Source(drawing.source).pipe(format="svg", encoding="utf-8")
     except graphviz.ExecutableNotFound as exc:
-        raise DotNotFoundError(
-            "Exporting SVG needs Graphviz's `dot` program on PATH (e.g. `apt install graphviz`, "
-            "`brew install graphviz` or `conda install graphviz`). The notebook widget does not need it: "
-            "it lays the graph out in the browser."
-        ) from exc
+        raise DotNotFoundError() from exc
     status = node_status or {}
     names = {node_id: name for name, node_id in drawing.node_ids.items()}
     edges = {e.id: e for e in drawing.edges}

@@ -18,9 +18,11 @@ from types import CodeType
 from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
+from IPython.core.interactiveshell import InteractiveShell
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class, no_var_expand
 from IPython.core.magic_arguments import argument, magic_arguments
 
+from ..core.exceptions import DspyerLabError
 from ..core.graph import Graph
 from ..core.program import AgentTranspiler, TranspiledProgram
 from ..core.scripted import ScriptedLM
@@ -60,7 +62,7 @@ _TARGETS = (Graph, TranspiledProgram)
 _ERROR_LIMIT = 300
 
 
-class DspyerCellError(Exception):
+class DspyerCellError(DspyerLabError):
     """A `%%dspyer` cell failed; IPython shows only `lines` (default: the one-line message), no traceback.
 
     Raised rather than printed so the cell counts as failed and "Run All" stops there;
@@ -238,6 +240,8 @@ def _display(view: Any) -> None:
 @magics_class
 class DspyerMagics(Magics):
     """The `%%dspyer` and `%dspyer` magics (registered by `%load_ext dspyer_lab`)."""
+
+    shell: InteractiveShell  # type: ignore[assignment]  # set by IPython on registration; Magics declares None
 
     @no_var_expand
     @magic_arguments("%dspyer")

@@ -14,6 +14,7 @@ masker has learned:
 
 from __future__ import annotations
 
+import builtins
 import logging
 import threading
 from collections.abc import Mapping
@@ -23,6 +24,7 @@ from .textview import Masker, maskers_with_secrets
 
 __all__ = ["install_log_masking", "mask_exception", "mask_text"]
 
+_GROUP: Any = getattr(builtins, "BaseExceptionGroup", None)  # Python 3.11+
 _MASKED_STR = "_dspyer_masked_str"  # where a swapped-in class keeps the masked message (see `_mask_message`)
 
 
@@ -50,7 +52,7 @@ def mask_exception(exc: BaseException, masker: Masker) -> BaseException:
         seen.add(id(current))
         _mask_one(current, masker)
         pending.extend(e for e in (current.__cause__, current.__context__) if e is not None)
-        pending.extend(getattr(current, "exceptions", ()) if isinstance(current, BaseExceptionGroup) else ())
+        pending.extend(getattr(current, "exceptions", ()) if _GROUP is not None and isinstance(current, _GROUP) else ())
     return exc
 
 

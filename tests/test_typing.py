@@ -1,0 +1,85 @@
+"""The typed promise, as a user's mypy sees it: the package ships `py.typed`, so a program
+compiled with `output_model=Answer` returns `Answer` from `aforward`, the sync call and
+`run.result`, and a misspelt field of the result is a type error, not a runtime surprise."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+USER_FILE = textwrap.dedent(
+    '''
+    from pydantic import BaseModel
+
+    from dspyer_lab import AgentTranspiler, Graph, StatefulNode
+
+
+    class Question(BaseModel):
+        question: str
+
+
+    class Answer(BaseModel):
+        answer: str
+        confidence: float
+
+
+    graph = Graph().add_node(StatefulNode("answer", Question, Answer)).set_entry_point("answer")
+    program = AgentTranspiler.compile(graph, output_model=Answer)
+
+
+    async def main() -> None:
+        reveal_type(await program.aforward(question="hi"))
+        reveal_type(program(question="hi"))
+        reveal_type(await program.acall(question="hi"))
+        run = program.new_run(question="hi")
+        async for event in run.events():
+            print(event["event"])
+        reveal_type(run.result)
+        result = await program.aforward(question="hi")
+        print(result.confidense)
+    '''
+)
+
+
+@pytest.fixture(scope="module")
+def mypy_output(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """mypy's report on the user file, with dspyer_lab found like an installed package (PYTHONPATH, not MYPYPATH)."""
+    folder = tmp_path_factory.mktemp("user_project")
+    (folder / "user.py").write_text(USER_FILE)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env.pop("MYPYPATH", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--no-incremental", "--cache-dir", os.devnull, "--no-error-summary", "user.py"],
+        cwd=folder, env=env, capture_output=True, text=True, timeout=240,
+    )
+    assert done.returncode in (0, 1), done.stderr
+    return done.stdout.splitlines()
+
+
+def test_results_are_typed_with_the_output_model(mypy_output: list[str]) -> None:
+    revealed = [m.group(1) for line in mypy_output if (m := re.search(r'Revealed type is "(.*)"', line))]
+    assert revealed == [
+        "user.Answer",  # await program.aforward(...)
+        "user.Answer",  # program(...)
+        "user.Answer",  # await program.acall(...)
+        "user.Answer",  # run.result
+    ]
+
+
+def test_a_misspelt_result_field_is_a_type_error(mypy_output: list[str]) -> None:
+    errors = [line for line in mypy_output if ": error:" in line]
+    assert len(errors) == 1, mypy_output
+    assert '"Answer" has no attribute "confidense"' in errors[0]
+
+
+def test_the_package_ships_its_py_typed_marker() -> None:
+    """Without the marker, a user's mypy treats the whole package as Any (the revealed types above)."""
+    assert (REPO / "dspyer_lab" / "py.typed").is_file()
