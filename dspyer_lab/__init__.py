@@ -9,9 +9,11 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from .core.checkpoint import Checkpoint
 from .core.events import EVENT_KINDS
 from .core.exceptions import (
     CallOptionError,
+    CheckpointError,
     DspyerLabError,
     GraphDefinitionError,
     MaxStepsExceeded,
@@ -20,6 +22,7 @@ from .core.exceptions import (
     NodeValidationError,
     OutputModelError,
     RouteError,
+    RunPaused,
     RunStateError,
 )
 from .core.graph import END, Graph, GraphWarning, StatefulNode
@@ -38,6 +41,8 @@ __all__ = [
     "EVENT_KINDS",
     "AgentTranspiler",
     "CallOptionError",
+    "Checkpoint",
+    "CheckpointError",
     "DspyerLabError",
     "Graph",
     "GraphDefinitionError",
@@ -49,6 +54,7 @@ __all__ = [
     "NodeValidationError",
     "OutputModelError",
     "RouteError",
+    "RunPaused",
     "RunStateError",
     "ScriptError",
     "ScriptedLM",
