@@ -3,7 +3,8 @@
 
 The engine runs every step in the consumer's own task (no background tasks), so
 breaking out of the stream or cancelling it stops the work in flight and leaves
-nothing behind.
+nothing behind. For the same reason a run paused at a breakpoint holds nothing: its
+stream has ended, and everything needed to go on is in its `Checkpoint`.
 """
 
 from __future__ import annotations
