@@ -86,7 +86,7 @@ class Run(Generic[T]):
     ) -> None:
         self.program = program
         self.inputs = inputs
-        """The keyword arguments the run starts from (its initial state; a resumed run's is its checkpoint's state)."""
+        """The state the run starts from: the keyword arguments, or a resumed run's checkpoint state."""
         self.options = options
         self.resume = resume
         """The checkpoint this run continues from (its own run, or a fork's parent), or None."""

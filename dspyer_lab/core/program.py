@@ -168,10 +168,13 @@ class TranspiledProgram(dspy.Module, Generic[T]):
             )
         checkpoint = resume if isinstance(resume, Checkpoint) else Checkpoint.from_dict(resume)
         values = self._checked_update(checkpoint, update)
-        return Run(self, {}, options, resume=checkpoint, update=values, fork=bool(fork))
+        return Run(self, dict(checkpoint.state), options, resume=checkpoint, update=values, fork=bool(fork))
 
     def _checked_update(self, checkpoint: Checkpoint, update: Any) -> dict[str, Any]:
-        """`update` as a dict, once the checkpoint's next node accepts the state it makes (nothing runs before)."""
+        """`update` as a dict, once the checkpoint's next node accepts the state it makes (nothing runs before).
+
+        Only the next node is asked, and only an LLM node can say: a Python node after it may change the values.
+        """
         nxt = checkpoint.next
         if nxt != END and nxt not in self.graph.nodes:
             raise CheckpointError(
