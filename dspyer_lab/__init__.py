@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from .core.batch import Batch
 from .core.batchstats import BatchStats
+from .core.checkpoint import Checkpoint
 from .core.events import BATCH_EVENT_KINDS, EVENT_KINDS
 from .core.exceptions import (
     CallOptionError,
+    CheckpointError,
     DspyerLabError,
     GraphDefinitionError,
     MaxStepsExceeded,
@@ -22,6 +24,7 @@ from .core.exceptions import (
     NodeValidationError,
     OutputModelError,
     RouteError,
+    RunPaused,
     RunStateError,
 )
 from .core.graph import END, Graph, GraphWarning, StatefulNode
@@ -43,6 +46,8 @@ __all__ = [
     "Batch",
     "BatchStats",
     "CallOptionError",
+    "Checkpoint",
+    "CheckpointError",
     "DspyerLabError",
     "Graph",
     "GraphDefinitionError",
@@ -54,6 +59,7 @@ __all__ = [
     "NodeValidationError",
     "OutputModelError",
     "RouteError",
+    "RunPaused",
     "RunStateError",
     "ScriptError",
     "ScriptedLM",

@@ -23,6 +23,16 @@ def test_plain_python_quickstart_runs(capsys: pytest.CaptureFixture[str]) -> Non
     assert "validation_error answer" in out and "confidence must be between 0 and 1" in out
 
 
+def test_pause_edit_resume_fork_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    [block] = [b for b in python_blocks() if "RunPaused" in b]
+    exec(compile(block, "README pause/resume/fork", "exec"), {"__name__": "readme"})
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "name before {'topic': 'the sea', 'draft': 'Tides pull.'}"
+    assert lines[1] == "title='WAVES RISE.'"  # the model saw the edited draft
+    assert lines[2:4] == ["run_start 1 ", "update  {'draft': 'Salt.'}"]  # the fork names the step it branched after
+    assert lines[-1] == "finished  {'title': 'SALT.'}"
+
+
 @pytest.mark.kernel
 def test_notebook_quickstart_runs_in_a_kernel(tmp_path: Path) -> None:
     setup, load, magic = python_blocks()[:3]

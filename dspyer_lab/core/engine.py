@@ -3,7 +3,8 @@
 
 The engine runs every step in the consumer's own task (no background tasks), so
 breaking out of the stream or cancelling it stops the work in flight and leaves
-nothing behind.
+nothing behind. For the same reason a run paused at a breakpoint holds nothing: its
+stream has ended, and everything needed to go on is in its `Checkpoint`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TypeVar, Uni
 
 from pydantic import BaseModel, ValidationError
 
+from .checkpoint import Checkpoint
 from .correction import AttemptFailure, NodeCall, call_predictor, check_answer
 from .events import RunEvents, jsonable
 from .exceptions import (
@@ -31,6 +33,7 @@ from .exceptions import (
     NodeOutputError,
     NodeValidationError,
     RouteError,
+    RunPaused,
     RunStateError,
 )
 from .graph import END, PythonNode, Router, StatefulNode, decision_key
@@ -53,6 +56,10 @@ class RunOptions:
     """Self-correction retries of an LLM node without its own `max_retries`."""
     on_max_steps: Literal["raise", "return"]
     """At `max_steps`: raise `MaxStepsExceeded`, or finish with the state so far."""
+    interrupt_before: frozenset[str] = frozenset()
+    """Nodes to pause before (breakpoints; every node for stepping)."""
+    interrupt_after: frozenset[str] = frozenset()
+    """Nodes to pause after (once they ran and routed)."""
 
 
 @dataclass
@@ -68,15 +75,30 @@ class Run(Generic[T]):
     is serialized when nobody reads it); then `result` is the program's typed output.
     """
 
-    def __init__(self, program: TranspiledProgram[T], inputs: dict[str, Any], options: RunOptions) -> None:
+    def __init__(
+        self,
+        program: TranspiledProgram[T],
+        inputs: dict[str, Any],
+        options: RunOptions,
+        resume: Checkpoint | None = None,
+        update: dict[str, Any] | None = None,
+        fork: bool = False,
+    ) -> None:
         self.program = program
         self.inputs = inputs
-        """The keyword arguments the run starts from (its initial state)."""
+        """The state the run starts from: the keyword arguments, or a resumed run's checkpoint state."""
         self.options = options
-        self.events_of = RunEvents()
-        """Makes this run's events (its `run_id`, a gapless `seq`)."""
+        self.resume = resume
+        """The checkpoint this run continues from (its own run, or a fork's parent), or None."""
+        self.update = update or {}
+        """State values set on top of the checkpoint's before the first step (an `update` event)."""
+        self.fork = fork
+        self.events_of = RunEvents(resume.run_id, resume.seq) if resume is not None and not fork else RunEvents()
+        """Makes this run's events (its `run_id`, a gapless `seq`; a resumed pause goes on with its checkpoint's)."""
         self.state: dict[str, Any] = {}
-        """The state so far (inputs plus every patch written)."""
+        """The state so far (inputs plus every update and patch written)."""
+        self.paused: RunPaused | None = None
+        """Where the run stopped at a breakpoint (its `checkpoint` resumes it), or None."""
         self._started = False
         self._finished = False
         self._result: T | None = None
@@ -89,7 +111,10 @@ class Run(Generic[T]):
     def result(self) -> T:
         """The program's output (an `output_model` instance, or a `dspy.Prediction`), once the run finished."""
         if not self._finished:
-            raise RunStateError(self.run_id, "has no result: it has not finished" + ("" if self._started else " (nor started)"))
+            why = " (it paused: resume it from run.paused.checkpoint)" if self.paused else ""
+            raise RunStateError(
+                self.run_id, "has no result: it has not finished" + ("" if self._started else " (nor started)") + why
+            )
         return self._result  # type: ignore[return-value]  # set together with _finished
 
     def events(self) -> AsyncIterator[dict[str, Any]]:
@@ -98,10 +123,12 @@ class Run(Generic[T]):
         return self._execute(emit=True)
 
     async def finish(self) -> T:
-        """Execute the graph without making events; return the result."""
+        """Execute the graph without making events; return the result, or raise `RunPaused` at a breakpoint."""
         self._claim()
         async for _ in self._execute(emit=False):
             pass
+        if self.paused is not None:
+            raise self.paused
         return self.result
 
     def _claim(self) -> None:
@@ -112,22 +139,37 @@ class Run(Generic[T]):
         self._started = True
 
     async def _execute(self, emit: bool) -> AsyncIterator[dict[str, Any]]:
-        graph, make = self.program.graph, self.events_of.make
-        self.state = dict(self.inputs)
+        graph, make, options, resume = self.program.graph, self.events_of.make, self.options, self.resume
         started = time.perf_counter()
-        if emit:
-            yield make("run_start", inputs=jsonable(self.inputs))
-        current: str = graph.entry_point  # type: ignore[assignment]
+        current: str
+        if resume is None:
+            self.state, current, steps = dict(self.inputs), graph.entry_point, 0  # type: ignore[assignment]
+            if emit:
+                yield make("run_start", inputs=jsonable(self.inputs))
+        else:
+            self.state, current, steps = dict(resume.state), resume.next, resume.step
+            if emit and self.fork:
+                yield make("run_start", inputs=jsonable(self.state), parent_run_id=resume.run_id, parent_step=resume.step)
+        if self.update:
+            self.state.update(self.update)
+            if emit:
+                yield make("update", values=jsonable(self.update))
+        resuming = resume is not None  # a resumed run does not pause again before its first node
         running: str | None = None  # the node executing now; None between nodes, where no node is at fault
         where = "before the first node"  # for the note added to a user's exception
         routing: str | None = None  # the node whose Python router is deciding now
-        steps = 0
         try:
             while current != END:
-                if steps >= self.options.max_steps:
-                    if self.options.on_max_steps == "return":
+                if steps >= options.max_steps:
+                    if options.on_max_steps == "return":
                         break
-                    raise MaxStepsExceeded(self.options.max_steps, current, dict(self.state))
+                    raise MaxStepsExceeded(options.max_steps, current, dict(self.state))
+                if current in options.interrupt_before and not resuming:
+                    paused = self._pause(current, "before", steps, current)
+                    if emit:
+                        yield paused
+                    return
+                resuming = False
                 steps += 1
                 running, where = current, f"in node '{current}'"
                 node = graph.nodes[current]
@@ -164,6 +206,11 @@ class Run(Generic[T]):
                     yield make("route", source=current, decision=decision, target=target)
                 if isinstance(node, PythonNode) and node.on_loop:
                     await asyncio.sleep(0)  # let the loop run (views animate, servers answer) between cheap steps
+                if current in options.interrupt_after:
+                    paused = self._pause(current, "after", steps, target)
+                    if emit:
+                        yield paused
+                    return
                 current = target
             running, where = None, "while building the output"
             self._result = self.program.build_output(self.state)
@@ -193,6 +240,15 @@ class Run(Generic[T]):
                     state=jsonable(self.state),
                 )
             raise
+
+    def _pause(self, node: str, when: str, steps: int, next_node: str) -> dict[str, Any]:
+        """Stop at a breakpoint: record where (`self.paused`) and return the `paused` event.
+
+        The checkpoint's `seq` counts the `paused` event itself, so a resumed stream continues the `seq`.
+        """
+        checkpoint = Checkpoint(self.run_id, steps, self.events_of.seq + 1, next_node, jsonable(self.state))
+        self.paused = RunPaused(node, when, checkpoint)
+        return self.events_of.make("paused", node=node, when=when, checkpoint=checkpoint.to_dict())
 
     # -- nodes ----------------------------------------------------------------------
 

@@ -5,7 +5,9 @@ Events are plain JSON-serializable dicts. Every event has ``event`` (its kind),
 kinds and their extra keys:
 
 =================== ===========================================================
-``run_start``       ``inputs``
+``run_start``       ``inputs``; a fork also ``parent_run_id``, ``parent_step`` (its
+                    ``inputs`` are then the whole state at the checkpoint)
+``update``          ``values`` (the state keys a user changed before resuming, new values)
 ``node_start``      ``node``, ``kind`` (llm/python/router), ``step``, ``inputs`` (an
                     LLM node's validated inputs; None for a Python node, see below)
 ``validation_error`` ``node``, ``attempt``, ``max_attempts``, ``error``,
@@ -16,6 +18,8 @@ kinds and their extra keys:
 ``error``           ``node`` (None outside a node), ``router`` (the node whose
                     Python router failed, else None), ``error``, ``error_type``,
                     ``traceback``, ``state``
+``paused``          ``node``, ``when`` ("before"/"after"), ``checkpoint`` (a
+                    ``Checkpoint.to_dict()``); the stream then ends normally
 =================== ===========================================================
 
 A batch (`dspyer_lab.core.batch`) adds two kinds to a run's events, in its sequence:
@@ -28,8 +32,8 @@ A batch (`dspyer_lab.core.batch`) adds two kinds to a run's events, in its seque
                     ``error``, ``error_type``): after ``finished``
 =================== ===========================================================
 
-The state of a run at any point is ``run_start.inputs`` with every ``node_end.patch``
-applied in order; views rely on this to show state before and after each node. Only
+The state of a run at any point is ``run_start.inputs`` with every ``update.values`` and
+``node_end.patch`` applied in order; views rely on this to show state before and after each node. Only
 ``finished`` and ``error`` carry the whole state, so no event's cost grows with it: a Python
 node, which is given the whole state, has ``inputs`` None in its ``node_start`` (its state
 is the one derived so far).
@@ -37,7 +41,6 @@ is the one derived so far).
 
 from __future__ import annotations
 
-import itertools
 import math
 import time
 import uuid
@@ -61,8 +64,12 @@ __all__ = [
     "safe_repr",
 ]
 
-EventKind = Literal["run_start", "node_start", "validation_error", "node_end", "route", "finished", "error"]
-EVENT_KINDS: tuple[str, ...] = ("run_start", "node_start", "validation_error", "node_end", "route", "finished", "error")
+EventKind = Literal[
+    "run_start", "update", "node_start", "validation_error", "node_end", "route", "paused", "finished", "error"
+]
+EVENT_KINDS: tuple[str, ...] = (
+    "run_start", "update", "node_start", "validation_error", "node_end", "route", "paused", "finished", "error"
+)
 BatchEventKind = Literal["model_retry", "score"]
 BATCH_EVENT_KINDS: tuple[str, ...] = ("model_retry", "score")
 
@@ -157,12 +164,14 @@ def safe_repr(value: Any, limit: int = REPR_LIMIT) -> str:
 
 @dataclass
 class RunEvents:
-    """Makes the events of one run: one `run_id`, a gapless `seq`."""
+    """Makes the events of one run: one `run_id`, a gapless `seq` (a resumed run counts on from its checkpoint)."""
 
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
-    _seq: itertools.count = field(default_factory=itertools.count, repr=False)
+    seq: int = 0
+    """The `seq` of the next event."""
 
     def make(self, event_type: EventKind | BatchEventKind, /, **payload: Any) -> dict[str, Any]:
-        event = {"event": event_type, "run_id": self.run_id, "seq": next(self._seq), "ts": time.time()}
+        event = {"event": event_type, "run_id": self.run_id, "seq": self.seq, "ts": time.time()}
+        self.seq += 1
         event.update(payload)
         return event

@@ -22,6 +22,8 @@ __all__ = [
     "OutputModelError",
     "RunStateError",
     "CallOptionError",
+    "CheckpointError",
+    "RunPaused",
 ]
 
 
@@ -217,3 +219,41 @@ class CallOptionError(DspyerLabError, TypeError):
         if self.option in self.known:
             return f"Option {self.option!r} was given twice (under its own name and an alias); give it once"
         return f"Unknown option {self.option!r}; per-call options are: {', '.join(self.known)}"
+
+
+class CheckpointError(DspyerLabError, ValueError):
+    """A checkpoint, or a resume from one, is malformed: a bad field, a bad `k`, or a state update
+    that a key or the next node's input model rejects. Raised before anything runs."""
+
+    def __init__(self, problem: str, key: str | None = None, node: str | None = None) -> None:
+        super().__init__(problem, key, node)
+        self.problem = problem
+        self.key = key
+        """The field, argument or state key at fault, if one is."""
+        self.node = node
+        """The node whose input model rejected an update, if one did."""
+
+    def message(self) -> str:
+        return self.problem
+
+
+class RunPaused(DspyerLabError):
+    """A run stopped at a breakpoint (`aforward` and the sync call raise it instead of returning).
+
+    Resume with ``program.aforward(_resume=err.checkpoint)`` (optionally with ``_update={...}``).
+    """
+
+    def __init__(self, node: str, when: str, checkpoint: Any) -> None:
+        super().__init__(node, when, checkpoint)
+        self.node = node
+        """The node at whose breakpoint the run paused."""
+        self.when = when
+        """'before' (the node has not run) or 'after' (it ran and routed)."""
+        self.checkpoint = checkpoint
+        """The `Checkpoint` to resume or fork from."""
+
+    def message(self) -> str:
+        return (
+            f"Run {self.checkpoint.run_id} paused {self.when} node {self.node!r} (step {self.checkpoint.step}); "
+            f"resume with _resume=<this error>.checkpoint"
+        )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Collection, Iterable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, Union, cast, overload
 
@@ -11,11 +11,11 @@ import dspy
 from pydantic import BaseModel, ValidationError
 
 from .batch import Batch, Metric
-
+from .checkpoint import Checkpoint
 from .correction import retry_signature
 from .engine import Run, RunOptions, state_values
-from .exceptions import CallOptionError, GraphDefinitionError, OutputModelError
-from .graph import Graph, GraphWarning, StatefulNode
+from .exceptions import CallOptionError, CheckpointError, GraphDefinitionError, OutputModelError
+from .graph import END, Graph, GraphWarning, StatefulNode
 from .sync import run_sync
 
 __all__ = ["AgentTranspiler", "TranspiledProgram"]
@@ -29,7 +29,12 @@ _OVERRIDES = {
     "_max_retries": "max_retries",
     "_on_max_steps": "on_max_steps",
     "_on_loop_limit": "on_max_steps",  # upstream dspyer's name
+    "_interrupt_before": "interrupt_before",
+    "_interrupt_after": "interrupt_after",
 }
+_RESUME_OPTIONS = ("_resume", "_update", "_fork")
+Interrupts = Union[Collection[str], Literal["*"], None]
+"""Breakpoints: node names, or "*" for every node (stepping)."""
 _UPSTREAM_OPTIONS = ("max_retries", "max_steps", "on_loop_limit")
 """Upstream dspyer's per-call keywords, spelt without the underscore."""
 
@@ -49,6 +54,8 @@ class TranspiledProgram(dspy.Module, Generic[T]):
         max_steps: int = 25,
         max_retries: int = 2,
         on_max_steps: Literal["raise", "return"] = "raise",
+        interrupt_before: Interrupts = None,
+        interrupt_after: Interrupts = None,
     ) -> None:
         super().__init__()
         graph = graph.copy()  # editing the Graph after compiling (re-running a cell) must not change this program
@@ -59,7 +66,13 @@ class TranspiledProgram(dspy.Module, Generic[T]):
         """The graph this program runs, as it was when compiled (read by the notebook views)."""
         self.output_model = output_model
         """The type of `aforward`'s result, or None for a `dspy.Prediction` of the final state."""
-        self.defaults = RunOptions(max_steps, max_retries, on_max_steps)
+        self.defaults = RunOptions(
+            max_steps,
+            max_retries,
+            on_max_steps,
+            _interrupts(graph, "interrupt_before", interrupt_before),
+            _interrupts(graph, "interrupt_after", interrupt_after),
+        )
         """Limits used when a call does not override them."""
         self.node_predictors: dict[str, dspy.Predict] = {
             name: dspy.Predict(node.make_signature())
@@ -123,8 +136,13 @@ class TranspiledProgram(dspy.Module, Generic[T]):
         """A run, not started yet: `run.events()` executes it (once); then `run.result` is the typed result.
 
         `astream` and `aforward` are built on it; tools that need both the events and the
-        typed result (the lab's views) use it directly.
+        typed result (the lab's views) use it directly. Besides the inputs and the limits
+        (`_max_steps=` ...), it takes breakpoints (`_interrupt_before=`, `_interrupt_after=`:
+        node names or "*") and, instead of inputs, a checkpoint to go on from: `_resume=`
+        (a `Checkpoint` or its dict), `_update=` (state values to set first) and `_fork=True`
+        (a new run branching from the checkpoint rather than the same run going on).
         """
+        resume, update, fork = (kwargs.pop(k, None) for k in _RESUME_OPTIONS)
         for key in _UPSTREAM_OPTIONS:
             if key in kwargs and key not in self._state_fields:
                 raise CallOptionError(key, list(_OVERRIDES), kwargs[key], upstream=True)
@@ -133,20 +151,75 @@ class TranspiledProgram(dspy.Module, Generic[T]):
             raise CallOptionError("_on_max_steps", list(_OVERRIDES))
         for key in [k for k in kwargs if k.startswith("_")]:
             if key not in _OVERRIDES:
-                raise CallOptionError(key, list(_OVERRIDES))
+                raise CallOptionError(key, [*_OVERRIDES, *_RESUME_OPTIONS])
             overrides[_OVERRIDES[key]] = kwargs.pop(key)
+        for name in ("interrupt_before", "interrupt_after"):
+            if name in overrides:
+                overrides[name] = _interrupts(self.graph, f"_{name}", overrides[name])
         options = replace(self.defaults, **overrides)
         _check_options(options.max_steps, options.max_retries, options.on_max_steps)
-        return Run(self, kwargs, options)
+        if resume is None:
+            if update is not None or fork:
+                raise CheckpointError("_update= and _fork= need _resume=<checkpoint>", key="_update" if update is not None else "_fork")
+            return Run(self, kwargs, options)
+        if kwargs:
+            raise CheckpointError(
+                f"a resumed run takes its state from the checkpoint; got inputs {sorted(kwargs)}: pass them as _update={{...}}",
+                key=sorted(kwargs)[0],
+            )
+        checkpoint = resume if isinstance(resume, Checkpoint) else Checkpoint.from_dict(resume)
+        values = self._checked_update(checkpoint, update)
+        return Run(self, dict(checkpoint.state), options, resume=checkpoint, update=values, fork=bool(fork))
+
+    def _checked_update(self, checkpoint: Checkpoint, update: Any) -> dict[str, Any]:
+        """`update` as a dict, once the checkpoint's next node accepts the state it makes (nothing runs before).
+
+        Only the next node is asked, and only an LLM node can say: a Python node after it may change the values.
+        """
+        nxt = checkpoint.next
+        if nxt != END and nxt not in self.graph.nodes:
+            raise CheckpointError(
+                f"checkpoint's next node {nxt!r} is not in this graph (nodes: {', '.join(self.graph.nodes)})", key="next"
+            )
+        if update is None:
+            return {}
+        if not isinstance(update, Mapping):
+            raise CheckpointError(f"_update must be a dict of state values, got {type(update).__name__}", key="_update")
+        bad = [k for k in update if not isinstance(k, str) or k.startswith("_")]
+        if bad:
+            raise CheckpointError(
+                f"_update key {bad[0]!r} is not a state key: use strings not starting with '_'", key=str(bad[0])
+            )
+        node = self.graph.nodes.get(nxt)
+        if isinstance(node, StatefulNode):
+            state = {**checkpoint.state, **update}
+            values, _ = state_values(node.input_model, state)
+            try:
+                node.input_model.model_validate(values)
+            except ValidationError as exc:
+                for error in exc.errors():
+                    key = str(error["loc"][0]) if error["loc"] else ""
+                    if key in update:
+                        raise CheckpointError(
+                            f"_update[{key!r}] = {update[key]!r} is rejected by node {nxt!r}'s input model "
+                            f"{node.input_model.__name__}: {error['msg']}",
+                            key=key,
+                            node=nxt,
+                        ) from exc
+        return dict(update)
 
     def astream(self, **inputs: Any) -> AsyncIterator[dict[str, Any]]:
-        """Run the graph and yield its events as they happen (see `dspyer_lab.core.events`)."""
+        """Run the graph and yield its events as they happen (see `dspyer_lab.core.events`).
+
+        At a breakpoint the stream yields `paused` and ends; `astream(_resume=...)` goes on.
+        """
         return self.new_run(**inputs).events()
 
     async def aforward(self, **inputs: Any) -> T:
         """Run the graph; return an `output_model` instance (or a `dspy.Prediction` of the final state).
 
         No events are made (nobody reads them), so nothing of the state is serialized.
+        At a breakpoint it raises `RunPaused`, whose `checkpoint` resumes the run.
         """
         return await self.new_run(**inputs).finish()
 
@@ -276,6 +349,20 @@ class TranspiledProgram(dspy.Module, Generic[T]):
         return run_sync(self.abatch(inputs, concurrency=concurrency, return_exceptions=return_exceptions, **options))
 
 
+def _interrupts(graph: Graph, option: str, nodes: Interrupts) -> frozenset[str]:
+    """Breakpoint node names as a set ("*": every node); an unknown name is an error naming it."""
+    if nodes is None:
+        return frozenset()
+    if nodes == "*":
+        return frozenset(graph.nodes)
+    if isinstance(nodes, str) or not all(isinstance(n, str) for n in nodes):
+        raise ValueError(f"{option} must be a list of node names or '*', got {nodes!r}")
+    unknown = [n for n in nodes if n not in graph.nodes]
+    if unknown:
+        raise ValueError(f"{option} names unknown node(s) {unknown}; the nodes are: {', '.join(graph.nodes)}")
+    return frozenset(nodes)
+
+
 def _check_options(max_steps: int, max_retries: int, on_max_steps: str) -> None:
     if not isinstance(max_steps, int) or isinstance(max_steps, bool) or max_steps < 1:  # True is an int
         raise ValueError(f"max_steps must be a positive integer, got {max_steps!r}")
@@ -297,6 +384,8 @@ class AgentTranspiler:
         max_steps: int = ...,
         max_retries: int = ...,
         on_max_steps: Literal["raise", "return"] = ...,
+        interrupt_before: Interrupts = ...,
+        interrupt_after: Interrupts = ...,
     ) -> TranspiledProgram[dspy.Prediction]: ...
 
     @overload
@@ -308,6 +397,8 @@ class AgentTranspiler:
         max_steps: int = ...,
         max_retries: int = ...,
         on_max_steps: Literal["raise", "return"] = ...,
+        interrupt_before: Interrupts = ...,
+        interrupt_after: Interrupts = ...,
     ) -> TranspiledProgram[M]: ...
 
     @staticmethod
@@ -318,6 +409,8 @@ class AgentTranspiler:
         max_steps: int = 25,
         max_retries: int = 2,
         on_max_steps: Literal["raise", "return"] = "raise",
+        interrupt_before: Interrupts = None,
+        interrupt_after: Interrupts = None,
     ) -> TranspiledProgram[Any]:
         """Check the graph and build its program.
 
@@ -327,12 +420,16 @@ class AgentTranspiler:
             max_steps: node executions allowed per run (guards loops).
             max_retries: self-correction retries of LLM nodes without their own `max_retries`.
             on_max_steps: "raise" `MaxStepsExceeded`, or "return" the output built from the state so far.
+            interrupt_before: breakpoints: nodes to pause before ("*": every node), for every run.
+            interrupt_after: nodes to pause after, once they ran and routed.
         """
         if not isinstance(graph, Graph):
             raise GraphDefinitionError(f"AgentTranspiler.compile expects a Graph, got {type(graph).__name__}")
         if output_model is not None and not (isinstance(output_model, type) and issubclass(output_model, BaseModel)):
             raise GraphDefinitionError(f"output_model must be a pydantic BaseModel class, got {output_model!r}")
-        program: TranspiledProgram[Any] = TranspiledProgram(graph, output_model, max_steps, max_retries, on_max_steps)
+        program: TranspiledProgram[Any] = TranspiledProgram(
+            graph, output_model, max_steps, max_retries, on_max_steps, interrupt_before, interrupt_after
+        )
         for message in program.graph_warnings:
             warnings.warn(message, GraphWarning, stacklevel=2)
         return program

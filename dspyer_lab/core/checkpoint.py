@@ -1,0 +1,124 @@
+"""Checkpoints: where a run stands between two steps, rebuilt from its events alone.
+
+A checkpoint is what a run needs to go on: the state, the node that would run next and the
+counters (`step`, `seq`). The engine makes one when a run pauses at a breakpoint;
+`Checkpoint.from_events` makes one at any step of any run's events (live, or read from a
+file), so `program.astream(_resume=checkpoint, _fork=True)` can try a past step again.
+Its state is JSON, like the events it comes from: each node validates it again on resume.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .events import jsonable
+from .exceptions import CheckpointError
+from .graph import END
+
+__all__ = ["Checkpoint"]
+
+_FIELDS = ("run_id", "step", "seq", "next", "state")
+_BOUNDARY = ("run_start", "route", "paused", "update")
+"""Kinds of event after which a run stands between two steps."""
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A run between two steps: resume it (same run), or fork it (a new run from here)."""
+
+    run_id: str
+    """The run the checkpoint belongs to."""
+    step: int
+    """Node executions completed so far (a resumed run counts on from here, also against `max_steps`)."""
+    seq: int
+    """The `seq` the run's next event carries (when the run streams its events; `aforward` makes none)."""
+    next: str
+    """The node that would run next, or `END`."""
+    state: dict[str, Any]
+    """The state at this point, as JSON (`run_start.inputs` plus every update and patch so far)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """This checkpoint as strict JSON (what `paused` events carry and `from_dict` reads)."""
+        return {"run_id": self.run_id, "step": self.step, "seq": self.seq, "next": self.next, "state": jsonable(self.state)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Checkpoint:
+        """Read `to_dict()`'s output (e.g. a `paused` event's `checkpoint`); `CheckpointError` names a bad field."""
+        if not isinstance(data, Mapping):
+            raise CheckpointError(f"a checkpoint is a dict with keys {', '.join(_FIELDS)}; got {type(data).__name__}")
+        missing = [f for f in _FIELDS if f not in data]
+        unknown = sorted(str(k) for k in data if k not in _FIELDS)
+        if missing or unknown:
+            raise CheckpointError(f"checkpoint dict lacks {missing} / has unknown keys {unknown}", key=(missing or unknown)[0])
+        if not isinstance(data["run_id"], str) or not data["run_id"]:
+            raise CheckpointError(f"field 'run_id' must be a non-empty string, got {data['run_id']!r}", key="run_id")
+        for name in ("step", "seq"):
+            value = data[name]
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise CheckpointError(f"field {name!r} must be an integer >= 0, got {value!r}", key=name)
+        if not isinstance(data["next"], str) or not data["next"]:
+            raise CheckpointError(f"field 'next' must be a node name or {END!r}, got {data['next']!r}", key="next")
+        state = data["state"]
+        if not isinstance(state, Mapping) or not all(isinstance(k, str) for k in state):
+            raise CheckpointError("field 'state' must be a dict with string keys", key="state")
+        try:
+            json.dumps(state, allow_nan=False)
+        except (TypeError, ValueError) as exc:
+            raise CheckpointError(f"field 'state' is not strict JSON: {exc}", key="state") from exc
+        return cls(data["run_id"], data["step"], data["seq"], data["next"], json.loads(json.dumps(state)))
+
+    @classmethod
+    def from_events(cls, events: Sequence[Mapping[str, Any]], k: int) -> Checkpoint:
+        """The checkpoint after the first `k` events of a run (live, or read from a file).
+
+        A checkpoint stands between two steps: after `run_start`, a `route`, a `paused` or an
+        `update`. When the `k`-th event is inside a step (a `node_start`, `node_end`, ... before
+        its `route`), the checkpoint is the last step boundary before it: that step runs again
+        on resume, and its patch is not in the state. `events` may be the concatenated streams
+        of a paused and resumed run; `next` after `run_start` is the first node the run started.
+        """
+        if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= len(events):
+            raise CheckpointError(f"k must be an integer from 1 to {len(events)} (the number of events), got {k!r}", key="k")
+        first = events[0]
+        if first.get("event") != "run_start":
+            raise CheckpointError(f"events must start with run_start, got {first.get('event')!r}", key="k")
+        run_id = first["run_id"]
+        state = dict(first["inputs"])
+        step = started = int(first.get("parent_step") or 0)
+        seq = first["seq"] + 1
+        nxt: str | None = None  # after run_start: the entry point, found below
+        pending: Mapping[str, Any] = {}  # the patch of a step whose route has not come yet
+        for i, event in enumerate(events[1:k], start=1):
+            if event.get("run_id") != run_id:
+                raise CheckpointError(
+                    f"event {i} belongs to run {event.get('run_id')!r}, not {run_id!r}: pass one run's events", key="k"
+                )
+            kind = event.get("event")
+            if kind == "node_start":
+                started, pending = event["step"], {}
+            elif kind == "node_end":
+                pending = event["patch"]
+            elif kind == "route":
+                state.update(pending)
+                step, nxt, pending = started, event["target"], {}
+            elif kind == "update":
+                state.update(event["values"])
+            elif kind == "paused":
+                step, nxt = event["checkpoint"]["step"], event["checkpoint"]["next"]
+            if kind in _BOUNDARY:
+                seq = event["seq"] + 1
+        return cls(run_id, step, seq, nxt if nxt is not None else _entry_point(events), state)
+
+
+def _entry_point(events: Sequence[Mapping[str, Any]]) -> str:
+    """The first node a run started (or was paused before): its entry point, which the events do not name otherwise."""
+    for event in events:
+        if event.get("event") == "node_start":
+            return str(event["node"])
+        if event.get("event") == "paused":
+            return str(event["checkpoint"]["next"])
+    raise CheckpointError("the events never start a node, so the run's entry point is unknown", key="k")
+
