@@ -24,7 +24,7 @@ from dspyer_lab import (
     ScriptedLM,
     StatefulNode,
 )
-from dspyer_lab.lab.runfile import read_run, write_run
+from dspyer_lab.lab.model.runfile import read_run, write_run
 
 from core_helpers import Answer, Question, Summary, by_kind, collect, settle
 

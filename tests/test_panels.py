@@ -21,6 +21,7 @@ from dspyer_lab.lab.model.viewmodel import (
     error_json,
     node_json,
     result_json,
+    status_text,
     timeline_json,
     validation_json,
 )
@@ -408,3 +409,20 @@ async def test_time_travel_before_the_picked_visit_shows_it_has_not_run_yet() ->
     assert facts(view.panel["node"]["blocks"])[:3] == ["draft (llm)", "visit 2", "step 3"]
     with pytest.raises(IndexError, match="visit 9 is not in this run"):
         view.select(visit=9)
+
+
+async def test_the_error_panel_and_status_name_a_failing_python_router() -> None:
+    from dspyer_lab import AgentTranspiler
+
+    def pick(state: dict[str, Any]) -> str:
+        raise ZeroDivisionError("no votes to count")
+
+    graph = Graph().add_node("vote", lambda state: {}).add_node("other", lambda state: {})
+    graph.add_conditional_edges("vote", pick, {"x": "other"}).set_entry_point("vote")
+    model = RunModel()
+    with pytest.raises(ZeroDivisionError):
+        async for event in AgentTranspiler.compile(graph).astream():
+            model.apply(event)
+    facts = error_json(model, screen())["blocks"][0]["facts"]
+    assert facts == ["ZeroDivisionError", "in the router after node 'vote'"]
+    assert status_text(model, model, True) == "failed · ZeroDivisionError in the router after node 'vote'"

@@ -521,3 +521,26 @@ def test_upstream_graph_is_converted_for_drawing() -> None:
     assert graph.routers["judge"].path_map == {"fine": "__end__", "redo": "ask"}
     assert as_graph(dspyer.AgentTranspiler.compile(up)).routers["ask"].path_map["more"] == "other"
 
+
+
+async def test_a_paused_run_is_paused_and_an_update_at_resume_is_part_of_the_state() -> None:
+    """Breakpoints (issue 12's core): the fold follows a pause, then the user's edit and the resumed run."""
+    from dspyer_lab import AgentTranspiler, Graph
+
+    graph = Graph()
+    graph.add_node("first", lambda state: {"n": 1}, inline=True)
+    graph.add_node("second", lambda state: {"doubled": state["n"] * 2}, inline=True)
+    graph.add_edge("first", "second").set_entry_point("first")
+    program = AgentTranspiler.compile(graph, interrupt_before=["second"])
+    model = RunModel()
+    async for event in program.astream():
+        model.apply(event)
+    assert model.status == "paused" and model.paused is not None and model.paused["node"] == "second"
+    assert model.node_status(graph.nodes) == {"first": "done", "second": "idle"}
+    checkpoint = model.paused["checkpoint"]
+    async for event in program.astream(_resume=checkpoint, _update={"n": 20}):
+        model.apply(event)
+    assert model.status == "finished"
+    second = model.visits_of("second")[0]
+    assert second.state_before["n"] == 20 and model.state["doubled"] == 40
+    assert model.at(len(model.events) - 1).state["n"] == 20  # a seek sees the edit too

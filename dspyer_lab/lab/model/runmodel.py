@@ -49,7 +49,7 @@ node gave up (a rejected answer with no retry left) or the run's ``error`` names
 """
 NODE_STATUSES: tuple[NodeStatus, ...] = get_args(NodeStatus)
 
-RunState = Literal["idle", "running", "finished", "failed", "cancelled"]
+RunState = Literal["idle", "running", "paused", "finished", "failed", "cancelled"]
 """Where a run is (`RunModel.status`, `GraphView.run_state`)."""
 RUN_STATES: tuple[RunState, ...] = get_args(RunState)
 
@@ -153,6 +153,7 @@ class _Checkpoint:
     status: RunState
     finished: dict[str, Any] | None
     error: dict[str, Any] | None
+    paused: dict[str, Any] | None
     start_ts: float | None
     visit_count: dict[str, int]
     last_visit: dict[str, int]
@@ -176,6 +177,8 @@ class RunModel:
         """The ``finished`` event, once there is one."""
         self.error: dict[str, Any] | None = None
         """The ``error`` event, once there is one."""
+        self.paused: dict[str, Any] | None = None
+        """The latest ``paused`` event (the run stopped at a breakpoint), if any."""
         self.start_ts: float | None = None
         self._visit_of_event: list[int | None] = []
         self._open: dict[str, NodeVisit] = {}
@@ -218,7 +221,14 @@ class RunModel:
             self.status = "running"
             self.start_ts = _number(event.get("ts"))
         elif kind == "node_start":
+            if self.status == "paused":  # a resumed run goes on in the same events
+                self.status = "running"
             visit = self._start(event, index)
+        elif kind == "update":  # the user's edit at a pause or fork: part of the state from here on
+            self.state = {**self.state, **(_mapping(event.get("values")) or {})}
+        elif kind == "paused":
+            self.paused = event
+            self.status = "paused"
         elif kind == "validation_error":
             visit = self._open.get(_name(event.get("node")) or "")
             if visit is not None:
@@ -323,6 +333,7 @@ class RunModel:
             status=self.status,
             finished=self.finished,
             error=self.error,
+            paused=self.paused,
             start_ts=self.start_ts,
             visit_count=dict(self._visit_count),
             last_visit=dict(self._last_visit),
@@ -349,7 +360,7 @@ class RunModel:
         for visit in model._open.values():
             model.visits[visit.index] = visit
         model.run_id, model.inputs, model.state, model.status = cp.run_id, cp.inputs, cp.state, cp.status
-        model.finished, model.error, model.start_ts = cp.finished, cp.error, cp.start_ts
+        model.finished, model.error, model.paused, model.start_ts = cp.finished, cp.error, cp.paused, cp.start_ts
         model._visit_count, model._last_visit = dict(cp.visit_count), dict(cp.last_visit)
         model._routes = self._routes[: cp.routes]
         model._route_counts = dict(cp.route_counts)
@@ -450,11 +461,11 @@ def _copy(visit: NodeVisit) -> NodeVisit:
     return replace(visit, failures=list(visit.failures))
 
 
-_DERIVED = frozenset({"node_start", "validation_error", "route", "finished", "error", CANCELLED})
+_DERIVED = frozenset({"node_start", "validation_error", "route", "paused", "finished", "error", CANCELLED})
 
 
 def introduced(event: Mapping[str, Any]) -> Any:
-    """The part of `event` that can bring new values into the run: run_start inputs, node_end patches.
+    """The part of `event` that can bring new values into the run: run_start inputs, updates, node_end patches.
 
     Everything else in a contract event is derived from those (node inputs, final state) or is
     free text; unknown kinds are returned whole. Masking learns secrets from this alone.
@@ -464,6 +475,8 @@ def introduced(event: Mapping[str, Any]) -> Any:
         return event.get("inputs")
     if kind == "node_end":
         return event.get("patch")
+    if kind == "update":
+        return event.get("values")
     return None if kind in _DERIVED else event
 
 

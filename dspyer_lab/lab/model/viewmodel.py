@@ -162,8 +162,11 @@ def status_text(run: RunModel, whole: RunModel, can_run: bool) -> str:
         text = f"running · step {len(run.visits)} · {len(run.events)} events"
     elif run.status == "finished" and run.finished is not None:
         text = f"finished · {run.finished.get('steps')} steps in {seconds(run.finished.get('duration'))}"
+    elif run.status == "paused" and run.paused is not None:
+        text = f"paused {run.paused.get('when')} node '{run.paused.get('node')}' · step {len(run.visits)}"
     elif run.status == "failed" and run.error is not None:
-        where = f" in node '{run.error['node']}'" if run.error.get("node") else ""
+        where = _failed_where(run.error)
+        where = f" {where}" if where else ""
         text = f"failed · {run.error.get('error_type')}{where}"
     elif run.status == "cancelled":
         text = f"cancelled · after {len(run.visits)} step(s)"
@@ -174,6 +177,15 @@ def status_text(run: RunModel, whole: RunModel, can_run: bool) -> str:
     if run is not whole:  # travelling back in time
         text = f"event {len(run.events)}/{len(whole.events)} · {text}"
     return text
+
+
+def _failed_where(error: Mapping[str, Any]) -> str:
+    """Where an ``error`` event says the run failed: a node, the router after one, or "" (the run as a whole)."""
+    if error.get("node"):
+        return f"in node '{error['node']}'"
+    if error.get("router"):
+        return f"in the router after node '{error['router']}'"
+    return ""
 
 
 def selected_visit(run: RunModel, sel: Selection) -> NodeVisit | None:
@@ -403,7 +415,7 @@ def error_json(run: RunModel, screen: Screen, message_lines: int = 12) -> dict[s
     short = "\n".join(lines[:message_lines]) + (
         f"\n… ({len(lines) - message_lines} more lines below)" if len(lines) > message_lines else ""
     )
-    where = f"in node '{error['node']}'" if error.get("node") else "in no node"
+    where = _failed_where(error) or "in no node"
     full = mask(f"{message}\n\n{error.get('traceback') or ''}".strip())
     return {"blocks": [
         {"facts": [str(error.get("error_type") or "Error"), where]},

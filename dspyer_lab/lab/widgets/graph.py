@@ -40,7 +40,7 @@ class GraphState(traitlets.HasTraits):
     - ``node_visits``: node name -> number of ``node_start`` events this run (2+ in a loop).
     - ``last_edge``: ``{source, target, decision, edge}`` of the last ``route`` event (``{}`` before
       one); ``decision`` is the path key as text (None for a static edge), ``edge`` the drawn edge id.
-    - ``run_state``: ``idle`` | ``running`` | ``finished`` | ``failed`` | ``cancelled``.
+    - ``run_state``: ``idle`` | ``running`` | ``paused`` | ``finished`` | ``failed`` | ``cancelled``.
     - ``selected_node``: the node the user clicked (``""`` for none); observe it to follow the selection.
 
     `path` (a property, computed when read) lists every edge taken, in order.
