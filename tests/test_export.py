@@ -102,12 +102,12 @@ def test_saved_widget_state_stays_small(executed: nbformat.NotebookNode) -> None
     assert 6 * size <= 1_600_000, size
 
 
-def export_html(nb: nbformat.NotebookNode, folder: Path) -> str:
+def export_html(nb: nbformat.NotebookNode, folder: Path, *options: str) -> str:
     """`jupyter nbconvert --to html` of `nb`, as a user runs it."""
     path = folder / "executed.ipynb"
     nbformat.write(nb, path)
     subprocess.run(
-        [sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", str(path)], check=True, capture_output=True
+        [sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", *options, str(path)], check=True, capture_output=True
     )
     return path.with_suffix(".html").read_text()
 
@@ -132,3 +132,13 @@ def test_html_export_with_widget_state_keeps_the_final_picture_in_the_saved_view
     assert statuses(still) == {"prepare": "done", "answer": "done"}
     assert still == executed.cells[1].outputs[0]["data"][SVG_MIME]  # the picture the output carries
     assert not re.findall(r'<img [^>]*src="data:image/svg\+xml', html)  # nbconvert picked the widget view
+
+
+def test_html_export_dropping_the_widget_state_shows_the_picture_offline(
+    executed: nbformat.NotebookNode, tmp_path: Path
+) -> None:
+    """The README's way to an export that needs no widget manager (and so no network)."""
+    html = export_html(executed, tmp_path, "--ClearMetadataPreprocessor.enabled=True")
+    assert '<script type="application/vnd.jupyter.widget-state+json">' not in html
+    (image,) = re.findall(r'<img [^>]*src="data:image/svg\+xml;base64,([^"]+)"', html)
+    assert statuses(base64.b64decode(image).decode()) == {"prepare": "done", "answer": "done"}
