@@ -535,3 +535,54 @@ def test_the_browser_knows_the_same_statuses_as_the_run_model():
     css = (js / "widget.css").read_text()
     for status in NODE_STATUSES[1:]:  # idle is the default look
         assert f'g.node[data-status="{status}"]' in css and f'.dl-key[data-status="{status}"]' in css
+
+
+class StillWire:
+    """Records every ``_still`` update the widget syncs (and saves with the widget state)."""
+
+    def __init__(self, view: Any) -> None:
+        self.stills: list[str] = []
+        original = view.comm.send
+
+        def send(data: Any = None, *args: Any, **kwargs: Any) -> Any:
+            if isinstance(data, dict) and data.get("method") == "update" and "_still" in data["state"]:
+                self.stills.append(data["state"]["_still"])
+            return original(data, *args, **kwargs)
+
+        view.comm.send = send
+
+
+@pytest.mark.parametrize("kind", ["GraphView", "LabView"])
+async def test_the_saved_state_keeps_the_final_picture_sent_once_per_run(good_run, monkeypatch, kind):
+    """As under nbclient (no browser, local `dot`): `_still` holds the picture of the finished run, synced
+    once when it ends, not per event, so a saved view shows it where no kernel sends Graphviz."""
+    import shutil
+
+    import IPython.display
+
+    from dspyer_lab import LabView
+    from dspyer_lab.lab.widgets import snapshot
+    from dspyer_lab.lab.widgets.snapshot import SVG_MIME, drawn_statuses
+
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz `dot` is not installed: no local picture without a browser")
+    outputs: list[dict[str, Any]] = []
+    monkeypatch.setattr(IPython.display, "update_display", lambda data, **kw: outputs.append(data))
+    monkeypatch.setattr(snapshot, "_RENDERED", type(snapshot._RENDERED)())
+    program = AgentTranspiler.compile(loop_graph())
+    view = GraphView(program) if kind == "GraphView" else LabView(program)
+    wire = StillWire(view)
+    data, _ = view._repr_mimebundle_()  # displayed: the idle picture is in the output and in the state
+    view._snapshot_display_id = "d1"  # as `_ipython_display_` sets it
+    idle = {"write": "idle", "count": "idle", "rate": "idle"}
+    assert wire.stills == [data[SVG_MIME]] and dict(drawn_statuses(view._still) or ()) == idle
+
+    if kind == "GraphView":
+        await view.follow(stream(good_run))
+    else:
+        await view.watch(good_run)
+    assert len(good_run) > 10
+    final = {"write": "done", "count": "done", "rate": "done"}
+    assert len(wire.stills) == 2, "the picture is synced when the run ends, not on every event"
+    assert dict(drawn_statuses(wire.stills[-1]) or ()) == final
+    assert view._still == outputs[-1][SVG_MIME]  # the same picture as the output's image/svg+xml

@@ -10,11 +10,12 @@
 // Views share the promise. A view whose kernel never answers (restored from saved widget state,
 // kernel gone) must not starve the others: if the pending request is older than ASK_AGAIN_MS, a
 // newly rendered view asks through its own model too, and the first delivery serves every view.
-// A delivery that fails to import is forgotten, so a later view retries.
+// A delivery that fails to import is forgotten, so a later view retries. `runtimeWaiting()` tells a
+// view whether the runtime is still to come (it then shows its saved still picture, widget.js).
 
 const KEY = Symbol.for("dspyer-lab.viz");
 const PENDING = Symbol.for("dspyer-lab.viz.pending");
-const ASK_AGAIN_MS = 3000;
+export const ASK_AGAIN_MS = 3000;
 
 function importRuntime(bytes) {
   const url = URL.createObjectURL(new Blob([bytes], { type: "text/javascript" }));
@@ -61,7 +62,17 @@ function ask(model, pending) {
       .then(pending.resolve, pending.reject);
   }
   model.on("msg:custom", onMessage);
-  model.send({ type: "need-runtime" });
+  try {
+    model.send({ type: "need-runtime" });
+  } catch {
+    // no kernel behind this model (a saved view): the runtime just does not come from here
+  }
+}
+
+/** True while no Graphviz runtime has arrived on this page (none asked for, or still on its way). */
+export function runtimeWaiting() {
+  const pending = globalThis[PENDING];
+  return !pending || !pending.settled;
 }
 
 /** The page's Graphviz instance (`renderSVGElement(dot, options)`), fetched from the kernel once. */

@@ -4,7 +4,10 @@
 // Preact + htm, which sets every text as a text node (like textContent): data never reaches an
 // HTML parser or MathJax. Clicks go back as custom messages {type: "select" | "seek" | "stop" |
 // "page" | "attempt" | "full-text"}. Graphviz arrives once per page through loadViz (runtime.js);
-// a standalone SVG goes back after the first layout and when a run ends (snapshot.js).
+// a standalone SVG goes back after the first layout and when a run ends (snapshot.js). Until the
+// runtime comes (and for good where no kernel sends it: a saved view in an HTML export, nbviewer, a
+// notebook reopened without its kernel) the graph shows the kernel's last static SVG (`_still`) as
+// an <img> from a data: URL (an SVG image runs no script; its text is never parsed into the page).
 //
 // Markup contract (browser tests rely on it; keep it stable):
 //   .dspyer-lab[data-run-state]                               LabView root
@@ -15,6 +18,8 @@
 //     g.edge[data-edge="e<i>"][data-source][data-target][data-decision?]
 //       [data-path="true"][data-times="<n>"]                  every edge the run took (n times)
 //       [data-taken="true"]                                   the last edge taken
+//     .dl-still > img.dl-still-img[src^="data:image/svg+xml"]   the static picture, until the drawing comes
+//       .dl-still-note                                      "static picture: no kernel" once the runtime is late
 //     .dl-legend .dl-key[data-status]                         the legend (plus .dl-key[data-path])
 //   .dl-toolbar: button.dl-stop[disabled?][title=hint]  .dl-stop-hint  .dl-status
 //                input.dl-replay[type=range][min][max][value]  .dl-replay-note
@@ -26,7 +31,7 @@
 import { h, render as mount } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import htm from "htm";
-import { loadViz } from "./runtime.js";
+import { ASK_AGAIN_MS, loadViz, runtimeWaiting } from "./runtime.js";
 import { sendSnapshot } from "./snapshot.js";
 import { Drawing, STATUSES, layoutGraph } from "./ui/graph.js";
 
@@ -52,13 +57,31 @@ function Legend() {
   </div>`;
 }
 
+// The kernel's last static picture, shown while the live drawing has not come.
+function Still({ svg, stalled }) {
+  if (!svg) return null;
+  const src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+  return html`<div class="dl-still">
+    <img class="dl-still-img" alt="the graph (static picture)" src=${src} />
+    ${stalled && html`<div class="dl-still-note">static picture: no kernel</div>`}
+  </div>`;
+}
+
 function GraphPane({ model, layout, picture }) {
   const stage = useRef(null);
   const drawing = useRef(null);
   const latest = useRef(picture);
   const lastState = useRef(picture.run_state);
   const [error, setError] = useState("");
+  const [live, setLive] = useState(false);
+  const [stalled, setStalled] = useState(false);
+  const still = useTrait(model, "_still") || "";
   latest.current = picture;
+
+  useEffect(() => {
+    const timer = setTimeout(() => setStalled(runtimeWaiting()), ASK_AGAIN_MS);
+    return () => clearTimeout(timer);
+  }, []);
 
   useEffect(() => {
     let live = true;
@@ -74,6 +97,7 @@ function GraphPane({ model, layout, picture }) {
         drawn.apply(latest.current);
         stage.current.replaceChildren(svg);
         drawing.current = drawn;
+        setLive(true);
         setError("");
         requestAnimationFrame(() => sendSnapshot(model, svg));
       } catch (err) {
@@ -108,6 +132,7 @@ function GraphPane({ model, layout, picture }) {
   const state = picture.run_state || "idle";
   return html`<div class="dspyer-graphview" data-run-state=${state}>
     <div class="dl-caption">${state === "idle" ? "" : state}</div>
+    ${!live && html`<${Still} svg=${still} stalled=${stalled} />`}
     <div class="dl-stage" ref=${stage} onClick=${pick} onKeyDown=${pick}></div>
     ${error && html`<pre class="dl-error">${error}</pre>`}
     <${Legend} />

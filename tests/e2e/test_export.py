@@ -3,21 +3,32 @@
 The browser draws the graph, sends its own SVG (with the statuses) back, and the kernel puts it in
 the view's output under its display_id; JupyterLab saves it in the notebook (and, by default, no
 widget state), so `jupyter nbconvert --to html` shows that picture where no widget can render.
+
+With the widget state saved (nbclient's default), the export shows the widget view instead, drawn
+by the widget manager (from a CDN: nothing offline) and our ESM, with no kernel to send Graphviz.
+The ESM then shows the picture saved in the view's state (``_still``): checked here by rendering the
+committed bundle with the exported state in a page whose model never answers, like such a page.
 """
 
 from __future__ import annotations
 
 import base64
+import json
 import re
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from pathlib import Path
 from textwrap import dedent
+from typing import Any
+from urllib.parse import unquote
 
 import nbformat
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, Route
 
+from dspyer_lab.lab.widgets.runtime import RUNTIME_PATH
 from dspyer_lab.lab.widgets.snapshot import drawn_statuses
 
 from .helpers import LabServer, open_and_run_all, write_notebook
@@ -73,3 +84,105 @@ def test_a_notebook_saved_by_jupyterlab_exports_the_browser_picture_with_final_s
     exported = base64.b64decode(image).decode()
     assert dict(drawn_statuses(exported) or ()) == FINAL
     assert "<img src=x" not in page  # the hostile node name stays text: in the code, and inside the (base64) picture
+
+
+@pytest.fixture(scope="module")
+def exported_view(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The LabView's saved state, read from the HTML export of a notebook executed by nbclient."""
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(src.strip()) for src in (PROGRAM, "view", RUN)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    NotebookClient(nb, timeout=180, kernel_name="python3").execute()
+    notebook = tmp_path_factory.mktemp("saved-state") / "executed.ipynb"
+    nbformat.write(nb, notebook)
+    subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", str(notebook)], check=True, capture_output=True)
+    html = notebook.with_suffix(".html").read_text()
+    (text,) = re.findall(r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', html, re.S)
+    (view,) = [m["state"] for m in json.loads(text)["state"].values() if m["state"].get("_kind") == "lab"]
+    return view
+
+
+_SITE = "http://dspyer.test"
+_RENDER_JS = """async ({state, answer}) => {
+  // A model like a widget manager's for a saved view: its state, and no kernel behind `send`
+  // (unless `answer`: then the runtime comes, as a kernel sends it).
+  const { default: widget } = await import("/widget.js");
+  const listeners = {};
+  window.__sent = [];
+  const model = {
+    get: (name) => state[name],
+    set() {},
+    save_changes() {},
+    on(name, fn) { (listeners[name] ??= new Set()).add(fn); },
+    off(name, fn) { listeners[name]?.delete(fn); },
+    send(message) {
+      window.__sent.push(message);
+      if (!answer || message.type !== "need-runtime") return;
+      fetch("/viz-runtime.js").then((r) => r.arrayBuffer()).then((bytes) => {
+        for (const fn of [...(listeners["msg:custom"] ?? [])]) fn({ type: "runtime" }, [bytes]);
+      });
+    },
+  };
+  widget.initialize({ model });
+  widget.render({ model, el: document.getElementById("out") });
+}"""
+
+
+@pytest.fixture
+def saved_page(page: Page) -> Iterator[Page]:
+    """A page (no network) serving the committed bundle, as the widget manager loads it."""
+    static = RUNTIME_PATH.parent
+    files = {
+        "/": ("text/html", f'<!doctype html><link rel="stylesheet" href="/widget.css"><div id="out"></div>'.encode()),
+        "/widget.js": ("text/javascript", (static / "widget.js").read_bytes()),
+        "/widget.css": ("text/css", (static / "widget.css").read_bytes()),
+        "/viz-runtime.js": ("text/javascript", (static / "viz-runtime.js").read_bytes()),
+    }
+
+    def serve(route: Route) -> None:
+        path = route.request.url.removeprefix(_SITE)
+        if path not in files:
+            route.fulfill(status=404)
+            return
+        kind, body = files[path]
+        route.fulfill(status=200, content_type=kind, body=body)
+
+    page.route(f"{_SITE}/**", serve)
+    page.goto(f"{_SITE}/")
+    yield page
+
+
+def still_statuses(page: Page) -> dict[str, str]:
+    """The statuses drawn by the placeholder image (decoded from its data: URL), once the image has loaded."""
+    image = page.locator(".dspyer-graphview .dl-still img.dl-still-img")
+    image.wait_for()
+    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+    src = image.get_attribute("src") or ""
+    prefix = "data:image/svg+xml;charset=utf-8,"
+    assert src.startswith(prefix), src[:80]
+    return dict(drawn_statuses(unquote(src[len(prefix):])) or ())
+
+
+def test_a_saved_view_without_a_kernel_shows_its_last_picture(saved_page: Page, exported_view: dict[str, Any]) -> None:
+    assert dict(drawn_statuses(exported_view["_still"]) or ()) == FINAL
+    saved_page.evaluate(_RENDER_JS, {"state": exported_view, "answer": False})
+    assert still_statuses(saved_page) == FINAL
+    note = saved_page.locator(".dl-still-note")
+    note.wait_for()  # the runtime did not come (ask-again time): say why the picture is still
+    assert note.text_content() == "static picture: no kernel"
+    assert saved_page.locator(".dl-stage svg").count() == 0
+    assert {"type": "need-runtime"} in saved_page.evaluate("window.__sent")
+    assert saved_page.evaluate("window.__xss") is None  # the hostile name is inside the image, never parsed
+
+
+def test_the_live_drawing_replaces_the_picture_when_the_runtime_comes(
+    saved_page: Page, exported_view: dict[str, Any]
+) -> None:
+    saved_page.evaluate(_RENDER_JS, {"state": exported_view, "answer": True})
+    drawn = saved_page.locator(".dl-stage svg g.node[data-node][data-status]")
+    drawn.first.wait_for()
+    assert saved_page.locator(".dl-still").count() == 0
+    live = {g.get_attribute("data-node"): g.get_attribute("data-status") for g in drawn.all()}
+    assert live == FINAL
+    assert saved_page.evaluate("window.__xss") is None

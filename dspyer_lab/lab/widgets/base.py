@@ -37,6 +37,9 @@ class ViewWidget(SnapshotMixin, anywidget.AnyWidget):
     _kind = traitlets.Unicode("graph", help="graph | lab: what the ESM renders").tag(sync=True)
     _layout = traitlets.Dict(help="{dot, nodes: {id: name}, edges: [...]}: the drawing (changes only with the graph)").tag(sync=True)
     _picture = traitlets.Dict(help="graph_json of the run shown: statuses, visits, path, selection").tag(sync=True)
+    _still = traitlets.Unicode(
+        "", help="the latest static SVG (see snapshot.py): shown by the ESM until Graphviz arrives, or if it never does"
+    ).tag(sync=True)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -66,6 +69,9 @@ class ViewWidget(SnapshotMixin, anywidget.AnyWidget):
     def _svg(self) -> str:
         """The current picture as standalone SVG by the local ``dot`` (may raise `DotNotFoundError`)."""
         raise NotImplementedError
+
+    def _keep_still(self, svg: str) -> None:
+        self._still = svg  # synced (and saved with the widget state) only when it differs
 
     def _snapshot_statuses(self) -> Mapping[str, str]:
         return dict(self._picture.get("status") or {})

@@ -14,6 +14,12 @@ statuses, under a display_id, and replaces that SVG when a better one exists:
 - without a browser (nbclient, CI), a render by the local ``dot`` when displayed and when a run
   ends (`refresh_snapshot`), so an executed-then-exported notebook shows the final statuses.
 
+The same picture is also kept in the widget's own state (`_keep_still`, the synced ``_still`` of
+`ViewWidget`): where the widget state *is* saved (nbclient by default, JupyterLab on request),
+nbconvert's HTML, nbviewer and a notebook reopened without its kernel pick the widget view, whose
+Graphviz runtime no kernel will send; the ESM shows ``_still`` until (unless) the live drawing
+comes. It changes only with the picture above (display, run end), never per event.
+
 Priorities (checked in nbconvert 7.17 and JupyterLab 4.6): both prefer
 ``application/vnd.jupyter.widget-view+json``; nbconvert skips it when the notebook's saved widget
 state lacks the model (JupyterLab saves no widget state by default), then takes ``image/svg+xml``
@@ -60,6 +66,9 @@ class SnapshotMixin:
     def _local_snapshot(self) -> str | None:
         """The current picture rendered without a browser, or None when that is impossible."""
         raise NotImplementedError
+
+    def _keep_still(self, svg: str) -> None:
+        """Keep `svg` where the widget's saved state holds it (the widget class decides how)."""
 
     def _snapshot_statuses(self) -> Mapping[str, str]:
         """Node name -> status, as the view draws it now (by default its ``node_status``)."""
@@ -125,6 +134,7 @@ class SnapshotMixin:
         self._snapshot_svg = svg
         self._snapshot_drawn = drawn
         self._snapshot_local = local
+        self._keep_still(svg)
         if self._snapshot_display_id is None:
             return
         from IPython.display import update_display
@@ -144,6 +154,7 @@ class SnapshotMixin:
             self._snapshot_drawn = self._current_drawn()
         if self._snapshot_svg is not None:
             data[SVG_MIME] = self._snapshot_svg
+            self._keep_still(self._snapshot_svg)
         return data, metadata
 
     def _ipython_display_(self) -> None:
