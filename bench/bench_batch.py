@@ -40,38 +40,18 @@ from typing import Any
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # offline: no model-metadata download
 
 import dspy
-from pydantic import BaseModel, Field
 
-from dspyer_lab import AgentTranspiler, BatchStats, Graph, StatefulNode
+import dspyer_lab
+from bench_concurrency import Answer, build_graph
+from dspyer_lab import AgentTranspiler, BatchStats
 from dspyer_lab.testing import ChatServer
 
 # --------------------------------------------------------------------------- the program
 
 
-class Question(BaseModel):
-    question: str = Field(description="The user's question")
-
-
-class Draft(BaseModel):
-    draft: str = Field(description="A first draft of the answer")
-
-
-class QuestionAndDraft(BaseModel):
-    question: str = Field(description="The user's question")
-    draft: str = Field(description="A first draft of the answer")
-
-
-class Answer(BaseModel):
-    answer: str = Field(description="The final answer")
-
-
 def build_program() -> Any:
-    graph = Graph()
-    graph.add_node(StatefulNode("drafter", Question, Draft, instructions="Write a short first draft answering the question."))
-    graph.add_node(StatefulNode("writer", QuestionAndDraft, Answer, instructions="Polish the draft into the final answer."))
-    graph.add_edge("drafter", "writer")
-    graph.set_entry_point("drafter")
-    return AgentTranspiler.compile(graph, output_model=Answer)
+    """The concurrency benchmark's two-LLM-node chain (question -> draft -> answer)."""
+    return AgentTranspiler.compile(build_graph(dspyer_lab), output_model=Answer)
 
 
 def make_inputs(n: int) -> list[dict[str, str]]:
