@@ -132,13 +132,18 @@ class LabServer:
 
     def stop(self) -> None:
         """Stop the server (it shuts its kernels down on SIGTERM)."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        _terminate(self.process)
+
+
+def _terminate(process: subprocess.Popen[bytes]) -> None:
+    """Stop a server process: SIGTERM (servers shut their kernels down), SIGKILL after 15 s."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def _free_port() -> int:
@@ -216,13 +221,7 @@ class MarimoServer:
     log_path: Path
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        _terminate(self.process)
 
 
 def start_marimo(app: Path, log_path: Path, timeout: float = 90.0) -> MarimoServer:
