@@ -40,6 +40,7 @@ __all__ = [
     "DspyerCellError",
     "DspyerMagics",
     "RunCancelled",
+    "breakpoints_of",
     "check_inputs",
     "load_ipython_extension",
     "parse_inputs",
@@ -258,6 +259,8 @@ class DspyerMagics(Magics):
     @argument("--lm", metavar="MODEL", help="Model for this run only: 'scripted' or a dspy.LM name (openai/gpt-4o-mini).")
     @argument("--max-steps", type=_at_least(1), metavar="N", help="Node executions allowed per run (default 25).")
     @argument("--max-retries", type=_at_least(0), metavar="N", help="Self-correction retries per LLM node (default 2).")
+    @argument("--break", dest="break_before", action="append", metavar="NODE", help="Pause before NODE (repeatable).")
+    @argument("--break-after", dest="break_after", action="append", metavar="NODE", help="Pause after NODE (repeatable).")
     @cell_magic("dspyer")
     def dspyer_cell(self, line: str, cell: str) -> None:
         """Run the cell, then show its graph in a live LabView and, given inputs, run it.
@@ -293,6 +296,11 @@ class DspyerMagics(Magics):
         else the one named `lm`, else the only one there is. Any other MODEL is
         dspy.LM(MODEL). Without --lm the model set by dspy.configure is used.
 
+        --break NODE / --break-after NODE (repeatable) pause the run before / after NODE (a
+        name the program does not have fails the cell). The cell then returns at the pause,
+        binding nothing; the view shows Continue, Step and the state to edit, and
+        `result = await dspyer_view.resume(update={...})` goes on from Python.
+
         A failed run shows its error (and full traceback) in the view; the cell ends with
         one line, e.g. "NodeValidationError: Node 'grade' produced no valid output ...".
         An interrupted run shows as cancelled; the cell ends with "Run cancelled" and the
@@ -327,6 +335,8 @@ class DspyerMagics(Magics):
         program, per_call = pick_program(args, ns, before, tree, value)
         lm = pick_lm(args.lm, ns, before, tree)
         view = _labview()(program)
+        if args.break_before or args.break_after:
+            view.breakpoints = breakpoints_of(args, program)
         view.masker.learn(inputs)  # masked wherever they reappear, also before the run's first event
         ns[PROGRAM_NAME] = program
         _bind_view(ns, view)
@@ -341,11 +351,11 @@ class DspyerMagics(Magics):
                     started = view.start(**inputs, **per_call)  # running at once: the Stop button works now
                 except RuntimeError as exc:  # no running loop
                     raise UsageError(str(exc)) from None
-                ns[TASK_NAME] = run_background(_bound(started, ns, args.out, view.masker),
+                ns[TASK_NAME] = run_background(_bound(started, ns, args.out, view),
                                                name=f"%%dspyer run -> {args.out}")
                 return
             try:
-                run_blocking(_bound(view.run(**inputs, **per_call), ns, args.out, view.masker))
+                run_blocking(_bound(view.run(**inputs, **per_call), ns, args.out, view))
             except (KeyboardInterrupt, asyncio.CancelledError):
                 view.stop()  # in case the interrupt landed inside the run's own code rather than in its wait
                 raise RunCancelled() from None
@@ -499,14 +509,32 @@ def _bind_view(ns: dict[str, Any], view: LabView) -> None:
     ns[VIEW_NAME] = view
 
 
-async def _bound(run: Awaitable[Any], ns: dict[str, Any], out: str, masker: Masker) -> Any:
-    """Await the view's run; bind the result to `out`; turn a failure into its one-line error (masked)."""
+async def _bound(run: Awaitable[Any], ns: dict[str, Any], out: str, view: LabView) -> Any:
+    """Await the view's run; bind the result to `out`; turn a failure into its one-line error (masked).
+
+    A run paused at a breakpoint binds nothing and says where it stopped (the view stays paused).
+    """
     try:
         result = await run
     except Exception as exc:
-        raise _one_line_error(exc, masker) from exc
+        raise _one_line_error(exc, view.masker) from exc
+    paused = view.paused
+    if result is None and paused is not None:
+        print(f"Paused {paused.when} node '{paused.node}' (step {paused.checkpoint.step}): edit the state in the view "
+              f"and Continue or Step, or `{out} = await {VIEW_NAME}.resume(update={{...}})`")
+        return None
     ns[out] = result
     return result
+
+
+def breakpoints_of(args: Any, program: TranspiledProgram[Any]) -> dict[str, list[str]]:
+    """`--break NODE` / `--break-after NODE` as a view's breakpoints; an unknown node is a `UsageError` naming it."""
+    nodes = list(program.graph.nodes)
+    for flag, names in (("--break", args.break_before), ("--break-after", args.break_after)):
+        for name in names or ():
+            if name not in nodes:
+                raise UsageError(f"{flag} {name}: the program has no node {name!r}; its nodes are: {', '.join(nodes)}")
+    return {"before": list(args.break_before or []), "after": list(args.break_after or [])}
 
 
 @contextlib.contextmanager

@@ -3,7 +3,8 @@
 // kernel sends (synced traits `_layout`, `_picture`, `_panel` (a JSON string); see lab/model/viewmodel.py) with
 // Preact + htm, which sets every text as a text node (like textContent): data never reaches an
 // HTML parser or MathJax. Clicks go back as custom messages {type: "select" | "seek" | "stop" |
-// "page" | "attempt" | "full-text"}. Graphviz arrives once per page through loadViz (runtime.js);
+// "page" | "attempt" | "full-text" | "breakpoint" | "resume" | "step" | "fork" | "fork-editor" |
+// "show-run"}. Graphviz arrives once per page through loadViz (runtime.js);
 // a standalone SVG goes back after the first layout and when a run ends (snapshot.js). Until the
 // runtime comes (and for good where no kernel sends it: a saved view in an HTML export, nbviewer, a
 // notebook reopened without its kernel) the graph shows the kernel's last static SVG (`_still`) as
@@ -21,6 +22,15 @@
 //     .dl-still > img.dl-still-img[src^="data:image/svg+xml"]   the static picture, until the drawing comes
 //       .dl-still-note                                      "static picture: no kernel" once the runtime is late
 //     .dl-legend .dl-key[data-status]                         the legend (plus .dl-key[data-path])
+//   LabView debugger (ui/debugmarks.js, ui/debug.js):
+//     g.node[data-node] > g.dl-bp[data-when="before"|"after"][data-on="true"?]   breakpoint pins (click toggles)
+//     g.node[data-paused="before"|"after"]                    the node the run is paused at
+//     g.node[data-diff="same"|"changed"|"added"|"removed"] > g.dl-diff   a fork's node vs its parent run
+//     .dl-debug[data-mode="paused"|"fork"|"idle"]: .dl-paused-at, button.dl-continue, button.dl-step,
+//       button.dl-fork-open ("Run from here…"), button.dl-fork-run, button.dl-fork-cancel, .dl-fork-note,
+//       select.dl-runs (one option per run of the view), .dl-diff-note,
+//       .dl-state .dl-field[data-field="<name>"][data-edited?][data-invalid?] > textarea.dl-field-value,
+//       .dl-edit-error (under the field it names, or for the whole edit)
 //   .dl-toolbar: button.dl-stop[disabled?][title=hint]  .dl-stop-hint  .dl-status
 //                input.dl-replay[type=range][min][max][value]  .dl-replay-note
 //   .dl-timeline: .dl-position, button.dl-older / .dl-newer / .dl-newest,
@@ -33,7 +43,9 @@ import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import htm from "htm";
 import { ASK_AGAIN_MS, loadViz, runtimeWaiting } from "./runtime.js";
 import { sendSnapshot } from "./snapshot.js";
-import { Drawing, STATUSES, layoutGraph } from "./ui/graph.js";
+import { Drawing, STATUSES, layoutGraph, shapeBox } from "./ui/graph.js";
+import { BreakpointHint, Debugger } from "./ui/debug.js";
+import { addDebugMarks, applyDebugMarks, pinOf } from "./ui/debugmarks.js";
 
 const html = htm.bind(h);
 const TERMINAL = new Set(["finished", "failed", "cancelled"]);
@@ -67,7 +79,8 @@ function Still({ svg, stalled }) {
   </div>`;
 }
 
-function GraphPane({ model, layout, picture }) {
+// `debug` (LabView only): {breakpoints, enabled}: breakpoint pins on the nodes (ui/debugmarks.js).
+function GraphPane({ model, layout, picture, debug }) {
   const stage = useRef(null);
   const drawing = useRef(null);
   const latest = useRef(picture);
@@ -77,6 +90,8 @@ function GraphPane({ model, layout, picture }) {
   const [stalled, setStalled] = useState(false);
   const still = useTrait(model, "_still") || "";
   latest.current = picture;
+  const marks = useRef(debug);
+  marks.current = debug;
 
   useEffect(() => {
     const timer = setTimeout(() => setStalled(runtimeWaiting()), ASK_AGAIN_MS);
@@ -95,6 +110,10 @@ function GraphPane({ model, layout, picture }) {
         if (!live) return;
         const drawn = new Drawing(svg, layout);
         drawn.apply(latest.current);
+        if (marks.current) {
+          addDebugMarks(drawn, shapeBox);
+          applyDebugMarks(drawn, latest.current, marks.current.breakpoints, marks.current.enabled);
+        }
         stage.current.replaceChildren(svg);
         drawing.current = drawn;
         setLive(true);
@@ -120,7 +139,18 @@ function GraphPane({ model, layout, picture }) {
     lastState.current = state;
   }, [picture]);
 
+  useEffect(() => {
+    if (drawing.current && debug) applyDebugMarks(drawing.current, picture, debug.breakpoints, debug.enabled);
+  }, [picture, debug && debug.breakpoints, debug && debug.enabled]);
+
   const pick = (event) => {
+    const pin = debug && debug.enabled ? pinOf(event, stage.current) : null;
+    if (pin) {
+      if (event.type === "keydown" && event.key !== "Enter" && event.key !== " ") return;
+      event.preventDefault();
+      model.send({ type: "breakpoint", node: pin.node, when: pin.when });
+      return;
+    }
     const group = event.target.closest?.("g.node[data-node]");
     if (!group || !stage.current.contains(group)) return;
     if (event.type === "keydown" && event.key !== "Enter" && event.key !== " ") return;
@@ -136,6 +166,7 @@ function GraphPane({ model, layout, picture }) {
     <div class="dl-stage" ref=${stage} onClick=${pick} onKeyDown=${pick}></div>
     ${error && html`<pre class="dl-error">${error}</pre>`}
     <${Legend} />
+    ${debug && debug.enabled && html`<${BreakpointHint} />`}
   </div>`;
 }
 
@@ -291,12 +322,16 @@ function Lab({ model }) {
   const panelText = useTrait(model, "_panel") || "{}";
   const panel = useMemo(() => JSON.parse(panelText), [panelText]);
   const full = useFullTexts(model);
+  const breakpoints = useTrait(model, "breakpoints");
+  const debug = useMemo(() => ({ breakpoints, enabled: Boolean(panel.debug && panel.debug.can_break) }),
+    [breakpoints, panel.debug && panel.debug.can_break]);
   const state = (panel.toolbar && panel.toolbar.run_state) || picture.run_state || "idle";
   return html`<div class="dspyer-lab" data-run-state=${state}>
     <${Toolbar} model=${model} toolbar=${panel.toolbar} />
+    <${Debugger} model=${model} debug=${panel.debug} />
     <div class="dl-body">
       <div class="dl-main">
-        <${GraphPane} model=${model} layout=${layout} picture=${picture} />
+        <${GraphPane} model=${model} layout=${layout} picture=${picture} debug=${debug} />
         <${Timeline} model=${model} timeline=${panel.timeline} />
       </div>
       <${Tabs} model=${model} panel=${panel} full=${full} />

@@ -202,13 +202,14 @@ class RunModel:
     def apply(self, event: Mapping[str, Any]) -> None:
         """Fold one event in. Unknown kinds are kept (they show in the timeline) but change nothing.
 
-        A `CANCELLED` marker for a run that already ended is dropped: the run stays finished (or failed).
+        A `CANCELLED` marker for a run that already ended is dropped: the run stays finished (or failed);
+        one for a paused run ends it (stopped at the pause).
         Fields of the wrong type count as missing (a ``node_start`` without a node name is kept
         as an event but opens no visit); numbers the panels format (step, attempts, duration,
         ts) are taken only when they are numbers.
         """
         kind = event.get("event")
-        if kind == CANCELLED and self.status not in ("idle", "running"):
+        if kind == CANCELLED and self.status not in ("idle", "running", "paused"):
             return  # the run ended before the stop landed: it stays finished (or failed)
         event = dict(event)
         index = len(self.events)

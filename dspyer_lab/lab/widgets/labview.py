@@ -32,6 +32,7 @@ from ..model.viewmodel import TAB_OF_EVENT, TABS, Page, Screen, Selection, lab_j
 from ..textview import DEFAULT_SECRET_PATTERNS, Masker, one_line
 from ..throttle import Throttle
 from .base import ViewWidget
+from .debugger import DebuggerMixin
 from .graph import GraphState
 
 __all__ = ["STOPPED", "LabView", "UnknownVisit", "ViewError", "show"]
@@ -53,7 +54,7 @@ class UnknownVisit(DspyerLabError, IndexError):
     """`LabView.select` was given a visit index the run does not have."""
 
 
-class LabView(ViewWidget):
+class LabView(DebuggerMixin, ViewWidget):
     """Watch, inspect, stop, save and replay runs of a program in a notebook.
 
     `program` is a compiled program (dspyer-lab's, or an upstream ``dspyer`` one), or a
@@ -61,6 +62,7 @@ class LabView(ViewWidget):
     Values of fields whose names end with one of `secret_patterns` (see `Masker`) are
     masked wherever they are displayed; values are clipped to `display_limit` characters
     (the full text is one click away); the timeline lists `timeline_window` events at a time.
+    Breakpoints, pauses, edits and forks: see `DebuggerMixin`.
     """
 
     _panel = traitlets.Unicode("{}", help="JSON of viewmodel.lab_json (what the panels show) plus the toolbar").tag(
@@ -181,10 +183,11 @@ class LabView(ViewWidget):
 
         The run's task is cancelled (its ``await`` raises ``asyncio.CancelledError`` naming
         the Stop button): the engine closes at once, so nothing keeps running, and the view
-        marks the run cancelled. A run that ended meanwhile keeps its outcome.
+        marks the run cancelled. A run that ended meanwhile keeps its outcome. A run paused
+        at a breakpoint (nothing runs) is marked cancelled.
         """
         if self._task is None or self._task.done():
-            return False
+            return self._stop_paused()
         self._task.cancel(STOPPED)
         return True
 
@@ -227,19 +230,27 @@ class LabView(ViewWidget):
         return write_run(path, self.graph.graph, events, self._output_description, masker)
 
     @classmethod
-    def load(cls, path: str | Path, **kwargs: Any) -> LabView:
-        """A view replaying a saved run, without any program or model: drag the step slider to time-travel."""
+    def load(cls, path: str | Path, *, program: Any = None, **kwargs: Any) -> LabView:
+        """A view replaying a saved run, without any program or model: drag the step slider to time-travel.
+
+        With the `program` that made it (same node names), the view can also run again from any of its
+        steps (`fork`) and run anew.
+        """
         saved = read_run(path)
-        view = cls(saved.graph, **kwargs)
-        view._uncompiled = None  # the stand-in graph only draws
-        view._cannot_run = "This view replays a saved run: it has no program to run"
-        view._replay = True
+        if program is not None:
+            _check_same_nodes(program, saved.graph)
+        view = cls(saved.graph if program is None else program, **kwargs)
+        if program is None:
+            view._uncompiled = None  # the stand-in graph only draws
+            view._cannot_run = "This view replays a saved run: it has no program to run"
+            view._replay = True
         view._output_description = saved.output_model
         view._screen.output_fields = dict((saved.output_model or {}).get("fields") or {})
         view.run_log = RunModel()
         for event in saved.events:
             view.masker.learn(introduced(event))
             view.run_log.apply(event)
+        view._keep(view.run_log)
         view._end()
         return view
 
@@ -271,9 +282,9 @@ class LabView(ViewWidget):
         Everything that can be refused (no program, unknown or invalid ``_options``) is refused here.
         """
         program = self._runnable()
-        if hasattr(program, "new_run"):  # ours: the run hands over the typed result itself
-            run = program.new_run(**inputs)
-            return run.events(), lambda log: run.result
+        if hasattr(program, "new_run"):  # ours: the run hands over the typed result itself (None: it paused)
+            run = program.new_run(**self._with_breakpoints(inputs))
+            return run.events(), lambda log: None if run.paused is not None else run.result
         return program.astream(**inputs), lambda log: _upstream_result(program, log)
 
     def _launch(
@@ -282,17 +293,19 @@ class LabView(ViewWidget):
         result: _Result,
         *,
         background: bool = False,
+        continuing: bool = False,
     ) -> asyncio.Task[Any]:
         """Begin following `events` in a task of its own, the one `stop` cancels; return it.
 
         `_settled` runs when the task is done (before whoever awaits it resumes), however
         it ended, even cancelled before its first step: that is where the outcome is shown.
+        `continuing`: the events go on the run shown (a resumed pause) instead of a new run.
         """
         drive = self._drive(events, result)
         task = runner.run_background(drive, name="dspyer-lab LabView run") if background else asyncio.ensure_future(drive)
         self._blocking = not background and runner.blocking()
         self._task = task
-        self._begin()
+        self._begin(continuing)
         task.add_done_callback(self._settled)
         return task
 
@@ -326,7 +339,10 @@ class LabView(ViewWidget):
             self._renderer.poke()
 
     def _new_run(self) -> None:
-        self.run_log = self._shown = RunModel()
+        self._switch_to(RunModel())
+        self._keep(self.run_log)
+
+    def _reset_selection(self) -> None:
         self._screen.labels.clear()
         self._sel = Selection()
         self._page = Page(size=self._page.size)
@@ -336,8 +352,9 @@ class LabView(ViewWidget):
         finally:
             self._quiet = False
 
-    def _begin(self) -> None:
-        self._new_run()
+    def _begin(self, continuing: bool = False) -> None:
+        if not continuing:
+            self._new_run()
         self._focus_tab("node")
         self._render()
 
@@ -365,6 +382,7 @@ class LabView(ViewWidget):
         self.graph.show_run(log)
         panel = lab_json(log, self.run_log, self._sel, self._page, self._screen)
         panel["toolbar"] = self._toolbar(log)
+        self._debug_panel(panel, log)
         panel["focus"] = {"tab": self._focus[0], "n": self._focus[1]}
         self._panel_data = panel
         with self.hold_sync():
@@ -395,6 +413,8 @@ class LabView(ViewWidget):
 
     def _on_message(self, content: Mapping[str, Any]) -> None:
         kind = content.get("type")
+        if self._debug_message(content):
+            return
         if kind == "select":
             if isinstance(content.get("event"), int):
                 self._timeline_clicked(content["event"])
@@ -444,6 +464,13 @@ class LabView(ViewWidget):
 
     def _outline(self) -> str:
         return f"{self.graph.outline()}\n{status_text(self.run_log, self.run_log, self.program is not None)}"
+
+
+def _check_same_nodes(program: Any, saved: Graph) -> None:
+    """Refuse to attach a program to a saved run of another graph (forks would run other nodes)."""
+    ours, theirs = list(as_graph(program).nodes), list(saved.nodes)
+    if sorted(ours) != sorted(theirs):
+        raise ViewError(f"the program's nodes {ours} are not the saved run's {theirs}: load it with the program that made it")
 
 
 def _output_model(program: Any) -> type[BaseModel] | None:

@@ -85,7 +85,7 @@ export async function layoutGraph(viz, dot, font) {
 
 // Bounding box of a Graphviz node shape from its geometry attributes (works before the SVG is
 // attached to the document, unlike getBBox).
-function shapeBox(group) {
+export function shapeBox(group) {
   const xs = [];
   const ys = [];
   for (const shape of group.children) {
