@@ -17,17 +17,17 @@ var b,jt,$e,D,_t,Q,Ht,K,Rt,ft,dt,be,I=Symbol.for("pv"),Y={},Z=[],ke=/^m(i|n|o|s|
     </div>
   </div>`}function Ke(e,t){let n={};for(let o of e)Object.hasOwn(t,o.name)&&t[o.name]!==o.text&&(n[o.name]=t[o.name]);return n}function _e({model:e,debug:t}){let[n,o]=M({}),r=t&&t.paused,s=t&&t.fork,a=r&&r.key||s&&s.key||"";if(C(()=>o({}),[a]),!t)return null;let i=t.runs,u=(l,p)=>e.send({type:l,update:Ke(p||[],n)}),_=s&&s.editing;return!r&&!(s&&(s.available||s.note))&&!i&&!t.diff?null:S`<div class="dl-debug" data-mode=${r?"paused":_?"fork":"idle"}>
     <div class="dl-debug-row">
-      ${r&&S`<span class="dl-paused-at">⏸ paused ${r.when} '${r.node}'</span>
+      ${r&&S`<span class="dl-paused-at">‖ paused ${r.when} '${r.node}'</span>
         <button class="dl-continue" disabled=${!r.enabled} title="Go on from the pause with the edited state"
           onClick=${()=>u("resume",r.fields)}>▶ Continue</button>
         <button class="dl-step" disabled=${!r.enabled} title="Run the next node, then pause again"
-          onClick=${()=>u("step",r.fields)}>⏭ Step</button>`}
+          onClick=${()=>u("step",r.fields)}>Step ▸</button>`}
       ${s&&!_&&S`<button class="dl-fork-open" disabled=${!s.available}
           title="Run again from the step the slider shows, as a new run (edit the state first)"
-          onClick=${()=>e.send({type:"fork-editor",open:!0})}>⑂ Run from here…</button>
+          onClick=${()=>e.send({type:"fork-editor",open:!0})}>↪ Run from here…</button>
         <span class="dl-fork-note">${s.note}</span>`}
       ${_&&S`<button class="dl-fork-run" title="Start the fork with the edited state"
-          onClick=${()=>u("fork",s.fields)}>⑂ Run fork</button>
+          onClick=${()=>u("fork",s.fields)}>↪ Run fork</button>
         <button class="dl-fork-cancel" onClick=${()=>e.send({type:"fork-editor",open:!1})}>Cancel</button>
         <span class="dl-fork-note">${s.note}</span>`}
       ${i&&S`<label class="dl-runs-label">run

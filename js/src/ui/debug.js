@@ -59,17 +59,17 @@ export function Debugger({ model, debug }) {
   if (!paused && !(fork && (fork.available || fork.note)) && !runs && !debug.diff) return null;
   return html`<div class="dl-debug" data-mode=${paused ? "paused" : editing ? "fork" : "idle"}>
     <div class="dl-debug-row">
-      ${paused && html`<span class="dl-paused-at">⏸ paused ${paused.when} '${paused.node}'</span>
+      ${paused && html`<span class="dl-paused-at">‖ paused ${paused.when} '${paused.node}'</span>
         <button class="dl-continue" disabled=${!paused.enabled} title="Go on from the pause with the edited state"
           onClick=${() => send("resume", paused.fields)}>▶ Continue</button>
         <button class="dl-step" disabled=${!paused.enabled} title="Run the next node, then pause again"
-          onClick=${() => send("step", paused.fields)}>⏭ Step</button>`}
+          onClick=${() => send("step", paused.fields)}>Step ▸</button>`}
       ${fork && !editing && html`<button class="dl-fork-open" disabled=${!fork.available}
           title="Run again from the step the slider shows, as a new run (edit the state first)"
-          onClick=${() => model.send({ type: "fork-editor", open: true })}>⑂ Run from here…</button>
+          onClick=${() => model.send({ type: "fork-editor", open: true })}>↪ Run from here…</button>
         <span class="dl-fork-note">${fork.note}</span>`}
       ${editing && html`<button class="dl-fork-run" title="Start the fork with the edited state"
-          onClick=${() => send("fork", fork.fields)}>⑂ Run fork</button>
+          onClick=${() => send("fork", fork.fields)}>↪ Run fork</button>
         <button class="dl-fork-cancel" onClick=${() => model.send({ type: "fork-editor", open: false })}>Cancel</button>
         <span class="dl-fork-note">${fork.note}</span>`}
       ${runs && html`<label class="dl-runs-label">run

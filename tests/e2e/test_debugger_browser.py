@@ -1,0 +1,141 @@
+"""The LabView debugger in a real JupyterLab: a breakpoint set by clicking the drawing, an edit at the pause
+(a rejected one shown next to its field, then a good one), Continue, and a fork from a past step.
+
+Pictures go to test-artifacts/e2e/ (``lab-debugger-paused.png``, ``lab-debugger-fork.png``).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from textwrap import dedent
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .helpers import LabServer, cell_outputs, open_and_run_all, run_cell, wait_for_run, write_notebook
+from .test_lab_browser import Lab, header, save_picture, seek
+
+pytestmark = pytest.mark.browser
+
+SETUP = dedent(
+    """
+    import dspy
+    from pydantic import BaseModel
+    from dspyer_lab import END, AgentTranspiler, Graph, LabView, ScriptedLM, StatefulNode
+
+    class Topic(BaseModel):
+        topic: str
+
+    class Draft(BaseModel):
+        draft: str
+
+    class Title(BaseModel):
+        title: str
+
+    graph = Graph()
+    graph.add_node(StatefulNode("write", Topic, Draft))
+    graph.add_node(StatefulNode("name", Draft, Title))
+    graph.add_edge("write", "name")
+    graph.add_edge("name", END)
+    graph.set_entry_point("write")
+    program = AgentTranspiler.compile(graph, output_model=Title)
+    # `name` shouts the draft it is given: an edited draft shows in the title
+    lm = ScriptedLM({"write": {"draft": "Tides pull."}, "name": lambda inputs: {"title": inputs["draft"].upper()}})
+    """
+)
+SHOW = "view = LabView(program)\nview"
+RUN = dedent(
+    """
+    with dspy.context(lm=lm):
+        result = await view.run(topic="the sea")
+    print(f"result: {result!r} | {view.status} | breakpoints {view.breakpoints}")
+    """
+)
+
+
+def test_breakpoint_clicked_on_the_graph_pauses_the_run_and_an_edit_reaches_the_next_node(
+    lab_page: Page, lab_server: LabServer, e2e_artifacts: Path
+) -> None:
+    page = lab_page
+    notebook = write_notebook(lab_server, "lab_debugger.ipynb", [SETUP, SHOW, RUN])
+    open_and_run_all(page, lab_server, notebook)  # a first run, without breakpoints: it finishes
+    lab = Lab(page, 1)
+    expect(lab.graph).to_have_attribute("data-run-state", "finished")
+    expect(cell_outputs(page, 2)).to_contain_text("result: Title(title='TIDES PULL.')")
+
+    # A breakpoint before `name`: click the pin on its top-left corner (shown on hover).
+    pin = lab.node("name").locator('g.dl-bp[data-when="before"]')
+    expect(pin).not_to_have_attribute("data-on", "true")
+    lab.node("name").hover()
+    pin.click()
+    expect(pin).to_have_attribute("data-on", "true")  # the kernel set view.breakpoints; the drawing shows it
+    expect(lab.node("write").locator('g.dl-bp[data-on="true"]')).to_have_count(0)
+
+    # Run again: the cell returns at the pause, the view stays paused before `name`.
+    run_cell(page, 2)
+    wait_for_run(page)
+    expect(cell_outputs(page, 2)).to_contain_text("result: None | paused before node 'name'")
+    expect(cell_outputs(page, 2)).to_contain_text("'before': ['name']")
+    expect(lab.root).to_have_attribute("data-run-state", "paused")
+    expect(lab.status).to_contain_text("paused before node 'name'")
+    expect(lab.node("name")).to_have_attribute("data-paused", "before")
+    expect(lab.node("name", "idle")).to_have_count(1)  # no model call made for it
+    expect(lab.node("write", "done")).to_have_count(1)
+    debug = lab.root.locator(".dl-debug")
+    expect(debug).to_have_attribute("data-mode", "paused")
+    expect(debug.locator(".dl-paused-at")).to_have_text("‖ paused before 'name'")
+    draft = debug.locator('.dl-field[data-field="draft"]')
+    expect(draft).to_contain_text("read by name")
+    editor = draft.locator("textarea.dl-field-value")
+    expect(editor).to_have_value('"Tides pull."')
+    expect(lab.stop_button).to_be_enabled()  # Stop would end the paused run
+
+    # An edit the next node's input model rejects: shown under the field, nothing runs.
+    editor.fill("42")
+    expect(draft).to_have_attribute("data-edited", "true")
+    debug.locator("button.dl-continue").click()
+    expect(draft).to_have_attribute("data-invalid", "true")
+    expect(draft.locator(".dl-edit-error")).to_contain_text("_update['draft'] = 42 is rejected by node 'name'")
+    expect(lab.root).to_have_attribute("data-run-state", "paused")
+    editor.fill("not json")
+    debug.locator("button.dl-continue").click()
+    expect(draft.locator(".dl-edit-error")).to_contain_text("field 'draft' is not valid JSON")
+    save_picture(lab, "lab-debugger-paused.png", e2e_artifacts, docs=False)
+
+    # A good edit, then Continue: the same run goes on and `name` is given the edited draft.
+    editor.fill('"Waves rise."')
+    debug.locator("button.dl-continue").click()
+    expect(lab.root).to_have_attribute("data-run-state", "finished")
+    expect(lab.node("name", "done")).to_have_count(1)
+    expect(lab.open("Result")).to_contain_text("WAVES RISE.")
+    lab.node("name").click()
+    node_panel = lab.showing("Node")
+    expect(header(node_panel)).to_contain_text("name (llm)")
+    inputs = node_panel.locator("table.dl-table").first
+    expect(inputs).to_contain_text("Waves rise.")
+    expect(lab.row("update")).to_contain_text("Waves rise.")  # the edit is in the run's events
+    expect(lab.row("run_start")).to_have_count(1)  # one run: resumed, not restarted
+
+    # Fork from a past step: back to just after `write`, edit the draft, run from there.
+    seek(lab, 5)  # run_start, node_start, node_end, route, paused: the pause point again
+    debug.locator("button.dl-fork-open").click()
+    expect(debug).to_have_attribute("data-mode", "fork")
+    expect(debug.locator(".dl-fork-note")).to_contain_text("next node 'name'")
+    debug.locator('.dl-field[data-field="draft"] textarea').fill('"Salt."')
+    debug.locator("button.dl-fork-run").click()
+    expect(lab.root).to_have_attribute("data-run-state", "finished")
+    expect(lab.open("Result")).to_contain_text("SALT.")
+    runs = debug.locator("select.dl-runs option")
+    expect(runs).to_have_count(3)  # the first run, the paused-and-continued run, the fork
+    expect(runs.nth(2)).to_have_text(re.compile(r"^run 3 · fork of run 2 after step 1 · finished$"))
+    expect(lab.node("name")).to_have_attribute("data-diff", "changed")
+    expect(debug.locator(".dl-diff-note")).to_contain_text("output differs at name")
+    lab.node("name").click()
+    expect(lab.showing("Node")).to_contain_text("Compared with run 2 (the parent)")
+    save_picture(lab, "lab-debugger-fork.png", e2e_artifacts, docs=False)
+
+    # The selector shows the parent again.
+    debug.locator("select.dl-runs").select_option(index=1)
+    expect(lab.open("Result")).to_contain_text("WAVES RISE.")
+    expect(lab.graph.locator("g.node[data-diff]")).to_have_count(0)
