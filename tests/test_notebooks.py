@@ -26,6 +26,7 @@ NAMES = [
     "03_async_and_streaming.ipynb",
     "04_debugging_with_the_lab.ipynb",
     "05_optimizing.ipynb",
+    "06_debugging_step_by_step.ipynb",
 ]
 CELL_TIMEOUT = 120
 WIDGET = "application/vnd.jupyter.widget-view+json"
@@ -151,12 +152,41 @@ def check_optimizing(nb: nbformat.NotebookNode) -> None:
     assert "Handled(label='negative'" in loaded
 
 
+def check_stepping(nb: nbformat.NotebookNode) -> None:
+    paused = output_text(cell_with(nb, "view.breakpoints = {\"before\": [\"headline\"]}\ndisplay(view)"))
+    assert "result: None\ntoolbar: paused before node 'headline' · step 1\npaused before 'headline' after step 1" in paused
+    assert "summary at the pause: This release adds support for Python 3.8" in paused
+    rejected = output_text(cell_with(nb, '"summary": 42'))
+    assert "rejected edit of 'summary' for node 'headline'" in rejected and "still: paused before node 'headline'" in rejected
+    resumed = output_text(cell_with(nb, "result = await view.resume(update={\"summary\": FIXED})"))
+    assert "Notes(headline='Drops Python 3.8'" in resumed  # the edit reached the next node
+    assert "runs in the view: 1 | run_ids in the events: 1" in resumed
+    assert "events: run_start node_start node_end route paused update node_start" in resumed
+    stepped = output_text(cell_with(nb, "stepper.step()"))
+    assert "paused before node 'summarize' · step 0" in stepped
+    assert "paused before node 'headline' · step 1 | {'summarize': 'done', 'headline': 'idle', 'publish': 'idle'}" in stepped
+    assert "paused before node 'publish' · step 2 | {'summarize': 'done', 'headline': 'done', 'publish': 'idle'}" in stepped
+    assert "finished: Notes(headline='Adds Support For Python 3.8'" in stepped
+    stopped = output_text(cell_with(nb, "stepper.stop()"))
+    assert "stopped: True | after: cancelled · after 0 step(s)" in stopped
+    assert "runs kept: ['finished', 'cancelled']" in stopped
+    forked = output_text(cell_with(nb, "past.fork(update="))
+    assert "run from here: after step 1, next node 'headline'" in forked
+    assert "Notes(headline='Speeds Up Parsing'" in forked
+    assert "run 1: finished\nrun 2: finished, fork of " in forked and "after step 1" in forked
+    assert "outputs compared with the parent: {'headline': 'changed', 'publish': 'changed'}" in forked
+    assert "same model, same state: {'headline': 'same', 'publish': 'same'}" in output_text(cell_with(nb, "past.show_run(0)"))
+    assert "Paused before node 'headline' (step 1)" in output_text(cell_with(nb, "%%dspyer -i changes="))
+    assert "Notes(headline='Drops Python 3.8'" in output_text(cell_with(nb, "await dspyer_view.resume"))
+
+
 CHECKS: dict[str, Callable[[nbformat.NotebookNode], None]] = {
     "01_quickstart.ipynb": check_quickstart,
     "02_routing_and_loops.ipynb": check_routing,
     "03_async_and_streaming.ipynb": check_async,
     "04_debugging_with_the_lab.ipynb": check_debugging,
     "05_optimizing.ipynb": check_optimizing,
+    "06_debugging_step_by_step.ipynb": check_stepping,
 }
 
 
