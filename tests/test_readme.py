@@ -33,6 +33,18 @@ def test_pause_edit_resume_fork_example_runs(capsys: pytest.CaptureFixture[str])
     assert lines[-1] == "finished  {'title': 'SALT.'}"
 
 
+def test_lab_debugger_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    [pause] = [b for b in python_blocks() if "RunPaused" in b]
+    [lab] = [b for b in python_blocks() if "view.fork(" in b]
+    namespace = {"__name__": "readme"}
+    exec(compile(pause, "README pause/resume/fork", "exec"), namespace)
+    capsys.readouterr()
+    exec(compile(lab, "README lab debugger", "exec"), namespace)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == ["{'before': ['name'], 'after': []}", "None paused before node 'name' · step 1",
+                     "title='WAVES RISE.'", "2 {'name': 'changed'}"]
+
+
 @pytest.mark.kernel
 def test_notebook_quickstart_runs_in_a_kernel(tmp_path: Path) -> None:
     setup, load, magic = python_blocks()[:3]
