@@ -273,6 +273,20 @@ async def test_a_fork_from_the_run_button_uses_the_edits_and_the_slider_position
     assert debug(view)["fork"]["editing"] is False
 
 
+async def test_a_run_saved_at_a_pause_goes_on_after_loading_it_with_its_program(tmp_path) -> None:
+    view = LabView(program())
+    view.breakpoints = {"before": ["name"]}
+    with dspy.context(lm=scripted()):
+        await view.run(topic="ice")
+    path = view.save(tmp_path / "paused.json")
+    loaded = LabView.load(path, program=program())
+    assert loaded.paused is not None and debug(loaded)["paused"]["next"] == "name"
+    with dspy.context(lm=scripted()):
+        assert await loaded.resume(update={"draft": "Later."}) == Title(title="LATER.")
+    assert len(loaded.runs) == 1 and {e["run_id"] for e in loaded.events} == {view.run_log.run_id}
+    assert debug(LabView.load(path))["paused"] is None  # without a program there is nothing to go on with
+
+
 def test_load_with_a_program_of_another_graph_is_refused(tmp_path) -> None:
     view = LabView(program())
     view.run_log.apply({"event": "run_start", "run_id": "r", "seq": 0, "ts": 0.0, "inputs": {"topic": "x"}})

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from .helpers import LabServer, cell_outputs, open_and_run_all, run_cell, wait_for_run, write_notebook
-from .test_lab_browser import Lab, header, save_picture, seek
+from .test_lab_browser import Lab, header, save_picture, seek, set_theme
 
 pytestmark = pytest.mark.browser
 
@@ -54,10 +54,18 @@ RUN = dedent(
 )
 
 
+@pytest.mark.parametrize("theme", ["JupyterLab Light", "JupyterLab Dark"])
 def test_breakpoint_clicked_on_the_graph_pauses_the_run_and_an_edit_reaches_the_next_node(
-    lab_page: Page, lab_server: LabServer, e2e_artifacts: Path
+    lab_page: Page, lab_server: LabServer, e2e_artifacts: Path, theme: str
 ) -> None:
-    page = lab_page
+    set_theme(lab_server, theme)
+    try:
+        debug_a_run(lab_page, lab_server, e2e_artifacts, "-dark" if "Dark" in theme else "")
+    finally:
+        set_theme(lab_server, "JupyterLab Light")
+
+
+def debug_a_run(page: Page, lab_server: LabServer, e2e_artifacts: Path, suffix: str) -> None:
     notebook = write_notebook(lab_server, "lab_debugger.ipynb", [SETUP, SHOW, RUN])
     open_and_run_all(page, lab_server, notebook)  # a first run, without breakpoints: it finishes
     lab = Lab(page, 1)
@@ -67,7 +75,11 @@ def test_breakpoint_clicked_on_the_graph_pauses_the_run_and_an_edit_reaches_the_
     # A breakpoint before `name`: click the pin on its top-left corner (shown on hover).
     pin = lab.node("name").locator('g.dl-bp[data-when="before"]')
     expect(pin).not_to_have_attribute("data-on", "true")
-    lab.node("name").hover()
+    lab.node("name").hover()  # both pins show faintly on the hovered node, none on the others
+    for when in ("before", "after"):
+        expect(lab.node("name").locator(f'g.dl-bp[data-when="{when}"] > .dl-bp-dot')).to_have_css("opacity", "0.9")
+    expect(lab.node("write").locator('g.dl-bp[data-when="before"] > .dl-bp-dot')).to_have_css("opacity", "0")
+    lab.root.screenshot(path=e2e_artifacts / f"lab-debugger-hover{suffix}.png", animations="disabled")
     pin.click()
     expect(pin).to_have_attribute("data-on", "true")  # the kernel set view.breakpoints; the drawing shows it
     expect(lab.node("write").locator('g.dl-bp[data-on="true"]')).to_have_count(0)
@@ -101,7 +113,7 @@ def test_breakpoint_clicked_on_the_graph_pauses_the_run_and_an_edit_reaches_the_
     editor.fill("not json")
     debug.locator("button.dl-continue").click()
     expect(draft.locator(".dl-edit-error")).to_contain_text("field 'draft' is not valid JSON")
-    save_picture(lab, "lab-debugger-paused.png", e2e_artifacts, docs=False)
+    save_picture(lab, f"lab-debugger-paused{suffix}.png", e2e_artifacts, docs=False)
 
     # A good edit, then Continue: the same run goes on and `name` is given the edited draft.
     editor.fill('"Waves rise."')
@@ -133,7 +145,7 @@ def test_breakpoint_clicked_on_the_graph_pauses_the_run_and_an_edit_reaches_the_
     expect(debug.locator(".dl-diff-note")).to_contain_text("output differs at name")
     lab.node("name").click()
     expect(lab.showing("Node")).to_contain_text("Compared with run 2 (the parent)")
-    save_picture(lab, "lab-debugger-fork.png", e2e_artifacts, docs=False)
+    save_picture(lab, f"lab-debugger-fork{suffix}.png", e2e_artifacts, docs=False)
 
     # The selector shows the parent again.
     debug.locator("select.dl-runs").select_option(index=1)

@@ -193,7 +193,7 @@ class DebuggerMixin(traitlets.HasTraits):
     def _command(self, prepared: _Prepared, *, continuing: bool, background: bool = False) -> Any:
         """Launch a prepared run (events, result) in the right context; the task (awaitable) of `_launch`."""
         events, result = prepared
-        if not background and dspy.settings.lm is not None or self._context is None:
+        if (not background and dspy.settings.lm is not None) or self._context is None:
             self._context = contextvars.copy_context()  # a Python call: its own dspy settings, remembered
         self._debug_error = None
         self._fork_editing = False
@@ -327,7 +327,7 @@ class DebuggerMixin(traitlets.HasTraits):
         """Add the debugger's JSON (``panel["debug"]``) and a fork's comparison in the node tab; Stop ends a pause."""
         whole: RunModel = self.run_log
         can_run = not self._replay and (hasattr(self.program, "new_run") or self._uncompiled is not None)
-        paused = self.paused if log is whole else None
+        paused = self.paused if log is whole and can_run else None
         debug: dict[str, Any] = {"can_break": can_run, "paused": None, "fork": None, "runs": None,
                                  "error": self._debug_error, "diff": None}
         if paused is not None:
