@@ -239,6 +239,7 @@ async def test_fork_from_a_loaded_runs_mid_step_with_an_edit_shows_what_differs_
     assert [v.node for v in fork.visits] == ["name", "stamp"]  # only what comes after the branch runs
     assert loaded.diff == {"name": "changed", "stamp": "changed"}
     assert loaded._picture["diff"] == loaded.diff  # marked on the graph
+    assert loaded._picture["inherited"] == ["write"]  # ran in the parent before the branch
     assert debug(loaded)["diff"]["text"] == "fork of run 1: output differs at name, stamp"
     assert [o["label"] for o in debug(loaded)["runs"]["options"]] == [
         "run 1 · finished", "run 2 · fork of run 1 after step 1 · finished"]

@@ -559,8 +559,8 @@ async def test_graphview_alone_and_labview_show_the_same_run(case: str) -> None:
         lab.seek(step)
         for trait in ("node_status", "node_visits", "last_edge", "path", "run_state"):
             assert getattr(alone, trait) == getattr(lab.graph, trait), (case, step, trait)
-        debugger = {"paused", "diff"}  # the lab's own marks (breakpoint pause, a fork's diff): none here
-        assert lab._picture["paused"] is None and lab._picture["diff"] == {}
+        debugger = {"paused", "diff", "inherited"}  # the lab's own marks (a pause, a fork's diff): none here
+        assert lab._picture["paused"] is None and lab._picture["diff"] == {} and lab._picture["inherited"] == []
         assert alone._picture == {k: v for k, v in lab._picture.items() if k not in debugger}, (case, step)
     assert alone.node_status == EXPECTED_STATUS[case]
 

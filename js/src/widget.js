@@ -25,6 +25,7 @@
 //   LabView debugger (ui/debugmarks.js, ui/debug.js):
 //     g.node[data-node] > g.dl-bp[data-when="before"|"after"][data-on="true"?]   breakpoint pins (click toggles)
 //     g.node[data-paused="before"|"after"]                    the node the run is paused at
+//     g.node[data-inherited="true"]                           a fork's node that ran in the parent before the branch
 //     g.node[data-diff="same"|"changed"|"added"|"removed"] > g.dl-diff   a fork's node vs its parent run
 //     .dl-debug[data-mode="paused"|"fork"|"idle"]: .dl-paused-at, button.dl-continue, button.dl-step,
 //       button.dl-fork-open ("Run from here…"), button.dl-fork-run, button.dl-fork-cancel, .dl-fork-note,

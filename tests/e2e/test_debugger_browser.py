@@ -142,6 +142,7 @@ def debug_a_run(page: Page, lab_server: LabServer, e2e_artifacts: Path, suffix: 
     expect(runs).to_have_count(3)  # the first run, the paused-and-continued run, the fork
     expect(runs.nth(2)).to_have_text(re.compile(r"^run 3 · fork of run 2 after step 1 · finished$"))
     expect(lab.node("name")).to_have_attribute("data-diff", "changed")
+    expect(lab.node("write")).to_have_attribute("data-inherited", "true")  # its output is in the fork's state
     expect(debug.locator(".dl-diff-note")).to_contain_text("output differs at name")
     lab.node("name").click()
     expect(lab.showing("Node")).to_contain_text("Compared with run 2 (the parent)")

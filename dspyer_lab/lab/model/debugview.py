@@ -21,6 +21,7 @@ __all__ = [
     "branch_of",
     "diff_blocks",
     "fork_diff",
+    "inherited",
     "run_label",
     "state_fields",
 ]
@@ -76,6 +77,14 @@ def fork_diff(parent: RunModel, fork: RunModel) -> dict[str, Difference]:
         else:
             diff[node] = "changed"
     return diff
+
+
+def inherited(parent: RunModel, fork: RunModel) -> list[str]:
+    """The nodes that ran in `parent` up to the step `fork` branched after: their outputs are in the fork's state."""
+    branch = branch_of(fork)
+    if branch is None:
+        return []
+    return list(dict.fromkeys(v.node for v in parent.visits if v.step is not None and v.step <= branch[1]))
 
 
 def run_label(index: int, run: RunModel, runs: Sequence[RunModel]) -> str:

@@ -29,7 +29,7 @@ import traitlets
 from ...core.checkpoint import Checkpoint
 from ...core.exceptions import CheckpointError, DspyerLabError, RunPaused
 from ...core.graph import END, StatefulNode
-from ..model.debugview import branch_of, diff_blocks, fork_diff, run_label, state_fields
+from ..model.debugview import branch_of, diff_blocks, fork_diff, inherited, run_label, state_fields
 from ..model.runmodel import CANCELLED, RunModel
 from ..model.viewmodel import graph_json, selected_visit
 from ..textview import MASK
@@ -321,6 +321,7 @@ class DebuggerMixin(traitlets.HasTraits):
         picture["paused"] = {"node": paused.get("node"), "when": paused.get("when")} if paused else None
         parent = self._parent_of(run)
         picture["diff"] = fork_diff(parent, run) if parent is not None else {}
+        picture["inherited"] = inherited(parent, run) if parent is not None else []
         self._picture = picture
 
     def _debug_panel(self, panel: dict[str, Any], log: RunModel) -> None:

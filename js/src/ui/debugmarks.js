@@ -1,7 +1,8 @@
 // The debugger's marks on the drawing (LabView only): per node two breakpoint pins, on its top-left
 // corner (pause before the node: edges come in at the top) and its bottom-left corner (pause after
 // it: edges leave at the bottom), drawn faintly on hover, focus or selection and solid when set; the
-// node a run is paused at; and, for a fork, a badge saying how the node's output compares with the
+// node a run is paused at; for a fork, the nodes that ran in the parent before the branch (their
+// outputs are in the fork's state), and a badge saying how the node's output compares with the
 // parent run's. Attributes and text only (setAttribute/textContent): names never become markup.
 
 const SVG_NS = "http://www.w3.org/2000/svg";
@@ -52,12 +53,13 @@ export function addDebugMarks(drawing, boxOf) {
   }
 }
 
-// picture: {paused: {node, when} | null, diff: {node: same|changed|added|removed}};
+// picture: {paused: {node, when} | null, diff: {node: same|changed|added|removed}, inherited: [node]};
 // breakpoints: {before: [names], after: [names]}; enabled: whether clicking a pin does anything.
 export function applyDebugMarks(drawing, picture, breakpoints, enabled) {
   if (!drawing.debug) return;
   const paused = picture.paused || null;
   const diff = picture.diff || {};
+  const inherited = new Set(picture.inherited || []);
   for (const [name, { pins, badge }] of drawing.debug) {
     const group = drawing.nodes.get(name).group;
     for (const when of WHEN) {
@@ -68,6 +70,8 @@ export function applyDebugMarks(drawing, picture, breakpoints, enabled) {
       pin.style.display = enabled || on ? "" : "none";
       titled(pin, `${on ? "Breakpoint: pause" : "Click to pause"} ${when} '${name}'${on ? " (click to clear)" : ""}`);
     }
+    if (inherited.has(name)) group.setAttribute("data-inherited", "true");
+    else group.removeAttribute("data-inherited");
     if (paused && paused.node === name) group.setAttribute("data-paused", String(paused.when));
     else group.removeAttribute("data-paused");
     const kind = Object.hasOwn(diff, name) && Object.hasOwn(DIFF, diff[name]) ? diff[name] : null;
