@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from ..textview import Masker
     from .graph import GraphState
 
-__all__ = ["WHEN", "DebuggerMixin"]
+__all__ = ["WHEN", "DebuggerMixin", "ViewCommandError"]
 
 _Prepared = tuple[Any, Callable[[RunModel], Any]]
 """A run ready to launch: its event stream (not started) and how its result is read."""

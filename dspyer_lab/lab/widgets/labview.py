@@ -255,8 +255,9 @@ class LabView(DebuggerMixin, ViewWidget):
         return view
 
     def close(self) -> None:
-        """Stop any run and close the widget (the browser side goes away)."""
-        self.stop()
+        """Stop any run and close the widget (the browser side goes away); a paused run stays paused."""
+        if self.running:
+            self.stop()
         self._renderer.cancel()
         super().close()
 
