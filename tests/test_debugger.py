@@ -379,3 +379,20 @@ def test_magic_break_names_an_unknown_node_and_fails_the_cell(shell: Any, flag: 
 def test_the_debugger_panel_is_json() -> None:
     view = LabView(program())
     json.dumps(view.panel)
+
+
+async def test_junk_debugger_messages_change_nothing_and_raise_nothing() -> None:
+    view = LabView(program())
+    with dspy.context(lm=scripted()):
+        await view.run(topic="ice")
+    events = list(view.events)
+    for content in [
+        {"type": "fork-editor"}, {"type": "breakpoint"}, {"type": "breakpoint", "node": ["write"], "when": "before"},
+        {"type": "resume"}, {"type": "step", "update": "x"}, {"type": "resume", "update": ["draft"]},
+        {"type": "fork", "update": {"draft": 3}}, {"type": "fork", "update": {"draft": "<script>"}},
+        {"type": "show-run", "index": 99}, {"type": "show-run", "index": "0"},
+    ]:
+        browser_sends(view, content)
+        assert not view.running and view.events == events, content
+    assert view.breakpoints == {"before": [], "after": []} and len(view.runs) == 1
+    assert "is not valid JSON" in debug(view)["error"]["message"]  # the last refusal is shown, as text
