@@ -1,7 +1,8 @@
 """The LabView debugger in a real JupyterLab: a breakpoint set by clicking the drawing, an edit at the pause
 (a rejected one shown next to its field, then a good one), Continue, and a fork from a past step.
 
-Pictures go to test-artifacts/e2e/ (``lab-debugger-paused.png``, ``lab-debugger-fork.png``).
+Pictures go to test-artifacts/e2e/ (``lab-debugger-paused.png``, ``lab-debugger-fork.png``, and ``-dark`` ones);
+with DSPYER_UPDATE_DOCS=1 the light ones also go to docs/ for the README.
 """
 
 from __future__ import annotations
@@ -113,7 +114,7 @@ def debug_a_run(page: Page, lab_server: LabServer, e2e_artifacts: Path, suffix: 
     editor.fill("not json")
     debug.locator("button.dl-continue").click()
     expect(draft.locator(".dl-edit-error")).to_contain_text("field 'draft' is not valid JSON")
-    save_picture(lab, f"lab-debugger-paused{suffix}.png", e2e_artifacts, docs=False)
+    save_picture(lab, f"lab-debugger-paused{suffix}.png", e2e_artifacts, docs=not suffix)
 
     # A good edit, then Continue: the same run goes on and `name` is given the edited draft.
     editor.fill('"Waves rise."')
@@ -146,7 +147,7 @@ def debug_a_run(page: Page, lab_server: LabServer, e2e_artifacts: Path, suffix: 
     expect(debug.locator(".dl-diff-note")).to_contain_text("output differs at name")
     lab.node("name").click()
     expect(lab.showing("Node")).to_contain_text("Compared with run 2 (the parent)")
-    save_picture(lab, f"lab-debugger-fork{suffix}.png", e2e_artifacts, docs=False)
+    save_picture(lab, f"lab-debugger-fork{suffix}.png", e2e_artifacts, docs=not suffix)
 
     # The selector shows the parent again.
     debug.locator("select.dl-runs").select_option(index=1)
