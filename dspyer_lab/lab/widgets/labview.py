@@ -236,12 +236,26 @@ class LabView(ViewWidget):
         view._replay = True
         view._output_description = saved.output_model
         view._screen.output_fields = dict((saved.output_model or {}).get("fields") or {})
-        view.run_log = RunModel()
-        for event in saved.events:
-            view.masker.learn(introduced(event))
-            view.run_log.apply(event)
-        view._end()
+        view._show_events(saved.events)
         return view
+
+    @classmethod
+    def of_events(cls, program: Any, events: Iterable[Mapping[str, Any]], **kwargs: Any) -> LabView:
+        """A view of a run that already happened, from its events (e.g. one example of a batch run by a
+        `BatchView`): the step slider time-travels; it runs nothing (``program`` gives the graph and output model)."""
+        view = cls(program, **kwargs)
+        view.program = view._uncompiled = None
+        view._cannot_run = "This view shows a run that already happened: run the program in a LabView of its own"
+        view._replay = True
+        view._show_events(events)
+        return view
+
+    def _show_events(self, events: Iterable[Mapping[str, Any]]) -> None:
+        self.run_log = RunModel()
+        for event in events:
+            self.masker.learn(introduced(event))
+            self.run_log.apply(event)
+        self._end()
 
     def close(self) -> None:
         """Stop any run and close the widget (the browser side goes away)."""
