@@ -1,6 +1,6 @@
-// The one ESM of dspyer-lab's widgets: GraphView (`_kind` "graph": the graph alone) and LabView
-// (`_kind` "lab": graph, toolbar, timeline and panels). Everything is drawn from small JSON the
-// kernel sends (synced traits `_layout`, `_picture`, `_panel` (a JSON string); see lab/model/viewmodel.py) with
+// The one ESM of dspyer-lab's widgets: GraphView (`_kind` "graph": the graph alone), LabView
+// (`_kind` "lab": graph, toolbar, timeline and panels) and BatchView (`_kind` "batch": ui/batch.js).
+// Everything is drawn from small JSON the kernel sends (synced traits `_layout`, `_picture`, `_panel` (a JSON string); see lab/model/viewmodel.py) with
 // Preact + htm, which sets every text as a text node (like textContent): data never reaches an
 // HTML parser or MathJax. Clicks go back as custom messages {type: "select" | "seek" | "stop" |
 // "page" | "attempt" | "full-text"}. Graphviz arrives once per page through loadViz (runtime.js);
@@ -28,11 +28,22 @@
 //   .dl-tabs > button.dl-tab[data-tab="node|validation|result|error"][aria-selected]
 //   .dl-panel[data-tab]: .dl-scope, select.dl-picker, .dl-facts, .dl-title, .dl-note, pre.dl-pre,
 //                 table.dl-table (tr.dl-changed), .dl-clipped > button.dl-more, details.dl-fold > pre
+//   .dspyer-batch[data-run-state][data-measure]               BatchView root (`_kind` "batch", ui/batch.js)
+//     .dl-batch-progress: button.dl-stop, .dl-bar[data-done][data-total], .dl-status (done/total, rate, ...)
+//     select.dl-measure                                       what the heatmap colours by
+//     .dspyer-graphview (as above; every node idle) with, per node, g.node[data-heat="0..5"] (<title> = its
+//       numbers) and, per edge taken, g.edge[data-count][data-weight="1..5"]; .dl-legend .dl-key[data-heat]
+//     table.dl-nodes tr[data-node] > td[data-measure][data-chosen?]
+//     .dl-examples: select.dl-filter, button.dl-prev / .dl-next, .dl-position,
+//       th[data-col][aria-sort] > button.dl-sort,
+//       tr.dl-example[data-index][data-status][data-kept][data-open?] > td[data-col]   (click: open it)
+//     .dl-opened[data-index] > .dl-close, .dspyer-lab (the opened example's LabView, as above)
 import { h, render as mount } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import htm from "htm";
 import { ASK_AGAIN_MS, loadViz, runtimeWaiting } from "./runtime.js";
 import { sendSnapshot } from "./snapshot.js";
+import { Batch } from "./ui/batch.js";
 import { Drawing, STATUSES, layoutGraph } from "./ui/graph.js";
 
 const html = htm.bind(h);
@@ -67,7 +78,7 @@ function Still({ svg, stalled }) {
   </div>`;
 }
 
-function GraphPane({ model, layout, picture }) {
+function GraphPane({ model, layout, picture, legend }) {
   const stage = useRef(null);
   const drawing = useRef(null);
   const latest = useRef(picture);
@@ -135,7 +146,7 @@ function GraphPane({ model, layout, picture }) {
     ${!live && html`<${Still} svg=${still} stalled=${stalled} />`}
     <div class="dl-stage" ref=${stage} onClick=${pick} onKeyDown=${pick}></div>
     ${error && html`<pre class="dl-error">${error}</pre>`}
-    <${Legend} />
+    ${legend || html`<${Legend} />`}
   </div>`;
 }
 
@@ -310,8 +321,12 @@ function initialize({ model }) {
   loadViz(model).catch(() => {});
 }
 
+function BatchApp({ model }) {
+  return html`<${Batch} model=${model} views=${{ GraphPane, Lab }} useTrait=${useTrait} />`;
+}
+
 function render({ model, el }) {
-  const App = model.get("_kind") === "lab" ? Lab : GraphOnly;
+  const App = { lab: Lab, batch: BatchApp }[model.get("_kind")] || GraphOnly;
   mount(html`<${App} model=${model} />`, el);
   return () => mount(null, el);
 }

@@ -21,7 +21,7 @@ import asyncio
 import contextlib
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, overload
 
 import traitlets
 
@@ -190,7 +190,13 @@ class BatchView(ViewWidget):
         self._task.cancel(BATCH_STOPPED)
         return True
 
-    def open(self, index: int | None = None) -> LabView | None:  # type: ignore[override]
+    @overload
+    def open(self) -> None: ...
+
+    @overload
+    def open(self, index: int) -> LabView: ...
+
+    def open(self, index: int | None = None) -> LabView | None:
         """Show example `index`'s run in a `LabView` below the table, and return that view.
 
         Its events must be kept: every failed, rate-limited or cancelled example, the sampled
@@ -209,7 +215,7 @@ class BatchView(ViewWidget):
             raise ViewError(f"Example {index}'s events were not kept: {why}")
         view = LabView.of_events(self._program, events, secret_patterns=self._secret_patterns)
         self._close_opened()
-        view.send = self._example_sender  # type: ignore[method-assign]  # its replies reach the page through this view
+        view.send = self._example_sender  # its replies reach the page through this view
         view.observe(self._mirror, names=["_picture", "_panel"])
         self._opened, self._opened_index = view, index
         self._mirror()
