@@ -25,7 +25,7 @@ from typing import Any, Literal
 from ...core.batchstats import BatchStats, ExampleSummary
 from ..dot import Drawing
 from ..textview import Masker, one_line
-from .runmodel import RunModel
+from .runmodel import CANCELLED, RunModel
 
 __all__ = [
     "COLUMNS",
@@ -142,9 +142,18 @@ class BatchModel:
             self.stats.stopped()
         self.state = state
 
+    def events_of(self, index: int) -> list[dict[str, Any]] | None:
+        """Example `index`'s kept events (None when not kept), ending with a ``cancelled`` marker when the
+        batch stopped it mid-run (as a LabView marks a stopped run)."""
+        events = self.stats.events_of(index)
+        example = self.stats.examples.get(index)
+        if events is not None and example is not None and example.status == "cancelled":
+            events.append(RunModel.replay(events).closing_event(CANCELLED))
+        return events
+
     def run_of(self, index: int) -> RunModel | None:
         """Example `index`'s run, folded from its kept events (None when they were not kept)."""
-        events = self.stats.events_of(index)
+        events = self.events_of(index)
         return None if events is None else RunModel.replay(events)
 
 

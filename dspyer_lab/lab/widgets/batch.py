@@ -67,6 +67,10 @@ class BatchView(ViewWidget):
         refresh_rate: float = 10.0,
         **kwargs: Any,
     ) -> None:
+        self._task: asyncio.Task[Any] | None = None  # first: `close` (also from __del__) may run after a refusal below
+        self._opened: LabView | None = None
+        self._opened_index: int | None = None
+        self._renderer = Throttle(self._render, 1.0 / refresh_rate)
         if not isinstance(program, Graph) and not hasattr(program, "new_batch"):
             raise TypeError(
                 f"BatchView runs a dspyer_lab Graph or compiled program, got {type(program).__module__}.{type(program).__name__}"
@@ -83,11 +87,7 @@ class BatchView(ViewWidget):
         self.batch: Batch[Any] | None = None
         """The last batch run (`batch.results`, `batch.errors`, `batch.scores` by input index)."""
         self._query = TableQuery(size=page_size)
-        self._task: asyncio.Task[Any] | None = None
         self._blocking = False
-        self._opened: LabView | None = None
-        self._opened_index: int | None = None
-        self._renderer = Throttle(self._render, 1.0 / refresh_rate)
         super().__init__(_kind="batch", _layout=self._layout_of(self._drawing), **kwargs)
         self._render()
 
@@ -206,7 +206,7 @@ class BatchView(ViewWidget):
         if index is None:
             super().open()
             return None
-        events = self.model.stats.events_of(index)
+        events = self.model.events_of(index)
         if events is None:
             summary = self.model.stats.examples.get(index)
             why = "it has not started" if summary is None else (
@@ -286,9 +286,10 @@ class BatchView(ViewWidget):
                 self._open_panel = self._opened._panel
 
     def _close_opened(self) -> None:
-        if self._opened is not None:
-            self._opened.unobserve(self._mirror, names=["_picture", "_panel"])
-            self._opened.close()
+        if self._opened is None:
+            return
+        self._opened.unobserve(self._mirror, names=["_picture", "_panel"])
+        self._opened.close()
         self._opened = self._opened_index = None
         with self.hold_sync():
             self._open_picture = {}
