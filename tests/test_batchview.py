@@ -110,6 +110,18 @@ async def test_input_summaries_are_masked_text_even_when_clipped() -> None:
     assert "sk-" not in synced_text(view) and SECRET not in repr(view.stats["examples"])
 
 
+async def test_a_secret_in_an_error_is_masked_in_the_table_and_in_the_opened_example() -> None:
+    def leak(state: dict[str, Any]) -> None:
+        raise ValueError(f"refused key {state['api_key']}")
+
+    view = BatchView(Graph().add_node("leak", leak).set_entry_point("leak"))
+    await view.run([{"api_key": SECRET}])
+    [row] = panel_rows(view)
+    assert row["error_type"] == "ValueError" and row["error"] == f"refused key {MASK}"
+    lab = view.open(0)
+    assert "refused key" in synced_text(lab) and SECRET not in synced_text(lab) and SECRET not in synced_text(view)
+
+
 # -- the heatmap --------------------------------------------------------------------------------
 
 

@@ -1,6 +1,7 @@
 """BatchView in a real JupyterLab: `%%dspyer --batch` runs a dataset, the heatmap is on the graph, a failing row opens.
 
-The picture (test-artifacts/e2e/batch-view.png) shows the finished batch with the failing example opened below.
+The picture (test-artifacts/e2e/batch-view.png; docs/ with DSPYER_UPDATE_DOCS=1) shows the finished batch with
+the failing example opened below. The same checks run in Notebook 7.
 """
 
 from __future__ import annotations
@@ -64,9 +65,20 @@ class Batch(NamedTuple):
 def test_a_batch_shows_progress_a_heatmap_and_opens_a_failing_row(
     lab_page: Page, lab_server: LabServer, e2e_artifacts: Path
 ) -> None:
-    page = lab_page
-    notebook = write_notebook(lab_server, "batch.ipynb", [SETUP, MAGIC, AFTER])
-    open_and_run_all(page, lab_server, notebook)
+    run_and_check_batch(lab_page, lab_server, e2e_artifacts / "batch-view.png")
+
+
+def test_the_same_batch_view_works_in_notebook7(page: Page, notebook7_server: LabServer, e2e_artifacts: Path) -> None:
+    """One widget, the opened example included: nothing JupyterLab-specific (no child widget views)."""
+    try:
+        run_and_check_batch(page, notebook7_server, e2e_artifacts / "batch-view-notebook7.png")
+    finally:
+        notebook7_server.shutdown_kernels()
+
+
+def run_and_check_batch(page: Page, server: LabServer, picture: Path) -> None:
+    notebook = write_notebook(server, "batch.ipynb", [SETUP, MAGIC, AFTER])
+    open_and_run_all(page, server, notebook)
     batch = Batch(page, cell_outputs(page, 1).locator(".dspyer-batch"))
 
     # Progress: every example ended; 3 of 12 failed; the mean counts a failure as 0.
@@ -115,7 +127,7 @@ def test_a_batch_shows_progress_a_heatmap_and_opens_a_failing_row(
     expect(opened.locator('.dl-panel[data-tab="validation"]')).to_contain_text("attempt 3 of 3")
     opened.locator('g.node[data-node="answer"]').click()
     expect(opened.locator('g.node[data-node="answer"]')).to_have_attribute("data-selected", "true")
-    save_picture(batch, "batch-view.png", e2e_artifacts)  # type: ignore[arg-type]  # has .page and .root
+    save_picture(batch, picture.name, picture.parent, docs=picture.name == "batch-view.png")  # type: ignore[arg-type]
 
     batch.root.locator(".dl-opened button.dl-close").click()
     expect(batch.root.locator(".dl-opened")).to_have_count(0)

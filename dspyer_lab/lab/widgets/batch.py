@@ -78,7 +78,6 @@ class BatchView(ViewWidget):
         self._program: Any = program
         self._graph = as_graph(program)
         self._drawing = build_drawing(self._graph)
-        self._secret_patterns = secret_patterns
         self._sample_size = sample_size
         self.masker = Masker(secret_patterns)
         """Masks secret-looking input fields in everything shown (shared with every opened example)."""
@@ -213,7 +212,7 @@ class BatchView(ViewWidget):
                 f"it {summary.status} and was not sampled (sample_size={self._sample_size}; failed runs are always kept)"
             )
             raise ViewError(f"Example {index}'s events were not kept: {why}")
-        view = LabView.of_events(self._program, events, secret_patterns=self._secret_patterns)
+        view = LabView.of_events(self._program, events, masker=self.masker)  # it knows the batch's secrets
         self._close_opened()
         view.send = self._example_sender  # its replies reach the page through this view
         view.observe(self._mirror, names=["_picture", "_panel"])

@@ -240,10 +240,15 @@ class LabView(ViewWidget):
         return view
 
     @classmethod
-    def of_events(cls, program: Any, events: Iterable[Mapping[str, Any]], **kwargs: Any) -> LabView:
+    def of_events(
+        cls, program: Any, events: Iterable[Mapping[str, Any]], *, masker: Masker | None = None, **kwargs: Any
+    ) -> LabView:
         """A view of a run that already happened, from its events (e.g. one example of a batch run by a
-        `BatchView`): the step slider time-travels; it runs nothing (``program`` gives the graph and output model)."""
+        `BatchView`): the step slider time-travels; it runs nothing (``program`` gives the graph and output model).
+        `masker`: one that already knows the run's secrets (a BatchView's), used instead of a new one."""
         view = cls(program, **kwargs)
+        if masker is not None:
+            view.masker = view._screen.masker = masker
         view.program = view._uncompiled = None
         view._cannot_run = "This view shows a run that already happened: run the program in a LabView of its own"
         view._replay = True
