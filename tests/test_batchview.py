@@ -176,7 +176,7 @@ async def test_a_failing_example_opens_in_a_labview_below_the_table() -> None:
     view = BatchView(echo_chain_program(), sample_size=2)
     await run_view(view, inputs(10))
     lab = view.open(4)
-    assert isinstance(lab, LabView) and view.opened is lab
+    assert isinstance(lab, LabView) and view.opened == 4
     assert lab.events == view.model.stats.events_of(4)
     assert lab.run_log.status == "failed" and lab.status == "failed · NodeValidationError in node 'answer'"
     assert view._open_panel == lab._panel and view._open_picture == lab._picture  # what the page draws below
@@ -195,13 +195,16 @@ async def test_a_failing_example_opens_in_a_labview_below_the_table() -> None:
 
     # sample_size=2 of 10 keeps the finished runs 0 and 5 whole; a stale click on 2 does nothing
     browser_sends(view, {"type": "open", "index": 2})
-    assert view.opened is lab
+    assert view.opened == 4
     with pytest.raises(ViewError, match="Example 2's events were not kept: it finished and was not sampled"):
         view.open(2)
-    browser_sends(view, {"type": "open", "index": 5})
-    assert view.opened is not lab and view.opened.run_log.status == "finished"  # type: ignore[union-attr]
+    browser_sends(view, {"type": "open", "index": 5})  # shown in the same LabView (made with the BatchView)
+    assert view.opened == 5 and lab.run_log.status == "finished" and lab.graph.selected_node == ""
+    assert view._open_panel == lab._panel
     browser_sends(view, {"type": "close-example"})
     assert view.opened is None and view._open_panel == ""
+    browser_sends(view, {"type": "select", "node": "answer", "to": "example"})  # nothing shown: nothing to click
+    assert lab.graph.selected_node == ""
 
 
 # -- stopping, the metric, the blocking path ----------------------------------------------------

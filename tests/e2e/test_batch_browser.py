@@ -1,19 +1,21 @@
 """BatchView in a real JupyterLab: `%%dspyer --batch` runs a dataset, the heatmap is on the graph, a failing row opens.
 
 The picture (test-artifacts/e2e/batch-view.png; docs/ with DSPYER_UPDATE_DOCS=1) shows the finished batch with
-the failing example opened below. The same checks run in Notebook 7.
+the failing example opened below. The same checks run in Notebook 7 and in marimo.
 """
 
 from __future__ import annotations
 
 import re
+import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from .helpers import LabServer, cell_outputs, css_string, open_and_run_all, write_notebook
+from .helpers import LabServer, MarimoServer, cell_outputs, css_string, open_and_run_all, start_marimo, write_notebook
 from .test_lab_browser import save_picture
 
 pytestmark = pytest.mark.browser
@@ -76,17 +78,72 @@ def test_the_same_batch_view_works_in_notebook7(page: Page, notebook7_server: La
         notebook7_server.shutdown_kernels()
 
 
+def test_the_same_batch_view_works_in_marimo(page: Page, marimo_batch: MarimoServer, e2e_artifacts: Path) -> None:
+    """marimo has no ipywidgets manager: `mo.ui.anywidget(view)` renders the one widget, the opened example too."""
+    page.goto(marimo_batch.url)
+    batch = Batch(page, page.locator(".dspyer-batch"))
+    expect(batch.root).to_have_attribute("data-run-state", "finished", timeout=90_000)
+    check_batch(batch, e2e_artifacts / "batch-view-marimo.png")
+
+
+MARIMO_APP = '''import marimo
+
+app = marimo.App()
+
+
+@app.cell
+def _():
+    import marimo as mo
+    from dspyer_lab import BatchView
+{setup}
+    view = BatchView(AgentTranspiler.compile(g, output_model=Answer))
+    widget = mo.ui.anywidget(view)
+    return dspy, examples, exact, lm, view, widget
+
+
+@app.cell
+def _(widget):
+    widget
+    return
+
+
+@app.cell
+async def _(dspy, examples, exact, lm, view):
+    with dspy.context(lm=lm):
+        await view.run(examples, metric=exact, concurrency=4)
+    return
+
+
+if __name__ == "__main__":
+    app.run()
+'''
+
+
+@pytest.fixture(scope="module")
+def marimo_batch(tmp_path_factory: pytest.TempPathFactory, e2e_artifacts: Path) -> Iterator[MarimoServer]:
+    pytest.importorskip("marimo")
+    app = tmp_path_factory.mktemp("marimo") / "batch_app.py"
+    setup = SETUP.replace("%load_ext dspyer_lab\n", "")
+    app.write_text(MARIMO_APP.format(setup=textwrap.indent(setup.strip(), "    ")))
+    server = start_marimo(app, e2e_artifacts / "marimo-batch.log")
+    yield server
+    server.stop()
+
+
 def run_and_check_batch(page: Page, server: LabServer, picture: Path) -> None:
     notebook = write_notebook(server, "batch.ipynb", [SETUP, MAGIC, AFTER])
     open_and_run_all(page, server, notebook)
-    batch = Batch(page, cell_outputs(page, 1).locator(".dspyer-batch"))
+    expect(cell_outputs(page, 2)).to_contain_text("[2, 6, 10] 12")
+    check_batch(Batch(page, cell_outputs(page, 1).locator(".dspyer-batch")), picture)
 
+
+def check_batch(batch: Batch, picture: Path) -> None:
+    page = batch.page
     # Progress: every example ended; 3 of 12 failed; the mean counts a failure as 0.
     expect(batch.root).to_have_attribute("data-run-state", "finished")
     expect(batch.root.locator(".dl-status")).to_have_text(
         re.compile(r"^finished · 12/12 done · 3 failed · .* · mean score 0\.750$"))
     expect(batch.root.locator(".dl-bar")).to_have_attribute("data-done", "12")
-    expect(cell_outputs(page, 2)).to_contain_text("[2, 6, 10] 12")
 
     # The heatmap, by failure rate (the default): 3 failures in 12 visits of `answer` (25%: level 2), none in polish.
     expect(batch.node("answer")).to_have_attribute("data-heat", "2")

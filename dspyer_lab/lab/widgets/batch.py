@@ -7,12 +7,13 @@ second and once more at the end: the graph's picture as a heatmap (`heat_json`) 
 the example table with the progress line (`batch_json`). Sorting, filtering and paging are
 custom messages; the kernel sends only the page asked for.
 
-A click on a row opens that example's run (its kept events, see `BatchStats`) in a `LabView`
-built by `LabView.of_events`. That LabView is drawn *inside* the BatchView, below the table: the
-BatchView mirrors its synced picture and panel (``_open_picture``, ``_open_panel``) and passes
-the browser's clicks on it back to it. So it works wherever the BatchView itself renders
-(JupyterLab, Notebook 7, marimo), with no child widget views; `open` returns the same LabView
-to display or script on its own.
+A click on a row opens that example's run (its kept events, see `BatchStats`) in the view's
+`LabView` for examples (`LabView.of_events`, made with the BatchView: marimo cannot make a
+widget while handling a click). That LabView is drawn *inside* the BatchView, below the table:
+the BatchView mirrors its synced picture and panel (``_open_picture``, ``_open_panel``) and
+passes the browser's clicks on it back to it. So it works wherever the BatchView itself renders
+(JupyterLab, Notebook 7, marimo), with no child widget views; `open` returns that LabView to
+script or display on its own.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ class BatchView(ViewWidget):
         **kwargs: Any,
     ) -> None:
         self._task: asyncio.Task[Any] | None = None  # first: `close` (also from __del__) may run after a refusal below
-        self._opened: LabView | None = None
+        self._example: LabView | None = None
         self._opened_index: int | None = None
         self._renderer = Throttle(self._render, 1.0 / refresh_rate)
         if not isinstance(program, Graph) and not hasattr(program, "new_batch"):
@@ -88,6 +89,10 @@ class BatchView(ViewWidget):
         self._query = TableQuery(size=page_size)
         self._blocking = False
         super().__init__(_kind="batch", _layout=self._layout_of(self._drawing), **kwargs)
+        # made now, while a cell runs: marimo cannot make a widget in a click's handler
+        self._example = LabView.of_events(program, [], masker=self.masker)
+        self._example.send = self._example_sender  # its replies reach the page through this view
+        self._example.observe(self._mirror, names=["_picture", "_panel"])
         self._render()
 
     # -- public API -----------------------------------------------------------------
@@ -136,9 +141,9 @@ class BatchView(ViewWidget):
         return dict(self._picture)
 
     @property
-    def opened(self) -> LabView | None:
-        """The example's LabView shown below the table (`open`), if any."""
-        return self._opened
+    def opened(self) -> int | None:
+        """The index of the example shown below the table (`open`), if any."""
+        return self._opened_index
 
     def to_pandas(self, table: str = "examples") -> Any:
         """A `pandas.DataFrame` of the examples, ``"nodes"`` or ``"edges"`` (needs pandas)."""
@@ -200,6 +205,8 @@ class BatchView(ViewWidget):
 
         Its events must be kept: every failed, rate-limited or cancelled example, the sampled
         finished ones, and the runs in flight (shown as far as they got). Raises `ViewError` otherwise.
+        The view has one such LabView: opening another example shows that one in it (for a view of
+        its own: ``LabView.of_events(program, view.model.events_of(index))``).
         (Without an index this is ipywidgets' `Widget.open`, which opens the widget's comm.)
         """
         if index is None:
@@ -212,14 +219,11 @@ class BatchView(ViewWidget):
                 f"it {summary.status} and was not sampled (sample_size={self._sample_size}; failed runs are always kept)"
             )
             raise ViewError(f"Example {index}'s events were not kept: {why}")
-        view = LabView.of_events(self._program, events, masker=self.masker)  # it knows the batch's secrets
-        self._close_opened()
-        view.send = self._example_sender  # its replies reach the page through this view
-        view.observe(self._mirror, names=["_picture", "_panel"])
-        self._opened, self._opened_index = view, index
-        self._mirror()
+        assert self._example is not None  # made in __init__
+        self._opened_index = index
+        self._example.show_events(events)  # mirrored into this view (`_mirror`)
         self._render()
-        return view
+        return self._example
 
     def close_example(self) -> None:
         """Stop showing the opened example."""
@@ -230,7 +234,8 @@ class BatchView(ViewWidget):
         """Stop any batch and close the widget."""
         self.stop()
         self._renderer.cancel()
-        self._close_opened()
+        if self._example is not None:
+            self._example.close()
         super().close()
 
     def __repr__(self) -> str:
@@ -279,17 +284,15 @@ class BatchView(ViewWidget):
         self.send({**content, "to": "example"}, buffers)
 
     def _mirror(self, change: Any = None) -> None:
-        if self._opened is not None:
+        if self._example is not None and self._opened_index is not None:
             with self.hold_sync():
-                self._open_picture = dict(self._opened._picture)
-                self._open_panel = self._opened._panel
+                self._open_picture = dict(self._example._picture)
+                self._open_panel = self._example._panel
 
     def _close_opened(self) -> None:
-        if self._opened is None:
+        if self._opened_index is None:
             return
-        self._opened.unobserve(self._mirror, names=["_picture", "_panel"])
-        self._opened.close()
-        self._opened = self._opened_index = None
+        self._opened_index = None
         with self.hold_sync():
             self._open_picture = {}
             self._open_panel = ""
@@ -308,8 +311,9 @@ class BatchView(ViewWidget):
 
     def _on_message(self, content: Mapping[str, Any]) -> None:
         if content.get("to") == "example":
-            if self._opened is not None and content.get("type") not in ("snapshot", "need-runtime"):
-                self._opened._on_message(content)
+            if self._example is not None and self._opened_index is not None and content.get("type") not in (
+                "snapshot", "need-runtime"):
+                self._example._on_message(content)
             return
         kind = content.get("type")
         if kind == "table":

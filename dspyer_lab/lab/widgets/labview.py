@@ -236,7 +236,7 @@ class LabView(ViewWidget):
         view._replay = True
         view._output_description = saved.output_model
         view._screen.output_fields = dict((saved.output_model or {}).get("fields") or {})
-        view._show_events(saved.events)
+        view.show_events(saved.events)
         return view
 
     @classmethod
@@ -252,11 +252,14 @@ class LabView(ViewWidget):
         view.program = view._uncompiled = None
         view._cannot_run = "This view shows a run that already happened: run the program in a LabView of its own"
         view._replay = True
-        view._show_events(events)
+        view.show_events(events)
         return view
 
-    def _show_events(self, events: Iterable[Mapping[str, Any]]) -> None:
-        self.run_log = RunModel()
+    def show_events(self, events: Iterable[Mapping[str, Any]]) -> None:
+        """Show the run of `events` instead of what the view shows (a view that runs nothing: `load`, `of_events`)."""
+        if self.running:
+            raise ViewError("A run is in progress: show other events once it is over")
+        self._new_run()
         for event in events:
             self.masker.learn(introduced(event))
             self.run_log.apply(event)
