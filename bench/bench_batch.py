@@ -96,6 +96,7 @@ class Sent:
 
 
 VIEW_SENT = Sent()
+HELD: list[Any] = []
 
 
 async def view(program: Any, inputs: list[dict[str, str]], concurrency: int) -> list[Any]:
@@ -122,7 +123,9 @@ async def view(program: Any, inputs: list[dict[str, str]], concurrency: int) -> 
         return await widget.run(inputs, concurrency=concurrency)
     finally:
         BatchModel.apply = fold  # type: ignore[method-assign]
-        widget.close()
+        while HELD:
+            HELD.pop().close()
+        HELD.append(widget)  # held until the next trial, as a notebook holds its view (the memory run's end figure)
 
 
 CONTENDERS: dict[str, Contender] = {"gather": gather, "abatch": abatch, "stream": stream, "view": view}

@@ -3,7 +3,8 @@
 // Everything is drawn from small JSON the kernel sends (synced traits `_layout`, `_picture`, `_panel` (a JSON string); see lab/model/viewmodel.py) with
 // Preact + htm, which sets every text as a text node (like textContent): data never reaches an
 // HTML parser or MathJax. Clicks go back as custom messages {type: "select" | "seek" | "stop" |
-// "page" | "attempt" | "full-text"}. Graphviz arrives once per page through loadViz (runtime.js);
+// "page" | "attempt" | "full-text"} (a BatchView's: "table" | "open" | "close-example" | "stop", and its
+// opened example's LabView messages tagged {to: "example"}). Graphviz arrives once per page through loadViz (runtime.js);
 // a standalone SVG goes back after the first layout and when a run ends (snapshot.js). Until the
 // runtime comes (and for good where no kernel sends it: a saved view in an HTML export, nbviewer, a
 // notebook reopened without its kernel) the graph shows the kernel's last static SVG (`_still`) as
