@@ -76,6 +76,8 @@ async def test_failures_come_first_then_input_order_and_only_a_page_goes_to_the_
     browser_sends(view, {"type": "table", "page": 2})
     assert [r["index"] for r in panel_rows(view)] == [8, 9]
     assert view.panel["examples"]["position"] == "9–10 of 10"
+    browser_sends(view, {"type": "table", "page": 7})  # past the end: the last page
+    assert [r["index"] for r in panel_rows(view)] == [8, 9] and view.panel["examples"]["query"]["page"] == 2
     browser_sends(view, {"type": "table", "filter": "failures"})  # a new filter: back to page 1
     assert [r["index"] for r in panel_rows(view)] == [1, 4, 7]
     browser_sends(view, {"type": "table", "filter": "finished", "sort": "index", "descending": True})
@@ -91,8 +93,8 @@ def test_sorting_keeps_input_order_among_ties_and_missing_values_last_both_ways(
         stats.apply(i, {"event": "finished", "duration": 1.0, "ts": 1.0})
         if score is not None:
             stats.apply(i, {"event": "score", "score": score})
-    ascending, _ = example_rows(stats, TableQuery(sort="score"))
-    descending, _ = example_rows(stats, TableQuery(sort="score", descending=True))
+    ascending, _, _ = example_rows(stats, TableQuery(sort="score"))
+    descending, _, _ = example_rows(stats, TableQuery(sort="score", descending=True))
     assert [e.index for e in ascending] == [0, 3, 2, 1]
     assert [e.index for e in descending] == [2, 0, 3, 1]
     with pytest.raises(ValueError, match="sort must be one of index, summary, status"):
@@ -344,3 +346,13 @@ def test_the_readme_batchview_example_runs_as_written(capsys: pytest.CaptureFixt
         "['finished', '3/3 done', '1 failed']",
         "1 · failed · NodeValidationError in node 'answer'",
     ]
+
+
+async def test_the_batch_magic_in_the_background_binds_the_outcomes_when_awaited(shell: Any) -> None:
+    shell.run_cell_magic("dspyer", "--batch examples --lm scripted --background", CELL)
+    view, task = shell.user_ns["dspyer_view"], shell.user_ns["dspyer_task"]
+    assert isinstance(view, BatchView) and view.running and view.panel["stop"]["enabled"]
+    outcomes = await task
+    assert [type(o).__name__ for o in outcomes] == ["Summary", "NodeValidationError", "Summary", "Summary"]
+    assert shell.user_ns["result"] is outcomes and not view.running
+    assert await settle() == set()

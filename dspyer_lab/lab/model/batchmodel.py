@@ -166,8 +166,9 @@ def _sort_value(example: ExampleSummary, column: str) -> Any:
     return getattr(example, column)
 
 
-def example_rows(stats: BatchStats, query: TableQuery) -> tuple[list[ExampleSummary], int]:
-    """The examples of `query`'s page (in its order) and how many examples match its filter.
+def example_rows(stats: BatchStats, query: TableQuery) -> tuple[list[ExampleSummary], int, int]:
+    """The examples of `query`'s page (in its order), how many examples match its filter, and the page shown
+    (the last one when `query.page` is past it: a live filter's matches can shrink).
 
     Ties keep input order; missing values (no score, no duration, no error) sort last either way.
     """
@@ -178,8 +179,9 @@ def example_rows(stats: BatchStats, query: TableQuery) -> tuple[list[ExampleSumm
     missing = [e for e in matching if _sort_value(e, query.sort) is None]
     present.sort(key=lambda e: _sort_value(e, query.sort), reverse=query.descending)  # stable both ways
     ordered = present + missing
-    start = query.page * query.size
-    return ordered[start : start + query.size], len(ordered)
+    page = min(query.page, max(0, math.ceil(len(ordered) / query.size) - 1))
+    start = page * query.size
+    return ordered[start : start + query.size], len(ordered), page
 
 
 def _seconds(value: float | None) -> str:
@@ -309,9 +311,9 @@ def batch_json(model: BatchModel, drawing: Drawing, query: TableQuery, opened: i
     """
     stats = model.stats
     progress = stats.progress()
-    rows, matching = example_rows(stats, query)
+    rows, matching, page = example_rows(stats, query)
     pages = max(1, math.ceil(matching / query.size))
-    first = query.page * query.size
+    first = page * query.size
     return {
         "state": model.state,
         "progress": {
@@ -324,7 +326,7 @@ def batch_json(model: BatchModel, drawing: Drawing, query: TableQuery, opened: i
         "examples": {
             "columns": [c for c in COLUMNS if c != "score" or model.metric],
             "rows": [_row(e, model.masker, opened) for e in rows],
-            "query": {"filter": query.filter, "sort": query.sort, "descending": query.descending, "page": query.page},
+            "query": {"filter": query.filter, "sort": query.sort, "descending": query.descending, "page": page},
             "filters": list(FILTERS),
             "position": f"{first + 1}–{first + len(rows)} of {matching}" if rows else f"0 of {matching}",
             "pages": pages,
