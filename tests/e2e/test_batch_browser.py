@@ -15,7 +15,18 @@ from typing import NamedTuple
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from .helpers import LabServer, MarimoServer, cell_outputs, css_string, open_and_run_all, start_marimo, write_notebook
+from .helpers import (
+    LabServer,
+    MarimoServer,
+    StatusRecorder,
+    cell_outputs,
+    css_string,
+    open_notebook,
+    run_all,
+    start_marimo,
+    wait_for_run,
+    write_notebook,
+)
 from .test_lab_browser import save_picture
 
 pytestmark = pytest.mark.browser
@@ -36,7 +47,7 @@ def answer(inputs):  # questions starting with "bad" get an answer that never pa
     q = inputs["question"]
     return "not an answer" if q.startswith("bad") else {"answer": q.upper()}
 
-lm = ScriptedLM({"answer": answer})
+lm = ScriptedLM({"answer": answer}, latency=0.1)  # 0.1 s an answer: the batch takes about half a second
 g = Graph().add_node(StatefulNode("answer", Question, Answer))
 g.add_node("polish", lambda state: {"answer": state["answer"] + "!"})
 g.add_edge("answer", "polish").set_entry_point("answer")
@@ -132,8 +143,13 @@ def marimo_batch(tmp_path_factory: pytest.TempPathFactory, e2e_artifacts: Path) 
 
 def run_and_check_batch(page: Page, server: LabServer, picture: Path) -> None:
     notebook = write_notebook(server, "batch.ipynb", [SETUP, MAGIC, AFTER])
-    open_and_run_all(page, server, notebook)
+    open_notebook(page, server, notebook)
+    progress = StatusRecorder(page, key_attr="data-total", value_attr="data-done")
+    run_all(page)
+    wait_for_run(page)
     expect(cell_outputs(page, 2)).to_contain_text("[2, 6, 10] 12")
+    done = [int(n) for n in progress.history()["12"]]  # the bar moved while the cell blocked, never backwards
+    assert done[-1] == 12 and any(0 < n < 12 for n in done) and done == sorted(done), done
     check_batch(Batch(page, cell_outputs(page, 1).locator(".dspyer-batch")), picture)
 
 
