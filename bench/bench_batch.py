@@ -163,7 +163,8 @@ async def _timed(contender: Contender, n: int, concurrency: int, server: ChatSer
     finally:
         await lm.aclose()
     check(results, n)
-    return Trial(seconds, cpu, server.max_in_flight, Sent(VIEW_SENT.messages, VIEW_SENT.events) if contender is view else None)
+    sent = Sent(VIEW_SENT.messages, VIEW_SENT.events) if contender is view else None
+    return Trial(seconds, cpu, server.max_in_flight, sent)
 
 
 def trial(contender: Contender, n: int, concurrency: int, latency: float) -> Trial:
@@ -197,8 +198,9 @@ def overhead(args: argparse.Namespace) -> None:
               f"| {cpu:.2f} s | {cpu / base_cpu:.2f}x | {max(t.max_in_flight for t in trials)} |")
     for t in results.get("view", []):
         if t.sent is not None:
-            print(f"\nview: {t.sent.events} events folded ({t.sent.events / t.seconds:.0f}/s), {t.sent.messages} widget "
-                  f"state updates in {t.seconds:.2f} s ({t.sent.messages / t.seconds:.1f}/s)", end="")
+            events, messages = t.sent.events, t.sent.messages
+            print(f"\nview: {events} events folded ({events / t.seconds:.0f}/s), {messages} widget "
+                  f"state updates in {t.seconds:.2f} s ({messages / t.seconds:.1f}/s)", end="")
     print()
 
 

@@ -164,7 +164,8 @@ def test_the_model_alone_folds_a_stream_into_json() -> None:
     model.end("cancelled")
     drawing = build_drawing(g)
     shown = batch_json(model, drawing, TableQuery())
-    assert shown["state"] == "cancelled" and shown["progress"]["text"].startswith("cancelled · 1/2 done · 1 cancelled")
+    assert shown["state"] == "cancelled"
+    assert shown["progress"]["text"].startswith("cancelled · 1/2 done · 1 cancelled")
     assert [(r["index"], r["status"]) for r in shown["examples"]["rows"]] == [(1, "cancelled"), (0, "finished")]
     assert heat_json(model.stats, drawing, model.state)["heat"]["nodes"]["a"]["stats"]["visits"] == 2
     run = model.run_of(1)
@@ -306,7 +307,8 @@ def test_the_batch_magic_runs_the_cells_program_over_a_list(shell: Any) -> None:
     shell.run_cell_magic("dspyer", "--batch examples --metric exact --concurrency 2 --lm scripted --out scored", CELL)
     view = shell.user_ns["dspyer_view"]
     assert isinstance(view, BatchView) and view.model.state == "finished"
-    assert [type(o).__name__ for o in shell.user_ns["scored"]] == ["Summary", "NodeValidationError", "Summary", "Summary"]
+    outcomes = [type(o).__name__ for o in shell.user_ns["scored"]]
+    assert outcomes == ["Summary", "NodeValidationError", "Summary", "Summary"]
     assert view.batch is not None and view.batch.concurrency == 2
     assert view.status.startswith("finished · 4/4 done · 1 failed") and view.status.endswith("mean score 0.500")
     assert shell.user_ns["dspyer_program"] is shell.user_ns["program"]
@@ -318,7 +320,8 @@ def test_the_batch_magic_runs_the_cells_program_over_a_list(shell: Any) -> None:
         ("--batch nowhere --lm scripted", "--batch nowhere: no such variable"),
         ("--batch not_a_list --lm scripted", "--batch not_a_list: expected a list of dicts or dspy.Examples, got dict"),
         ("--batch examples --metric missing --lm scripted", "--metric missing: no such variable"),
-        ("--batch examples --metric not_callable", "--metric not_callable: expected a function metric(example, prediction), got int"),
+        ("--batch examples --metric not_callable",
+         "--metric not_callable: expected a function metric(example, prediction), got int"),
         ("--concurrency 3", "--concurrency needs --batch NAME"),
         ("--metric exact", "--metric needs --batch NAME"),
         ("--batch examples -i query=x", "--batch examples runs over that list's inputs: drop -i"),

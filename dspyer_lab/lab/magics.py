@@ -422,7 +422,8 @@ class DspyerMagics(Magics):
                     started = view.start(inputs, metric, concurrency, **per_call)
                 except RuntimeError as exc:  # no running loop
                     raise UsageError(str(exc)) from None
-                ns[TASK_NAME] = run_background(_bound(started, ns, args.out, view.masker), name=f"%%dspyer --batch -> {args.out}")
+                ns[TASK_NAME] = run_background(_bound(started, ns, args.out, view.masker),
+                                               name=f"%%dspyer --batch -> {args.out}")
                 return
             try:
                 run_blocking(_bound(view.run(inputs, metric, concurrency, **per_call), ns, args.out, view.masker))
@@ -512,7 +513,8 @@ def batch_metric(name: str | None, ns: Mapping[str, Any]) -> Any:
     if name not in ns:
         raise UsageError(f"--metric {name}: no such variable (give the name of a function metric(example, prediction))")
     if not callable(ns[name]):
-        raise UsageError(f"--metric {name}: expected a function metric(example, prediction), got {type(ns[name]).__name__}")
+        got = type(ns[name]).__name__
+        raise UsageError(f"--metric {name}: expected a function metric(example, prediction), got {got}")
     return ns[name]
 
 

@@ -10,7 +10,8 @@ var b,Ee,dt,P,ue,Q,De,K,Le,de,_e,pt,I=Symbol.for("pv"),Y={},Z=[],ft=/^m(i|n|o|s|
     <span class="dl-status">${n.text||""}</span>
   </div>`}function Ft({measure:t,label:e}){return S`<div class="dl-legend" aria-label="legend">
     <span class="dl-key">${e}: ${Ut[t]||""}</span>
-    ${[0,1,2,3,4,5].map(n=>S`<span class="dl-key" data-heat=${n}><span class="dl-swatch"></span>${n===0?"none":""}</span>`)}
+    ${[0,1,2,3,4,5].map(n=>S`<span class="dl-key" data-heat=${n}>
+      <span class="dl-swatch"></span>${n===0?"none":""}</span>`)}
     <span class="dl-key" data-path="true"><span class="dl-line"></span>edge width: times taken</span>
   </div>`}function Rt({panel:t,measure:e}){let n=t.nodes||[];if(!n.length)return null;let o=["visits","retry_rate","failure_rate","model_retries","p50","p95"],r={visits:"visits",retry_rate:"retry rate",failure_rate:"failure rate",model_retries:"model retries",p50:"p50",p95:"p95"};return S`<div class="dl-scroll"><table class="dl-table dl-nodes">
     <thead><tr><th>node</th>${o.map(s=>S`<th data-measure=${s}
@@ -18,20 +19,22 @@ var b,Ee,dt,P,ue,Q,De,K,Le,de,_e,pt,I=Symbol.for("pv"),Y={},Z=[],ft=/^m(i|n|o|s|
     <tbody>${n.map(s=>S`<tr data-node=${s.node}><th scope="row">${s.node}</th>
       ${o.map(a=>S`<td data-measure=${a} data-chosen=${a===e?"true":void 0}>${s[a]}</td>`)}
     </tr>`)}</tbody>
-  </table></div>`}function qt(t,e){return String(e==="index"?t.index:t[e]??"")}function It({model:t,panel:e}){let n=e.examples;if(!n)return null;let o=n.query||{},r=i=>t.send({type:"table",...i}),s=i=>r(o.sort===i?{sort:i,descending:!o.descending}:{sort:i,descending:!1}),a=i=>i.kept&&t.send({type:"open",index:i.index});return S`<div class="dl-examples">
+  </table></div>`}function qt(t,e){return String(e==="index"?t.index:t[e]??"")}function It({model:t,panel:e}){let n=e.examples;if(!n)return null;let o=n.query||{},r=i=>t.send({type:"table",...i}),s=i=>r({sort:i,descending:o.sort===i?!o.descending:!1}),a=i=>i.kept&&t.send({type:"open",index:i.index});return S`<div class="dl-examples">
     <div class="dl-pager">
       <label class="dl-pick">show
         <select class="dl-filter" value=${o.filter} onChange=${i=>r({filter:i.currentTarget.value})}>
           ${(n.filters||[]).map(i=>S`<option value=${i}>${Lt[i]||i}</option>`)}
         </select></label>
       <button class="dl-prev" disabled=${!(o.page>0)} onClick=${()=>r({page:o.page-1})}>◀ previous</button>
-      <button class="dl-next" disabled=${!(o.page+1<n.pages)} onClick=${()=>r({page:o.page+1})}>next ▶</button>
+      <button class="dl-next" disabled=${!(o.page+1<n.pages)}
+        onClick=${()=>r({page:o.page+1})}>next ▶</button>
       <span class="dl-position">${n.position}</span>
     </div>
     <div class="dl-scroll"><table class="dl-table dl-example-table">
       <thead><tr>${n.columns.map(i=>S`<th data-col=${i}
         aria-sort=${o.sort===i?o.descending?"descending":"ascending":"none"}>
-        <button class="dl-sort" title=${`sort by ${st[i]||i}`} onClick=${()=>s(i)}>${st[i]||i}${o.sort===i?o.descending?" ▼":" ▲":""}</button></th>`)}</tr></thead>
+        <button class="dl-sort" title=${`sort by ${st[i]||i}`} onClick=${()=>s(i)}>
+          ${st[i]||i}${o.sort===i?o.descending?" ▼":" ▲":""}</button></th>`)}</tr></thead>
       <tbody>${n.rows.map(i=>S`<tr class="dl-example" data-index=${i.index} data-status=${i.status}
         data-kept=${i.kept?"true":"false"} data-open=${i.open?"true":void 0}
         tabindex=${i.kept?"0":void 0} role=${i.kept?"button":void 0}

@@ -1,14 +1,17 @@
-// The one ESM of dspyer-lab's widgets: GraphView (`_kind` "graph": the graph alone), LabView
-// (`_kind` "lab": graph, toolbar, timeline and panels) and BatchView (`_kind` "batch": ui/batch.js).
-// Everything is drawn from small JSON the kernel sends (synced traits `_layout`, `_picture`, `_panel` (a JSON string); see lab/model/viewmodel.py) with
+// The one ESM of dspyer-lab's widgets: GraphView (`_kind` "graph": the graph alone) and LabView
+// (`_kind` "lab": graph, toolbar, timeline and panels). Everything is drawn from small JSON the
+// kernel sends (synced traits `_layout`, `_picture`, `_panel` (a JSON string); see lab/model/viewmodel.py) with
 // Preact + htm, which sets every text as a text node (like textContent): data never reaches an
 // HTML parser or MathJax. Clicks go back as custom messages {type: "select" | "seek" | "stop" |
-// "page" | "attempt" | "full-text"} (a BatchView's: "table" | "open" | "close-example" | "stop", and its
-// opened example's LabView messages tagged {to: "example"}). Graphviz arrives once per page through loadViz (runtime.js);
+// "page" | "attempt" | "full-text"}. Graphviz arrives once per page through loadViz (runtime.js);
 // a standalone SVG goes back after the first layout and when a run ends (snapshot.js). Until the
 // runtime comes (and for good where no kernel sends it: a saved view in an HTML export, nbviewer, a
 // notebook reopened without its kernel) the graph shows the kernel's last static SVG (`_still`) as
 // an <img> from a data: URL (an SVG image runs no script; its text is never parsed into the page).
+//
+// BatchView (`_kind` "batch") is drawn by ui/batch.js from `_picture` (the heatmap) and `_panel`
+// (lab/model/batchmodel.py); its messages: {type: "table" | "open" | "close-example" | "stop"}, and
+// its opened example's LabView messages tagged {to: "example"}.
 //
 // Markup contract (browser tests rely on it; keep it stable):
 //   .dspyer-lab[data-run-state]                               LabView root

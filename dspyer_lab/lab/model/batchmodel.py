@@ -117,7 +117,9 @@ class BatchModel:
     fields are masked by `masker` before the stats summarize them (the runs themselves are untouched).
     """
 
-    def __init__(self, total: int, *, sample_size: int = 50, masker: Masker | None = None, metric: bool = False) -> None:
+    def __init__(
+        self, total: int, *, sample_size: int = 50, masker: Masker | None = None, metric: bool = False
+    ) -> None:
         self.stats = BatchStats(total, sample_size=sample_size)
         self.masker = masker or Masker()
         self.metric = metric

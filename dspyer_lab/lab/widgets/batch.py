@@ -52,11 +52,11 @@ class BatchView(ViewWidget):
     input fields (`secret_patterns`, see `Masker`) are masked wherever they are shown.
     """
 
-    _panel = traitlets.Unicode("{}", help="JSON of batchmodel.batch_json: progress, node table, the page of examples").tag(
-        sync=True
-    )
+    _panel = traitlets.Unicode(
+        "{}", help="JSON of batchmodel.batch_json: progress, node table, the page of examples"
+    ).tag(sync=True)
     _open_picture = traitlets.Dict(help="the opened example's LabView `_picture`").tag(sync=True)
-    _open_panel = traitlets.Unicode("", help="the opened example's LabView `_panel` ('' when none is open)").tag(sync=True)
+    _open_panel = traitlets.Unicode("", help="the opened example's LabView `_panel` ('' if none)").tag(sync=True)
 
     def __init__(
         self,
@@ -73,9 +73,8 @@ class BatchView(ViewWidget):
         self._opened_index: int | None = None
         self._renderer = Throttle(self._render, 1.0 / refresh_rate)
         if not isinstance(program, Graph) and not hasattr(program, "new_batch"):
-            raise TypeError(
-                f"BatchView runs a dspyer_lab Graph or compiled program, got {type(program).__module__}.{type(program).__name__}"
-            )
+            kind = f"{type(program).__module__}.{type(program).__name__}"
+            raise TypeError(f"BatchView runs a dspyer_lab Graph or compiled program, got {kind}")
         self._program: Any = program
         self._graph = as_graph(program)
         self._drawing = build_drawing(self._graph)
@@ -216,7 +215,8 @@ class BatchView(ViewWidget):
         if events is None:
             summary = self.model.stats.examples.get(index)
             why = "it has not started" if summary is None else (
-                f"it {summary.status} and was not sampled (sample_size={self._sample_size}; failed runs are always kept)"
+                f"it {summary.status} and was not sampled "
+                f"(sample_size={self._sample_size}; failed runs are always kept)"
             )
             raise ViewError(f"Example {index}'s events were not kept: {why}")
         assert self._example is not None  # made in __init__
@@ -250,11 +250,14 @@ class BatchView(ViewWidget):
 
     def _launch(self, batch: Batch[Any], *, background: bool = False) -> asyncio.Task[Any]:
         drive = self._drive(batch)
-        task = runner.run_background(drive, name="dspyer-lab BatchView batch") if background else asyncio.ensure_future(drive)
+        task = (runner.run_background(drive, name="dspyer-lab BatchView batch") if background
+                else asyncio.ensure_future(drive))
         self._blocking = not background and runner.blocking()
         self._task = task
         self.batch = batch
-        self.model = BatchModel(batch.total, sample_size=self._sample_size, masker=self.masker, metric=batch.metric is not None)
+        self.model = BatchModel(
+            batch.total, sample_size=self._sample_size, masker=self.masker, metric=batch.metric is not None
+        )
         self._query = TableQuery(size=self._query.size)
         self._close_opened()
         self._render()
@@ -301,9 +304,10 @@ class BatchView(ViewWidget):
 
     def _render(self) -> None:
         panel = batch_json(self.model, self._drawing, self._query, self._opened_index)
+        hint = "Stop the batch" if self.running else "No batch running"
         panel["stop"] = {
             "enabled": self.running and not self._blocking,
-            "hint": STOP_HINT if self.running and self._blocking else ("Stop the batch" if self.running else "No batch running"),
+            "hint": STOP_HINT if self.running and self._blocking else hint,
         }
         with self.hold_sync():
             self._picture = heat_json(self.model.stats, self._drawing, self.model.state)

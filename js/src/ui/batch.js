@@ -88,7 +88,8 @@ function Progress({ model, panel }) {
 function HeatLegend({ measure, label }) {
   return html`<div class="dl-legend" aria-label="legend">
     <span class="dl-key">${label}: ${MEASURE_SCALE[measure] || ""}</span>
-    ${[0, 1, 2, 3, 4, 5].map((n) => html`<span class="dl-key" data-heat=${n}><span class="dl-swatch"></span>${n === 0 ? "none" : ""}</span>`)}
+    ${[0, 1, 2, 3, 4, 5].map((n) => html`<span class="dl-key" data-heat=${n}>
+      <span class="dl-swatch"></span>${n === 0 ? "none" : ""}</span>`)}
     <span class="dl-key" data-path="true"><span class="dl-line"></span>edge width: times taken</span>
   </div>`;
 }
@@ -117,7 +118,7 @@ function Examples({ model, panel }) {
   if (!ex) return null;
   const q = ex.query || {};
   const ask = (change) => model.send({ type: "table", ...change });
-  const sortBy = (column) => ask(q.sort === column ? { sort: column, descending: !q.descending } : { sort: column, descending: false });
+  const sortBy = (column) => ask({ sort: column, descending: q.sort === column ? !q.descending : false });
   const open = (row) => row.kept && model.send({ type: "open", index: row.index });
   return html`<div class="dl-examples">
     <div class="dl-pager">
@@ -126,14 +127,15 @@ function Examples({ model, panel }) {
           ${(ex.filters || []).map((f) => html`<option value=${f}>${FILTER_TITLES[f] || f}</option>`)}
         </select></label>
       <button class="dl-prev" disabled=${!(q.page > 0)} onClick=${() => ask({ page: q.page - 1 })}>◀ previous</button>
-      <button class="dl-next" disabled=${!(q.page + 1 < ex.pages)} onClick=${() => ask({ page: q.page + 1 })}>next ▶</button>
+      <button class="dl-next" disabled=${!(q.page + 1 < ex.pages)}
+        onClick=${() => ask({ page: q.page + 1 })}>next ▶</button>
       <span class="dl-position">${ex.position}</span>
     </div>
     <div class="dl-scroll"><table class="dl-table dl-example-table">
       <thead><tr>${ex.columns.map((c) => html`<th data-col=${c}
         aria-sort=${q.sort === c ? (q.descending ? "descending" : "ascending") : "none"}>
-        <button class="dl-sort" title=${`sort by ${COLUMN_TITLES[c] || c}`} onClick=${() => sortBy(c)}>${COLUMN_TITLES[c] || c}${
-          q.sort === c ? (q.descending ? " ▼" : " ▲") : ""}</button></th>`)}</tr></thead>
+        <button class="dl-sort" title=${`sort by ${COLUMN_TITLES[c] || c}`} onClick=${() => sortBy(c)}>
+          ${COLUMN_TITLES[c] || c}${q.sort === c ? (q.descending ? " ▼" : " ▲") : ""}</button></th>`)}</tr></thead>
       <tbody>${ex.rows.map((r) => html`<tr class="dl-example" data-index=${r.index} data-status=${r.status}
         data-kept=${r.kept ? "true" : "false"} data-open=${r.open ? "true" : undefined}
         tabindex=${r.kept ? "0" : undefined} role=${r.kept ? "button" : undefined}
