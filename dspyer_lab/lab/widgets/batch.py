@@ -187,10 +187,14 @@ class BatchView(ViewWidget):
         return runner.run_blocking(self.run(inputs, metric, concurrency, **options))
 
     def stop(self) -> bool:
-        """Stop the batch in progress: runs in flight are cancelled and shown cancelled; False when none runs."""
+        """Stop the batch in progress: runs in flight are cancelled and shown cancelled; False when none runs.
+
+        The cancellation lands on the loop's next turn, once the events the runs already sent are folded:
+        a run that ended before the stop shows as it ended (as in `results`), not as cancelled.
+        """
         if self._task is None or self._task.done():
             return False
-        self._task.cancel(BATCH_STOPPED)
+        self._task.get_loop().call_soon(self._task.cancel, BATCH_STOPPED)
         return True
 
     @overload
