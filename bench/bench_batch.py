@@ -7,6 +7,8 @@
      gather     `asyncio.gather` of `program.aforward(...)`, each under an `asyncio.Semaphore(concurrency)`
      abatch     `await program.abatch(inputs, concurrency=concurrency)`
      stream     `program.abatch_stream(...)` folded into a `BatchStats` (what a batch view pays)
+     view       `await BatchView(program).run(inputs, concurrency=concurrency)`: the lab's view, its
+                widget state updates counted (coalesced: at most ~10 a second, plus the last)
 
    Each trial gets a fresh server, `dspy.LM` and event loop. Target: abatch <= 1.15x gather.
 
@@ -17,6 +19,7 @@
 
     python bench/bench_batch.py                      # overhead (3 trials) and memory (10,000)
     python bench/bench_batch.py --repeats 5 --memory 0
+    python bench/bench_batch.py --contenders abatch view --memory 0   # the view's overhead alone
 """
 
 from __future__ import annotations
@@ -84,7 +87,48 @@ async def stream(program: Any, inputs: list[dict[str, str]], concurrency: int) -
     return batch.outcomes()
 
 
-CONTENDERS: dict[str, Contender] = {"gather": gather, "abatch": abatch, "stream": stream}
+@dataclass
+class Sent:
+    """What the last `view` trial sent: widget state updates and the events it folded."""
+
+    messages: int = 0
+    events: int = 0
+
+
+VIEW_SENT = Sent()
+HELD: list[Any] = []
+
+
+async def view(program: Any, inputs: list[dict[str, str]], concurrency: int) -> list[Any]:
+    from dspyer_lab.lab.model.batchmodel import BatchModel
+    from dspyer_lab.lab.widgets import BatchView
+
+    widget = BatchView(program)
+    sent = VIEW_SENT
+    sent.messages = sent.events = 0
+    send = widget.comm.send  # outside a kernel a no-op comm: what would go to the browser
+    fold = BatchModel.apply
+
+    def counted_send(data: Any = None, *args: Any, **kwargs: Any) -> Any:
+        sent.messages += isinstance(data, dict) and data.get("method") == "update"
+        return send(data, *args, **kwargs)
+
+    def counted_fold(self: BatchModel, index: int, event: Any) -> None:
+        sent.events += 1
+        fold(self, index, event)
+
+    widget.comm.send = counted_send
+    BatchModel.apply = counted_fold  # type: ignore[method-assign]
+    try:
+        return await widget.run(inputs, concurrency=concurrency)
+    finally:
+        BatchModel.apply = fold  # type: ignore[method-assign]
+        while HELD:
+            HELD.pop().close()
+        HELD.append(widget)  # held until the next trial, as a notebook holds its view (the memory run's end figure)
+
+
+CONTENDERS: dict[str, Contender] = {"gather": gather, "abatch": abatch, "stream": stream, "view": view}
 
 
 def check(results: list[Any], n: int) -> None:
@@ -105,6 +149,7 @@ class Trial:
     seconds: float
     cpu: float
     max_in_flight: int
+    sent: Sent | None = None
 
 
 async def _timed(contender: Contender, n: int, concurrency: int, server: ChatServer) -> Trial:
@@ -118,7 +163,8 @@ async def _timed(contender: Contender, n: int, concurrency: int, server: ChatSer
     finally:
         await lm.aclose()
     check(results, n)
-    return Trial(seconds, cpu, server.max_in_flight)
+    sent = Sent(VIEW_SENT.messages, VIEW_SENT.events) if contender is view else None
+    return Trial(seconds, cpu, server.max_in_flight, sent)
 
 
 def trial(contender: Contender, n: int, concurrency: int, latency: float) -> Trial:
@@ -127,27 +173,35 @@ def trial(contender: Contender, n: int, concurrency: int, latency: float) -> Tri
 
 
 def overhead(args: argparse.Namespace) -> None:
-    for contender in CONTENDERS.values():  # warm-up: imports and caches, outside every timing
+    chosen = {name: CONTENDERS[name] for name in args.contenders}
+    for contender in chosen.values():  # warm-up: imports and caches, outside every timing
         trial(contender, 4, 2, 0.0)
-    results: dict[str, list[Trial]] = {name: [] for name in CONTENDERS}
+    results: dict[str, list[Trial]] = {name: [] for name in chosen}
     for rep in range(args.repeats):
-        for name, contender in CONTENDERS.items():
+        for name, contender in chosen.items():
             t = trial(contender, args.n, args.concurrency, args.latency)
             results[name].append(t)
             print(f"  trial {rep + 1}/{args.repeats} {name:>7}: {t.seconds:.3f} s, cpu {t.cpu:.3f} s, "
                   f"server max in flight {t.max_in_flight}", file=sys.stderr, flush=True)
     ideal = -(-args.n // args.concurrency) * 2 * args.latency
-    base = statistics.median(t.seconds for t in results["gather"])
-    base_cpu = statistics.median(t.cpu for t in results["gather"])
+    first = args.contenders[0]  # the baseline: gather by default
+    base = statistics.median(t.seconds for t in results[first])
+    base_cpu = statistics.median(t.cpu for t in results[first])
     print(f"\n{args.n} examples, concurrency {args.concurrency}, {args.latency * 1000:.0f} ms per model call "
           f"(2 per example); ideal {ideal:.2f} s; median of {args.repeats} (best)\n")
-    print("| contender | wall | vs gather | process CPU | vs gather | server max in flight |")
+    print(f"| contender | wall | vs {first} | process CPU | vs {first} | server max in flight |")
     print("|---|---:|---:|---:|---:|---:|")
     for name, trials in results.items():
         wall = statistics.median(t.seconds for t in trials)
         cpu = statistics.median(t.cpu for t in trials)
         print(f"| {name} | {wall:.2f} s ({min(t.seconds for t in trials):.2f}) | {wall / base:.2f}x "
               f"| {cpu:.2f} s | {cpu / base_cpu:.2f}x | {max(t.max_in_flight for t in trials)} |")
+    for t in results.get("view", []):
+        if t.sent is not None:
+            events, messages = t.sent.events, t.sent.messages
+            print(f"\nview: {events} events folded ({events / t.seconds:.0f}/s), {messages} widget "
+                  f"state updates in {t.seconds:.2f} s ({messages / t.seconds:.1f}/s)", end="")
+    print()
 
 
 # --------------------------------------------------------------------------- memory
@@ -238,6 +292,8 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--latency", type=float, default=0.05, help="server latency per answer, seconds")
     parser.add_argument("--repeats", type=int, default=3, help="overhead trials per contender")
+    parser.add_argument("--contenders", nargs="+", choices=list(CONTENDERS), default=list(CONTENDERS),
+                        help="overhead contenders; the first is the baseline of the ratios")
     parser.add_argument("--memory", type=int, default=10_000, help="examples per memory run (0: skip)")
     parser.add_argument("--memory-contenders", nargs="+", choices=list(CONTENDERS), default=["gather", "stream"],
                         help="contenders of the memory runs (stream holds what abatch holds plus the BatchStats)")

@@ -32,6 +32,7 @@ from .core.program import AgentTranspiler, TranspiledProgram
 from .core.scripted import MockCompletionResult, ScriptedLM, ScriptError
 
 if TYPE_CHECKING:
+    from .lab.widgets import BatchView as BatchView
     from .lab.widgets import GraphView as GraphView
     from .lab.widgets import LabView as LabView
     from .lab.widgets import show as show
@@ -68,10 +69,11 @@ __all__ = [
     "load_ipython_extension",
     "unload_ipython_extension",
 ]
-# GraphView, LabView and show are public too, but loaded on first use (they import the widget
+# BatchView, GraphView, LabView and show are public too, but loaded on first use (they import the widget
 # stack); they stay out of __all__ so that `from dspyer_lab import *` does not load it.
 
 _LAZY = {
+    "BatchView": "dspyer_lab.lab.widgets",
     "GraphView": "dspyer_lab.lab.widgets",
     "LabView": "dspyer_lab.lab.widgets",
     "show": "dspyer_lab.lab.widgets",

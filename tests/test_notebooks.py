@@ -27,6 +27,7 @@ NAMES = [
     "04_debugging_with_the_lab.ipynb",
     "05_optimizing.ipynb",
     "06_debugging_step_by_step.ipynb",
+    "07_batch_and_evaluate.ipynb",
 ]
 CELL_TIMEOUT = 120
 WIDGET = "application/vnd.jupyter.widget-view+json"
@@ -180,6 +181,20 @@ def check_stepping(nb: nbformat.NotebookNode) -> None:
     assert "Notes(headline='Drops Python 3.8'" in output_text(cell_with(nb, "await dspyer_view.resume"))
 
 
+def check_batch(nb: nbformat.NotebookNode) -> None:
+    ran = output_text(cell_with(nb, "outcomes = await view.run("))
+    assert "finished · 20/20 done · 4 failed · " in ran and ran.strip().endswith("mean score 0.750")
+    found = output_text(cell_with(nb, "worst = max("))
+    assert "billing_reply   visits  9  retries  8  failures 4  failure rate 44%" in found
+    assert "failing node: billing_reply" in found and "failed examples: [2, 7, 11, 15]" in found
+    opened = output_text(cell_with(nb, "opened = view.open("))
+    assert "example 2 -> failed · NodeValidationError in node 'billing_reply'" in opened
+    assert opened.count("rejected: 'Sorry, I am not allowed to talk about refunds.'") == 3
+    assert "4 of 20 failed" in output_text(cell_with(nb, "print(dspyer_view.status)"))
+    model, statuses = pictured(cell_with(nb, "view = BatchView(program)"))  # a widget with its static picture
+    assert model and set(statuses) == {"classify", "billing_reply", "shipping_reply"}
+
+
 CHECKS: dict[str, Callable[[nbformat.NotebookNode], None]] = {
     "01_quickstart.ipynb": check_quickstart,
     "02_routing_and_loops.ipynb": check_routing,
@@ -187,6 +202,7 @@ CHECKS: dict[str, Callable[[nbformat.NotebookNode], None]] = {
     "04_debugging_with_the_lab.ipynb": check_debugging,
     "05_optimizing.ipynb": check_optimizing,
     "06_debugging_step_by_step.ipynb": check_stepping,
+    "07_batch_and_evaluate.ipynb": check_batch,
 }
 
 

@@ -41,6 +41,8 @@ __all__ = [
     "DspyerMagics",
     "RunCancelled",
     "breakpoints_of",
+    "batch_inputs",
+    "batch_metric",
     "check_inputs",
     "load_ipython_extension",
     "parse_inputs",
@@ -261,6 +263,9 @@ class DspyerMagics(Magics):
     @argument("--max-retries", type=_at_least(0), metavar="N", help="Self-correction retries per LLM node (default 2).")
     @argument("--break", dest="break_before", action="append", metavar="NODE", help="Pause before NODE (repeatable).")
     @argument("--break-after", dest="break_after", action="append", metavar="NODE", help="Pause after NODE (repeatable).")
+    @argument("--batch", metavar="NAME", help="Run over the list NAME (dicts or dspy.Examples) in a BatchView.")
+    @argument("--concurrency", type=_at_least(1), metavar="N", help="With --batch: runs at once (default 16).")
+    @argument("--metric", metavar="NAME", help="With --batch: the function metric(example, prediction) named NAME.")
     @cell_magic("dspyer")
     def dspyer_cell(self, line: str, cell: str) -> None:
         """Run the cell, then show its graph in a live LabView and, given inputs, run it.
@@ -291,6 +296,14 @@ class DspyerMagics(Magics):
           dspyer_task            with --background: the run's asyncio.Task; in a later
                                  cell `await dspyer_task` returns the result, raises the
                                  one-line error, or CancelledError if it was stopped
+
+        --batch NAME runs the program over the list NAME in a BatchView instead (progress,
+        a heatmap on the graph, a table of examples; click a row to open its run), at most
+        --concurrency N at once (default 16), scored by --metric NAME (a function
+        metric(example, prediction) -> bool | float, as for dspy.Evaluate). The cell blocks
+        until the batch ends (--background: it returns at once); --out VAR gets the
+        outcomes in input order (a failed run's exception in its place), dspyer_view the
+        BatchView. Failed examples do not fail the cell: they are what the view shows.
 
         --lm scripted uses a ScriptedLM from the notebook: the last one the cell binds,
         else the one named `lm`, else the only one there is. Any other MODEL is
@@ -328,12 +341,16 @@ class DspyerMagics(Magics):
         if not args.out.isidentifier():
             raise UsageError(f"--out expects a variable name, got {args.out!r}")
         check_inputs(args.pairs, args.inputs)
+        _check_batch_flags(args)
         ns = self.shell.user_ns
         before = dict(ns)
         tree, value = self._run_body(cell)
         inputs = parse_inputs(args.pairs, args.inputs, ns)
         program, per_call = pick_program(args, ns, before, tree, value)
         lm = pick_lm(args.lm, ns, before, tree)
+        if args.batch is not None:
+            self._run_batch(args, program, per_call, lm)
+            return
         view = _labview()(program)
         if args.break_before or args.break_after:
             view.breakpoints = breakpoints_of(args, program)
@@ -396,6 +413,34 @@ class DspyerMagics(Magics):
         _bind_view(self.shell.user_ns, view)
         _display(view)
 
+    def _run_batch(self, args: Any, program: TranspiledProgram[Any], per_call: dict[str, int], lm: Any) -> None:
+        """`%%dspyer --batch NAME`: a BatchView over the list NAME, run to the end (or in the background)."""
+        ns = self.shell.user_ns
+        inputs, metric = batch_inputs(args.batch, ns), batch_metric(args.metric, ns)
+        from .widgets.batch import BatchView
+
+        view = BatchView(program)
+        ns[PROGRAM_NAME] = program
+        _bind_view(ns, view)
+        _display(view)
+        from .runner import run_background, run_blocking
+
+        concurrency = args.concurrency or 16
+        with _model(lm):
+            if args.background:
+                try:
+                    started = view.start(inputs, metric, concurrency, **per_call)
+                except RuntimeError as exc:  # no running loop
+                    raise UsageError(str(exc)) from None
+                ns[TASK_NAME] = run_background(_bound(started, ns, args.out, view.masker),
+                                               name=f"%%dspyer --batch -> {args.out}")
+                return
+            try:
+                run_blocking(_bound(view.run(inputs, metric, concurrency, **per_call), ns, args.out, view.masker))
+            except (KeyboardInterrupt, asyncio.CancelledError):
+                view.stop()
+                raise RunCancelled() from None
+
     # -- helpers ----------------------------------------------------------------
 
     @staticmethod
@@ -443,6 +488,43 @@ def _named(name: str, ns: Mapping[str, Any], what: str) -> Graph | TranspiledPro
         raise UsageError(f"{what} {name}: no such variable")
     if not isinstance(ns[name], _TARGETS):
         raise UsageError(f"{what} {name}: expected a Graph or compiled program, got {type(ns[name]).__name__}")
+    return ns[name]
+
+
+def _check_batch_flags(args: Any) -> None:
+    """--concurrency and --metric need --batch; --batch runs over its list, so no -i/--inputs/--no-run."""
+    if args.batch is None:
+        for flag, value in (("--concurrency", args.concurrency), ("--metric", args.metric)):
+            if value is not None:
+                raise UsageError(f"{flag} needs --batch NAME (the list of inputs to run over)")
+        return
+    for flag, value in (("-i", args.pairs), ("--inputs", args.inputs), ("--no-run", args.no_run or None)):
+        if value is not None:
+            raise UsageError(f"--batch {args.batch} runs over that list's inputs: drop {flag}")
+    for flag, value in (("--batch", args.batch), ("--metric", args.metric)):
+        if value is not None and not _names_variable(value):
+            raise UsageError(f"{flag} expects a variable name, got {value!r}")
+
+
+def batch_inputs(name: str, ns: Mapping[str, Any]) -> list[Any]:
+    """The list `--batch NAME` names: a list or tuple (of dicts or dspy.Examples, checked by the batch)."""
+    if name not in ns:
+        raise UsageError(f"--batch {name}: no such variable (give the name of a list of dicts or dspy.Examples)")
+    value = ns[name]
+    if not isinstance(value, (list, tuple)):
+        raise UsageError(f"--batch {name}: expected a list of dicts or dspy.Examples, got {type(value).__name__}")
+    return list(value)
+
+
+def batch_metric(name: str | None, ns: Mapping[str, Any]) -> Any:
+    """The function `--metric NAME` names (None without the flag)."""
+    if name is None:
+        return None
+    if name not in ns:
+        raise UsageError(f"--metric {name}: no such variable (give the name of a function metric(example, prediction))")
+    if not callable(ns[name]):
+        got = type(ns[name]).__name__
+        raise UsageError(f"--metric {name}: expected a function metric(example, prediction), got {got}")
     return ns[name]
 
 
@@ -501,10 +583,12 @@ def pick_lm(model: str | None, ns: Mapping[str, Any], before: Mapping[str, Any],
     raise UsageError(f"--lm scripted: several ScriptedLMs ({', '.join(found)}); bind the one to use to `lm`")
 
 
-def _bind_view(ns: dict[str, Any], view: LabView) -> None:
+def _bind_view(ns: dict[str, Any], view: Any) -> None:
     """Bind `view` to `dspyer_view`, stopping the run of the view it replaces: nothing could reach that run any more."""
+    from .widgets import BatchView, LabView  # loaded already: `view` is one
+
     old = ns.get(VIEW_NAME)
-    if old is not view and isinstance(old, _labview()) and old.running:
+    if old is not view and isinstance(old, (LabView, BatchView)) and old.running:
         old.stop()
     ns[VIEW_NAME] = view
 

@@ -10,6 +10,10 @@
 // notebook reopened without its kernel) the graph shows the kernel's last static SVG (`_still`) as
 // an <img> from a data: URL (an SVG image runs no script; its text is never parsed into the page).
 //
+// BatchView (`_kind` "batch") is drawn by ui/batch.js from `_picture` (the heatmap) and `_panel`
+// (lab/model/batchmodel.py); its messages: {type: "table" | "open" | "close-example" | "stop"}, and
+// its opened example's LabView messages tagged {to: "example"}.
+//
 // Markup contract (browser tests rely on it; keep it stable):
 //   .dspyer-lab[data-run-state]                               LabView root
 //   .dspyer-graphview[data-run-state]                         the graph (GraphView root, or inside a LabView)
@@ -39,11 +43,22 @@
 //   .dl-tabs > button.dl-tab[data-tab="node|validation|result|error"][aria-selected]
 //   .dl-panel[data-tab]: .dl-scope, select.dl-picker, .dl-facts, .dl-title, .dl-note, pre.dl-pre,
 //                 table.dl-table (tr.dl-changed), .dl-clipped > button.dl-more, details.dl-fold > pre
+//   .dspyer-batch[data-run-state][data-measure]               BatchView root (`_kind` "batch", ui/batch.js)
+//     .dl-batch-progress: button.dl-stop, .dl-bar[data-done][data-total], .dl-status (done/total, rate, ...)
+//     select.dl-measure                                       what the heatmap colours by
+//     .dspyer-graphview (as above; every node idle) with, per node, g.node[data-heat="0..5"] (<title> = its
+//       numbers) and, per edge taken, g.edge[data-count][data-weight="1..5"]; .dl-legend .dl-key[data-heat]
+//     table.dl-nodes tr[data-node] > td[data-measure][data-chosen?]
+//     .dl-examples: select.dl-filter, button.dl-prev / .dl-next, .dl-position,
+//       th[data-col][aria-sort] > button.dl-sort,
+//       tr.dl-example[data-index][data-status][data-kept][data-open?] > td[data-col]   (click: open it)
+//     .dl-opened[data-index] > .dl-close, .dspyer-lab (the opened example's LabView, as above)
 import { h, render as mount } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import htm from "htm";
 import { ASK_AGAIN_MS, loadViz, runtimeWaiting } from "./runtime.js";
 import { sendSnapshot } from "./snapshot.js";
+import { Batch } from "./ui/batch.js";
 import { Drawing, STATUSES, layoutGraph, shapeBox } from "./ui/graph.js";
 import { BreakpointHint, Debugger } from "./ui/debug.js";
 import { addDebugMarks, applyDebugMarks, pinOf } from "./ui/debugmarks.js";
@@ -81,7 +96,8 @@ function Still({ svg, stalled }) {
 }
 
 // `debug` (LabView only): {breakpoints, enabled}: breakpoint pins on the nodes (ui/debugmarks.js).
-function GraphPane({ model, layout, picture, debug }) {
+// `legend` (BatchView): drawn instead of the status legend.
+function GraphPane({ model, layout, picture, debug, legend }) {
   const stage = useRef(null);
   const drawing = useRef(null);
   const latest = useRef(picture);
@@ -166,7 +182,7 @@ function GraphPane({ model, layout, picture, debug }) {
     ${!live && html`<${Still} svg=${still} stalled=${stalled} />`}
     <div class="dl-stage" ref=${stage} onClick=${pick} onKeyDown=${pick}></div>
     ${error && html`<pre class="dl-error">${error}</pre>`}
-    <${Legend} />
+    ${legend || html`<${Legend} />`}
     ${debug && debug.enabled && html`<${BreakpointHint} />`}
   </div>`;
 }
@@ -346,8 +362,12 @@ function initialize({ model }) {
   loadViz(model).catch(() => {});
 }
 
+function BatchApp({ model }) {
+  return html`<${Batch} model=${model} views=${{ GraphPane, Lab }} useTrait=${useTrait} />`;
+}
+
 function render({ model, el }) {
-  const App = model.get("_kind") === "lab" ? Lab : GraphOnly;
+  const App = { lab: Lab, batch: BatchApp }[model.get("_kind")] || GraphOnly;
   mount(html`<${App} model=${model} />`, el);
   return () => mount(null, el);
 }

@@ -1,2 +1,2 @@
 """The lab's model layer, no widgets: events folded once (`runmodel.RunModel`), run files (`runfile`),
-and what the browser shows of a run (`viewmodel`)."""
+what the browser shows of a run (`viewmodel`), and a batch folded with the JSON of its view (`batchmodel`)."""

@@ -1,13 +1,15 @@
-"""The notebook widgets: `GraphView` (the graph alone) and `LabView` (graph, toolbar, timeline, panels).
+"""The notebook widgets: `GraphView` (the graph alone), `LabView` (graph, toolbar, timeline, panels) and
+`BatchView` (a program over a dataset: progress, heatmap, examples).
 
-Both are anywidgets drawn by one ESM (``dspyer_lab/static/widget.js``) from JSON the
-kernel derives from a `RunModel` (see `dspyer_lab.lab.model.viewmodel`); the Graphviz
+All are anywidgets drawn by one ESM (``dspyer_lab/static/widget.js``) from JSON the
+kernel derives from a `RunModel` or `BatchModel` (see `dspyer_lab.lab.model`); the Graphviz
 runtime reaches the page once (`runtime`).
 """
 
 from __future__ import annotations
 
+from .batch import BatchView
 from .graph import SYNC_INTERVAL, GraphState, GraphView
 from .labview import LabView, show
 
-__all__ = ["SYNC_INTERVAL", "GraphState", "GraphView", "LabView", "show"]
+__all__ = ["SYNC_INTERVAL", "BatchView", "GraphState", "GraphView", "LabView", "show"]

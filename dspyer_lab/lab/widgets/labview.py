@@ -246,13 +246,35 @@ class LabView(DebuggerMixin, ViewWidget):
             view._replay = True
         view._output_description = saved.output_model
         view._screen.output_fields = dict((saved.output_model or {}).get("fields") or {})
-        view.run_log = RunModel()
-        for event in saved.events:
-            view.masker.learn(introduced(event))
-            view.run_log.apply(event)
-        view._keep(view.run_log)
-        view._end()
+        view.show_events(saved.events)
         return view
+
+    @classmethod
+    def of_events(
+        cls, program: Any, events: Iterable[Mapping[str, Any]], *, masker: Masker | None = None, **kwargs: Any
+    ) -> LabView:
+        """A view of a run that already happened, from its events (e.g. one example of a batch run by a
+        `BatchView`): the step slider time-travels; it runs nothing (``program`` gives the graph and output model).
+        `masker`: one that already knows the run's secrets (a BatchView's), used instead of a new one."""
+        view = cls(program, **kwargs)
+        if masker is not None:
+            view.masker = view._screen.masker = masker
+        view.program = view._uncompiled = None
+        view._cannot_run = "This view shows a run that already happened: run the program in a LabView of its own"
+        view._replay = True
+        view.show_events(events)
+        return view
+
+    def show_events(self, events: Iterable[Mapping[str, Any]]) -> None:
+        """Show the run of `events` instead of what the view shows (a view that runs nothing: `load`, `of_events`)."""
+        if self.running:
+            raise ViewError("A run is in progress: show other events once it is over")
+        self._runs.clear()  # the runs a view keeps (original and forks) are those of the events shown
+        self._new_run()
+        for event in events:
+            self.masker.learn(introduced(event))
+            self.run_log.apply(event)
+        self._end()
 
     def close(self) -> None:
         """Stop any run and close the widget (the browser side goes away); a paused run stays paused."""

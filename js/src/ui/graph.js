@@ -202,6 +202,33 @@ export class Drawing {
       if (id === picture.last) group.setAttribute("data-taken", "true");
       else group.removeAttribute("data-taken");
     }
+    if (picture.heat) this.applyHeat(picture.heat);
+  }
+
+  // A batch's heatmap (BatchView): heat = {measure, nodes: {name: {levels: {measure: 0..5}, title}},
+  // edges: {id: {count, weight: 1..5}}}; the numbers go into each <title> (shown on hover).
+  applyHeat(heat) {
+    const nodes = heat.nodes || {};
+    for (const [name, entry] of this.nodes) {
+      const info = nodes[name];
+      const level = info && info.levels ? info.levels[heat.measure] : undefined;
+      entry.group.setAttribute("data-heat", String(Number.isFinite(level) ? level : 0));
+      setTitle(entry.group, info ? info.title : `${name}: not run`);
+    }
+    const edges = heat.edges || {};
+    for (const [id, group] of this.edges) {
+      const info = edges[id];
+      if (info) {
+        group.setAttribute("data-count", String(info.count));
+        group.setAttribute("data-weight", String(info.weight));
+      } else {
+        group.removeAttribute("data-count");
+        group.removeAttribute("data-weight");
+      }
+      const title = group.querySelector(":scope > title");
+      const base = (title?.textContent || "").replace(/: taken \d+ times?$/, "");
+      setTitle(group, info ? `${base}: taken ${info.count} time${info.count === 1 ? "" : "s"}` : base);
+    }
   }
 
   setBadge(entry, visits) {

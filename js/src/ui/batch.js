@@ -1,0 +1,189 @@
+// BatchView (`_kind` "batch"): a program run over a dataset. Drawn from the kernel's JSON (see
+// lab/model/batchmodel.py): `_picture` is the heatmap on the graph (heat_json), `_panel` the progress,
+// the per-node table and ONE page of the example table (batch_json). Sorting, filtering and paging
+// ask the kernel for another page ({type: "table", ...}); the measure the heatmap colours by is
+// chosen here (every measure's level is in `_picture`), so switching it costs no message.
+//
+// A click on a row sends {type: "open", index}; the kernel builds that example's LabView and mirrors
+// its `_picture`/`_panel` into this widget's `_open_picture`/`_open_panel`. The LabView UI of
+// widget.js draws it below the table through `exampleModel`, a view of this model that reads those
+// traits and tags what it sends {to: "example"} (the kernel passes it on to the example's LabView).
+//
+// Every text is a text node (Preact/htm); nothing from the kernel is parsed as HTML.
+import { h } from "preact";
+import { useMemo, useState } from "preact/hooks";
+import htm from "htm";
+
+const html = htm.bind(h);
+const COLUMN_TITLES = {
+  index: "#",
+  summary: "inputs",
+  status: "status",
+  score: "score",
+  attempts: "attempts",
+  duration: "duration",
+  error_type: "error",
+};
+const FILTER_TITLES = {
+  all: "all examples",
+  failures: "failures only",
+  failed: "failed",
+  rate_limited: "rate-limited",
+  cancelled: "cancelled",
+  running: "running",
+  finished: "finished",
+};
+const MEASURE_SCALE = {
+  failure_rate: "share of visits (each shade 20%)",
+  retry_rate: "share of visits (each shade 20%)",
+  visits: "relative to the busiest node",
+  p50: "relative to the slowest node",
+  p95: "relative to the slowest node",
+};
+
+// This model, as the LabView of the opened example sees it (see the top comment).
+function exampleModel(model) {
+  const names = { _picture: "_open_picture", _panel: "_open_panel", _still: "_open_still" };
+  const wrapped = new Map();
+  const traitEvent = (event) => {
+    const m = /^change:(.*)$/.exec(event);
+    return m ? `change:${names[m[1]] ?? m[1]}` : event;
+  };
+  const wrap = (event, fn) => {
+    if (event !== "msg:custom") return fn;
+    if (!wrapped.has(fn)) {
+      wrapped.set(fn, (message, buffers) => {
+        if (message && (message.to === "example" || message.type === "runtime")) fn(message, buffers);
+      });
+    }
+    return wrapped.get(fn);
+  };
+  return {
+    get: (name) => model.get(names[name] ?? name),
+    on: (event, fn) => model.on(traitEvent(event), wrap(event, fn)),
+    off: (event, fn) => model.off(traitEvent(event), wrap(event, fn)),
+    send: (content, ...rest) =>
+      model.send(content && content.type === "need-runtime" ? content : { ...content, to: "example" }, ...rest),
+  };
+}
+
+function Progress({ model, panel }) {
+  const p = panel.progress || {};
+  const stop = panel.stop || {};
+  const total = p.total || 0;
+  const part = (n) => `${total ? (100 * n) / total : 0}%`;
+  const ok = (p.done || 0) - (p.failed || 0) - (p.rate_limited || 0);
+  return html`<div class="dl-toolbar dl-batch-progress">
+    <button class="dl-stop" disabled=${!stop.enabled} title=${stop.hint || ""}
+      onClick=${() => model.send({ type: "stop" })}>■ Stop</button>
+    <div class="dl-bar" role="progressbar" aria-valuemin="0" aria-valuemax=${total} aria-valuenow=${p.done || 0}
+      data-done=${p.done || 0} data-total=${total}>
+      <span class="dl-bar-ok" style=${{ width: part(ok) }}></span>
+      <span class="dl-bar-failed" style=${{ width: part((p.failed || 0) + (p.rate_limited || 0)) }}></span>
+    </div>
+    <span class="dl-status">${p.text || ""}</span>
+  </div>`;
+}
+
+function HeatLegend({ measure, label }) {
+  return html`<div class="dl-legend" aria-label="legend">
+    <span class="dl-key">${label}: ${MEASURE_SCALE[measure] || ""}</span>
+    ${[0, 1, 2, 3, 4, 5].map((n) => html`<span class="dl-key" data-heat=${n}>
+      <span class="dl-swatch"></span>${n === 0 ? "none" : ""}</span>`)}
+    <span class="dl-key" data-path="true"><span class="dl-line"></span>edge width: times taken</span>
+  </div>`;
+}
+
+function NodeTable({ panel, measure }) {
+  const rows = panel.nodes || [];
+  if (!rows.length) return null;
+  const cols = ["visits", "retry_rate", "failure_rate", "model_retries", "p50", "p95"];
+  const titles = { visits: "visits", retry_rate: "retry rate", failure_rate: "failure rate",
+    model_retries: "model retries", p50: "p50", p95: "p95" };
+  return html`<div class="dl-scroll"><table class="dl-table dl-nodes">
+    <thead><tr><th>node</th>${cols.map((c) => html`<th data-measure=${c}
+      data-chosen=${c === measure ? "true" : undefined}>${titles[c]}</th>`)}</tr></thead>
+    <tbody>${rows.map((r) => html`<tr data-node=${r.node}><th scope="row">${r.node}</th>
+      ${cols.map((c) => html`<td data-measure=${c} data-chosen=${c === measure ? "true" : undefined}>${r[c]}</td>`)}
+    </tr>`)}</tbody>
+  </table></div>`;
+}
+
+function cellText(row, column) {
+  return column === "index" ? String(row.index) : String(row[column] ?? "");
+}
+
+function Examples({ model, panel }) {
+  const ex = panel.examples;
+  if (!ex) return null;
+  const q = ex.query || {};
+  const ask = (change) => model.send({ type: "table", ...change });
+  const sortBy = (column) => ask({ sort: column, descending: q.sort === column ? !q.descending : false });
+  const open = (row) => row.kept && model.send({ type: "open", index: row.index });
+  return html`<div class="dl-examples">
+    <div class="dl-pager">
+      <label class="dl-pick">show
+        <select class="dl-filter" value=${q.filter} onChange=${(e) => ask({ filter: e.currentTarget.value })}>
+          ${(ex.filters || []).map((f) => html`<option value=${f}>${FILTER_TITLES[f] || f}</option>`)}
+        </select></label>
+      <button class="dl-prev" disabled=${!(q.page > 0)} onClick=${() => ask({ page: q.page - 1 })}>◀ previous</button>
+      <button class="dl-next" disabled=${!(q.page + 1 < ex.pages)}
+        onClick=${() => ask({ page: q.page + 1 })}>next ▶</button>
+      <span class="dl-position">${ex.position}</span>
+    </div>
+    <div class="dl-scroll"><table class="dl-table dl-example-table">
+      <thead><tr>${ex.columns.map((c) => html`<th data-col=${c}
+        aria-sort=${q.sort === c ? (q.descending ? "descending" : "ascending") : "none"}>
+        <button class="dl-sort" title=${`sort by ${COLUMN_TITLES[c] || c}`} onClick=${() => sortBy(c)}>
+          ${COLUMN_TITLES[c] || c}${q.sort === c ? (q.descending ? " ▼" : " ▲") : ""}</button></th>`)}</tr></thead>
+      <tbody>${ex.rows.map((r) => html`<tr class="dl-example" data-index=${r.index} data-status=${r.status}
+        data-kept=${r.kept ? "true" : "false"} data-open=${r.open ? "true" : undefined}
+        tabindex=${r.kept ? "0" : undefined} role=${r.kept ? "button" : undefined}
+        title=${r.kept ? `open example ${r.index}${r.error ? `: ${r.error}` : ""}` : "events not kept (not sampled)"}
+        onClick=${() => open(r)} onKeyDown=${(e) => e.key === "Enter" && open(r)}>
+        ${ex.columns.map((c) => html`<td data-col=${c}>${cellText(r, c)}</td>`)}
+      </tr>`)}</tbody>
+    </table></div>
+  </div>`;
+}
+
+function Opened({ model, panel, Lab, example }) {
+  if (panel.opened === null || panel.opened === undefined || !model.get("_open_panel")) return null;
+  return html`<div class="dl-opened" data-index=${panel.opened}>
+    <div class="dl-opened-bar">
+      <span class="dl-title">Example ${panel.opened}</span>
+      <button class="dl-close" onClick=${() => model.send({ type: "close-example" })}>✕ close</button>
+    </div>
+    <${Lab} key=${panel.opened} model=${example} />
+  </div>`;
+}
+
+export function Batch({ model, views, useTrait }) {
+  const { GraphPane, Lab } = views;
+  const layout = useTrait(model, "_layout") || {};
+  const picture = useTrait(model, "_picture") || {};
+  const panelText = useTrait(model, "_panel") || "{}";
+  useTrait(model, "_open_panel"); // re-render when an example opens or closes
+  const panel = useMemo(() => JSON.parse(panelText), [panelText]);
+  const example = useMemo(() => exampleModel(model), [model]);
+  const measures = panel.measures || [];
+  const [measure, setMeasure] = useState("failure_rate");
+  const label = (measures.find((m) => m.id === measure) || {}).label || measure;
+  const heated = useMemo(() => ({ ...picture, heat: { ...(picture.heat || {}), measure } }), [picture, measure]);
+  return html`<div class="dspyer-batch" data-run-state=${panel.state || "idle"} data-measure=${measure}>
+    <${Progress} model=${model} panel=${panel} />
+    <div class="dl-body">
+      <div class="dl-main">
+        <label class="dl-pick">colour nodes by
+          <select class="dl-measure" value=${measure} onChange=${(e) => setMeasure(e.currentTarget.value)}>
+            ${measures.map((m) => html`<option value=${m.id}>${m.label}</option>`)}
+          </select></label>
+        <${GraphPane} model=${model} layout=${layout} picture=${heated}
+          legend=${html`<${HeatLegend} measure=${measure} label=${label} />`} />
+        <${NodeTable} panel=${panel} measure=${measure} />
+      </div>
+      <div class="dl-side"><${Examples} model=${model} panel=${panel} /></div>
+    </div>
+    <${Opened} model=${model} panel=${panel} Lab=${Lab} example=${example} />
+  </div>`;
+}
