@@ -1,7 +1,7 @@
 """LabView: the graph plus the inspection panels, driven by a run's events; `show()` displays one.
 
 ONE anywidget: the browser draws the graph, the toolbar (Stop, status, replay slider), the
-timeline and the tabs (node, validation, result, error) from JSON the kernel sends (see
+timeline and the tabs (node, calls, validation, result, error) from JSON the kernel sends (see
 `dspyer_lab.lab.model.viewmodel`), setting every text with ``textContent``. Events are
 folded into one `RunModel` the moment they arrive; the graph's picture and the panels are
 both derived from it, at most `refresh_rate` times a second and exactly once more at the
@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,17 @@ from ..adapter import as_graph, contract_events
 from ..masking import mask_exception
 from ..model.runfile import describe_output_model, read_run, write_run
 from ..model.runmodel import CANCELLED, NodeVisit, RunModel, introduced, summarize
-from ..model.viewmodel import TAB_OF_EVENT, TABS, Page, Screen, Selection, lab_json, selected_visit, status_text
+from ..model.viewmodel import (
+    TAB_OF_EVENT,
+    TABS,
+    Page,
+    Screen,
+    Selection,
+    lab_json,
+    run_totals_text,
+    selected_visit,
+    status_text,
+)
 from ..textview import DEFAULT_SECRET_PATTERNS, Masker, one_line
 from ..throttle import Throttle
 from .base import ViewWidget
@@ -129,7 +140,7 @@ class LabView(ViewWidget):
         return str(self._panel_data["toolbar"]["status"])
 
     def open_tab(self, tab: str) -> None:
-        """Show panel `tab` (``node``, ``validation``, ``result`` or ``error``) in the browser."""
+        """Show panel `tab` (``node``, ``calls``, ``validation``, ``result`` or ``error``) in the browser."""
         if tab not in TABS:
             raise ViewError(f"no tab {tab!r}: the tabs are {', '.join(TABS)}")
         self._focus_tab(tab)
@@ -389,6 +400,7 @@ class LabView(ViewWidget):
                 "hint": STOP_HINT if self.running and self._blocking else ("Stop the run" if self.running else "No run in progress"),
             },
             "replay": {"max": n, "value": len(log.events), "note": note} if over else None,
+            "calls": run_totals_text(log),
         }
 
     # -- clicks -----------------------------------------------------------------------
@@ -411,6 +423,9 @@ class LabView(ViewWidget):
             if isinstance(key, list) and len(key) == 2 and all(isinstance(k, int) for k in key):
                 self._sel = Selection(self._sel.node, self._sel.visit, (key[0], key[1]))
                 self._render()
+        elif kind == "call" and isinstance(content.get("index"), int):
+            self._sel = replace(self._sel, call=content["index"])
+            self._render()
         elif kind == "seek" and isinstance(content.get("step"), int) and not self.running:
             self.seek(content["step"])
         elif kind == "page" and isinstance(content.get("offset"), int):
@@ -426,6 +441,8 @@ class LabView(ViewWidget):
     def _timeline_clicked(self, index: int) -> None:
         event = self._shown.events[index] if 0 <= index < len(self._shown.events) else {}
         self.select(event=index)
+        if event.get("event") == "lm_call":
+            self._sel = replace(self._sel, call=index)
         self._focus_tab(TAB_OF_EVENT.get(str(event.get("event")), "node"))
         self._render()
 

@@ -85,7 +85,7 @@ export async function layoutGraph(viz, dot, font) {
 
 // Bounding box of a Graphviz node shape from its geometry attributes (works before the SVG is
 // attached to the document, unlike getBBox).
-function shapeBox(group) {
+export function shapeBox(group) {
   const xs = [];
   const ys = [];
   for (const shape of group.children) {
@@ -110,7 +110,7 @@ function shapeBox(group) {
   return { x1: Math.min(...xs), y1: Math.min(...ys), x2: Math.max(...xs), y2: Math.max(...ys) };
 }
 
-function svgEl(tag, attrs) {
+export function svgEl(tag, attrs) {
   const node = document.createElementNS(SVG_NS, tag);
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
   return node;

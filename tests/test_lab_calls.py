@@ -1,0 +1,296 @@
+"""Model calls in the lab: `lm_call` and `token` events folded into visits and totals, shown as JSON text.
+
+Events are recorded by hand in the shape of `dspyer_lab.core.events` (see `Recorder`), so each
+test reads as one small run story; `test_lab_calls_live.py` checks the same against real runs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from test_panels import screen, strings, text
+from test_runmodel import Recorder
+
+from dspyer_lab.lab.model.runmodel import CHECKPOINT_EVERY, CallTotals, RunModel, introduced, summarize
+from dspyer_lab.lab.model.viewmodel import (
+    Page,
+    Screen,
+    Selection,
+    calls_json,
+    graph_totals,
+    lab_json,
+    run_totals_text,
+    timeline_json,
+)
+from dspyer_lab.lab.textview import MASK, Masker
+
+SECRET = "sk-live-1234"
+SYSTEM = "Your input fields are:\n1. `topic` (str)\nYour output fields are:\n1. `text` (str)\n" + "Follow the format. " * 120
+
+
+def messages(user: str) -> list[dict[str, str]]:
+    return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
+
+
+def call(e: Recorder, node: str, attempt: int, completion: str, *, user: str = "[[ ## topic ## ]]\nowls",
+         usage: dict[str, int] | None = None, cost: float | None = 0.001, duration: float = 0.4, **extra: Any) -> None:
+    e("lm_call", node=node, attempt=attempt, model="openai/gpt-4o-mini", messages=messages(user),
+      completion=completion, usage=usage if usage is not None else {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120},
+      cost=cost, duration=duration, cached=False, **extra)
+
+
+def tokens(e: Recorder, node: str, attempt: int, field: str, text_: str, size: int = 3) -> None:
+    for i in range(0, len(text_), size):
+        e("token", node=node, attempt=attempt, field=field, chunk=text_[i : i + size])
+
+
+def called_run(*, finish: bool = True) -> list[dict[str, Any]]:
+    """draft streams a rejected answer, then a good one (2 calls); check (Python); draft again (1 call)."""
+    e = Recorder()
+    e("run_start", inputs={"topic": "owls", "api_key": SECRET})
+    e("node_start", node="draft", kind="llm", step=1, inputs={"topic": "owls"})
+    tokens(e, "draft", 1, "text", "Owls.")
+    call(e, "draft", 1, "[[ ## text ## ]]\nOwls.\n\n[[ ## completed ## ]]")
+    e("validation_error", node="draft", attempt=1, max_attempts=3, error="too short", failed_fields=["text"],
+      raw_output="[[ ## text ## ]]\nOwls.", feedback="longer please", will_retry=True)
+    tokens(e, "draft", 2, "text", "Owls hunt at night.")
+    call(e, "draft", 2, "[[ ## text ## ]]\nOwls hunt at night.\n\n[[ ## completed ## ]]",
+         user=f"[[ ## topic ## ]]\nowls (key {SECRET})\nlonger please", cost=0.002, duration=0.6)
+    e("node_end", node="draft", patch={"text": "Owls hunt at night."}, duration=1.1, attempts=2)
+    e("route", source="draft", decision=None, target="check")
+    e("node_start", node="check", kind="python", step=2, inputs=None)
+    e("node_end", node="check", patch={"ok": False}, duration=0.01, attempts=1)
+    e("route", source="check", decision="again", target="draft")
+    e("node_start", node="draft", kind="llm", step=3, inputs={"topic": "owls"})
+    tokens(e, "draft", 1, "text", "Owls hunt at night, silently.")
+    if finish:
+        call(e, "draft", 1, "[[ ## text ## ]]\nOwls hunt at night, silently.\n\n[[ ## completed ## ]]",
+             usage={}, cost=None, duration=0.5)
+        e("node_end", node="draft", patch={"text": "Owls hunt at night, silently."}, duration=0.5, attempts=1)
+        e("route", source="draft", decision=None, target="__end__")
+        e("finished", output={"text": "Owls hunt at night, silently."}, state={}, steps=3, duration=2.0)
+    return e.events
+
+
+def calls_observed(model: RunModel) -> tuple[Any, ...]:
+    """What the Calls panel, the totals and the timeline read from a model."""
+    return (
+        [(v.index, [c.event_index for c in v.calls], {k: (s.text, s.chunks) for k, s in v.streams.items()})
+         for v in model.visits],
+        [c.event_index for c in model.calls], model.call_totals, model.nodes_with_calls, list(model.rows), model.tokens,
+        [(v.index, [s.text for s in ss]) for v, ss in [model.live_stream() or (model.visits[0], [])]] if model.visits else None,
+    )
+
+
+# -- the fold ---------------------------------------------------------------------------------
+
+
+def test_each_visit_holds_its_attempts_calls_and_streamed_text() -> None:
+    model = RunModel.replay(called_run())
+    first, check, again = model.visits
+    assert [(c.attempt, c.completion.splitlines()[1]) for c in first.calls] == [(1, "Owls."), (2, "Owls hunt at night.")]
+    assert first.calls[1].messages[1]["content"].endswith("longer please") and first.calls[1].messages[0]["role"] == "system"
+    assert {k: s.text for k, s in first.streams.items()} == {(1, "text"): "Owls.", (2, "text"): "Owls hunt at night."}
+    assert check.calls == [] and check.streams == {}
+    assert [c.attempt for c in again.calls] == [1] and again.streams[(1, "text")].text == "Owls hunt at night, silently."
+    assert first.pending_streams() == [] and again.pending_streams() == []  # every attempt's answer came
+    assert model.live_stream() is None
+
+
+def test_totals_per_node_and_per_run_count_tokens_cost_and_model_time() -> None:
+    model = RunModel.replay(called_run())
+    draft = model.node_totals("draft")
+    assert (draft.calls, draft.prompt_tokens, draft.completion_tokens, draft.tokens) == (3, 200, 40, 240)
+    assert draft.no_usage == 1 and draft.no_cost == 1  # the third call reported neither
+    assert draft.cost == pytest.approx(0.003) and draft.model_time == pytest.approx(1.5)
+    assert model.node_totals("check") == CallTotals() and set(model.nodes_with_calls) == {"draft"}
+    assert model.call_totals == draft
+    waiting, rest = model.model_time_split()
+    assert waiting == pytest.approx(1.5) and rest == pytest.approx(0.5)  # of the 2.0 s the run took
+
+
+def test_the_running_node_text_grows_chunk_by_chunk_until_its_answer_comes() -> None:
+    events = called_run(finish=False)
+    model = RunModel()
+    seen = []
+    for event in events:
+        model.apply(event)
+        live = model.live_stream()
+        seen.append(None if live is None else (live[0].node, live[0].visit, [s.text for s in live[1]]))
+    assert seen[-1] == ("draft", 2, ["Owls hunt at night, silently."])
+    growing = [s[2][0] for s in seen if s is not None and s[1] == 2]
+    assert growing[0] == "Owl" and all(a != b and b.startswith(a) for a, b in zip(growing, growing[1:]))
+    first_call = next(i for i, e in enumerate(events) if e["event"] == "lm_call")
+    assert seen[first_call - 1] == ("draft", 1, ["Owls."])  # the first attempt, before its answer
+    assert seen[first_call] is None  # its answer came: nothing is streaming until the retry streams
+    assert seen[first_call + 2] == ("draft", 1, ["Owl"])  # the retry's first chunk
+
+
+def test_a_token_flood_is_one_row_per_streamed_field_and_seeks_stay_exact() -> None:
+    e = Recorder()
+    e("run_start", inputs={})
+    for visit in range(3):
+        e("node_start", node="write", kind="llm", step=visit + 1, inputs={})
+        tokens(e, "write", 1, "reasoning", "think " * 150, size=2)
+        tokens(e, "write", 1, "answer", f"answer {visit} " * 100, size=2)
+        call(e, "write", 1, "whatever")
+        e("node_end", node="write", patch={"answer": visit}, duration=1.0, attempts=1)
+    e("finished", output={}, state={}, steps=3, duration=3.0)
+    events = e.events
+    assert len(events) > 10 * CHECKPOINT_EVERY
+    model = RunModel.replay(events)
+    kinds = [events[i]["event"] for i in model.rows]
+    assert kinds.count("token") == 6 and len(kinds) == 3 * 5 + 2  # one row per (visit, field)
+    for k in [*range(0, len(events) + 1, 97), CHECKPOINT_EVERY, len(events) - 1]:
+        assert calls_observed(model.at(k)) == calls_observed(RunModel.replay(events[:k])), k
+    mid = model.at(CHECKPOINT_EVERY * 2 + 5)
+    assert mid.live_stream() is not None and model.live_stream() is None  # a seek into a stream is one of its own
+    page = timeline_json(model, Page(0, 50), screen())
+    assert len(page["rows"]) == 17 and "token" in page["position"]
+    stream_rows = [r for r in page["rows"] if r["kind"] == "token"]
+    assert stream_rows[0]["text"].startswith("streamed 'answer' (attempt 1): 450 chunks, 900 chars: answer 2 answer")
+
+
+def test_a_seek_inside_a_stream_then_folding_on_leaves_the_live_run_untouched() -> None:
+    events = called_run()
+    model = RunModel.replay(events)
+    before = calls_observed(model)
+    k = next(i for i, e in enumerate(events) if e["event"] == "token" and e["attempt"] == 2) + 2
+    past = model.at(k)
+    past.apply({**events[k], "chunk": "XYZ"})  # diverges from the live run's chunks
+    assert past.visits[0].streams[(2, "text")].text == "Owls hXYZ"
+    assert calls_observed(model) == before and model.visits[0].streams[(2, "text")].text == "Owls hunt at night."
+
+
+@pytest.mark.parametrize("bad", [None, 3, "x", [], {"prompt_tokens": "9"}, [{"role": 1}], True])
+def test_lm_call_and_token_fields_of_the_wrong_type_never_make_the_fold_raise(bad: Any) -> None:
+    e = Recorder()
+    e("run_start", inputs={})
+    e("node_start", node="n", kind="llm", step=1, inputs={})
+    for key in ("node", "attempt", "model", "messages", "completion", "usage", "cost", "duration", "cached"):
+        call(e, "n", 1, "ok", **{})
+        e.events[-1][key] = bad
+    for key in ("node", "attempt", "field", "chunk"):
+        e("token", node="n", attempt=1, field="f", chunk="c")
+        e.events[-1][key] = bad
+    model = RunModel.replay(e.events)
+    for event in e.events:
+        summarize(event)
+    assert model.call_totals.calls == 9
+    json = lab_json(model, model, Selection(), Page(), screen())
+    assert all(isinstance(s, str) for s in strings(json))
+
+
+def test_a_secret_output_field_is_learned_from_the_call_before_its_node_ends() -> None:
+    event = {"event": "lm_call", "completion": "[[ ## api_key ## ]]\nsk-new-98765\n\n[[ ## completed ## ]]"}
+    masker = Masker()
+    masker.learn(introduced(event))
+    assert masker.mask_text("it said sk-new-98765") == f"it said {MASK}"
+    assert introduced({"event": "token", "chunk": "x"}) is None  # chunks are part of such a completion
+
+
+# -- what the browser gets ----------------------------------------------------------------------
+
+
+def shown(events: list[dict[str, Any]], limit: int | None = 200) -> Screen:
+    masker = Masker()
+    for event in events:
+        masker.learn(introduced(event))
+    return Screen(masker, limit, {})
+
+
+def test_the_calls_tab_shows_the_picked_attempt_messages_by_role_and_the_completion() -> None:
+    events = called_run()
+    model = RunModel.replay(events)
+    first = model.visits[0]
+    shown_ = shown(events)
+    panel = calls_json(model, first, None, shown_)  # the newest call of the visit by default
+    assert panel["scope"].startswith("node 'draft' (visit 1): 2 model calls · 240 tokens (200 in, 40 out) · $0.003")
+    assert [o["label"] for o in panel["calls"]["options"]] == [
+        "attempt 1 · openai/gpt-4o-mini · 0.400 s", "attempt 2 · openai/gpt-4o-mini · 0.600 s"]
+    blocks = panel["blocks"]
+    assert blocks[0]["facts"] == ["draft", "attempt 2", "openai/gpt-4o-mini", "100 in + 20 out tokens", "$0.002", "0.600 s"]
+    system, user = [b["message"] for b in blocks if "message" in b]
+    assert system["role"] == "system" and not system["open"]  # a long prompt is folded
+    assert system["size"] == f"{len(SYSTEM):,} chars, {SYSTEM.count(chr(10)) + 1} lines"
+    assert system["text"]["text"].startswith("Your input fields are:") and shown_.full_text(system["text"]["full"]) == SYSTEM
+    assert user["role"] == "user" and user["open"] and user["text"].endswith("longer please")
+    completion = blocks[blocks.index({"title": "Completion (as received)"}) + 1]["pre"]
+    assert completion == "[[ ## text ## ]]\nOwls hunt at night.\n\n[[ ## completed ## ]]"
+
+    picked = calls_json(model, first, first.calls[0].event_index, shown_)  # the first attempt, picked
+    assert picked["calls"]["value"] == first.calls[0].event_index and "Owls.\n" in text(picked["blocks"])
+    assert "longer please" not in text(picked["blocks"])  # only the picked attempt's messages are sent
+
+
+def test_a_secret_inside_a_prompt_is_masked_in_the_panel_the_timeline_and_the_full_text() -> None:
+    events = called_run()
+    model = RunModel.replay(events)
+    shown_ = shown(events, limit=10)  # everything clipped: the full texts are masked too
+    panel = lab_json(model, model, Selection(visit=0), Page(), shown_)
+    sent = text(panel)
+    assert SECRET not in sent and MASK in sent
+    full = [shown_.full_text(h) for h in list(shown_.handles)]
+    assert full and all(SECRET not in t for t in full) and any(MASK in t for t in full)
+
+
+def test_a_node_that_streams_shows_its_text_growing_in_the_node_and_calls_tabs() -> None:
+    events = called_run(finish=False)
+    model = RunModel.replay(events)
+    shown_ = shown(events)
+    panel = lab_json(model, model, Selection(), Page(), shown_)  # following the run: the streaming visit
+    streams = [b["stream"] for b in panel["node"]["blocks"] if "stream" in b]
+    assert streams == [{"field": "text", "attempt": 1, "text": "Owls hunt at night, silently.", "live": True}]
+    assert {"title": "Streaming: attempt 1"} in panel["node"]["blocks"]
+    assert panel["calls"]["scope"] == "Waiting for the model of node 'draft' (visit 2)"
+    assert [b["stream"]["text"] for b in panel["calls"]["blocks"] if "stream" in b] == ["Owls hunt at night, silently."]
+    half = model.at(len(events) - 5)
+    assert [b["stream"]["text"] for b in calls_json(half, half.visits[-1], None, shown_)["blocks"] if "stream" in b] == [
+        "Owls hunt at ni"]  # a seek shows the text as it was
+    stopped = RunModel.replay([*events, model.closing_event("cancelled")])
+    blocks = calls_json(stopped, stopped.visits[-1], None, shown_)["blocks"]
+    assert {"title": "Streamed, then cut off: attempt 1"} in blocks  # what a stopped node had said so far
+
+
+def test_a_streamed_secret_field_is_masked_and_a_long_stream_sends_its_newest_end() -> None:
+    e = Recorder()
+    e("run_start", inputs={})
+    e("node_start", node="n", kind="llm", step=1, inputs={})
+    tokens(e, "n", 1, "api_key", "sk-made-up-by-the-model")
+    tokens(e, "n", 1, "essay", "a" * 5000 + "THE END", size=100)
+    model = RunModel.replay(e.events)
+    key, essay = [b["stream"] for b in stream_blocks_of(model)]
+    assert key["text"] == MASK and "sk-made" not in text(timeline_json(model, Page(), shown(e.events)))
+    assert essay["text"].endswith("THE END") and len(essay["text"]) == 4001
+
+
+def stream_blocks_of(model: RunModel) -> list[dict[str, Any]]:
+    return [b for b in lab_json(model, model, Selection(), Page(), shown(model.events))["node"]["blocks"] if "stream" in b]
+
+
+def test_totals_reach_the_graph_the_toolbar_and_the_node_tab() -> None:
+    model = RunModel.replay(called_run())
+    assert graph_totals(model) == {"draft": {
+        "calls": 3, "tokens": 240, "label": "3 calls · 240 tok · $0.003",
+        "hint": "draft: 3 model calls · 240 tokens (200 in, 40 out; 1 not reported) · $0.003 (1 call(s) without a cost)"
+                " · 1.500 s waiting for the model"}}
+    assert run_totals_text(model) == ("3 model calls · 240 tokens (200 in, 40 out; 1 not reported) · "
+                                      "$0.003 (1 call(s) without a cost) · model 1.500 s, other 0.500 s")
+    assert run_totals_text(RunModel.replay(called_run()[:3])) is None
+    panel = lab_json(model, model, Selection(visit=0), Page(), shown(model.events))
+    notes = [b["note"] for b in panel["node"]["blocks"] if "note" in b]
+    assert notes[0].startswith("This visit: 2 model calls · 240 tokens (200 in, 40 out) · $0.003, 1.000 s. "
+                               "Node 'draft' in the run: 3 model calls")
+    assert panel["tabs"][1] == {"id": "calls", "title": "Calls (3)"}
+    python_node = calls_json(model, model.visits[1], None, shown(model.events))
+    assert python_node["scope"] == "No model calls for node 'check' (visit 1)" and python_node["calls"] is None
+    assert ["draft", "3", "240", "$0.003", "1.500 s"] in python_node["blocks"][-1]["table"]["rows"]
+
+
+def test_summaries_of_calls_and_chunks_for_the_timeline_and_the_slider() -> None:
+    events = called_run()
+    lm_call = next(e for e in events if e["event"] == "lm_call")
+    assert summarize(lm_call) == ("openai/gpt-4o-mini · attempt 1 · 100 in + 20 out tokens · $0.001 · 0.400 s · "
+                                  "answered [[ ## text ## ]] Owls. [[ ## completed ## ]]")
+    assert summarize({"event": "token", "field": "text", "attempt": 2, "chunk": "Owl"}) == "'text' (attempt 2) +Owl"
