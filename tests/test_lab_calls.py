@@ -6,11 +6,19 @@ test reads as one small run story; `test_lab_calls_live.py` checks the same agai
 
 from __future__ import annotations
 
+import asyncio
+import json
+from pathlib import Path
 from typing import Any
 
+import dspy
 import pytest
-from test_panels import screen, strings, text
+from pydantic import BaseModel, field_validator
+from test_panels import browser_sends, screen, strings, text
 from test_runmodel import Recorder
+
+from dspyer_lab import AgentTranspiler, Graph, ScriptedLM, StatefulNode
+from dspyer_lab.lab.widgets import LabView
 
 from dspyer_lab.lab.model.runmodel import CHECKPOINT_EVERY, CallTotals, RunModel, introduced, summarize
 from dspyer_lab.lab.model.viewmodel import (
@@ -294,3 +302,100 @@ def test_summaries_of_calls_and_chunks_for_the_timeline_and_the_slider() -> None
     assert summarize(lm_call) == ("openai/gpt-4o-mini · attempt 1 · 100 in + 20 out tokens · $0.001 · 0.400 s · "
                                   "answered [[ ## text ## ]] Owls. [[ ## completed ## ]]")
     assert summarize({"event": "token", "field": "text", "attempt": 2, "chunk": "Owl"}) == "'text' (attempt 2) +Owl"
+
+
+# -- real runs, saved and loaded ----------------------------------------------------------------
+
+
+class Question(BaseModel):
+    question: str
+    api_key: str = ""
+
+
+class Cited(BaseModel):
+    answer: str
+
+    @field_validator("answer")
+    @classmethod
+    def cites(cls, value: str) -> str:
+        if "[1]" not in value:
+            raise ValueError("cite the passage as [1]")
+        return value
+
+
+def cited_program() -> Any:
+    graph = Graph().add_node(StatefulNode("answer", Question, Cited)).set_entry_point("answer")
+    return AgentTranspiler.compile(graph, output_model=Cited)
+
+
+def cited_lm(latency: float = 0.0) -> ScriptedLM:
+    return ScriptedLM({"answer": [{"answer": "Owls hunt at night"}, {"answer": "Owls hunt at night, silently [1]"}]},
+                      latency=latency)
+
+
+async def test_a_labview_run_streams_by_default_and_its_calls_fill_the_calls_tab() -> None:
+    view = LabView(cited_program())
+    with dspy.context(lm=cited_lm()):
+        await view.run(question="What hunts at night?", api_key=SECRET)
+    kinds = [e["event"] for e in view.events]
+    assert kinds.count("lm_call") == 2 and kinds.count("token") == 10  # two answers, word by word
+    first, second = view.run_log.visits[0].calls
+    assert second.completion == "[[ ## answer ## ]]\nOwls hunt at night, silently [1]\n\n[[ ## completed ## ]]"
+    assert view.run_log.visits[0].streams[(2, "answer")].text == "Owls hunt at night, silently [1]"
+    panel = view.panel
+    assert panel["tabs"][1]["title"] == "Calls (2)" and SECRET not in json.dumps(panel)
+    user = [b["message"] for b in panel["calls"]["blocks"] if "message" in b][-1]
+    assert "cite the passage as [1]" in user["text"] and MASK in user["text"]  # the feedback it got, the key masked
+    assert panel["toolbar"]["calls"].startswith("2 model calls · ")
+    assert view._picture["calls"]["answer"]["label"].startswith("2 calls · ")
+    browser_sends(view, {"type": "call", "index": first.event_index})  # the attempt picker
+    assert "cite the passage" not in text(view.panel["calls"]["blocks"])
+    row = next(r for r in view.panel["timeline"]["rows"] if r["kind"] == "lm_call")
+    browser_sends(view, {"type": "select", "event": row["i"]})  # a call's row opens that call
+    assert view.panel["focus"]["tab"] == "calls" and view.panel["calls"]["calls"]["value"] == row["i"]
+
+    quiet = LabView(cited_program(), stream_tokens=False)
+    with dspy.context(lm=cited_lm()):
+        await quiet.run(question="q")
+    assert "token" not in [e["event"] for e in quiet.events] and quiet.run_log.call_totals.calls == 2
+
+
+async def test_a_saved_run_keeps_its_calls_without_the_answered_tokens(tmp_path: Path) -> None:
+    view = LabView(cited_program())
+    with dspy.context(lm=cited_lm()):
+        await view.run(question="What hunts at night?", api_key=SECRET)
+    path = view.save(tmp_path / "run.json")
+    saved = path.read_text()
+    assert SECRET not in saved and '"token"' not in saved  # each answer's completion carries its text
+    loaded = LabView.load(path)
+    assert [e["event"] for e in loaded.events] == [e["event"] for e in view.events if e["event"] != "token"]
+    assert calls_shown(loaded) == calls_shown(view)
+    for call in view.run_log.visits[0].calls:
+        browser_sends(view, {"type": "call", "index": call.event_index})
+        index = next(c.event_index for c in loaded.run_log.visits[0].calls if c.attempt == call.attempt)
+        browser_sends(loaded, {"type": "call", "index": index})
+        assert calls_shown(loaded) == calls_shown(view)
+    assert loaded.panel["toolbar"]["calls"] == view.panel["toolbar"]["calls"]
+    assert loaded._picture["calls"] == view._picture["calls"]
+
+
+def calls_shown(view: LabView) -> Any:
+    """The calls tab as shown (clipped texts, no handles, no picker values: event indices differ)."""
+    panel = view.panel["calls"]
+    return [b for b in panel["blocks"]], panel["scope"], [o["label"] for o in (panel["calls"] or {}).get("options", [])]
+
+
+async def test_a_stopped_streaming_node_keeps_its_partial_answer_in_the_file(tmp_path: Path) -> None:
+    view = LabView(cited_program())
+    with dspy.context(lm=cited_lm(latency=6.0)):
+        task = view.start(question="q")
+        while not view.run_log.tokens:  # the model has begun writing (its latency spreads the words)
+            await asyncio.sleep(0.01)
+        view.stop()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    streamed = view.run_log.visits[0].streams[(1, "answer")].text
+    assert streamed and "Owls hunt at night".startswith(streamed)
+    loaded = LabView.load(view.save(tmp_path / "stopped.json"))
+    assert loaded.run_log.visits[0].streams[(1, "answer")].text == streamed
+    assert {"title": "Streamed, then cut off: attempt 1"} in loaded.panel["calls"]["blocks"]

@@ -341,7 +341,7 @@ def _without_handles(value: Any) -> Any:
 
 async def test_save_then_load_reproduces_statuses_and_panels_at_every_step(tmp_path) -> None:
     program = AgentTranspiler.compile(looping_graph(), output_model=Scored)
-    view = LabView(program)
+    view = LabView(program, stream_tokens=False)  # a file keeps every event but answered tokens (test_lab_calls.py)
     with lm_context(ScriptedLM({"rate": [BAD, GOOD]})):
         await view.run(query="q", api_key=SECRET)
     path = view.save(tmp_path / "run.json")

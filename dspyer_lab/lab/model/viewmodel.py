@@ -560,7 +560,7 @@ def call_blocks(call: LMCall, screen: Screen) -> list[dict[str, Any]]:
              "cached" if call.cached else seconds(call.duration)]
     blocks: list[dict[str, Any]] = [{"facts": facts}, {"title": f"Messages sent ({len(call.messages)})"}]
     for message in call.messages:
-        content = message["content"]
+        content = screen.masker.mask_text(message["content"])  # sized as shown: a secret's length is no hint
         lines = content.count("\n") + 1
         blocks.append({"message": {"role": one_line(message["role"], 40), "size": f"{len(content):,} chars, {lines} lines",
                                    "text": screen.cell(content, MESSAGE_SCALE), "open": len(content) <= FOLD_CHARS}})

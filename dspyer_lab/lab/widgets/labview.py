@@ -72,6 +72,8 @@ class LabView(ViewWidget):
     Values of fields whose names end with one of `secret_patterns` (see `Masker`) are
     masked wherever they are displayed; values are clipped to `display_limit` characters
     (the full text is one click away); the timeline lists `timeline_window` events at a time.
+    With `stream_tokens` (the default) a run streams the model's text into the view as it is
+    written (``_stream_tokens=True``; a run's own ``_stream_tokens=False`` turns it off).
     """
 
     _panel = traitlets.Unicode("{}", help="JSON of viewmodel.lab_json (what the panels show) plus the toolbar").tag(
@@ -86,8 +88,11 @@ class LabView(ViewWidget):
         display_limit: int | None = 200,
         timeline_window: int = 200,
         refresh_rate: float = 15.0,
+        stream_tokens: bool = True,
         **kwargs: Any,
     ) -> None:
+        self.stream_tokens = stream_tokens
+        """Whether runs started here stream the model's text token by token (``_stream_tokens``)."""
         self._task: asyncio.Task[Any] | None = None
         graph = as_graph(program)
         self.program: Any = program if hasattr(program, "astream") else None
@@ -283,7 +288,7 @@ class LabView(ViewWidget):
         """
         program = self._runnable()
         if hasattr(program, "new_run"):  # ours: the run hands over the typed result itself
-            run = program.new_run(**inputs)
+            run = program.new_run(**{"_stream_tokens": self.stream_tokens, **inputs})
             return run.events(), lambda log: run.result
         return program.astream(**inputs), lambda log: _upstream_result(program, log)
 
