@@ -14,7 +14,7 @@
 //   .dspyer-graphview[data-run-state]                         the graph (GraphView root, or inside a LabView)
 //     g.node[data-node="<name>"][data-status][data-visits][data-selected?]   one per node; <title> = name
 //       data-status: idle | running | retrying | done | failed | cancelled
-//       [data-calls="<n>"] > text.dl-calls                   a node that called a model: "2 calls · 1.2k tok · $0.001"
+//       [data-calls="<n>"] > text.dl-calls > tspan          a node that called a model: "2 calls · 1.2k tok · $0.001"
 //                                                           (its <title>: the totals in full, on hover)
 //     g.node[data-marker="start" | "end"]                     the START point and END terminal
 //     g.edge[data-edge="e<i>"][data-source][data-target][data-decision?]

@@ -537,8 +537,11 @@ class RunModel:
         return best
 
     def model_time_split(self) -> tuple[float, float | None]:
-        """(seconds waiting for the model, seconds of everything else); the latter None before any timing."""
+        """(seconds waiting for the model, seconds of everything else); the latter None until the run ended
+        (while it runs, the call in flight would count as "everything else")."""
         model = self.call_totals.model_time
+        if self.status in ("idle", "running", "paused"):
+            return model, None
         wall = _number(self.finished.get("duration")) if self.finished is not None else None
         if wall is None and self.events and self.start_ts is not None:
             last = _number(self.events[-1].get("ts"))

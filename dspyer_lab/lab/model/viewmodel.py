@@ -467,7 +467,8 @@ def error_json(run: RunModel, screen: Screen, message_lines: int = 12) -> dict[s
 # -- model calls --------------------------------------------------------------------------
 
 FOLD_CHARS = 800
-"""A message longer than this is folded (its role and size shown) until opened."""
+"""A message longer than this is folded (its role and size shown) until opened; so is the system message
+(the node's instructions: the same in every call)."""
 MESSAGE_SCALE = 10
 """A message is clipped at this many times `Screen.limit` (prompts are long; "show all" fetches the rest)."""
 STREAM_TAIL = 4000
@@ -512,7 +513,7 @@ def run_totals_text(run: RunModel) -> str | None:
     if not run.calls:
         return None
     waiting, rest = run.model_time_split()
-    split = f"model {seconds(waiting)}" + (f", other {seconds(rest)}" if rest is not None else "")
+    split = f"model {seconds(waiting)}" + (f", other {seconds(rest)}" if rest is not None else " so far")
     return " · ".join([*_totals_facts(run.call_totals), split])
 
 
@@ -563,7 +564,8 @@ def call_blocks(call: LMCall, screen: Screen) -> list[dict[str, Any]]:
         content = screen.masker.mask_text(message["content"])  # sized as shown: a secret's length is no hint
         lines = content.count("\n") + 1
         blocks.append({"message": {"role": one_line(message["role"], 40), "size": f"{len(content):,} chars, {lines} lines",
-                                   "text": screen.cell(content, MESSAGE_SCALE), "open": len(content) <= FOLD_CHARS}})
+                                   "text": screen.cell(content, MESSAGE_SCALE),
+                                   "open": message["role"] != "system" and len(content) <= FOLD_CHARS}})
     blocks += [{"title": "Completion (as received)"}, {"pre": screen.cell(call.completion or "(empty)", MESSAGE_SCALE)}]
     return blocks
 
