@@ -219,9 +219,16 @@ class _AsyncScriptedEngine:
 _WORD = re.compile(r"\s*\S+|\s+$")
 
 
+def word_chunks(text: str) -> list[str]:
+    """`text` cut into words, each with the whitespace before it (joined they are `text`); [""] for no text.
+
+    How the offline models stream: `ScriptedLM` and `dspyer_lab.testing.ChatServer`.
+    """
+    return _WORD.findall(text) or [""]
+
+
 def _streamed(response: Response) -> list[Any]:
-    """`response` as lm15 stream events, its text in word-sized deltas (each with the whitespace before it)."""
-    text = response.text or ""
+    """`response` as lm15 stream events, its text in word-sized deltas."""
     events = list(response_to_events(response))
-    deltas = [StreamDeltaEvent(delta=TextDelta(text=piece, part_index=0)) for piece in _WORD.findall(text) or [""]]
+    deltas = [StreamDeltaEvent(delta=TextDelta(text=piece, part_index=0)) for piece in word_chunks(response.text or "")]
     return [events[0], *deltas, events[-1]]
