@@ -65,7 +65,8 @@ export function drawCallTotals(drawing, calls) {
       const box = shapeBox(group);
       if (!box) continue;
       const text = svgEl("text", {
-        class: "dl-calls", x: (box.x1 + box.x2) / 2, y: box.y2 + 10, "text-anchor": "middle", "font-size": 9,
+        // just right of the bottom centre, where an outgoing edge usually leaves
+        class: "dl-calls", x: (box.x1 + box.x2) / 2 + 5, y: box.y2 + 10, "text-anchor": "start", "font-size": 9,
       });
       const title = svgEl("title", {});
       const label = svgEl("tspan", {});
