@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from test_runmodel import Recorder
 from dspyer_lab import AgentTranspiler, Graph, ScriptedLM, StatefulNode
 from dspyer_lab.lab.widgets import LabView
 
+from dspyer_lab.lab.model.runfile import RunFileError
 from dspyer_lab.lab.model.runmodel import CHECKPOINT_EVERY, CallTotals, RunModel, introduced, summarize
 from dspyer_lab.lab.model.viewmodel import (
     Page,
@@ -399,3 +401,23 @@ async def test_a_stopped_streaming_node_keeps_its_partial_answer_in_the_file(tmp
     loaded = LabView.load(view.save(tmp_path / "stopped.json"))
     assert loaded.run_log.visits[0].streams[(1, "answer")].text == streamed
     assert {"title": "Streamed, then cut off: attempt 1"} in loaded.panel["calls"]["blocks"]
+
+
+@pytest.mark.parametrize(("key", "value", "expected"), [
+    ("usage", {"prompt_tokens": "12"}, "'usage.prompt_tokens' should be an integer"),
+    ("messages", [{"role": "user"}], "has no 'messages.0.content'"),
+    ("cost", -1.0, "'cost' should not be negative"),
+    ("cached", "yes", "'cached' should be true or false"),
+])
+async def test_a_file_with_a_damaged_call_is_refused_saying_what_and_where(
+    tmp_path: Path, key: str, value: Any, expected: str
+) -> None:
+    view = LabView(cited_program())
+    with dspy.context(lm=cited_lm()):
+        await view.run(question="q")
+    data = json.loads(view.save(tmp_path / "run.json").read_text())
+    index = next(i for i, e in enumerate(data["events"]) if e["event"] == "lm_call")
+    data["events"][index][key] = value
+    (tmp_path / "bad.json").write_text(json.dumps(data))
+    with pytest.raises(RunFileError, match=f"^not a dspyer-lab run file: event {index} \\(lm_call\\).*{re.escape(expected)}"):
+        LabView.load(tmp_path / "bad.json")
