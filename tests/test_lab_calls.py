@@ -16,6 +16,7 @@ import dspy
 import pytest
 from pydantic import BaseModel, field_validator
 from test_panels import browser_sends, screen, strings, text
+from test_magics import ONE_NODE_CELL, shell  # noqa: F401  (shell: a fixture)
 from test_runmodel import Recorder
 
 from dspyer_lab import AgentTranspiler, Graph, ScriptedLM, StatefulNode
@@ -421,3 +422,21 @@ async def test_a_file_with_a_damaged_call_is_refused_saying_what_and_where(
     (tmp_path / "bad.json").write_text(json.dumps(data))
     with pytest.raises(RunFileError, match=f"^not a dspyer-lab run file: event {index} \\(lm_call\\).*{re.escape(expected)}"):
         LabView.load(tmp_path / "bad.json")
+
+
+def test_the_calls_tab_of_another_visit_still_shows_the_text_being_written() -> None:
+    events = called_run(finish=False)
+    model = RunModel.replay(events)
+    panel = calls_json(model, model.visits[0], None, shown(events))  # the first visit, done, is inspected
+    assert {"note": "Streaming now: node 'draft' (visit 2)"} in panel["blocks"]
+    assert [b["stream"]["text"] for b in panel["blocks"] if "stream" in b] == ["Owls hunt at night, silently."]
+    assert "Streaming now" not in text(calls_json(model, model.visits[2], None, shown(events)))  # it is this one
+
+
+def test_the_cell_magic_streams_the_models_text_unless_told_not_to(shell: Any) -> None:
+    cell = ONE_NODE_CELL.replace("latency=60", "latency=0")
+    shell.run_cell_magic("dspyer", "-i question=hi --lm scripted", cell)
+    assert {"token", "lm_call"} <= {e["event"] for e in shell.user_ns["dspyer_view"].events}
+    shell.run_cell_magic("dspyer", "-i question=hi --lm scripted --no-stream", cell)
+    kinds = {e["event"] for e in shell.user_ns["dspyer_view"].events}
+    assert "token" not in kinds and "lm_call" in kinds and shell.user_ns["result"].answer == "4"

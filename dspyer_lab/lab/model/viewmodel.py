@@ -574,6 +574,10 @@ def calls_json(run: RunModel, visit: NodeVisit | None, pinned: int | None, scree
     """The calls tab: the inspected visit's model calls (the pinned one, else the newest, in full), what its
     model is streaming now, and the run's calls per node."""
     overview = _per_node_table(run, screen)
+    live = run.live_stream()
+    if live is not None and live[0] is not visit:  # the text being written now, whichever visit is inspected
+        overview = [{"note": f"Streaming now: node '{live[0].node}' (visit {live[0].visit})"},
+                    *stream_blocks(live[0], screen), *overview]
     if visit is None:
         return {"scope": "No node visit is inspected." if run.calls else "No model calls in this run.",
                 "calls": None, "blocks": overview}
