@@ -236,7 +236,8 @@ class LabView(ViewWidget):
     def save(self, path: str | Path, *, mask_secrets: bool = True) -> Path:
         """Write the last run (graph description + events) to a JSON file that `load` replays.
 
-        Secret-looking fields are masked in the file too unless `mask_secrets` is False.
+        Secret-looking fields are masked in the file too unless `mask_secrets` is False. Model
+        calls are kept; the token chunks of an answer its ``lm_call`` carries whole are not.
         """
         masker = self.masker if mask_secrets else None
         events: list[Mapping[str, Any]] = list(self.run_log.events)
