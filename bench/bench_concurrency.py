@@ -7,6 +7,10 @@ against the same kind of server:
 
   hand-written   the two calls written by hand with `dspy.Predict(sig).acall`, chained
   dspyer-lab     `await program.aforward(...)` of a dspyer_lab graph with two StatefulNodes
+  astream        every event of `program.astream(...)` read: the default, an `lm_call` per model call
+  astream -calls the same with `_lm_calls=False` (what capturing the model calls costs)
+  astream +tokens the same with `_stream_tokens=True`: the server streams (SSE, word by word over
+                 the same latency) and `token` events are made (what streaming costs)
   dspyer 0.3.6   the same graph on the PyPI package `dspyer==0.3.6` (skipped if not installed)
 
 Fairness: every trial gets a fresh server, a fresh `dspy.LM` (so fresh connection pools:
@@ -110,6 +114,19 @@ def transpiled(module) -> Chain:
     return run
 
 
+def streamed(**options: object) -> Chain:
+    """The dspyer_lab program with every event of `astream` read (what a view or a log consumer pays)."""
+    program = dspyer_lab.AgentTranspiler.compile(build_graph(dspyer_lab), output_model=Answer)
+
+    async def run(question: str) -> str:
+        last: dict = {}
+        async for event in program.astream(question=question, **options):
+            last = event
+        return last["output"]["answer"]
+
+    return run
+
+
 def dspyer_module():
     try:
         import dspyer
@@ -194,6 +211,9 @@ def main() -> int:
     configs: dict[str, Callable[[], Chain] | None] = {
         "hand-written": hand_written,
         "dspyer-lab": lambda: transpiled(dspyer_lab),
+        "astream": streamed,
+        "astream -calls": lambda: streamed(_lm_calls=False),
+        "astream +tokens": lambda: streamed(_stream_tokens=True),
         "dspyer 0.3.6": (lambda: transpiled(old)) if old is not None else None,
     }
     runnable = {name: make for name, make in configs.items() if make is not None}
@@ -207,7 +227,7 @@ def main() -> int:
                 t = trial(make, n, args.latency)
                 results.setdefault((name, n), []).append(t)
                 print(
-                    f"  N={n} trial {rep + 1}/{args.repeats} {name:>13}: {t.seconds:.3f} s, cpu {t.cpu:.3f} s, "
+                    f"  N={n} trial {rep + 1}/{args.repeats} {name:>15}: {t.seconds:.3f} s, cpu {t.cpu:.3f} s, "
                     f"server max in flight {t.max_in_flight}",
                     file=sys.stderr,
                     flush=True,
@@ -216,15 +236,22 @@ def main() -> int:
     ideal = 2 * args.latency
     print(versions())
     print(f"\nmedian of {args.repeats} trials (best in parentheses); ideal = 2 x {args.latency * 1000:.0f} ms\n")
-    print("| N | ideal | hand-written | dspyer-lab | dspyer 0.3.6 | ratio ours/hand (median) |")
-    print("|---|---|---|---|---|---|")
+    print("| N | ideal | " + " | ".join(runnable) + " |")
+    print("|---|---|" + "---|" * len(runnable))
     for n in args.n:
-        hand, ours = results[("hand-written", n)], results[("dspyer-lab", n)]
-        ratio = statistics.median(t.seconds for t in ours) / statistics.median(t.seconds for t in hand)
-        print(
-            f"| {n} | {ideal:.2f} s | {cell(hand)} | {cell(ours)} | {cell(results.get(('dspyer 0.3.6', n)))} "
-            f"| {ratio:.2f}x |"
-        )
+        print(f"| {n} | {ideal:.2f} s | " + " | ".join(cell(results[(name, n)]) for name in runnable) + " |")
+
+    def ratio(name: str, base: str, n: int, of: Callable[[Trial], float]) -> str:
+        return f"{statistics.median(map(of, results[(name, n)])) / statistics.median(map(of, results[(base, n)])):.2f}x"
+
+    pairs = [("dspyer-lab", "hand-written"), ("astream", "hand-written"), ("astream -calls", "hand-written"),
+             ("astream", "astream -calls"), ("astream +tokens", "astream")]
+    print("\nratios of medians, wall time / process CPU (targets: astream <= 1.1x hand-written, +tokens <= 1.2x astream)\n")
+    print("| N | " + " | ".join(f"{a} / {b}" for a, b in pairs) + " |")
+    print("|---|" + "---|" * len(pairs))
+    for n in args.n:
+        cells = [f"{ratio(a, b, n, lambda t: t.seconds)} / {ratio(a, b, n, lambda t: t.cpu)}" for a, b in pairs]
+        print(f"| {n} | " + " | ".join(cells) + " |")
     print("\nprocess CPU seconds per batch (median) / server-side max concurrent requests (max over trials)\n")
     print("| N | " + " | ".join(runnable) + " |")
     print("|---|" + "---|" * len(runnable))

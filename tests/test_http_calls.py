@@ -147,13 +147,14 @@ async def test_a_cached_answer_is_marked_cached_and_not_billed_again() -> None:
         lm = dspy.LM("openai/test-model", api_base=server.base_url, api_key="test", cache=True, num_retries=0)
         try:
             with dspy.context(lm=lm), dspy.track_usage() as usage:
-                runs = [await collect(chain().astream(question=question)) for _ in range(2)]
+                runs = [await collect(chain().astream(question=question, _stream_tokens=s)) for s in (False, True)]
         finally:
             await aclose_lm(lm)
         assert server.request_count == 2  # the second run's calls came from the cache
     (first, _), (second, _) = runs
     assert [c["cached"] for c in by_kind(first, "lm_call")] == [False, False]
-    assert [c["cached"] for c in by_kind(second, "lm_call")] == [True, True]
+    assert [(c["cached"], c["usage"]) for c in by_kind(second, "lm_call")] == [(True, None), (True, None)]
+    assert not by_kind(second, "token")  # nothing was streamed: the answers were in the cache
     assert [c["completion"] for c in by_kind(second, "lm_call")] == [c["completion"] for c in by_kind(first, "lm_call")]
     assert len(usage.usage_data["openai/test-model"]) == 2  # the user's tracker counts the billed calls only
 

@@ -33,6 +33,14 @@ def test_pause_edit_resume_fork_example_runs(capsys: pytest.CaptureFixture[str])
     assert lines[-1] == "finished  {'title': 'SALT.'}"
 
 
+def test_model_calls_and_streaming_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    [block] = [b for b in python_blocks() if "_stream_tokens=True" in b]
+    exec(compile(block, "README model calls", "exec"), {"__name__": "readme"})
+    printed = capsys.readouterr().out.splitlines()
+    documented = [line[2:] for line in block.splitlines() if line.startswith("# ")]
+    assert printed == documented and len(printed) == 7
+
+
 @pytest.mark.kernel
 def test_notebook_quickstart_runs_in_a_kernel(tmp_path: Path) -> None:
     setup, load, magic = python_blocks()[:3]

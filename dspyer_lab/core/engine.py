@@ -3,8 +3,10 @@
 
 The engine runs every step in the consumer's own task (no background tasks), so
 breaking out of the stream or cancelling it stops the work in flight and leaves
-nothing behind. For the same reason a run paused at a breakpoint holds nothing: its
-stream has ended, and everything needed to go on is in its `Checkpoint`.
+nothing behind. (The one exception, with ``_stream_tokens=True``: an attempt's model call
+runs in a child task while its tokens are yielded; closing the stream cancels and awaits it.)
+For the same reason a run paused at a breakpoint holds nothing: its stream has ended, and
+everything needed to go on is in its `Checkpoint`.
 """
 
 from __future__ import annotations

@@ -185,7 +185,7 @@ class _ScriptedEngine:
 
     def stream(self, request: Any) -> Iterator[Any]:
         events = _streamed(self.lm._respond(request))
-        pause = self.lm.latency / len(events)
+        pause = self.lm.latency / (len(events) - 2)  # over the deltas, between start and end
         for event in events:
             if pause and event.type == "delta":
                 time.sleep(pause)
@@ -206,7 +206,7 @@ class _AsyncScriptedEngine:
 
     async def stream(self, request: Any) -> AsyncIterator[Any]:
         events = _streamed(self.sync.lm._respond(request))
-        pause = self.sync.lm.latency / len(events)
+        pause = self.sync.lm.latency / (len(events) - 2)
         for event in events:
             if pause and event.type == "delta":
                 await asyncio.sleep(pause)

@@ -321,10 +321,14 @@ def test_markup_from_model_state_and_node_names_is_shown_as_text(
     expect(calls).to_contain_text(ANSWER)
 
     # Time travel: two steps back the note next to the slider summarizes answer's patch.
-    expect(lab.slider).to_have_attribute("max", "13")  # 10 events and the model's 3 calls
+    # (13 events: answer's three attempts each have a model call, an `lm_call` event, before their verdict.)
+    expect(lab.slider).to_have_attribute("max", "13")
     seek(lab, 11)
     expect(lab.slider_note).to_contain_text(f'node_end wrote {{"answer": "{SCRIPT}')
     expect(lab.status).to_contain_text("event 11/13")
+    seek(lab, 6)  # answer's first model call, before its answer was judged
+    expect(lab.slider_note).to_contain_text("lm_call")
+    expect(lab.node("answer", "running")).to_have_count(1)
     seek(lab, 2)  # before `answer` ran: the graph goes back too
     expect(lab.node("answer", "idle")).to_have_count(1)
     seek(lab, 13)
