@@ -45,10 +45,11 @@ def messages(user: str) -> list[dict[str, str]]:
 
 
 def call(e: Recorder, node: str, attempt: int, completion: str, *, user: str = "[[ ## topic ## ]]\nowls",
-         usage: dict[str, int] | None = None, cost: float | None = 0.001, duration: float = 0.4, **extra: Any) -> None:
+         usage: dict[str, int] | None = None, cost: float | None = 0.001, duration: float = 0.4, cached: bool = False,
+         **extra: Any) -> None:
     e("lm_call", node=node, attempt=attempt, model="openai/gpt-4o-mini", messages=messages(user),
       completion=completion, usage=usage if usage is not None else {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120},
-      cost=cost, duration=duration, cached=False, **extra)
+      cost=cost, duration=duration, cached=cached, **extra)
 
 
 def tokens(e: Recorder, node: str, attempt: int, field: str, text_: str, size: int = 3) -> None:
@@ -440,3 +441,20 @@ def test_the_cell_magic_streams_the_models_text_unless_told_not_to(shell: Any) -
     shell.run_cell_magic("dspyer", "-i question=hi --lm scripted --no-stream", cell)
     kinds = {e["event"] for e in shell.user_ns["dspyer_view"].events}
     assert "token" not in kinds and "lm_call" in kinds and shell.user_ns["result"].answer == "4"
+
+
+def test_a_cached_call_is_counted_but_spends_no_tokens_or_cost_again() -> None:
+    e = Recorder()
+    e("run_start", inputs={})
+    e("node_start", node="n", kind="llm", step=1, inputs={})
+    call(e, "n", 1, "ok", cost=0.002)
+    e("node_end", node="n", patch={}, duration=0.4, attempts=1)
+    e("node_start", node="n", kind="llm", step=2, inputs={})
+    call(e, "n", 1, "ok", usage={}, cost=0.002, duration=0.001, cached=True)  # the same call again, from the cache
+    e("node_end", node="n", patch={}, duration=0.01, attempts=1)
+    model = RunModel.replay(e.events)
+    totals = model.call_totals
+    assert (totals.calls, totals.cached, totals.tokens, totals.cost, totals.no_usage, totals.no_cost) == (2, 1, 120, 0.002, 0, 0)
+    assert run_totals_text(model).startswith("2 model calls · 120 tokens (100 in, 20 out) · $0.002 · "
+                                             "1 answered from the cache (nothing spent)")
+    assert "cached" in calls_json(model, model.visits[1], None, shown(e.events))["blocks"][0]["facts"]

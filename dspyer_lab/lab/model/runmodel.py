@@ -120,20 +120,40 @@ class CallTotals:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     no_usage: int = 0
-    """Calls whose model reported no token counts (their tokens are not in the sums)."""
+    """Calls (not cached) whose model reported no token counts (their tokens are not in the sums)."""
     cost: float = 0.0
     no_cost: int = 0
-    """Calls with no known cost (not in `cost`)."""
+    """Calls (not cached) with no known cost (not in `cost`)."""
     model_time: float = 0.0
     """Seconds spent waiting for the model."""
     cached: int = 0
+    """Calls answered from DSPy's cache: counted, but their tokens and cost were not spent again."""
 
     @property
     def tokens(self) -> int:
         return self.prompt_tokens + self.completion_tokens
 
+    @property
+    def billed(self) -> int:
+        """Calls not answered from the cache."""
+        return self.calls - self.cached
+
+    @property
+    def has_usage(self) -> bool:
+        """Whether some billed call reported its tokens (else there is no token count to show)."""
+        return self.no_usage < self.billed
+
+    @property
+    def has_cost(self) -> bool:
+        """Whether some billed call has a known cost."""
+        return self.no_cost < self.billed
+
     def add(self, call: LMCall) -> None:
         self.calls += 1
+        self.model_time += call.duration or 0.0
+        if call.cached:  # answered from DSPy's cache: nothing sent, nothing billed (its cost is the first call's)
+            self.cached += 1
+            return
         if call.prompt_tokens is None and call.completion_tokens is None:
             self.no_usage += 1
         else:
@@ -143,8 +163,6 @@ class CallTotals:
             self.no_cost += 1
         else:
             self.cost += call.cost
-        self.model_time += call.duration or 0.0
-        self.cached += call.cached
 
     @classmethod
     def of(cls, calls: Iterable[LMCall]) -> CallTotals:

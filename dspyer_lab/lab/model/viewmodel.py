@@ -482,15 +482,15 @@ def _short(n: int) -> str:
 def _totals_facts(totals: CallTotals) -> list[str]:
     """Calls, tokens, cost and model time of `totals`, as display facts (what was not reported is said)."""
     facts = [f"{totals.calls} model call{'s' if totals.calls != 1 else ''}"]
-    if totals.no_usage < totals.calls:
+    if totals.has_usage:
         unreported = f"; {totals.no_usage} not reported" if totals.no_usage else ""
         facts.append(f"{totals.tokens:,} tokens ({totals.prompt_tokens:,} in, {totals.completion_tokens:,} out{unreported})")
-    else:
+    elif totals.billed:
         facts.append("tokens not reported")
-    if totals.no_cost < totals.calls:
+    if totals.has_cost:
         facts.append(money(totals.cost) + (f" ({totals.no_cost} call(s) without a cost)" if totals.no_cost else ""))
     if totals.cached:
-        facts.append(f"{totals.cached} cached")
+        facts.append(f"{totals.cached} answered from the cache (nothing spent)")
     return facts
 
 
@@ -499,9 +499,9 @@ def graph_totals(run: RunModel) -> dict[str, dict[str, Any]]:
     shown = {}
     for node, totals in run.nodes_with_calls.items():
         label = f"{totals.calls} call{'s' if totals.calls != 1 else ''}"
-        if totals.no_usage < totals.calls:
+        if totals.has_usage:
             label += f" · {_short(totals.tokens)} tok"
-        if totals.no_cost < totals.calls:
+        if totals.has_cost:
             label += f" · {money(totals.cost)}"
         hint = " · ".join([*_totals_facts(totals), f"{seconds(totals.model_time)} waiting for the model"])
         shown[node] = {"calls": totals.calls, "tokens": totals.tokens, "label": label, "hint": f"{node}: {hint}"}
@@ -602,7 +602,7 @@ def _per_node_table(run: RunModel, screen: Screen) -> list[dict[str, Any]]:
     per_node = run.nodes_with_calls
     if not per_node:
         return []
-    rows = [[screen.text(node), str(t.calls), f"{t.tokens:,}" if t.no_usage < t.calls else "–",
-             money(t.cost) if t.no_cost < t.calls else "–", seconds(t.model_time)] for node, t in per_node.items()]
+    rows = [[screen.text(node), str(t.calls), f"{t.tokens:,}" if t.has_usage else "–",
+             money(t.cost) if t.has_cost else "–", seconds(t.model_time)] for node, t in per_node.items()]
     return [{"title": "Model calls per node (whole run)"},
             {"table": {"head": ["node", "calls", "tokens", "cost", "model time"], "rows": rows, "changed": []}}]
