@@ -458,3 +458,29 @@ def test_a_cached_call_is_counted_but_spends_no_tokens_or_cost_again() -> None:
     assert run_totals_text(model).startswith("2 model calls · 120 tokens (100 in, 20 out) · $0.002 · "
                                              "1 answered from the cache (nothing spent)")
     assert "cached" in calls_json(model, model.visits[1], None, shown(e.events))["blocks"][0]["facts"]
+
+
+async def test_over_http_the_calls_tab_shows_what_the_server_received_and_answered() -> None:
+    from http_helpers import aclose_lm, make_lm
+    from test_http_calls import chain, words
+
+    from dspyer_lab.testing import ChatServer
+
+    view = LabView(chain(), display_limit=None)  # nothing clipped: compare whole texts
+    with ChatServer(latency=0.05) as server:
+        lm = make_lm(server, "auto")
+        try:
+            with dspy.context(lm=lm):
+                await view.run(question="Why do owls hunt at night?")
+        finally:
+            await aclose_lm(lm)
+        requests = list(server.requests)
+    assert [r.get("stream") for r in requests] == [True, True]  # the lab streams
+    for visit, request in zip(view.run_log.visits, requests):
+        view.select(visit=visit.index)
+        blocks = view.panel["calls"]["blocks"]
+        sent = [(b["message"]["role"], b["message"]["text"]) for b in blocks if "message" in b]
+        assert sent == [(m["role"], m["content"]) for m in request["messages"]]
+        prompt, completion = sum(words(m["content"]) for m in request["messages"]), words(visit.calls[0].completion)
+        assert blocks[0]["facts"][3] == f"{prompt:,} in + {completion:,} out tokens"
+        assert "".join(s.text for s in visit.streams.values()) != ""  # its answer streamed in
