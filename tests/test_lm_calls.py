@@ -12,7 +12,7 @@ import pytest
 from core_helpers import by_kind, collect, settle
 from pydantic import BaseModel, field_validator
 
-from dspyer_lab import END, AgentTranspiler, Graph, ScriptedLM, StatefulNode
+from dspyer_lab import END, AgentTranspiler, Checkpoint, Graph, ScriptedLM, StatefulNode
 
 
 class Question(BaseModel):
@@ -178,3 +178,20 @@ async def test_a_failing_model_call_is_an_error_without_an_lm_call() -> None:
         events, error = await collect(rated_program().astream(question="q", _stream_tokens=True))
     assert error is not None and "ScriptedLM has no answer for node 'rate'" in str(error)
     assert [e["event"] for e in events] == ["run_start", "node_start", "error"]
+
+
+async def test_a_checkpoint_taken_from_a_watched_stream_resumes_it() -> None:
+    g = Graph().add_node(StatefulNode("rate", Question, Rated)).add_node(StatefulNode("judge", Rated, Verdict))
+    program = AgentTranspiler.compile(g.add_edge("rate", "judge").set_entry_point("rate"))
+    with dspy.context(lm=ScriptedLM({"rate": [BAD, GOOD], "judge": {"route": "fine"}})):
+        events, error = await collect(program.astream(question="q", _stream_tokens=True))
+        assert error is None
+        after_rate = [e["event"] for e in events].index("route") + 1  # tokens and lm_calls included
+        checkpoint = Checkpoint.from_events(events, after_rate)
+        assert (checkpoint.next, checkpoint.state["score"]) == ("judge", 7)
+        rest, error = await collect(program.astream(_resume=checkpoint, _stream_tokens=True))
+    assert error is None
+    assert [e["seq"] for e in events[:after_rate] + rest] == list(range(after_rate + len(rest)))
+    assert [e["event"] for e in rest if e["event"] != "token"] == [
+        "node_start", "lm_call", "node_end", "route", "finished"
+    ]
