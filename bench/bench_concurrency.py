@@ -7,6 +7,10 @@ against the same kind of server:
 
   hand-written   the two calls written by hand with `dspy.Predict(sig).acall`, chained
   dspyer-lab     `await program.aforward(...)` of a dspyer_lab graph with two StatefulNodes
+  astream        every event of `program.astream(...)` read: the default, an `lm_call` per model call
+  astream -calls the same with `_lm_calls=False` (what capturing the model calls costs)
+  astream +tokens the same with `_stream_tokens=True`: the server streams (SSE, word by word over
+                 the same latency) and `token` events are made (what streaming costs)
   dspyer 0.3.6   the same graph on the PyPI package `dspyer==0.3.6` (skipped if not installed)
 
 Fairness: every trial gets a fresh server, a fresh `dspy.LM` (so fresh connection pools:
@@ -110,6 +114,19 @@ def transpiled(module) -> Chain:
     return run
 
 
+def streamed(**options: object) -> Chain:
+    """The dspyer_lab program with every event of `astream` read (what a view or a log consumer pays)."""
+    program = dspyer_lab.AgentTranspiler.compile(build_graph(dspyer_lab), output_model=Answer)
+
+    async def run(question: str) -> str:
+        last: dict = {}
+        async for event in program.astream(question=question, **options):
+            last = event
+        return last["output"]["answer"]
+
+    return run
+
+
 def dspyer_module():
     try:
         import dspyer
@@ -127,6 +144,8 @@ class Trial:
     """Wall time of the batch."""
     cpu: float
     """Process CPU time of the batch (client and in-process server): overhead, less noisy than wall time."""
+    client_cpu: float
+    """`cpu` less the server thread's: what the client alone spent (a streamed answer costs the server too)."""
     max_in_flight: int
     """The most requests the server held at once."""
 
@@ -140,15 +159,18 @@ async def _timed(make_chain: Callable[[], Chain], n: int, server: ChatServer) ->
     try:
         with dspy.context(lm=lm):
             chain = make_chain()
+            server_clock = time.pthread_getcpuclockid(server._thread.ident)  # the server thread (ours)
             started, cpu_started = time.perf_counter(), time.process_time()
+            server_started = time.clock_gettime(server_clock)
             answers = await asyncio.gather(*(chain(f"question {i}") for i in range(n)))
             seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+            server_cpu = time.clock_gettime(server_clock) - server_started
     finally:
         await lm.aclose()
     if server.request_count != 2 * n or len(set(answers)) != n or not all(a.startswith("answer ") for a in answers):
         distinct = len(set(answers))
         raise RuntimeError(f"bad run: {server.request_count} requests for {n} chains, {distinct} distinct answers")
-    return Trial(seconds, cpu, server.max_in_flight)
+    return Trial(seconds, cpu, cpu - server_cpu, server.max_in_flight)
 
 
 def trial(make_chain: Callable[[], Chain], n: int, latency: float) -> Trial:
@@ -194,6 +216,9 @@ def main() -> int:
     configs: dict[str, Callable[[], Chain] | None] = {
         "hand-written": hand_written,
         "dspyer-lab": lambda: transpiled(dspyer_lab),
+        "astream": streamed,
+        "astream -calls": lambda: streamed(_lm_calls=False),
+        "astream +tokens": lambda: streamed(_stream_tokens=True),
         "dspyer 0.3.6": (lambda: transpiled(old)) if old is not None else None,
     }
     runnable = {name: make for name, make in configs.items() if make is not None}
@@ -207,7 +232,8 @@ def main() -> int:
                 t = trial(make, n, args.latency)
                 results.setdefault((name, n), []).append(t)
                 print(
-                    f"  N={n} trial {rep + 1}/{args.repeats} {name:>13}: {t.seconds:.3f} s, cpu {t.cpu:.3f} s, "
+                    f"  N={n} trial {rep + 1}/{args.repeats} {name:>15}: {t.seconds:.3f} s, cpu {t.cpu:.3f} s "
+                    f"(client {t.client_cpu:.3f} s), "
                     f"server max in flight {t.max_in_flight}",
                     file=sys.stderr,
                     flush=True,
@@ -216,15 +242,28 @@ def main() -> int:
     ideal = 2 * args.latency
     print(versions())
     print(f"\nmedian of {args.repeats} trials (best in parentheses); ideal = 2 x {args.latency * 1000:.0f} ms\n")
-    print("| N | ideal | hand-written | dspyer-lab | dspyer 0.3.6 | ratio ours/hand (median) |")
-    print("|---|---|---|---|---|---|")
+    print("| N | ideal | " + " | ".join(runnable) + " |")
+    print("|---|---|" + "---|" * len(runnable))
     for n in args.n:
-        hand, ours = results[("hand-written", n)], results[("dspyer-lab", n)]
-        ratio = statistics.median(t.seconds for t in ours) / statistics.median(t.seconds for t in hand)
-        print(
-            f"| {n} | {ideal:.2f} s | {cell(hand)} | {cell(ours)} | {cell(results.get(('dspyer 0.3.6', n)))} "
-            f"| {ratio:.2f}x |"
-        )
+        print(f"| {n} | {ideal:.2f} s | " + " | ".join(cell(results[(name, n)]) for name in runnable) + " |")
+
+    def ratio(name: str, base: str, n: int, of: Callable[[Trial], float]) -> str:
+        return f"{statistics.median(map(of, results[(name, n)])) / statistics.median(map(of, results[(base, n)])):.2f}x"
+
+    pairs = [("dspyer-lab", "hand-written"), ("astream", "hand-written"), ("astream -calls", "hand-written"),
+             ("astream", "astream -calls"), ("astream +tokens", "astream")]
+    print("\nratios of medians, wall time / client CPU (targets: astream <= 1.1x hand-written, +tokens <= 1.2x astream)\n")
+    print("| N | " + " | ".join(f"{a} / {b}" for a, b in pairs) + " |")
+    print("|---|" + "---|" * len(pairs))
+    for n in args.n:
+        cells = [f"{ratio(a, b, n, lambda t: t.seconds)} / {ratio(a, b, n, lambda t: t.client_cpu)}" for a, b in pairs]
+        print(f"| {n} | " + " | ".join(cells) + " |")
+    print("\nclient CPU seconds per batch (median; the process less the server's thread)\n")
+    print("| N | " + " | ".join(runnable) + " |")
+    print("|---|" + "---|" * len(runnable))
+    for n in args.n:
+        cells = [f"{statistics.median(t.client_cpu for t in results[(name, n)]):.2f} s" for name in runnable]
+        print(f"| {n} | " + " | ".join(cells) + " |")
     print("\nprocess CPU seconds per batch (median) / server-side max concurrent requests (max over trials)\n")
     print("| N | " + " | ".join(runnable) + " |")
     print("|---|" + "---|" * len(runnable))

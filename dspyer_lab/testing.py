@@ -18,6 +18,7 @@ deterministic value of the right type.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import itertools
 import json
@@ -26,11 +27,12 @@ import re
 import threading
 import time
 import zlib
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .core.exceptions import DspyerLabError
+from .core.scripted import word_chunks
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -294,6 +296,46 @@ def _response_bytes(
     return head.encode("latin-1") + body
 
 
+_Events = AsyncGenerator[dict[str, Any], None]
+"""A streamed answer: the JSON objects sent one per server-sent event, before ``data: [DONE]``."""
+
+
+async def _write_events(writer: asyncio.StreamWriter, events: _Events, keep_alive: bool) -> None:
+    """Send `events` as server-sent events in a chunked HTTP response (so the connection can be kept alive)."""
+    head = (
+        "HTTP/1.1 200 OK\r\n"
+        "Content-Type: text/event-stream\r\n"
+        "Cache-Control: no-cache\r\n"
+        "Transfer-Encoding: chunked\r\n"
+        f"Connection: {'keep-alive' if keep_alive else 'close'}\r\n\r\n"
+    )
+    writer.write(head.encode("latin-1"))
+    async with contextlib.aclosing(events):
+        async for event in events:
+            writer.write(_chunk(f"data: {json.dumps(event)}\n\n"))
+            await writer.drain()
+    writer.write(_chunk("data: [DONE]\n\n") + b"0\r\n\r\n")
+    await writer.drain()
+
+
+def _chunk(text: str) -> bytes:
+    data = text.encode()
+    return f"{len(data):x}\r\n".encode() + data + b"\r\n"
+
+
+def _choices(body: dict[str, Any]) -> int:
+    requested = body.get("n")
+    return requested if isinstance(requested, int) and requested > 0 else 1
+
+
+def _usage(body: dict[str, Any], content: str, n: int) -> dict[str, int]:
+    """Token counts of an answer; they count whitespace-separated words: a stand-in for tokens, not a tokenizer."""
+    prompt_tokens = sum(len(_text(m.get("content")).split()) for m in body["messages"] if isinstance(m, dict))
+    completion_tokens = len(content.split()) * n
+    return {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens}
+
+
 def _error(status: int, message: str, code: str) -> tuple[int, dict[str, Any]]:
     return status, {"error": {"message": message, "type": "invalid_request_error", "param": None, "code": code}}
 
@@ -304,7 +346,10 @@ def _error(status: int, message: str, code: str) -> tuple[int, dict[str, Any]]:
 class ChatServer:
     """An OpenAI-compatible chat-completions server on 127.0.0.1, in a background thread.
 
-    Endpoints: ``POST /v1/chat/completions`` (non-streaming) and ``GET /v1/models``;
+    Endpoints: ``POST /v1/chat/completions`` and ``GET /v1/models``. A request with
+    ``"stream": true`` is answered with server-sent events in OpenAI's chunk format: the
+    answer word by word, spread over ``latency``, a usage chunk when ``stream_options``
+    asks for it, then ``data: [DONE]`` (so `dspy.streamify` and token streaming work offline);
     anything else is a JSON 404/405, a body that is not a JSON object with ``messages``
     a JSON 400, a responder that raises a JSON 500. HTTP/1.1 keep-alive is supported.
 
@@ -460,8 +505,11 @@ class ChatServer:
                 if request is None:
                     return
                 status, payload, headers = await self._dispatch(request)
-                writer.write(_response_bytes(status, payload, request.keep_alive, headers))
-                await writer.drain()
+                if isinstance(payload, dict):
+                    writer.write(_response_bytes(status, payload, request.keep_alive, headers))
+                    await writer.drain()
+                else:
+                    await _write_events(writer, payload, request.keep_alive)
                 if not request.keep_alive:
                     return
         except (ConnectionError, asyncio.IncompleteReadError):
@@ -469,8 +517,8 @@ class ChatServer:
         finally:
             writer.close()
 
-    async def _dispatch(self, request: _Request) -> tuple[int, dict[str, Any], dict[str, str]]:
-        """The status, JSON body and extra headers of the response to `request`."""
+    async def _dispatch(self, request: _Request) -> tuple[int, dict[str, Any] | _Events, dict[str, str]]:
+        """The status, JSON body (or server-sent events) and extra headers of the response to `request`."""
         routes = {"/v1/chat/completions": ("POST", self._chat), "/v1/models": ("GET", self._models)}
         if request.path not in routes:
             return (*_error(404, f"no route for {request.method} {request.path}", "not_found"), {})
@@ -493,47 +541,60 @@ class ChatServer:
         model = {"id": self.model, "object": "model", "created": 0, "owned_by": "dspyer-lab"}
         return 200, {"object": "list", "data": [model]}
 
-    async def _chat(self, request: _Request) -> tuple[int, dict[str, Any]]:
+    async def _chat(self, request: _Request) -> tuple[int, dict[str, Any] | _Events]:
         try:
             body = json.loads(request.body or b"null")
         except ValueError as exc:
             return _error(400, f"request body is not valid JSON: {exc}", "invalid_json")
         if not isinstance(body, dict) or not isinstance(body.get("messages"), list):
             return _error(400, "request body must be a JSON object with a 'messages' list", "invalid_request")
-        if body.get("stream"):
-            return _error(400, "ChatServer does not support stream=true", "unsupported")
+        stream = bool(body.get("stream"))
+        if stream and _choices(body) != 1:
+            return _error(400, "ChatServer streams one choice: n must be 1 with stream=true", "unsupported")
         self._log.append(body)
         self.request_count += 1
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:
-            if self.latency > 0:
+            if self.latency > 0 and not stream:
                 await asyncio.sleep(self.latency)
             content = self.responder(body)
             if inspect.isawaitable(content):
                 content = await content
         except Exception as exc:  # noqa: BLE001 - any responder failure is the client's HTTP 500
-            return 500, {"error": {"message": f"responder failed: {exc!r}", "type": "server_error", "code": None}}
-        finally:
             self.in_flight -= 1
+            return 500, {"error": {"message": f"responder failed: {exc!r}", "type": "server_error", "code": None}}
+        if stream:
+            return 200, self._stream(body, str(content))  # it counts the request in flight until its last chunk
+        self.in_flight -= 1
         return 200, self._completion(body, str(content))
 
     def _completion(self, body: dict[str, Any], content: str) -> dict[str, Any]:
-        # usage counts whitespace-separated words: a stand-in for tokens, not a tokenizer
-        prompt_tokens = sum(len(_text(m.get("content")).split()) for m in body["messages"] if isinstance(m, dict))
-        requested = body.get("n")
-        n = requested if isinstance(requested, int) and requested > 0 else 1
-        completion_tokens = len(content.split()) * n
+        n = _choices(body)
         choice = {"message": {"role": "assistant", "content": content}, "finish_reason": "stop", "logprobs": None}
         return {
-            "id": f"chatcmpl-{next(self._ids)}",
-            "object": "chat.completion",
-            "created": int(time.time()),
-            "model": body.get("model") or self.model,
+            **self._head(body, "chat.completion"),
             "choices": [{"index": i, **choice} for i in range(n)],
-            "usage": {
-                "prompt_tokens": prompt_tokens,
-                "completion_tokens": completion_tokens,
-                "total_tokens": prompt_tokens + completion_tokens,
-            },
+            "usage": _usage(body, content, n),
         }
+
+    def _head(self, body: dict[str, Any], kind: str) -> dict[str, Any]:
+        return {"id": f"chatcmpl-{next(self._ids)}", "object": kind, "created": int(time.time()),
+                "model": body.get("model") or self.model}
+
+    async def _stream(self, body: dict[str, Any], content: str) -> _Events:
+        """The answer as OpenAI chat-completion chunks, word by word over `latency`; usage last when asked for."""
+        try:
+            head = self._head(body, "chat.completion.chunk")
+            words = word_chunks(content)
+            yield {**head, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}]}
+            for word in words:
+                if self.latency > 0:
+                    await asyncio.sleep(self.latency / len(words))
+                yield {**head, "choices": [{"index": 0, "delta": {"content": word}, "finish_reason": None}]}
+            yield {**head, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+            options = body.get("stream_options")
+            if isinstance(options, dict) and options.get("include_usage"):
+                yield {**head, "choices": [], "usage": _usage(body, content, 1)}
+        finally:
+            self.in_flight -= 1

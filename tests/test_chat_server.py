@@ -70,7 +70,7 @@ def test_models_endpoint(server: ChatServer) -> None:
         ("/v1/chat/completions", "GET", b"", 405),
         ("/v1/chat/completions", "POST", b"{not json", 400),
         ("/v1/chat/completions", "POST", b'{"model": "m"}', 400),
-        ("/v1/chat/completions", "POST", chat_body("x", stream=True), 400),
+        ("/v1/chat/completions", "POST", chat_body("x", stream=True, n=2), 400),
     ],
 )
 def test_errors_are_json(server: ChatServer, path: str, method: str, body: bytes, status: int) -> None:
@@ -107,6 +107,37 @@ def test_rate_limit_next_answers_429_with_retry_after(server: ChatServer) -> Non
     assert status == 429 and server.rate_limited == 3
     with pytest.raises(ValueError):
         server.rate_limit_next(-1)
+
+
+def read_events(resp: http.client.HTTPResponse) -> list[Any]:
+    """The server-sent events of a streamed answer: each ``data:`` payload, JSON-decoded ("[DONE]" as is)."""
+    assert resp.status == 200 and resp.getheader("Content-Type") == "text/event-stream"
+    blocks = resp.read().decode().split("\n\n")
+    assert blocks[-1] == "" and all(b.startswith("data: ") for b in blocks[:-1])
+    return [b[6:] if b == "data: [DONE]" else json.loads(b[6:]) for b in blocks[:-1]]
+
+
+def test_stream_true_answers_openai_chunks_word_by_word_on_a_kept_alive_connection(server: ChatServer) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    try:
+        conn.request("POST", "/v1/chat/completions", body=chat_body("hello there  world", stream=True))
+        plain = read_events(conn.getresponse())
+        options = {"include_usage": True}
+        conn.request("POST", "/v1/chat/completions", body=chat_body("again", stream=True, stream_options=options))
+        with_usage = read_events(conn.getresponse())
+    finally:
+        conn.close()
+    assert server.connections == 1 and server.request_count == 2 and server.in_flight == 0
+    assert plain[-1] == "[DONE]" and with_usage[-1] == "[DONE]"
+    chunks = plain[:-1]
+    assert {c["object"] for c in chunks} == {"chat.completion.chunk"} and len({c["id"] for c in chunks}) == 1
+    assert chunks[0]["choices"][0]["delta"] == {"role": "assistant", "content": ""}
+    words = [c["choices"][0]["delta"]["content"] for c in chunks[1:-1]]
+    assert words == ["echo:", " hello", " there", "  world"]  # joined: the whole answer, spacing kept
+    assert chunks[-1]["choices"] == [{"index": 0, "delta": {}, "finish_reason": "stop"}]
+    assert not any("usage" in c for c in chunks)  # usage only when stream_options asks for it
+    usage = with_usage[-2]
+    assert usage["choices"] == [] and usage["usage"] == {"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3}
 
 
 def test_keep_alive_reuses_one_connection(server: ChatServer) -> None:

@@ -97,7 +97,9 @@ async def test_pause_before_a_node_makes_no_call_of_it_and_resuming_continues_th
         }
         rest, error = await collect(prog.astream(_resume=paused["checkpoint"]))
     assert error is None
-    assert [e["event"] for e in rest] == ["node_start", "node_end", "route", "finished"]  # no run_start, no 2nd pause
+    # no run_start, no 2nd pause; the resumed node's model call is in the same run
+    assert [e["event"] for e in rest] == ["node_start", "lm_call", "node_end", "route", "finished"]
+    assert rest[1]["node"] == "summarize" and rest[1]["completion"].startswith("[[ ## summary ## ]]")
     assert {e["run_id"] for e in rest} == {first[0]["run_id"]}
     assert [e["seq"] for e in first + rest] == list(range(len(first) + len(rest)))
     assert rest[0]["step"] == 3 and rest[-1]["steps"] == 3

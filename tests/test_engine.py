@@ -378,6 +378,27 @@ async def test_legacy_sync_only_lm_runs_in_a_worker_thread() -> None:
     assert len(lm.threads) == 1 and lm.threads[0] != threading.current_thread().name
 
 
+def sync_engine_only_lm() -> ScriptedLM:
+    """A `dspy.LM` whose engine streams but has no async twin (DSPy then calls it in a worker thread)."""
+    lm = ScriptedLM({"answer": {"answer": "forty-two"}})
+    lm._async_engine_spec = None  # what dspy.LM(model, engine=...) without async_engine= holds
+    return lm
+
+
+@pytest.mark.parametrize("make_lm", [LegacyForwardOnlyLM, sync_engine_only_lm])
+async def test_an_lm_without_async_support_has_its_lm_call_and_no_tokens_when_streaming(make_lm: Any) -> None:
+    g = Graph().add_node(StatefulNode("answer", Question, Answer)).set_entry_point("answer")
+    program = AgentTranspiler.compile(g, output_model=Answer)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        with dspy.context(lm=make_lm()):
+            events, error = await collect(program.astream(query="q", _stream_tokens=True))
+    assert error is None and not by_kind(events, "token")  # DSPy streams a sync call only from its own threads
+    (call,) = by_kind(events, "lm_call")
+    assert call["completion"] == "[[ ## answer ## ]]\nforty-two\n\n[[ ## completed ## ]]"
+    assert call["usage"]["total_tokens"] > 0
+
+
 # -- cost independent of the state's size; single-use runs --------------------------------
 
 

@@ -34,6 +34,8 @@ from core_helpers import (
 EXTRA_KEYS = {
     "run_start": {"inputs"},
     "node_start": {"node", "kind", "step", "inputs"},
+    "token": {"node", "attempt", "field", "chunk"},
+    "lm_call": {"node", "attempt", "model", "messages", "completion", "usage", "cost", "duration", "cached"},
     "validation_error": {
         "node", "attempt", "max_attempts", "error", "failed_fields", "raw_output", "feedback", "will_retry",
     },
@@ -88,7 +90,9 @@ def _rich_lm() -> ScriptedLM:
 
 async def _rich_events() -> list[dict[str, Any]]:
     with dspy.context(lm=_rich_lm()):
-        events, error = await collect(_rich_program().astream(topic="life", started=date(2024, 1, 1)))
+        events, error = await collect(
+            _rich_program().astream(topic="life", started=date(2024, 1, 1), _stream_tokens=True)
+        )
     assert error is None
     return events
 

@@ -507,13 +507,14 @@ def test_to_svg_exports_the_current_statuses(good_run):
     if shutil.which("dot") is None:
         pytest.skip("Graphviz `dot` executable not installed")
     view = GraphView(loop_graph())
-    for event in good_run[:4]:  # run_start, write start/end, route write->count
+    first_route = next(i for i, e in enumerate(good_run) if e["event"] == "route")
+    for event in good_run[: first_route + 1]:  # run_start, write start, its model call, end, route write->count
         view.update(event)
     svg = view.to_svg()
     assert 'data-node="write" data-status="done"' in svg
     assert 'data-node="count" data-status="idle"' in svg
     assert 'data-edge="e0" data-source="write" data-target="count" data-path="true" data-taken="true"' in svg
-    for event in good_run[4:]:
+    for event in good_run[first_route + 1 :]:
         view.update(event)
     view.flush()
     svg = view.to_svg()

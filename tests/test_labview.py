@@ -129,12 +129,13 @@ async def test_run_with_a_self_correcting_node_fills_every_panel() -> None:
     with lm_context(ScriptedLM({"rate": [BAD, GOOD]})):
         result = await view.run(query="what hunts at night?", api_key=SECRET)
     assert result == Scored(answer="owls", score=7)  # typed, like aforward
-    assert [e["event"] for e in view.events] == [
-        "run_start", "node_start", "validation_error", "node_end", "route", "node_start", "node_end", "route", "finished",
+    assert [e["event"] for e in view.events if e["event"] != "token"] == [  # a LabView streams tokens too
+        "run_start", "node_start", "lm_call", "validation_error", "lm_call", "node_end", "route",
+        "node_start", "node_end", "route", "finished",
     ]
     assert view.graph.node_status == {"rate": "done", "shout": "done"} and view.graph.run_state == "finished"
     assert status(view).startswith("finished · 2 steps")
-    assert titles(view) == ("Node", "Validation (1)", "Result", "Error")
+    assert titles(view) == ("Node", "Calls (2)", "Validation (1)", "Result", "Error")
 
     # validation panel: the validator's message, the failed field, the offending value, raw output, feedback
     validation = blocks(view, "validation")
@@ -163,7 +164,7 @@ async def test_a_failing_run_is_shown_then_raised() -> None:
         await view.run(query="q")
     assert view.graph.run_state == "failed" and view.graph.node_status["rate"] == "failed"
     assert view.run_log.status == "failed"
-    assert focused(view) == "error" and titles(view)[3] == "Error ⚠"
+    assert focused(view) == "error" and titles(view)[-1] == "Error ⚠"
     assert facts(blocks(view, "error")) == ["NodeValidationError", "in node 'rate'"]
     assert "Traceback" in full_text_of(view, "error", "Full error and traceback")
     assert view.panel["validation"]["scope"].startswith("2 rejected answer(s)")
@@ -342,7 +343,7 @@ def _without_handles(value: Any) -> Any:
 
 async def test_save_then_load_reproduces_statuses_and_panels_at_every_step(tmp_path) -> None:
     program = AgentTranspiler.compile(looping_graph(), output_model=Scored)
-    view = LabView(program)
+    view = LabView(program, stream_tokens=False)  # a file keeps every event but answered tokens (test_lab_calls.py)
     with lm_context(ScriptedLM({"rate": [BAD, GOOD]})):
         await view.run(query="q", api_key=SECRET)
     path = view.save(tmp_path / "run.json")
@@ -370,11 +371,14 @@ async def test_save_then_load_reproduces_statuses_and_panels_at_every_step(tmp_p
         assert loaded._picture["status"] == reference._picture["status"]  # the two views draw the same
         retrying_seen |= loaded.graph.node_status.get("rate") == "retrying"
     assert retrying_seen
-    loaded.seek(3)  # right after the validation error
+    loaded.seek(3)  # after the first attempt's model call, before its answer is judged
+    assert loaded.graph.node_status["rate"] == "running"
+    assert toolbar(loaded)["replay"]["note"].startswith(f"3/{n}: lm_call")
+    loaded.seek(4)  # right after the validation error (run_start, node_start, lm_call, validation_error)
     assert loaded.graph.node_status["rate"] == "retrying"
     assert "score must be between 0 and 10" in text(blocks(loaded, "validation"))
-    assert status(loaded) == "event 3/16 · running · step 1 · 3 events"
-    assert toolbar(loaded)["replay"]["note"].startswith("3/16: validation_error attempt 1/3 rejected (score)")
+    assert status(loaded) == f"event 4/{n} · running · step 1 · 4 events"
+    assert toolbar(loaded)["replay"]["note"].startswith(f"4/{n}: validation_error attempt 1/3 rejected (score)")
     loaded.seek(n)
     assert loaded.graph.node_visits == {"rate": 2, "count": 2} and loaded.graph.run_state == "finished"
     assert ["score", "int", "7", "Confidence, 0 to 10"] in rows(tables(blocks(loaded, "result"))[0])  # output model too

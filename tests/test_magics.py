@@ -408,7 +408,7 @@ NOTEBOOK: dict[str, str] = {
 }
 NAMES = list(NOTEBOOK)
 # remember the first run's events for the replay check without keeping the view
-NOTEBOOK["after_run"] += "\nsaved_events = dspyer_view.events"
+NOTEBOOK["after_run"] += "\nsaved_events = [e for e in dspyer_view.events if e['event'] != 'token']"  # answered tokens are not saved
 
 
 def text_of(cell: nbformat.NotebookNode) -> str:

@@ -113,7 +113,10 @@ def check_async(nb: nbformat.NotebookNode) -> None:
     streamed = output_text(cell_with(nb, "async for event in program.astream(query=\"Find details"))
     assert "[!] Validation failed at solve: - confidence" in streamed
     assert "[+] Completed node solve with state patch: {'solution': 'Topic X is a caching layer.', 'confidence': 0.8}" in streamed
-    assert output_text(cell_with(nb, "seen = []")).strip() == "['run_start', 'node_start', 'node_end']"
+    assert output_text(cell_with(nb, "seen = []")).strip() == "['run_start', 'node_start', 'lm_call', 'node_end']"
+    watched = output_text(cell_with(nb, "_stream_tokens=True"))
+    assert "  plan.plan: Look up 'topic Y' and summarise it.\n[plan] model call: sent ['system', 'user']" in watched
+    assert "  solve.solution: Details on topic Y.  solve.confidence: 0.9\n[solve] model call:" in watched
     handled = output_text(cell_with(nb, "async def handle_request"))
     assert "{'status': 'success', 'data': {'solution': 'Details on question 49.', 'confidence': 0.9}}" in handled
     assert "10 runs, 10 distinct run_ids, one per run: True" in output_text(cell_with(nb, "def run_ids_and_answer"))
@@ -128,8 +131,8 @@ def check_debugging(nb: nbformat.NotebookNode) -> None:
     assert "NodeValidationError in node 'extract' after 3 attempts" in failed and "rejected attempts: 3" in failed
     stopped = output_text(cell_with(nb, "stoppable.stop()"))
     assert "stopped: True" in stopped and "the run was cancelled" in stopped and "status: cancelled" in stopped
-    moved = output_text(cell_with(nb, "replay.seek(3)"))  # the slider, moved from code, time-travels
-    assert "slider at step 3 of 12: 3/12: validation_error" in moved
+    moved = output_text(cell_with(nb, "replay.seek(4)"))  # the slider, moved from code, time-travels
+    assert "slider at step 4 of 15: 4/15: validation_error" in moved
     assert "{'extract': 'retrying', 'check': 'idle', 'summarize': 'idle'}" in moved
     # Each section shows its own run in its own view; each output's static picture has that run's end.
     pictures = [
@@ -139,9 +142,11 @@ def check_debugging(nb: nbformat.NotebookNode) -> None:
     assert len({model for model, _ in pictures}) == 3, pictures
     assert [statuses["extract"] for _, statuses in pictures] == ["done", "failed", "cancelled"], pictures
     walk = output_text(cell_with(nb, "replay.seek(step)")).splitlines()
-    assert len(walk) == 13
+    assert len(walk) == 16
     assert walk[2].split()[:4] == ["2", "extract=running", "check=idle", "summarize=idle"]
-    assert walk[12].split()[:4] == ["12", "extract=done", "check=done", "summarize=done"]
+    assert walk[3].split()[:6] == ["3", "extract=running", "check=idle", "summarize=idle", "3/15:", "lm_call"]
+    assert walk[4].split()[:6] == ["4", "extract=retrying", "check=idle", "summarize=idle", "4/15:", "validation_error"]
+    assert walk[15].split()[:4] == ["15", "extract=done", "check=done", "summarize=done"]
 
 
 def check_optimizing(nb: nbformat.NotebookNode) -> None:

@@ -45,6 +45,14 @@ def test_lab_debugger_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
                      "title='WAVES RISE.'", "2 {'name': 'changed'}"]
 
 
+def test_model_calls_and_streaming_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    [block] = [b for b in python_blocks() if "_stream_tokens=True" in b]
+    exec(compile(block, "README model calls", "exec"), {"__name__": "readme"})
+    printed = capsys.readouterr().out.splitlines()
+    documented = [line[2:] for line in block.splitlines() if line.startswith("# ")]
+    assert printed == documented and len(printed) == 7
+
+
 @pytest.mark.kernel
 def test_notebook_quickstart_runs_in_a_kernel(tmp_path: Path) -> None:
     setup, load, magic = python_blocks()[:3]

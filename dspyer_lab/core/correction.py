@@ -86,11 +86,15 @@ def _lm_supports_async(lm: Any) -> bool:
 
 
 async def call_predictor(
-    predictor: dspy.Predict, call: NodeCall, signature: type[dspy.Signature] | None = None
+    predictor: dspy.Predict,
+    call: NodeCall,
+    signature: type[dspy.Signature] | None = None,
+    settings: Mapping[str, Any] | None = None,
 ) -> dspy.Prediction | AdapterParseError:
     """Run one attempt with `call.inputs`: the prediction, or the adapter's parse error (which keeps the raw text).
 
-    `signature` replaces the predictor's own for this call (a retry's widened signature).
+    `signature` replaces the predictor's own for this call (a retry's widened signature);
+    `settings` are DSPy settings for this call only (the capture of its model calls and tokens).
     Uses DSPy's native async path so concurrent runs overlap their waits; an LM with no
     async support runs in a worker thread instead. An answer the adapter cannot parse is
     tried in the other standard format (JSON for the chat format, and back) before it counts
@@ -103,11 +107,12 @@ async def call_predictor(
     # JSON (below) needs no call; the node's own retry, with feedback, handles the rest.
     adapter = dspy.settings.adapter or _CHAT_NO_FALLBACK
     try:
-        with dspy.context(adapter=adapter):
+        with dspy.context(adapter=adapter, **(settings or {})):
             lm = predictor.lm or dspy.settings.lm
             if lm is None or _lm_supports_async(lm):
                 return await predictor.acall(**kwargs)
-            return await asyncio.to_thread(predictor, **kwargs)
+            with dspy.context(send_stream=None):  # DSPy streams from a sync call only in its own worker threads
+                return await asyncio.to_thread(predictor, **kwargs)
     except AdapterParseError as exc:
         values = _parse_in_other_format(adapter, exc)
         return exc if values is None else dspy.Prediction(**values)

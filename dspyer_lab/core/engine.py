@@ -3,8 +3,10 @@
 
 The engine runs every step in the consumer's own task (no background tasks), so
 breaking out of the stream or cancelling it stops the work in flight and leaves
-nothing behind. For the same reason a run paused at a breakpoint holds nothing: its
-stream has ended, and everything needed to go on is in its `Checkpoint`.
+nothing behind. (The one exception, with ``_stream_tokens=True``: an attempt's model call
+runs in a child task while its tokens are yielded; closing the stream cancels and awaits it.)
+For the same reason a run paused at a breakpoint holds nothing: its stream has ended, and
+everything needed to go on is in its `Checkpoint`.
 """
 
 from __future__ import annotations
@@ -21,9 +23,12 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TypeVar, Union, get_args, get_origin
 
+import dspy
+from dspy.utils.exceptions import AdapterParseError
 from pydantic import BaseModel, ValidationError
 
 from .checkpoint import Checkpoint
+from .calls import CallLog, TokenStream
 from .correction import AttemptFailure, NodeCall, call_predictor, check_answer
 from .events import RunEvents, jsonable
 from .exceptions import (
@@ -60,12 +65,23 @@ class RunOptions:
     """Nodes to pause before (breakpoints; every node for stepping)."""
     interrupt_after: frozenset[str] = frozenset()
     """Nodes to pause after (once they ran and routed)."""
+    lm_calls: bool = True
+    """Emit an `lm_call` event per model call (the event stream only: `aforward` makes no events)."""
+    stream_tokens: bool = False
+    """Emit `token` events as the model writes each output field (the event stream only)."""
 
 
 @dataclass
 class _NodeDone:
     patch: dict[str, Any]
     attempts: int
+
+
+@dataclass
+class _Answer:
+    """The outcome of one attempt's model call, after its `token` and `lm_call` events."""
+
+    outcome: dspy.Prediction | AdapterParseError
 
 
 class Run(Generic[T]):
@@ -276,9 +292,19 @@ class Run(Generic[T]):
         context = {"node": node.name, "inputs": inputs, "state": MappingProxyType(self.state)}
         signature = None
         failure: AttemptFailure | None = None
+        watch = emit and (self.options.lm_calls or self.options.stream_tokens)
         for attempt in range(1, retries + 2):
             call = NodeCall(node.name, attempt, kwargs)
-            answer = await call_predictor(predictor, call, signature)
+            answer: dspy.Prediction | AdapterParseError | None = None
+            if watch:
+                async for item in self._watched_call(node, predictor, call, signature):
+                    if isinstance(item, _Answer):
+                        answer = item.outcome
+                    else:
+                        yield item
+            else:
+                answer = await call_predictor(predictor, call, signature)
+            assert answer is not None  # _watched_call ends with the answer
             outcome = check_answer(node, answer, predictor.signature, context, extra_check)
             if isinstance(outcome, BaseModel):
                 yield _NodeDone({n: getattr(outcome, n) for n in node.output_model.model_fields}, attempt)
@@ -304,6 +330,35 @@ class Run(Generic[T]):
         raise NodeValidationError(
             node.name, retries + 1, failure.error, failure.raw_output, failure.failed_fields
         ) from failure.exception
+
+    async def _watched_call(
+        self, node: StatefulNode, predictor: dspy.Predict, call: NodeCall, signature: type[dspy.Signature] | None
+    ) -> AsyncGenerator[dict[str, Any] | _Answer, None]:
+        """One attempt's model call with its events: `token`s as the model writes, then one `lm_call` per call.
+
+        A call that fails still reports the model calls it finished, before the error goes on.
+        """
+        make, options = self.events_of.make, self.options
+        log = CallLog() if options.lm_calls else None
+        settings = log.settings() if log is not None else {}
+        failure: Exception | None = None
+        try:
+            if options.stream_tokens:
+                tokens = TokenStream(list(node.output_model.model_fields), predictor)
+                work = call_predictor(predictor, call, signature, {**settings, **tokens.settings()})
+                async with contextlib.aclosing(tokens.run(work)) as pieces:
+                    async for field, chunk in pieces:
+                        yield make("token", node=node.name, attempt=call.attempt, field=field, chunk=chunk)
+                outcome = tokens.result
+            else:
+                outcome = await call_predictor(predictor, call, signature, settings)
+        except Exception as exc:
+            failure = exc
+        for payload in log.take() if log is not None else ():
+            yield make("lm_call", node=node.name, attempt=call.attempt, **payload)
+        if failure is not None:
+            raise failure
+        yield _Answer(outcome)
 
     async def _python_node(self, node: PythonNode) -> dict[str, Any]:
         patch = await _call(node.fn, node.on_loop, dict(self.state))

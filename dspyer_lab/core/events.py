@@ -10,6 +10,19 @@ kinds and their extra keys:
 ``update``          ``values`` (the state keys a user changed before resuming, new values)
 ``node_start``      ``node``, ``kind`` (llm/python/router), ``step``, ``inputs`` (an
                     LLM node's validated inputs; None for a Python node, see below)
+``token``           ``node``, ``attempt``, ``field``, ``chunk``: a piece of an output
+                    field's text as the model writes it (only with
+                    ``_stream_tokens=True``); a field's chunks joined are the text it
+                    was parsed from
+``lm_call``         ``node``, ``attempt``, ``model``, ``messages`` (``[{role, content}]``
+                    exactly as sent), ``completion`` (the model's text exactly as
+                    received), ``usage`` (``prompt_tokens``, ``completion_tokens``,
+                    ``total_tokens``; None when the model does not say), ``cost`` (USD
+                    when DSPy knows it, else None), ``duration`` (seconds), ``cached``
+                    (answered from DSPy's cache: nothing billed again; ``cost`` is then
+                    the original call's): one per model call of an attempt, after it
+                    and before that attempt's ``validation_error`` or ``node_end``.
+                    On by default; ``_lm_calls=False`` leaves them out
 ``validation_error`` ``node``, ``attempt``, ``max_attempts``, ``error``,
                     ``failed_fields``, ``raw_output``, ``feedback``, ``will_retry``
 ``node_end``        ``node``, ``patch``, ``duration``, ``attempts``
@@ -65,10 +78,12 @@ __all__ = [
 ]
 
 EventKind = Literal[
-    "run_start", "update", "node_start", "validation_error", "node_end", "route", "paused", "finished", "error"
+    "run_start", "update", "node_start", "token", "lm_call", "validation_error", "node_end", "route", "paused",
+    "finished", "error",
 ]
 EVENT_KINDS: tuple[str, ...] = (
-    "run_start", "update", "node_start", "validation_error", "node_end", "route", "paused", "finished", "error"
+    "run_start", "update", "node_start", "token", "lm_call", "validation_error", "node_end", "route", "paused",
+    "finished", "error",
 )
 BatchEventKind = Literal["model_retry", "score"]
 BATCH_EVENT_KINDS: tuple[str, ...] = ("model_retry", "score")

@@ -31,6 +31,8 @@ _OVERRIDES = {
     "_on_loop_limit": "on_max_steps",  # upstream dspyer's name
     "_interrupt_before": "interrupt_before",
     "_interrupt_after": "interrupt_after",
+    "_lm_calls": "lm_calls",
+    "_stream_tokens": "stream_tokens",
 }
 _RESUME_OPTIONS = ("_resume", "_update", "_fork")
 Interrupts = Union[Collection[str], Literal["*"], None]
@@ -137,7 +139,8 @@ class TranspiledProgram(dspy.Module, Generic[T]):
 
         `astream` and `aforward` are built on it; tools that need both the events and the
         typed result (the lab's views) use it directly. Besides the inputs and the limits
-        (`_max_steps=` ...), it takes breakpoints (`_interrupt_before=`, `_interrupt_after=`:
+        (`_max_steps=` ...), what the event stream shows of model calls (`_lm_calls=`,
+        `_stream_tokens=`), breakpoints (`_interrupt_before=`, `_interrupt_after=`:
         node names or "*") and, instead of inputs, a checkpoint to go on from: `_resume=`
         (a `Checkpoint` or its dict), `_update=` (state values to set first) and `_fork=True`
         (a new run branching from the checkpoint rather than the same run going on).
@@ -158,6 +161,9 @@ class TranspiledProgram(dspy.Module, Generic[T]):
                 overrides[name] = _interrupts(self.graph, f"_{name}", overrides[name])
         options = replace(self.defaults, **overrides)
         _check_options(options.max_steps, options.max_retries, options.on_max_steps)
+        for name in ("lm_calls", "stream_tokens"):
+            if not isinstance(getattr(options, name), bool):
+                raise ValueError(f"_{name} must be True or False, got {getattr(options, name)!r}")
         if resume is None:
             if update is not None or fork:
                 raise CheckpointError("_update= and _fork= need _resume=<checkpoint>", key="_update" if update is not None else "_fork")
@@ -210,6 +216,9 @@ class TranspiledProgram(dspy.Module, Generic[T]):
 
     def astream(self, **inputs: Any) -> AsyncIterator[dict[str, Any]]:
         """Run the graph and yield its events as they happen (see `dspyer_lab.core.events`).
+
+        Every model call is an `lm_call` event (prompt, answer, tokens, cost; `_lm_calls=False`
+        leaves them out); `_stream_tokens=True` adds `token` events as the model writes.
 
         At a breakpoint the stream yields `paused` and ends; `astream(_resume=...)` goes on.
         """

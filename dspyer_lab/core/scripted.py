@@ -13,12 +13,12 @@ import re
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from types import SimpleNamespace
 from typing import Any, Union
 
 import dspy
-from dspy.lm15 import Message, Response, TextPart, Usage
+from dspy.lm15 import Message, Response, StreamDeltaEvent, TextDelta, TextPart, Usage, response_to_events
 from pydantic import BaseModel
 
 from .correction import CURRENT_CALL
@@ -131,12 +131,14 @@ class ScriptedLM(dspy.LM):
         call = CURRENT_CALL.get()
         with self._lock:
             self.calls.append({"node": call.node if call else None, "attempt": call.attempt if call else None, "text": text})
+        # usage counts whitespace-separated words (like ChatServer's): a stand-in for tokens, not a tokenizer
+        prompt_words, reply_words = len(system.split()) + len(user.split()), len(text.split())
         return Response(
             id=None,
             model="scripted",
             message=Message.assistant([TextPart(text)]),
             finish_reason="stop",
-            usage=Usage(input_tokens=0, output_tokens=0, total_tokens=0),
+            usage=Usage(input_tokens=prompt_words, output_tokens=reply_words, total_tokens=prompt_words + reply_words),
         )
 
 
@@ -171,7 +173,7 @@ def _as_text(value: Any) -> str:
 
 
 class _ScriptedEngine:
-    """DSPy's engine protocol: one request in, one response out."""
+    """DSPy's engine protocol: one request in, one response out; streamed word by word over the latency."""
 
     def __init__(self, lm: ScriptedLM) -> None:
         self.lm = lm
@@ -181,10 +183,13 @@ class _ScriptedEngine:
             time.sleep(self.lm.latency)
         return self.lm._respond(request)
 
-    def stream(self, request: Any):
-        from dspy.lm15 import response_to_events
-
-        return response_to_events(self.complete(request))
+    def stream(self, request: Any) -> Iterator[Any]:
+        events = _streamed(self.lm._respond(request))
+        pause = self.lm.latency / (len(events) - 2)  # over the deltas, between start and end
+        for event in events:
+            if pause and event.type == "delta":
+                time.sleep(pause)
+            yield event
 
     def close(self) -> None:
         pass
@@ -199,9 +204,31 @@ class _AsyncScriptedEngine:
             await asyncio.sleep(self.sync.lm.latency)
         return self.sync.lm._respond(request)
 
-    async def stream(self, request: Any):
-        for event in self.sync.stream(request):
+    async def stream(self, request: Any) -> AsyncIterator[Any]:
+        events = _streamed(self.sync.lm._respond(request))
+        pause = self.sync.lm.latency / (len(events) - 2)
+        for event in events:
+            if pause and event.type == "delta":
+                await asyncio.sleep(pause)
             yield event
 
     async def aclose(self) -> None:
         pass
+
+
+_WORD = re.compile(r"\s*\S+|\s+$")
+
+
+def word_chunks(text: str) -> list[str]:
+    """`text` cut into words, each with the whitespace before it (joined they are `text`); [""] for no text.
+
+    How the offline models stream: `ScriptedLM` and `dspyer_lab.testing.ChatServer`.
+    """
+    return _WORD.findall(text) or [""]
+
+
+def _streamed(response: Response) -> list[Any]:
+    """`response` as lm15 stream events, its text in word-sized deltas."""
+    events = list(response_to_events(response))
+    deltas = [StreamDeltaEvent(delta=TextDelta(text=piece, part_index=0)) for piece in word_chunks(response.text or "")]
+    return [events[0], *deltas, events[-1]]

@@ -258,6 +258,7 @@ class DspyerMagics(Magics):
     @argument("--out", metavar="VAR", default=DEFAULT_OUT, help=f"Variable for the typed result (default: {DEFAULT_OUT}).")
     @argument("--background", action="store_true", help=f"Start the run and return at once (task in {TASK_NAME}).")
     @argument("--no-run", action="store_true", help="Show the view without running, even with inputs.")
+    @argument("--no-stream", action="store_true", help="Show the model's text once each call ends, not token by token.")
     @argument("--lm", metavar="MODEL", help="Model for this run only: 'scripted' or a dspy.LM name (openai/gpt-4o-mini).")
     @argument("--max-steps", type=_at_least(1), metavar="N", help="Node executions allowed per run (default 25).")
     @argument("--max-retries", type=_at_least(0), metavar="N", help="Self-correction retries per LLM node (default 2).")
@@ -285,7 +286,8 @@ class DspyerMagics(Magics):
         "Run All" goes top to bottom; the kernel's interrupt button stops it (Jupyter
         delivers widget clicks, the Stop button's too, only once the cell is done).
         With --background the cell returns at once and the run goes on in the kernel;
-        the Stop button or dspyer_view.stop() stops it.
+        the Stop button or dspyer_view.stop() stops it. The model's text streams into the
+        view as it is written (--no-stream: each call's text once it ends).
 
         Names bound in the notebook:
           result (or --out VAR)  the typed result, once the run succeeds; a failed or
@@ -351,7 +353,7 @@ class DspyerMagics(Magics):
         if args.batch is not None:
             self._run_batch(args, program, per_call, lm)
             return
-        view = _labview()(program)
+        view = _labview()(program, stream_tokens=not args.no_stream)
         if args.break_before or args.break_after:
             view.breakpoints = breakpoints_of(args, program)
         view.masker.learn(inputs)  # masked wherever they reappear, also before the run's first event

@@ -3,7 +3,7 @@
 // kernel sends (synced traits `_layout`, `_picture`, `_panel` (a JSON string); see lab/model/viewmodel.py) with
 // Preact + htm, which sets every text as a text node (like textContent): data never reaches an
 // HTML parser or MathJax. Clicks go back as custom messages {type: "select" | "seek" | "stop" |
-// "page" | "attempt" | "full-text" | "breakpoint" | "resume" | "step" | "fork" | "fork-editor" |
+// "page" | "attempt" | "call" | "full-text" | "breakpoint" | "resume" | "step" | "fork" | "fork-editor" |
 // "show-run"}. Graphviz arrives once per page through loadViz (runtime.js);
 // a standalone SVG goes back after the first layout and when a run ends (snapshot.js). Until the
 // runtime comes (and for good where no kernel sends it: a saved view in an HTML export, nbviewer, a
@@ -19,6 +19,8 @@
 //   .dspyer-graphview[data-run-state]                         the graph (GraphView root, or inside a LabView)
 //     g.node[data-node="<name>"][data-status][data-visits][data-selected?]   one per node; <title> = name
 //       data-status: idle | running | retrying | done | failed | cancelled
+//       [data-calls="<n>"] > text.dl-calls > tspan          a node that called a model: "2 calls · 1.2k tok · $0.001"
+//                                                           (its <title>: the totals in full, on hover)
 //     g.node[data-marker="start" | "end"]                     the START point and END terminal
 //     g.edge[data-edge="e<i>"][data-source][data-target][data-decision?]
 //       [data-path="true"][data-times="<n>"]                  every edge the run took (n times)
@@ -37,12 +39,16 @@
 //       .dl-state .dl-field[data-field="<name>"][data-edited?][data-invalid?] > textarea.dl-field-value,
 //       .dl-edit-error (under the field it names, or for the whole edit)
 //   .dl-toolbar: button.dl-stop[disabled?][title=hint]  .dl-stop-hint  .dl-status
+//                .dl-run-calls (the run's model calls, tokens, cost, model vs other time; once it made a call)
 //                input.dl-replay[type=range][min][max][value]  .dl-replay-note
 //   .dl-timeline: .dl-position, button.dl-older / .dl-newer / .dl-newest,
 //                 .dl-row[data-index][data-kind][data-mine?] (> .dl-when, .dl-node, .dl-kind, .dl-text)
-//   .dl-tabs > button.dl-tab[data-tab="node|validation|result|error"][aria-selected]
+//                 (token chunks are no rows: one .dl-row[data-kind="token"] per streamed field sums them up)
+//   .dl-tabs > button.dl-tab[data-tab="node|calls|validation|result|error"][aria-selected]
 //   .dl-panel[data-tab]: .dl-scope, select.dl-picker, .dl-facts, .dl-title, .dl-note, pre.dl-pre,
 //                 table.dl-table (tr.dl-changed), .dl-clipped > button.dl-more, details.dl-fold > pre
+//                 details.dl-msg[data-role][open?] > summary (.dl-role, .dl-size) + pre.dl-pre   a message sent
+//                 pre.dl-stream[data-field][data-live="true|false"]   the text a model streams (node and calls tabs)
 //   .dspyer-batch[data-run-state][data-measure]               BatchView root (`_kind` "batch", ui/batch.js)
 //     .dl-batch-progress: button.dl-stop, .dl-bar[data-done][data-total], .dl-status (done/total, rate, ...)
 //     select.dl-measure                                       what the heatmap colours by
@@ -59,6 +65,7 @@ import htm from "htm";
 import { ASK_AGAIN_MS, loadViz, runtimeWaiting } from "./runtime.js";
 import { sendSnapshot } from "./snapshot.js";
 import { Batch } from "./ui/batch.js";
+import { Message, RunCalls, StreamText, drawCallTotals } from "./ui/calls.js";
 import { Drawing, STATUSES, layoutGraph, shapeBox } from "./ui/graph.js";
 import { BreakpointHint, Debugger } from "./ui/debug.js";
 import { addDebugMarks, applyDebugMarks, pinOf } from "./ui/debugmarks.js";
@@ -132,6 +139,7 @@ function GraphPane({ model, layout, picture, debug, legend }) {
           applyDebugMarks(drawn, latest.current, marks.current.breakpoints, marks.current.enabled);
         }
         stage.current.replaceChildren(svg);
+        drawCallTotals(drawn, latest.current.calls);
         drawing.current = drawn;
         setLive(true);
         setError("");
@@ -149,6 +157,7 @@ function GraphPane({ model, layout, picture, debug, legend }) {
     const drawn = drawing.current;
     if (!drawn) return;
     drawn.apply(picture);
+    drawCallTotals(drawn, picture.calls);
     const state = picture.run_state;
     if (state !== lastState.current && TERMINAL.has(state)) {
       requestAnimationFrame(() => sendSnapshot(model, drawn.svg));
@@ -249,6 +258,8 @@ function Blocks({ blocks, full }) {
     if (b.pre !== undefined) return html`<pre class="dl-pre"><${Cell} cell=${b.pre} full=${full} /></pre>`;
     if (b.table) return html`<${Table} table=${b.table} full=${full} />`;
     if (b.fold !== undefined) return html`<${Fold} block=${b} full=${full} />`;
+    if (b.message) return html`<${Message} message=${b.message} full=${full} Cell=${Cell} />`;
+    if (b.stream) return html`<${StreamText} stream=${b.stream} />`;
     return null;
   });
 }
@@ -274,6 +285,7 @@ function Toolbar({ model, toolbar }) {
       onClick=${() => model.send({ type: "stop" })}>■ Stop</button>`}
     ${blocked && html`<span class="dl-stop-hint">${stop.hint}</span>`}
     <span class="dl-status">${toolbar.status}</span>
+    <${RunCalls} text=${toolbar.calls} />
     ${replay && html`<label class="dl-replay-label">replay
       <input class="dl-replay" type="range" min="0" max=${replay.max} value=${replay.value}
         onInput=${(e) => model.send({ type: "seek", step: +e.currentTarget.value })} /></label>
@@ -312,10 +324,14 @@ function Tabs({ model, panel, full }) {
   }, [focus.n]);
   const node = panel.node || {};
   const validation = panel.validation || {};
+  const calls = panel.calls || {};
   const body = {
     node: html`<${Picker} label="visit" picker=${node.visits}
         onPick=${(v) => model.send({ type: "select", visit: v })} />
       <${Blocks} blocks=${node.blocks} full=${full} />`,
+    calls: html`<div class="dl-scope">${calls.scope}</div>
+      <${Picker} label="call" picker=${calls.calls} onPick=${(v) => model.send({ type: "call", index: v })} />
+      <${Blocks} blocks=${calls.blocks} full=${full} />`,
     validation: html`<div class="dl-scope">${validation.scope}</div>
       <${Picker} label="attempt" picker=${validation.attempts}
         onPick=${(v) => model.send({ type: "attempt", key: v })} />

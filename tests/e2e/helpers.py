@@ -314,6 +314,16 @@ def run_cell(page: Page, index: int) -> None:
     prompt.filter(has_not_text=before).wait_for(state="attached", timeout=10_000)
 
 
+def wait_until_shown(page: Page, selector: str, timeout: float = 30_000) -> None:
+    """Wait until an element matching `selector` is in the page (light DOM), checking on every animation frame.
+
+    Playwright's `wait_for_selector` re-checks after growing pauses (0, 20, 50, 100, 100 ms, then every
+    500 ms), so it misses a state the page shows for less than half a second whenever no check falls
+    inside it (a node retrying during one 300 ms model call); a check per frame sees every rendered state.
+    """
+    page.wait_for_function("(sel) => document.querySelector(sel) !== null", arg=selector, polling="raf", timeout=timeout)
+
+
 class RunError(AssertionError):
     """A notebook cell raised (or wrote to stderr) during Run All."""
 

@@ -16,6 +16,7 @@ from .helpers import (
     open_and_run_all,
     run_cell,
     wait_for_run,
+    wait_until_shown,
     write_notebook,
 )
 
@@ -95,7 +96,7 @@ def test_nodes_show_running_retrying_done_during_a_self_correcting_run(
     recorder = StatusRecorder(lab_page)
     run_cell(lab_page, 3)
     for status in ("running", "retrying", "done"):
-        lab_page.wait_for_selector(node("answer", status), state="attached", timeout=30_000)
+        wait_until_shown(lab_page, node("answer", status), timeout=30_000)
         if status == "retrying":  # the picture for the README: a node correcting itself
             lab_page.locator(GRAPH).screenshot(path=e2e_artifacts / "graphview-retrying.png")
     wait_for_run(lab_page)

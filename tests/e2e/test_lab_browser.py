@@ -40,7 +40,7 @@ PICTURE_LIMIT = 300_000  # bytes: README pictures stay small
 GRAPH = ".dspyer-graphview"
 LAB = ".dspyer-lab"
 """A LabView: one widget (see the markup contract at the top of js/src/widget.js)."""
-TABS = {"Node": "node", "Validation": "validation", "Result": "result", "Error": "error"}
+TABS = {"Node": "node", "Calls": "calls", "Validation": "validation", "Result": "result", "Error": "error"}
 """LabView's tabs: title (may carry a suffix, e.g. "Validation (1)") -> data-tab."""
 
 
@@ -256,7 +256,7 @@ MARKUP_SETUP = dedent(
     lm = ScriptedLM({{"answer": [{UNPARSEABLE!r}, {{"answer": {REJECTED!r}}}, {{"answer": {ANSWER!r}}}]}})
     """
 )
-MARKUP_SHOW = "view = LabView(program)\nview"
+MARKUP_SHOW = "view = LabView(program, stream_tokens=False)\nview"  # one event per call: slider positions below
 MARKUP_RUN = dedent(
     f"""
     with dspy.context(lm=lm):
@@ -314,15 +314,24 @@ def test_markup_from_model_state_and_node_names_is_shown_as_text(
     expect(result).to_contain_text(ANSWER)
     expect(lab.unfold(result, "Full output")).to_contain_text(SCRIPT)
     expect(lab.open("Error")).to_contain_text("No error.")
+    calls = lab.open("Calls")  # what the model was sent (the question) and said (the answer), as text
+    user = calls.locator('details.dl-msg[data-role="user"]')
+    user.locator("summary").click()  # over 800 characters (the rejected answer, the feedback): folded
+    expect(user).to_contain_text(QUESTION)
+    expect(calls).to_contain_text(ANSWER)
 
     # Time travel: two steps back the note next to the slider summarizes answer's patch.
-    expect(lab.slider).to_have_attribute("max", "10")
-    seek(lab, 8)
+    # (13 events: answer's three attempts each have a model call, an `lm_call` event, before their verdict.)
+    expect(lab.slider).to_have_attribute("max", "13")
+    seek(lab, 11)
     expect(lab.slider_note).to_contain_text(f'node_end wrote {{"answer": "{SCRIPT}')
-    expect(lab.status).to_contain_text("event 8/10")
+    expect(lab.status).to_contain_text("event 11/13")
+    seek(lab, 6)  # answer's first model call, before its answer was judged
+    expect(lab.slider_note).to_contain_text("lm_call")
+    expect(lab.node("answer", "running")).to_have_count(1)
     seek(lab, 2)  # before `answer` ran: the graph goes back too
     expect(lab.node("answer", "idle")).to_have_count(1)
-    seek(lab, 10)
+    seek(lab, 13)
     expect(lab.node("answer", "done")).to_have_count(1)
 
     # After all that clicking: nothing of it became markup, and nothing ran.

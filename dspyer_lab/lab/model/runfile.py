@@ -24,6 +24,14 @@ written as ``{"$ref": i}`` wherever it occurs (a run that carries a 1 MB value t
 ones. An object of the run that itself looks like ``{"$ref": ...}`` or ``{"$lit": ...}``
 is written as ``{"$lit": {...}}``. Version 1 files (no value table) are still read.
 
+Model calls stay compact: an ``lm_call`` carries the messages and the completion, and the
+messages repeat across attempts and nodes (the same instructions, the same inputs), so the
+value table stores each once. ``token`` events are not saved when a later ``lm_call`` of
+the same attempt carries the whole text they streamed (a replay shows each call's
+completion, not its text growing; its slider counts the saved events). The chunks of an
+attempt that never got its ``lm_call`` (a run stopped or failed while the model wrote)
+are kept: they are all there is of that answer.
+
 Reading checks the file against pydantic models of the file and of each event kind
 (`read_run` raises `RunFileError`, one line saying what is wrong and where), so a
 hostile or damaged file is refused before any view sees it.
@@ -256,6 +264,36 @@ class _ValidationError(_Event):
     will_retry: bool
 
 
+class _Message(_Strict):
+    role: str
+    content: Any
+
+
+class _Usage(_Strict):
+    prompt_tokens: _Count | None = None
+    completion_tokens: _Count | None = None
+    total_tokens: _Count | None = None
+
+
+class _LMCall(_Event):
+    node: str
+    attempt: _Count | None
+    model: str
+    messages: list[_Message]
+    completion: str | None
+    usage: _Usage | None
+    cost: Annotated[float, Field(ge=0)] | None
+    duration: _Seconds
+    cached: bool
+
+
+class _Token(_Event):
+    node: str
+    attempt: _Count | None
+    field: str
+    chunk: str
+
+
 class _NodeEnd(_Event):
     node: str
     patch: dict[str, Any]
@@ -288,6 +326,8 @@ _EVENT_SCHEMAS: dict[str, type[_Event]] = {
     "run_start": _RunStart,
     "node_start": _NodeStart,
     "validation_error": _ValidationError,
+    "lm_call": _LMCall,
+    "token": _Token,
     "node_end": _NodeEnd,
     "route": _Route,
     "finished": _Finished,
@@ -477,7 +517,8 @@ def write_run(
         for event in events:
             masker.learn(event)  # every secret first: one echoed before it was introduced is masked too
     writer = _Writer(masker)
-    encoded = [writer.event(e) for e in events]
+    covered = _streamed_then_answered(events)
+    encoded = [writer.event(e) for i, e in enumerate(events) if i not in covered]
     data = {
         "format": FORMAT,
         "version": VERSION,
@@ -491,6 +532,25 @@ def write_run(
     target = Path(path)
     target.write_text(_to_json(data), encoding="utf-8")
     return target
+
+
+def _streamed_then_answered(events: Sequence[Mapping[str, Any]]) -> set[int]:
+    """Indices of the ``token`` events whose attempt's ``lm_call`` follows (it carries their text)."""
+    pending: dict[tuple[Any, Any], list[int]] = {}
+    covered: set[int] = set()
+    for i, event in enumerate(events):
+        kind = event.get("event")
+        node = event.get("node") if isinstance(event.get("node"), str) else None
+        if kind == "token":
+            attempt = event.get("attempt") if isinstance(event.get("attempt"), int) else None
+            pending.setdefault((node, attempt), []).append(i)
+        elif kind == "lm_call":
+            attempt = event.get("attempt") if isinstance(event.get("attempt"), int) else None
+            covered.update(pending.pop((node, attempt), ()))
+        elif kind == "node_start":  # a new visit counts its attempts from 1 again
+            for key in [k for k in pending if k[0] == node]:
+                del pending[key]
+    return covered
 
 
 def read_run(path: str | Path) -> SavedRun:

@@ -7,6 +7,12 @@ Pure Python, no widgets: `RunModel.apply(event)` folds one contract event (see
 keeps a checkpoint every `CHECKPOINT_EVERY` events, so `RunModel.at` (the run as it was
 after its first k events: the replay slider) costs a lookup and a few folds, not a replay.
 
+Model calls: each ``lm_call`` event becomes an `LMCall` of the visit it belongs to (its
+open visit of ``node``), added to per-node and run `CallTotals`; ``token`` events grow a
+`Stream` per (attempt, field) of that visit. A token flood stays cheap: a chunk is one
+list append, a checkpoint shares the chunks, and the timeline lists one row per streamed
+field (`RunModel.rows`), not one per chunk.
+
 Events may come from a file anyone could have written: fields of the wrong type are
 treated as missing, and no event makes the fold raise.
 """
@@ -29,15 +35,20 @@ __all__ = [
     "NODE_STATUSES",
     "RUN_STATES",
     "Attempt",
+    "CallTotals",
+    "LMCall",
     "NodeStatus",
     "NodeVisit",
     "Route",
     "RunModel",
     "RunState",
+    "Stream",
     "TakenPath",
     "introduced",
+    "money",
     "offending_values",
     "summarize",
+    "usage_text",
 ]
 
 NodeStatus = Literal["idle", "running", "retrying", "done", "failed", "cancelled"]
@@ -81,6 +92,134 @@ class Attempt:
         return offending_values(self.raw_output, self.failed_fields)
 
 
+@dataclass(frozen=True)
+class LMCall:
+    """One model call of an LLM node (an ``lm_call`` event): what the model was sent and what it said."""
+
+    node: str
+    attempt: int | None
+    model: str
+    messages: list[dict[str, str]]
+    """``{"role", "content"}`` as sent (a content that was not text is shown as its JSON)."""
+    completion: str
+    prompt_tokens: int | None
+    completion_tokens: int | None
+    total_tokens: int | None
+    """None when the model did not report usage."""
+    cost: float | None
+    duration: float | None
+    cached: bool
+    event_index: int
+
+
+@dataclass
+class CallTotals:
+    """Model calls added up (for a node over all its visits, or for a whole run)."""
+
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    no_usage: int = 0
+    """Calls (not cached) whose model reported no token counts (their tokens are not in the sums)."""
+    cost: float = 0.0
+    no_cost: int = 0
+    """Calls (not cached) with no known cost (not in `cost`)."""
+    model_time: float = 0.0
+    """Seconds spent waiting for the model."""
+    cached: int = 0
+    """Calls answered from DSPy's cache: counted, but their tokens and cost were not spent again."""
+
+    @property
+    def tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    @property
+    def billed(self) -> int:
+        """Calls not answered from the cache."""
+        return self.calls - self.cached
+
+    @property
+    def has_usage(self) -> bool:
+        """Whether some billed call reported its tokens (else there is no token count to show)."""
+        return self.no_usage < self.billed
+
+    @property
+    def has_cost(self) -> bool:
+        """Whether some billed call has a known cost."""
+        return self.no_cost < self.billed
+
+    def add(self, call: LMCall) -> None:
+        self.calls += 1
+        self.model_time += call.duration or 0.0
+        if call.cached:  # answered from DSPy's cache: nothing sent, nothing billed (its cost is the first call's)
+            self.cached += 1
+            return
+        if call.prompt_tokens is None and call.completion_tokens is None:
+            self.no_usage += 1
+        else:
+            self.prompt_tokens += call.prompt_tokens or 0
+            self.completion_tokens += call.completion_tokens or 0
+        if call.cost is None:
+            self.no_cost += 1
+        else:
+            self.cost += call.cost
+
+    @classmethod
+    def of(cls, calls: Iterable[LMCall]) -> CallTotals:
+        totals = cls()
+        for call in calls:
+            totals.add(call)
+        return totals
+
+
+class Stream:
+    """The chunks streamed so far for one field of one attempt (``token`` events), in order.
+
+    Append-only and cheap to copy: a copy (a checkpoint, a seek) shares the chunk list and
+    keeps its own count, so a token costs one append and a checkpoint costs nothing per chunk.
+    """
+
+    __slots__ = ("attempt", "field", "first_index", "last_index", "_chunks", "_n", "_text", "_text_n")
+
+    def __init__(self, attempt: int | None, field: str, first_index: int) -> None:
+        self.attempt = attempt
+        self.field = field
+        self.first_index = first_index
+        """Index of the first chunk's event (where the timeline shows the stream's one row)."""
+        self.last_index = first_index
+        self._chunks: list[str] = []
+        self._n = 0
+        self._text = ""
+        self._text_n = 0
+
+    @property
+    def chunks(self) -> int:
+        """How many chunks arrived."""
+        return self._n
+
+    @property
+    def text(self) -> str:
+        """The chunks so far, joined (the field's text once its attempt ends)."""
+        if self._text_n != self._n:
+            self._text += "".join(self._chunks[self._text_n : self._n])
+            self._text_n = self._n
+        return self._text
+
+    def add(self, chunk: str, index: int) -> None:
+        if self._n < len(self._chunks) and self._chunks[self._n] is not chunk:  # a copy that diverges
+            self._chunks = self._chunks[: self._n]
+        if self._n == len(self._chunks):
+            self._chunks.append(chunk)
+        self._n += 1
+        self.last_index = index
+
+    def copy(self) -> Stream:
+        other = Stream(self.attempt, self.field, self.first_index)
+        other.last_index, other._chunks, other._n = self.last_index, self._chunks, self._n
+        other._text, other._text_n = self._text, self._text_n
+        return other
+
+
 @dataclass
 class NodeVisit:
     """One execution of a node: from its ``node_start`` to its ``node_end`` (or the run's end)."""
@@ -107,6 +246,15 @@ class NodeVisit:
     end_index: int | None = None
     status: NodeStatus = "running"
     error: str | None = None
+    calls: list[LMCall] = field(default_factory=list)
+    """The model calls of this visit, in order (one per attempt; a router's decision too)."""
+    streams: dict[tuple[int | None, str], Stream] = field(default_factory=dict)
+    """(attempt, field) -> the text streamed for it, in the order streaming began."""
+
+    def pending_streams(self) -> list[Stream]:
+        """Streams of attempts whose ``lm_call`` has not come (the text still growing, or cut off by the run's end)."""
+        done = {c.attempt for c in self.calls}
+        return [s for s in self.streams.values() if s.attempt not in done]
 
     @property
     def changed_keys(self) -> list[str]:
@@ -160,6 +308,11 @@ class _Checkpoint:
     routes: int
     route_counts: dict[tuple[str, str, str | None], int]
     failed_node: str | None
+    rows: int
+    calls: int
+    tokens: int
+    call_totals: CallTotals
+    node_totals: dict[str, CallTotals]
 
 
 class RunModel:
@@ -187,6 +340,14 @@ class RunModel:
         self._routes: list[Route] = []
         self._route_counts: dict[tuple[str, str, str | None], int] = {}
         self._failed_node: str | None = None
+        self._rows: list[int] = []
+        self.calls: list[LMCall] = []
+        """Every model call of the run, in order."""
+        self.call_totals = CallTotals()
+        """The run's model calls added up."""
+        self._node_totals: dict[str, CallTotals] = {}
+        self.tokens = 0
+        """How many ``token`` events arrived."""
         self._checkpoints: list[_Checkpoint] = [self._checkpoint()]
 
     @classmethod
@@ -215,7 +376,20 @@ class RunModel:
         index = len(self.events)
         self.events.append(event)
         visit: NodeVisit | None = None
-        if kind == "run_start":
+        if kind == "token":  # first: a flood of them must stay cheap
+            self.tokens += 1
+            visit = self._open.get(_name(event.get("node")) or "")
+            if visit is None or self._token(visit, event, index):
+                self._rows.append(index)
+            self._visit_of_event.append(None if visit is None else visit.index)
+            if len(self.events) % CHECKPOINT_EVERY == 0:
+                self._checkpoints.append(self._checkpoint())
+            return
+        self._rows.append(index)
+        if kind == "lm_call":
+            visit = self._open.get(_name(event.get("node")) or "")
+            self._call(event, index, visit)
+        elif kind == "run_start":
             self.run_id = _name(event.get("run_id"))
             self.inputs = _mapping(event.get("inputs")) or {}
             self.state = dict(self.inputs)
@@ -312,6 +486,87 @@ class RunModel:
         self._open[node] = visit
         return visit
 
+    def _token(self, visit: NodeVisit, event: dict[str, Any], index: int) -> bool:
+        """Add a chunk to its stream; True when it begins one (the stream's row in the timeline)."""
+        attempt, field_name = _count(event.get("attempt")), _name(event.get("field")) or ""
+        chunk = event.get("chunk")
+        stream = visit.streams.get((attempt, field_name))
+        new = stream is None
+        if stream is None:
+            stream = visit.streams[(attempt, field_name)] = Stream(attempt, field_name, index)
+        stream.add(chunk if isinstance(chunk, str) else _as_text(chunk), index)
+        return new
+
+    def _call(self, event: dict[str, Any], index: int, visit: NodeVisit | None) -> None:
+        usage = event.get("usage")
+        usage = usage if isinstance(usage, Mapping) else {}
+        call = LMCall(
+            node=_name(event.get("node")) or "",
+            attempt=_count(event.get("attempt")),
+            model=_as_text(event.get("model")),
+            messages=_messages(event.get("messages")),
+            completion=_as_text(event.get("completion")),
+            prompt_tokens=_count(usage.get("prompt_tokens")),
+            completion_tokens=_count(usage.get("completion_tokens")),
+            total_tokens=_count(usage.get("total_tokens")),
+            cost=_number(event.get("cost")),
+            duration=_number(event.get("duration")),
+            cached=event.get("cached") is True,
+            event_index=index,
+        )
+        self.calls.append(call)
+        self.call_totals.add(call)
+        self._node_totals.setdefault(call.node, CallTotals()).add(call)
+        if visit is not None:
+            visit.calls.append(call)
+
+    def node_totals(self, node: str) -> CallTotals:
+        """The model calls of every visit of `node` added up (zero for a node that made none)."""
+        return self._node_totals.get(node) or CallTotals()
+
+    @property
+    def nodes_with_calls(self) -> dict[str, CallTotals]:
+        """Node -> its calls added up, for the nodes that called a model."""
+        return dict(self._node_totals)
+
+    @property
+    def rows(self) -> list[int]:
+        """Indices of the events the timeline lists: every event but the token chunks after the
+        first of their stream (one row per streamed field). Read only."""
+        return self._rows
+
+    def stream_of_event(self, index: int) -> Stream | None:
+        """The stream a ``token`` event belongs to."""
+        visit = self.visit_of_event(index)
+        if visit is None or self.events[index].get("event") != "token":
+            return None
+        event = self.events[index]
+        return visit.streams.get((_count(event.get("attempt")), _name(event.get("field")) or ""))
+
+    def live_stream(self) -> tuple[NodeVisit, list[Stream]] | None:
+        """The running visit that streams (its latest attempt's fields), if any: the text growing now."""
+        best: tuple[NodeVisit, list[Stream]] | None = None
+        latest = -1
+        for visit in self._open.values():
+            pending = visit.pending_streams()
+            if pending and pending[-1].last_index > latest:
+                latest = pending[-1].last_index
+                attempt = pending[-1].attempt
+                best = (visit, [s for s in pending if s.attempt == attempt])
+        return best
+
+    def model_time_split(self) -> tuple[float, float | None]:
+        """(seconds waiting for the model, seconds of everything else); the latter None until the run ended
+        (while it runs, the call in flight would count as "everything else")."""
+        model = self.call_totals.model_time
+        if self.status in ("idle", "running", "paused"):
+            return model, None
+        wall = _number(self.finished.get("duration")) if self.finished is not None else None
+        if wall is None and self.events and self.start_ts is not None:
+            last = _number(self.events[-1].get("ts"))
+            wall = None if last is None else last - self.start_ts
+        return model, None if wall is None else max(wall - model, 0.0)
+
     def _route(self, event: dict[str, Any], index: int) -> NodeVisit | None:
         source, target = _name(event.get("source")), _name(event.get("target"))
         if source is None or target is None:
@@ -341,6 +596,11 @@ class RunModel:
             routes=len(self._routes),
             route_counts=dict(self._route_counts),
             failed_node=self._failed_node,
+            rows=len(self._rows),
+            calls=len(self.calls),
+            tokens=self.tokens,
+            call_totals=replace(self.call_totals),
+            node_totals={n: replace(t) for n, t in self._node_totals.items()},
         )
 
     def at(self, k: int) -> RunModel:
@@ -366,6 +626,11 @@ class RunModel:
         model._routes = self._routes[: cp.routes]
         model._route_counts = dict(cp.route_counts)
         model._failed_node = cp.failed_node
+        model._rows = self._rows[: cp.rows]
+        model.calls = self.calls[: cp.calls]
+        model.tokens = cp.tokens
+        model.call_totals = replace(cp.call_totals)
+        model._node_totals = {n: replace(t) for n, t in cp.node_totals.items()}
         model._checkpoints = self._checkpoints[: k // CHECKPOINT_EVERY + 1]
         for event in self.events[cp.events : k]:
             model.apply(event)
@@ -449,6 +714,20 @@ class RunModel:
         return ts - self.start_ts
 
 
+def money(cost: float) -> str:
+    """A cost for display: ``$0.00042``, ``$1.25``."""
+    if cost >= 1:
+        return f"${cost:,.2f}"
+    return "$" + (f"{cost:.6f}".rstrip("0").rstrip(".") or "0")
+
+
+def usage_text(prompt: int | None, completion: int | None) -> str:
+    """Token counts for display: ``1,200 in + 85 out tokens``; ``tokens not reported`` when unknown."""
+    if prompt is None and completion is None:
+        return "tokens not reported"
+    return f"{prompt or 0:,} in + {completion or 0:,} out tokens"
+
+
 def _close(visit: NodeVisit, status: NodeStatus) -> None:
     """End a visit that got no ``node_end``; a failed one counts the answers it was asked for."""
     visit.status = status
@@ -458,20 +737,26 @@ def _close(visit: NodeVisit, status: NodeStatus) -> None:
 
 
 def _copy(visit: NodeVisit) -> NodeVisit:
-    """A visit that can go on folding without touching `visit` (its failures list is the only mutable part)."""
-    return replace(visit, failures=list(visit.failures))
+    """A visit that can go on folding without touching `visit` (its lists and streams are the mutable parts)."""
+    return replace(visit, failures=list(visit.failures), calls=list(visit.calls),
+                   streams={k: s.copy() for k, s in visit.streams.items()})
 
 
-_DERIVED = frozenset({"node_start", "validation_error", "route", "paused", "finished", "error", CANCELLED})
+_DERIVED = frozenset({"node_start", "validation_error", "route", "paused", "finished", "error", "token", CANCELLED})
 
 
 def introduced(event: Mapping[str, Any]) -> Any:
     """The part of `event` that can bring new values into the run: run_start inputs, updates, node_end patches.
 
     Everything else in a contract event is derived from those (node inputs, final state) or is
-    free text; unknown kinds are returned whole. Masking learns secrets from this alone.
+    free text; unknown kinds are returned whole. An ``lm_call`` gives the fields its completion
+    answers (a secret-named output field is known as one before its node's ``node_end``); a
+    ``token`` chunk is part of such a completion. Masking learns secrets from this alone.
     """
     kind = event.get("event")
+    if kind == "lm_call":
+        completion = event.get("completion")
+        return _answer_fields(completion) if isinstance(completion, str) else None
     if kind == "run_start":
         return event.get("inputs")
     if kind == "node_end":
@@ -531,6 +816,16 @@ def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
+def _messages(value: Any) -> list[dict[str, str]]:
+    """The ``messages`` of an ``lm_call`` as ``{role, content}`` texts (anything else in the list is dropped)."""
+    if not isinstance(value, (list, tuple)):
+        return []
+    return [
+        {"role": _as_text(m.get("role")) or "?", "content": _as_text(m.get("content"))}
+        for m in value if isinstance(m, Mapping)
+    ]
+
+
 def _as_text(value: Any) -> str:
     if value is None:
         return ""
@@ -549,17 +844,20 @@ def offending_values(raw_output: str, failed_fields: Iterable[str]) -> dict[str,
     wanted = list(dict.fromkeys(str(f).split(".")[0] for f in failed_fields))
     if not wanted or not raw_output:
         return {}
-    answer: dict[str, Any] = {}
-    text = raw_output.strip()
+    answer = _answer_fields(raw_output)
+    return {name: answer[name] for name in wanted if name in answer}
+
+
+def _answer_fields(text: str) -> dict[str, Any]:
+    """The fields of a model's answer (JSON, or DSPy's ``[[ ## field ## ]]`` format); empty when unreadable."""
+    text = text.strip()
     try:
         parsed = json.loads(text)
-        if isinstance(parsed, dict):
-            answer = parsed
     except ValueError:
         parts = _CHAT_FIELD.split(text)
         # parts = [prefix, name1, value1, name2, value2, ...]
-        answer = {parts[i]: parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
-    return {name: answer[name] for name in wanted if name in answer}
+        return {parts[i]: parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
+    return parsed if isinstance(parsed, dict) else {}
 
 
 def summarize(event: Mapping[str, Any], limit: int = 80) -> str:
@@ -587,6 +885,16 @@ def summarize(event: Mapping[str, Any], limit: int = 80) -> str:
         return f"{event.get('error_type')}: {one_line(first, limit)}"
     if kind == CANCELLED:
         return "stopped by the user"
+    if kind == "lm_call":
+        usage = event.get("usage")
+        usage = usage if isinstance(usage, Mapping) else {}
+        tokens = usage_text(_count(usage.get("prompt_tokens")), _count(usage.get("completion_tokens")))
+        facts = [one_line(event.get("model") or "model", 40), f"attempt {event.get('attempt')}", tokens,
+                 *([money(event["cost"])] if _number(event.get("cost")) is not None else []),
+                 "cached" if event.get("cached") is True else seconds(event.get("duration"))]
+        return f"{' · '.join(facts)} · answered {one_line(event.get('completion'), limit)}"
+    if kind == "token":
+        return f"'{one_line(event.get('field'), 40)}' (attempt {event.get('attempt')}) +{one_line(event.get('chunk'), limit)}"
     rest = {k: v for k, v in event.items() if k not in ("event", "run_id", "seq", "ts")}
     return one_line(rest, limit)
 

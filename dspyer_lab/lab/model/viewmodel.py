@@ -15,6 +15,8 @@ The JSON of a panel is a list of *blocks*, each one of::
     {"pre": cell}                             preformatted text
     {"table": {"head": [text], "rows": [[cell, ...]], "changed": [row index, ...]}}
     {"fold": text, "full": handle}            folded full text, fetched when opened
+    {"message": {"role", "size", "text": cell, "open": bool}}   one message sent to a model (folded when long)
+    {"stream": {"field", "attempt", "text", "live": bool}}     text a model is streaming (its newest end)
 
 where a *cell* is a string, or ``{"text": clipped, "full": handle}`` when it was clipped.
 """
@@ -27,8 +29,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..dot import Drawing
-from ..textview import Masker, clip, one_line, seconds, to_text
-from .runmodel import Attempt, NodeVisit, RunModel, summarize
+from ..textview import MASK, Masker, clip, one_line, seconds, to_text
+from .runmodel import Attempt, CallTotals, LMCall, NodeVisit, RunModel, Stream, money, summarize, usage_text
 
 __all__ = [
     "TABS",
@@ -37,21 +39,27 @@ __all__ = [
     "Screen",
     "Selection",
     "attempt_blocks",
+    "call_blocks",
+    "calls_json",
     "error_json",
     "graph_json",
+    "graph_totals",
     "lab_json",
     "node_json",
     "result_json",
+    "run_totals_text",
     "selected_visit",
     "status_text",
+    "stream_blocks",
     "taken_edges",
     "timeline_json",
     "validation_json",
 ]
 
-TABS = ("node", "validation", "result", "error")
+TABS = ("node", "calls", "validation", "result", "error")
 """The panels of a LabView, in tab order."""
-TAB_OF_EVENT = {"validation_error": "validation", "finished": "result", "error": "error"}
+TAB_OF_EVENT = {"validation_error": "validation", "finished": "result", "error": "error", "lm_call": "calls",
+                "token": "calls"}
 """The tab that explains an event of the timeline (others: the node tab)."""
 
 
@@ -66,6 +74,8 @@ class Selection:
     visit: int | None = None
     attempt: tuple[int, int] | None = None
     """(visit index, event index) of the rejected answer picked in the validation tab; None: the newest."""
+    call: int | None = None
+    """Event index of the model call picked in the calls tab; None: the visit's newest."""
 
 
 @dataclass(frozen=True)
@@ -96,11 +106,11 @@ class Screen:
         """`value` masked, as display text."""
         return to_text(self.masker.mask(value), indent=indent)
 
-    def cell(self, value: Any) -> str | dict[str, str]:
-        """`value` masked and clipped; a clipped value carries a handle to its full text."""
+    def cell(self, value: Any, scale: int = 1) -> str | dict[str, str]:
+        """`value` masked and clipped (to `scale` times the limit); a clipped value carries a handle to its full text."""
         masked = self.masker.mask(value)
         text = to_text(masked)
-        shown = clip(text, self.limit)
+        shown = clip(text, None if self.limit is None else self.limit * scale)
         if shown == text:
             return text
         return {"text": shown, "full": self.handle(lambda: to_text(masked, indent=2))}
@@ -146,6 +156,7 @@ def graph_json(run: RunModel, drawing: Drawing, selected: str | None) -> dict[st
     return {
         "status": run.node_status(names),
         "visits": run.node_visits(names),
+        "calls": graph_totals(run),
         "path": path,
         "last": drawn_last.id if drawn_last else None,
         "run_state": run.status,
@@ -208,12 +219,14 @@ def lab_json(run: RunModel, whole: RunModel, sel: Selection, page: Page, screen:
     return {
         "tabs": [
             {"id": "node", "title": "Node"},
+            {"id": "calls", "title": f"Calls ({len(run.calls)})" if run.calls else "Calls"},
             {"id": "validation", "title": f"Validation ({failures})" if failures else "Validation"},
             {"id": "result", "title": "Result"},
             {"id": "error", "title": "Error ⚠" if run.error else "Error", "alert": run.error is not None},
         ],
         "timeline": timeline_json(run, page, screen, visit),
         "node": node_json(run, visit, picked_node, screen),
+        "calls": calls_json(run, visit, sel.call, screen),
         "validation": validation_json(run, visit, sel.attempt, screen),
         "result": result_json(run, screen),
         "error": error_json(run, screen),
@@ -221,21 +234,28 @@ def lab_json(run: RunModel, whole: RunModel, sel: Selection, page: Page, screen:
 
 
 def timeline_json(run: RunModel, page: Page, screen: Screen, visit: NodeVisit | None = None) -> dict[str, Any]:
-    """A window of `run`'s events, newest first: ``rows`` of {i, t, node, kind, text, mine} and paging facts.
+    """A window of `run`'s rows (`RunModel.rows`), newest first: ``rows`` of {i, t, node, kind, text, mine}
+    (``i``: the event's index) and paging facts.
 
-    ``mine`` marks the rows of the inspected visit.
+    ``mine`` marks the rows of the inspected visit. Token chunks are not rows: a stream is one row, at
+    its first chunk, saying how much has streamed so far.
     """
-    total = len(run.events)
+    listed = run.rows
+    total = len(listed)
     if len(screen.labels) > 50 * page.size:  # bounded: rows seen long ago are summarized again if needed
         screen.labels.clear()
     offset = max(0, min(page.offset, max(total - page.size, 0)))
     end = total - offset
     start = max(0, end - page.size)
     rows = []
-    for i in range(end - 1, start - 1, -1):
+    for position in range(end - 1, start - 1, -1):
+        i = listed[position]
         key = (run.run_id, i, screen.masker.version)
         row = screen.labels.get(key)
-        if row is None:
+        stream = run.stream_of_event(i) if run.events[i].get("event") == "token" else None
+        if stream is not None:
+            row = _stream_row(run, i, stream, screen)
+        elif row is None:
             event = run.events[i]
             elapsed = run.elapsed(event)
             row = screen.labels[key] = {
@@ -246,12 +266,29 @@ def timeline_json(run: RunModel, page: Page, screen: Screen, visit: NodeVisit | 
                 "text": one_line(summarize(screen.masker.mask(dict(event))), 140),
             }
         rows.append({**row, "mine": visit is not None and run.visit_of_event(i) is visit})
+    hidden = len(run.events) - total
+    folded = f" (+{hidden:,} token chunks, summed up in their stream's row)" if hidden else ""
     return {
         "rows": rows,
         "offset": offset,
-        "position": f"events {start + 1}–{end} of {total}" if total else "no events yet",
+        "position": f"events {start + 1}–{end} of {total}{folded}" if total else "no events yet",
         "older": start > 0,
         "newer": offset > 0,
+    }
+
+
+def _stream_row(run: RunModel, i: int, stream: Stream, screen: Screen) -> dict[str, Any]:
+    """The timeline's one row for a stream: it grows, so it is built afresh (not kept in `Screen.labels`)."""
+    elapsed = run.elapsed(run.events[i])
+    visit = run.visit_of_event(i)
+    text = _stream_text(stream, screen)
+    return {
+        "i": i,
+        "t": f"{elapsed:.3f}s" if elapsed is not None else "?",
+        "node": one_line(screen.masker.mask(visit.node if visit is not None else ""), 200),
+        "kind": "token",
+        "text": one_line(f"streamed '{stream.field}' (attempt {stream.attempt}): {stream.chunks:,} chunks, "
+                         f"{len(stream.text):,} chars: {text}", 140),
     }
 
 
@@ -286,7 +323,10 @@ def node_json(run: RunModel, visit: NodeVisit | None, node: str | None, screen: 
         *([seconds(visit.duration)] if visit.duration is not None else []),
         f"{visit.attempts if visit.attempts is not None else len(visit.failures) + 1} attempt(s)",
     ]
-    blocks: list[dict[str, Any]] = [{"facts": facts}, {"title": "Inputs"}, _table(visit.inputs, screen)]
+    blocks: list[dict[str, Any]] = [{"facts": facts}, *_calls_note(run, visit),
+                                    {"title": "Inputs"}, _table(visit.inputs, screen)]
+    if visit.patch is None:
+        blocks += stream_blocks(visit, screen)
     if visit.patch is not None:
         blocks.append({"title": "Patch (fields this node wrote)"})
         blocks.append(_table(visit.patch, screen) if visit.patch else {"note": "The node wrote nothing."})
@@ -422,3 +462,147 @@ def error_json(run: RunModel, screen: Screen, message_lines: int = 12) -> dict[s
         {"pre": clip(short, 4000)},
         {"fold": "Full error and traceback", "full": screen.handle(lambda: full)},
     ]}
+
+
+# -- model calls --------------------------------------------------------------------------
+
+FOLD_CHARS = 800
+"""A message longer than this is folded (its role and size shown) until opened; so is the system message
+(the node's instructions: the same in every call)."""
+MESSAGE_SCALE = 10
+"""A message is clipped at this many times `Screen.limit` (prompts are long; "show all" fetches the rest)."""
+STREAM_TAIL = 4000
+"""Characters of a streaming text sent to the browser: its newest end, where it grows."""
+
+
+def _short(n: int) -> str:
+    return f"{n / 1000:.1f}k" if n >= 10_000 or (n >= 1000 and n % 1000) else f"{n:,}"
+
+
+def _totals_facts(totals: CallTotals) -> list[str]:
+    """Calls, tokens, cost and model time of `totals`, as display facts (what was not reported is said)."""
+    facts = [f"{totals.calls} model call{'s' if totals.calls != 1 else ''}"]
+    if totals.has_usage:
+        unreported = f"; {totals.no_usage} not reported" if totals.no_usage else ""
+        facts.append(f"{totals.tokens:,} tokens ({totals.prompt_tokens:,} in, {totals.completion_tokens:,} out{unreported})")
+    elif totals.billed:
+        facts.append("tokens not reported")
+    if totals.has_cost:
+        facts.append(money(totals.cost) + (f" ({totals.no_cost} call(s) without a cost)" if totals.no_cost else ""))
+    if totals.cached:
+        facts.append(f"{totals.cached} answered from the cache (nothing spent)")
+    return facts
+
+
+def graph_totals(run: RunModel) -> dict[str, dict[str, Any]]:
+    """Per node that called a model: a short label for the drawing and a longer hover text."""
+    shown = {}
+    for node, totals in run.nodes_with_calls.items():
+        label = f"{totals.calls} call{'s' if totals.calls != 1 else ''}"
+        if totals.has_usage:
+            label += f" · {_short(totals.tokens)} tok"
+        if totals.has_cost:
+            label += f" · {money(totals.cost)}"
+        hint = " · ".join([*_totals_facts(totals), f"{seconds(totals.model_time)} waiting for the model"])
+        shown[node] = {"calls": totals.calls, "tokens": totals.tokens, "label": label, "hint": f"{node}: {hint}"}
+    return shown
+
+
+def run_totals_text(run: RunModel) -> str | None:
+    """The toolbar's line about the run's model calls (None when it made none)."""
+    if not run.calls:
+        return None
+    waiting, rest = run.model_time_split()
+    split = f"model {seconds(waiting)}" + (f", other {seconds(rest)}" if rest is not None else " so far")
+    return " · ".join([*_totals_facts(run.call_totals), split])
+
+
+def _calls_note(run: RunModel, visit: NodeVisit) -> list[dict[str, Any]]:
+    """The node tab's line about the visit's model calls and its node's over the run."""
+    if not visit.calls and not run.node_totals(visit.node).calls:
+        return []
+    mine = CallTotals.of(visit.calls)
+    node = run.node_totals(visit.node)
+    text = f"This visit: {' · '.join(_totals_facts(mine))}, {seconds(mine.model_time)}"
+    if node.calls != mine.calls:
+        text += f". Node '{visit.node}' in the run: {' · '.join(_totals_facts(node))}, {seconds(node.model_time)}"
+    return [{"note": text + " (see the Calls tab)."}]
+
+
+def _stream_text(stream: Stream, screen: Screen) -> str:
+    """A stream's text masked (all of it when its field's name is secret), its newest `STREAM_TAIL` characters."""
+    if screen.masker.is_secret(stream.field):
+        return MASK if stream.text else ""
+    text = stream.text
+    if len(text) > STREAM_TAIL:
+        text = "…" + text[-STREAM_TAIL:]
+    return screen.masker.mask_text(text)
+
+
+def stream_blocks(visit: NodeVisit, screen: Screen) -> list[dict[str, Any]]:
+    """The text the visit's model is streaming (attempts whose answer has not come), field by field."""
+    blocks: list[dict[str, Any]] = []
+    attempt: int | None | str = "none"
+    live = visit.status in ("running", "retrying")
+    for stream in visit.pending_streams():
+        if stream.attempt != attempt:
+            attempt = stream.attempt
+            blocks.append({"title": f"{'Streaming' if live else 'Streamed, then cut off'}: attempt {attempt}"})
+        blocks.append({"stream": {"field": stream.field, "attempt": stream.attempt,
+                                  "text": _stream_text(stream, screen), "live": live}})
+    return blocks
+
+
+def call_blocks(call: LMCall, screen: Screen) -> list[dict[str, Any]]:
+    """One model call: facts, the messages by role (long ones folded), the completion as received."""
+    facts = [call.node, f"attempt {call.attempt if call.attempt is not None else '?'}", call.model or "model",
+             usage_text(call.prompt_tokens, call.completion_tokens),
+             *([money(call.cost)] if call.cost is not None else []),
+             "cached" if call.cached else seconds(call.duration)]
+    blocks: list[dict[str, Any]] = [{"facts": facts}, {"title": f"Messages sent ({len(call.messages)})"}]
+    for message in call.messages:
+        content = screen.masker.mask_text(message["content"])  # sized as shown: a secret's length is no hint
+        lines = content.count("\n") + 1
+        blocks.append({"message": {"role": one_line(message["role"], 40), "size": f"{len(content):,} chars, {lines} lines",
+                                   "text": screen.cell(content, MESSAGE_SCALE),
+                                   "open": message["role"] != "system" and len(content) <= FOLD_CHARS}})
+    blocks += [{"title": "Completion (as received)"}, {"pre": screen.cell(call.completion or "(empty)", MESSAGE_SCALE)}]
+    return blocks
+
+
+def calls_json(run: RunModel, visit: NodeVisit | None, pinned: int | None, screen: Screen) -> dict[str, Any]:
+    """The calls tab: the inspected visit's model calls (the pinned one, else the newest, in full), what its
+    model is streaming now, and the run's calls per node."""
+    overview = _per_node_table(run, screen)
+    live = run.live_stream()
+    if live is not None and live[0] is not visit:  # the text being written now, whichever visit is inspected
+        overview = [{"note": f"Streaming now: node '{live[0].node}' (visit {live[0].visit})"},
+                    *stream_blocks(live[0], screen), *overview]
+    if visit is None:
+        return {"scope": "No node visit is inspected." if run.calls else "No model calls in this run.",
+                "calls": None, "blocks": overview}
+    streaming = stream_blocks(visit, screen)
+    where = f"node '{visit.node}' (visit {visit.visit})"
+    if not visit.calls:
+        scope = f"Waiting for the model of {where}" if streaming else (
+            f"No model calls for {where}" + (" yet" if visit.status in ("running", "retrying") else ""))
+        return {"scope": scope, "calls": None, "blocks": [*streaming, *overview]}
+    totals = CallTotals.of(visit.calls)
+    scope = f"{where}: {' · '.join(_totals_facts(totals))} · {seconds(totals.model_time)} waiting for the model"
+    keys = [c.event_index for c in visit.calls]
+    choice = pinned if pinned in keys else keys[-1]
+    options = [{"value": c.event_index, "label": f"attempt {c.attempt} · {c.model or 'model'} · "
+                                                 f"{'cached' if c.cached else seconds(c.duration)}"} for c in visit.calls]
+    picker = {"options": options, "value": choice} if len(options) > 1 else None
+    chosen = visit.calls[keys.index(choice)]
+    return {"scope": scope, "calls": picker, "blocks": [*call_blocks(chosen, screen), *streaming, *overview]}
+
+
+def _per_node_table(run: RunModel, screen: Screen) -> list[dict[str, Any]]:
+    per_node = run.nodes_with_calls
+    if not per_node:
+        return []
+    rows = [[screen.text(node), str(t.calls), f"{t.tokens:,}" if t.has_usage else "–",
+             money(t.cost) if t.has_cost else "–", seconds(t.model_time)] for node, t in per_node.items()]
+    return [{"title": "Model calls per node (whole run)"},
+            {"table": {"head": ["node", "calls", "tokens", "cost", "model time"], "rows": rows, "changed": []}}]

@@ -68,6 +68,7 @@ class DebuggerMixin(traitlets.HasTraits):
         _replay: bool
         _uncompiled: Any
         _picture: dict[str, Any]
+        stream_tokens: bool
 
         @property
         def running(self) -> bool: ...
@@ -238,7 +239,7 @@ class DebuggerMixin(traitlets.HasTraits):
         program = self._runnable()
         if not hasattr(program, "new_run"):
             raise ViewCommandError("Pausing, resuming and forking need a dspyer-lab program (AgentTranspiler.compile)")
-        run = program.new_run(**options)
+        run = program.new_run(**{"_stream_tokens": self.stream_tokens, **options})
         return run.events(), lambda log: None if run.paused is not None else run.result
 
     def _interrupt_options(self) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """LabView: the graph plus the inspection panels, driven by a run's events; `show()` displays one.
 
 ONE anywidget: the browser draws the graph, the toolbar (Stop, status, replay slider), the
-timeline and the tabs (node, validation, result, error) from JSON the kernel sends (see
+timeline and the tabs (node, calls, validation, result, error) from JSON the kernel sends (see
 `dspyer_lab.lab.model.viewmodel`), setting every text with ``textContent``. Events are
 folded into one `RunModel` the moment they arrive; the graph's picture and the panels are
 both derived from it, at most `refresh_rate` times a second and exactly once more at the
@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,17 @@ from ..adapter import as_graph, contract_events
 from ..masking import mask_exception
 from ..model.runfile import describe_output_model, read_run, write_run
 from ..model.runmodel import CANCELLED, NodeVisit, RunModel, introduced, summarize
-from ..model.viewmodel import TAB_OF_EVENT, TABS, Page, Screen, Selection, lab_json, selected_visit, status_text
+from ..model.viewmodel import (
+    TAB_OF_EVENT,
+    TABS,
+    Page,
+    Screen,
+    Selection,
+    lab_json,
+    run_totals_text,
+    selected_visit,
+    status_text,
+)
 from ..textview import DEFAULT_SECRET_PATTERNS, Masker, one_line
 from ..throttle import Throttle
 from .base import ViewWidget
@@ -62,6 +73,8 @@ class LabView(DebuggerMixin, ViewWidget):
     Values of fields whose names end with one of `secret_patterns` (see `Masker`) are
     masked wherever they are displayed; values are clipped to `display_limit` characters
     (the full text is one click away); the timeline lists `timeline_window` events at a time.
+    With `stream_tokens` (the default) a run streams the model's text into the view as it is
+    written (``_stream_tokens=True``; a run's own ``_stream_tokens=False`` turns it off).
     Breakpoints, pauses, edits and forks: see `DebuggerMixin`.
     """
 
@@ -77,8 +90,11 @@ class LabView(DebuggerMixin, ViewWidget):
         display_limit: int | None = 200,
         timeline_window: int = 200,
         refresh_rate: float = 15.0,
+        stream_tokens: bool = True,
         **kwargs: Any,
     ) -> None:
+        self.stream_tokens = stream_tokens
+        """Whether runs started here stream the model's text token by token (``_stream_tokens``)."""
         self._task: asyncio.Task[Any] | None = None
         graph = as_graph(program)
         self.program: Any = program if hasattr(program, "astream") else None
@@ -131,7 +147,7 @@ class LabView(DebuggerMixin, ViewWidget):
         return str(self._panel_data["toolbar"]["status"])
 
     def open_tab(self, tab: str) -> None:
-        """Show panel `tab` (``node``, ``validation``, ``result`` or ``error``) in the browser."""
+        """Show panel `tab` (``node``, ``calls``, ``validation``, ``result`` or ``error``) in the browser."""
         if tab not in TABS:
             raise ViewError(f"no tab {tab!r}: the tabs are {', '.join(TABS)}")
         self._focus_tab(tab)
@@ -223,7 +239,8 @@ class LabView(DebuggerMixin, ViewWidget):
     def save(self, path: str | Path, *, mask_secrets: bool = True) -> Path:
         """Write the last run (graph description + events) to a JSON file that `load` replays.
 
-        Secret-looking fields are masked in the file too unless `mask_secrets` is False.
+        Secret-looking fields are masked in the file too unless `mask_secrets` is False. Model
+        calls are kept; the token chunks of an answer its ``lm_call`` carries whole are not.
         """
         masker = self.masker if mask_secrets else None
         events: list[Mapping[str, Any]] = list(self.run_log.events)
@@ -306,7 +323,7 @@ class LabView(DebuggerMixin, ViewWidget):
         """
         program = self._runnable()
         if hasattr(program, "new_run"):  # ours: the run hands over the typed result itself (None: it paused)
-            run = program.new_run(**self._with_breakpoints(inputs))
+            run = program.new_run(**self._with_breakpoints({"_stream_tokens": self.stream_tokens, **inputs}))
             return run.events(), lambda log: None if run.paused is not None else run.result
         return program.astream(**inputs), lambda log: _upstream_result(program, log)
 
@@ -430,6 +447,7 @@ class LabView(DebuggerMixin, ViewWidget):
                 "hint": STOP_HINT if self.running and self._blocking else ("Stop the run" if self.running else "No run in progress"),
             },
             "replay": {"max": n, "value": len(log.events), "note": note} if over else None,
+            "calls": run_totals_text(log),
         }
 
     # -- clicks -----------------------------------------------------------------------
@@ -454,6 +472,9 @@ class LabView(DebuggerMixin, ViewWidget):
             if isinstance(key, list) and len(key) == 2 and all(isinstance(k, int) for k in key):
                 self._sel = Selection(self._sel.node, self._sel.visit, (key[0], key[1]))
                 self._render()
+        elif kind == "call" and isinstance(content.get("index"), int):
+            self._sel = replace(self._sel, call=content["index"])
+            self._render()
         elif kind == "seek" and isinstance(content.get("step"), int) and not self.running:
             self.seek(content["step"])
         elif kind == "page" and isinstance(content.get("offset"), int):
@@ -469,6 +490,8 @@ class LabView(DebuggerMixin, ViewWidget):
     def _timeline_clicked(self, index: int) -> None:
         event = self._shown.events[index] if 0 <= index < len(self._shown.events) else {}
         self.select(event=index)
+        if event.get("event") == "lm_call":
+            self._sel = replace(self._sel, call=index)
         self._focus_tab(TAB_OF_EVENT.get(str(event.get("event")), "node"))
         self._render()
 

@@ -1,0 +1,170 @@
+"""What the model saw and said: capture of each model call of an attempt, and its live tokens.
+
+No DSPy callback is involved (a callback puts every DSPy call on its slow path). DSPy's LM
+records each finished call into the ``history`` of every module in
+``dspy.settings.caller_modules``; an attempt runs with a fresh `CallLog` added there, so its
+entries are its own even with hundreds of runs in flight (DSPy's settings are
+context-variable based: each run's task sees only its own). The same `CallLog` stands in for
+DSPy's usage tracker, forwarding to any tracker of the caller's, because DSPy reports usage
+there only for calls that were not answered from its cache: that is how `cached` is known.
+
+Token streaming uses DSPy's own machinery: a send stream in ``dspy.settings.send_stream``
+receives the LM's stream chunks, and one `dspy.streaming.StreamListener` per output field
+cuts them into that field's text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncGenerator, Awaitable, Mapping
+from typing import Any
+
+import dspy
+from dspy.streaming import StreamListener
+from dspy.utils.usage_tracker import UsageTracker
+
+from .events import jsonable
+
+__all__ = ["CallLog", "TokenStream", "call_payload"]
+
+_USAGE_KEYS = ("prompt_tokens", "completion_tokens", "total_tokens")
+
+
+class _History(list):  # DSPy appends its history entries (dicts) here
+    """A module's ``history`` that notes when each entry arrived (the end of that call)."""
+
+    def __init__(self, log: CallLog) -> None:
+        super().__init__()
+        self._log = log
+
+    def append(self, entry: Any) -> None:
+        super().append(entry)
+        self._log._arrived(entry)
+
+
+class CallLog(UsageTracker):
+    """The model calls of one attempt, as DSPy records them; one per attempt, never shared.
+
+    Put it in DSPy's settings with `settings()`; read the finished calls with `take()`.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.history = _History(self)
+        """Where DSPy records each call (it treats this object as a calling module)."""
+        self.outer = dspy.settings.usage_tracker
+        """The usage tracker in force before this attempt (a user's `dspy.track_usage()`), or None."""
+        self._since = time.perf_counter()
+        self._billed = False
+        self._calls: list[dict[str, Any]] = []
+
+    def settings(self) -> dict[str, Any]:
+        """The `dspy.context` keys that route this attempt's calls into this log."""
+        return {"caller_modules": [*(dspy.settings.caller_modules or ()), self], "usage_tracker": self}
+
+    def add_usage(self, lm: str, usage_entry: dict[str, Any]) -> None:
+        """DSPy reports a call it was billed for (not a cache hit); passed on to the caller's tracker."""
+        self._billed = True
+        if self.outer is not None:
+            self.outer.add_usage(lm, usage_entry)
+
+    def _arrived(self, entry: Mapping[str, Any]) -> None:
+        now = time.perf_counter()
+        self._calls.append(call_payload(entry, now - self._since, cached=not self._billed))
+        self._since, self._billed = now, False
+
+    def take(self) -> list[dict[str, Any]]:
+        """The calls finished since the last `take()`, as `lm_call` event payloads, in order."""
+        calls, self._calls = self._calls, []
+        return calls
+
+
+def call_payload(entry: Mapping[str, Any], duration: float, cached: bool) -> dict[str, Any]:
+    """The `lm_call` keys (besides node and attempt) of one DSPy history entry."""
+    messages = entry.get("messages")
+    if messages is None and entry.get("prompt") is not None:  # a prompt-only call: DSPy sends it as the user's
+        messages = [{"role": "user", "content": entry["prompt"]}]
+    outputs = entry.get("outputs") or [None]
+    first = outputs[0]
+    completion = first.get("text") if isinstance(first, dict) else first
+    usage = entry.get("usage") or {}
+    cost = entry.get("cost")
+    return {
+        "model": str(entry.get("model")),
+        "messages": jsonable(list(messages or ())),
+        "completion": completion if completion is None or isinstance(completion, str) else jsonable(completion),
+        "usage": {k: usage.get(k) for k in _USAGE_KEYS} if any(usage.get(k) is not None for k in _USAGE_KEYS) else None,
+        "cost": float(cost) if isinstance(cost, (int, float)) and not isinstance(cost, bool) else None,
+        "duration": duration,
+        "cached": cached,
+    }
+
+
+_DONE = object()
+
+
+class _FieldListener(StreamListener):
+    """DSPy's listener for one output field, with the field's type looked up once, not three times a chunk.
+
+    (DSPy reads it through the predictor's signature on every chunk, which rebuilds the
+    signature's field table: most of the listener's cost.)
+    """
+
+    def __init__(self, field: str, predictor: dspy.Predict) -> None:
+        super().__init__(field, predict=predictor, predict_name="node")
+        self._field_type = super()._output_type
+
+    @property
+    def _output_type(self) -> type | None:
+        return self._field_type
+
+
+class TokenStream:
+    """DSPy's send stream for one attempt: its model's chunks, cut into (field, text) pieces by field.
+
+    The attempt runs in a child task (`run`), so its pieces can be yielded while the model writes.
+    """
+
+    def __init__(self, fields: list[str], predictor: dspy.Predict) -> None:
+        self.listeners = [_FieldListener(name, predictor) for name in fields]
+        self._queue: asyncio.Queue[Any] = asyncio.Queue()
+        self.result: Any = None
+        """What the attempt returned, once `run` finished."""
+
+    def settings(self) -> dict[str, Any]:
+        """The `dspy.context` keys that make the predictor stream into this object."""
+        return {"send_stream": self, "stream_listeners": self.listeners}
+
+    async def send(self, chunk: Any) -> None:
+        """Called by DSPy with each chunk of the model's stream (in the attempt's own settings)."""
+        for listener in self.listeners:
+            if not listener.stream_end:  # an ended listener ignores the rest (it is not reused)
+                self._put(listener.receive(chunk))
+
+    def _put(self, response: Any) -> None:
+        if response is not None and isinstance(response.chunk, str) and response.chunk:
+            self._queue.put_nowait((response.signature_field_name, response.chunk))
+
+    async def run(self, work: Awaitable[Any]) -> AsyncGenerator[tuple[str, str], None]:
+        """Run `work` in a child task, yielding each (field, chunk) as it comes; then `result` is its result.
+
+        `work`'s exception is raised from the iteration. Closing the iterator early (or
+        cancelling it) cancels the model call and waits for it to stop.
+        """
+        task = asyncio.ensure_future(work)
+        task.add_done_callback(lambda _: self._queue.put_nowait(_DONE))
+        try:
+            while (item := await self._queue.get()) is not _DONE:
+                yield item
+            for listener in self.listeners:  # text a listener held back, waiting to see whether a header follows
+                self._put(listener.finalize())
+            while not self._queue.empty():
+                yield self._queue.get_nowait()
+            self.result = task.result()
+        finally:
+            if not task.done():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
