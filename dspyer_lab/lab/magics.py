@@ -31,6 +31,7 @@ from .textview import Masker, one_line
 
 if TYPE_CHECKING:
     from .labview import LabView
+    from .widgets.batch import BatchView
 
 __all__ = [
     "DEFAULT_OUT",
@@ -434,11 +435,11 @@ class DspyerMagics(Magics):
                     started = view.start(inputs, metric, concurrency, **per_call)
                 except RuntimeError as exc:  # no running loop
                     raise UsageError(str(exc)) from None
-                ns[TASK_NAME] = run_background(_bound(started, ns, args.out, view.masker),
+                ns[TASK_NAME] = run_background(_bound(started, ns, args.out, view),
                                                name=f"%%dspyer --batch -> {args.out}")
                 return
             try:
-                run_blocking(_bound(view.run(inputs, metric, concurrency, **per_call), ns, args.out, view.masker))
+                run_blocking(_bound(view.run(inputs, metric, concurrency, **per_call), ns, args.out, view))
             except (KeyboardInterrupt, asyncio.CancelledError):
                 view.stop()
                 raise RunCancelled() from None
@@ -595,7 +596,7 @@ def _bind_view(ns: dict[str, Any], view: Any) -> None:
     ns[VIEW_NAME] = view
 
 
-async def _bound(run: Awaitable[Any], ns: dict[str, Any], out: str, view: LabView) -> Any:
+async def _bound(run: Awaitable[Any], ns: dict[str, Any], out: str, view: LabView | BatchView) -> Any:
     """Await the view's run; bind the result to `out`; turn a failure into its one-line error (masked).
 
     A run paused at a breakpoint binds nothing and says where it stopped (the view stays paused).
@@ -604,7 +605,7 @@ async def _bound(run: Awaitable[Any], ns: dict[str, Any], out: str, view: LabVie
         result = await run
     except Exception as exc:
         raise _one_line_error(exc, view.masker) from exc
-    paused = view.paused
+    paused = getattr(view, "paused", None)  # a BatchView never pauses
     if result is None and paused is not None:
         print(f"Paused {paused.when} node '{paused.node}' (step {paused.checkpoint.step}): edit the state in the view "
               f"and Continue or Step, or `{out} = await {VIEW_NAME}.resume(update={{...}})`")
