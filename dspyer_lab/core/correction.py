@@ -134,8 +134,8 @@ def _parse_in_other_format(adapter: Any, error: AdapterParseError) -> dict[str, 
 def _rendered(signature: type[dspy.Signature], values: dict[str, Any]) -> str:
     """A parsed answer written back in the adapter's own format (what the model said, field by field).
 
-    Capturing the exact bytes would need a DSPy callback on every call, which puts all of
-    DSPy's calls on its slow callback path; a rejected answer is rare, so it is rebuilt.
+    It is what the retry is shown, the same whether or not the run makes events; the exact
+    text the model sent is in the attempt's ``lm_call`` event (see `dspyer_lab.core.calls`).
     """
     adapter = dspy.settings.adapter or ChatAdapter()
     try:

@@ -12,8 +12,8 @@ kinds and their extra keys:
                     LLM node's validated inputs; None for a Python node, see below)
 ``token``           ``node``, ``attempt``, ``field``, ``chunk``: a piece of an output
                     field's text as the model writes it (only with
-                    ``_stream_tokens=True``); a field's chunks joined are the text it
-                    was parsed from
+                    ``_stream_tokens=True``); in DSPy's chat format a field's chunks
+                    joined are the text it was parsed from
 ``lm_call``         ``node``, ``attempt``, ``model``, ``messages`` (``[{role, content}]``
                     exactly as sent), ``completion`` (the model's text exactly as
                     received), ``usage`` (``prompt_tokens``, ``completion_tokens``,
