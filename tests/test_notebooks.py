@@ -167,7 +167,7 @@ def check_stepping(nb: nbformat.NotebookNode) -> None:
     resumed = output_text(cell_with(nb, "result = await view.resume(update={\"summary\": FIXED})"))
     assert "Notes(headline='Drops Python 3.8'" in resumed  # the edit reached the next node
     assert "runs in the view: 1 | run_ids in the events: 1" in resumed
-    assert "events: run_start node_start node_end route paused update node_start" in resumed
+    assert "events: run_start node_start lm_call node_end route paused update node_start lm_call node_end" in resumed
     stepped = output_text(cell_with(nb, "stepper.step()"))
     assert "paused before node 'summarize' · step 0" in stepped
     assert "paused before node 'headline' · step 1 | {'summarize': 'done', 'headline': 'idle', 'publish': 'idle'}" in stepped

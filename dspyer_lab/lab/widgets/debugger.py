@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import contextvars
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import dspy
@@ -183,8 +183,9 @@ class DebuggerMixin(traitlets.HasTraits):
     async def fork(self, step: int | None = None, update: Mapping[str, Any] | None = None) -> Any:
         """Run again from a past point of the run shown, as a new run (a fork, kept in `runs` and shown).
 
-        `step` counts events as `seek` does (default: the point the slider shows); the run goes on
-        from the last step boundary at or before it (`Checkpoint.from_events`), with `update` applied.
+        `step`: the graph steps kept from the run shown (the toolbar's "step N"; ``step=1`` keeps the
+        first node's output and runs everything after it); default: the step boundary at or before the
+        slider's position (`Checkpoint.from_events`). `update` is applied to the state first.
         Returns like `resume`; `diff` then compares the fork's node outputs with the parent's.
         """
         return await self._command(self._checked(lambda: self._forked(step, update)), continuing=False)
@@ -232,7 +233,7 @@ class DebuggerMixin(traitlets.HasTraits):
         log: RunModel = self.run_log
         if not log.events:
             raise ViewCommandError("No run to fork: run the program first (or load a saved run)")
-        k = len(self._shown.events) if step is None else step
+        k = len(self._shown.events) if step is None else _through_step(log.events, step)
         return Checkpoint.from_events(log.events, max(1, min(int(k), len(log.events))))
 
     def _started(self, **options: Any) -> _Prepared:
@@ -407,3 +408,22 @@ def _parsed_update(texts: Any) -> dict[str, Any] | None:
                 'text needs quotes: "like this"', key=str(field)
             ) from None
     return values or None
+
+
+def _through_step(events: Sequence[Mapping[str, Any]], step: int) -> int:
+    """How many of `events` make up the run up to the end of graph step `step` (its `route`)."""
+    first = int(events[0].get("parent_step") or 0)  # a fork counts on from its branch point
+    started, done = None, first
+    for i, event in enumerate(events):
+        kind = event.get("event")
+        if kind == "node_start":
+            if step == first:
+                return i
+            started = event.get("step")
+        elif kind == "route" and started is not None:
+            done = int(started)
+            if done == step:
+                return i + 1
+    if step == first:
+        return len(events)
+    raise ViewCommandError(f"No step {step} to fork after: the run shown has steps {first} to {done}")
