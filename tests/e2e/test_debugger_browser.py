@@ -131,16 +131,17 @@ def debug_a_run(page: Page, lab_server: LabServer, e2e_artifacts: Path, suffix: 
     expect(lab.row("run_start")).to_have_count(1)  # one run: resumed, not restarted
 
     # Fork from a past step: back to just after `write`, edit the draft, run from there.
-    seek(lab, 5)  # run_start, node_start, node_end, route, paused: the pause point again
+    paused_at = int(lab.row("paused").get_attribute("data-index") or "")  # the event index of the pause
+    seek(lab, paused_at + 1)  # the run up to its pause again: `write` done, `name` next
     debug.locator("button.dl-fork-open").click()
     expect(debug).to_have_attribute("data-mode", "fork")
     expect(debug.locator(".dl-fork-note")).to_contain_text("next node 'name'")
     debug.locator('.dl-field[data-field="draft"] textarea').fill('"Salt."')
     debug.locator("button.dl-fork-run").click()
-    expect(lab.root).to_have_attribute("data-run-state", "finished")
-    expect(lab.open("Result")).to_contain_text("SALT.")
     runs = debug.locator("select.dl-runs option")
-    expect(runs).to_have_count(3)  # the first run, the paused-and-continued run, the fork
+    expect(runs).to_have_count(3)  # the first run, the paused-and-continued run, the fork (from its start)
+    expect(lab.root).to_have_attribute("data-run-state", "finished")  # the fork's end, not the parent's
+    expect(lab.open("Result")).to_contain_text("SALT.")
     expect(runs.nth(2)).to_have_text(re.compile(r"^run 3 · fork of run 2 after step 1 · finished$"))
     expect(lab.node("name")).to_have_attribute("data-diff", "changed")
     expect(lab.node("write")).to_have_attribute("data-inherited", "true")  # its output is in the fork's state
