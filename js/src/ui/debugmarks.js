@@ -44,7 +44,8 @@ export function addDebugMarks(drawing, boxOf) {
       entry.group.appendChild(pin);
       pins[when] = pin;
     }
-    const badge = svgEl("g", { class: "dl-diff", transform: `translate(${box.x2} ${box.y2})` });
+    // on the right edge's middle: the visits badge holds the top-right corner, call totals sit below
+    const badge = svgEl("g", { class: "dl-diff", transform: `translate(${box.x2} ${(box.y1 + box.y2) / 2})` });
     badge.append(svgEl("rect", { x: -9, y: -8, width: 18, height: 16, rx: 4, ry: 4 }),
       svgEl("text", { x: 0, y: 4, "text-anchor": "middle", "font-size": 12 }));
     badge.style.display = "none";
