@@ -20,6 +20,7 @@ from dspyer_lab import (
     CheckpointError,
     DspyerLabError,
     Graph,
+    OptionValueError,
     RunPaused,
     ScriptedLM,
     StatefulNode,
@@ -202,11 +203,13 @@ async def test_a_rejected_update_is_an_error_naming_key_and_node_before_anything
 
 
 def test_unknown_breakpoint_nodes_are_an_error_at_compile_and_call_time() -> None:
-    with pytest.raises(ValueError, match=r"interrupt_before names unknown node\(s\) \['nope'\]"):
+    with pytest.raises(OptionValueError, match=r"interrupt_before must be .*: unknown node\(s\) \['nope'\]; the nodes are"):
         program(interrupt_before=["nope"])
-    with pytest.raises(ValueError, match=r"_interrupt_after names unknown node\(s\) \['Answer'\]"):
+    with pytest.raises(OptionValueError, match=r"_interrupt_after must .*unknown node\(s\) \['Answer'\]") as caught:
         program().astream(query="q", _interrupt_after=["Answer"])
-    with pytest.raises(ValueError, match="list of node names or '\\*'"):
+    assert (caught.value.option, caught.value.value) == ("_interrupt_after", ["Answer"])
+    assert isinstance(caught.value, (DspyerLabError, ValueError))  # one family, and still a ValueError
+    with pytest.raises(OptionValueError, match="list of node names or '\\*', got 'answer'"):
         program(interrupt_after="answer")
 
 

@@ -23,6 +23,7 @@ __all__ = [
     "RunStateError",
     "CallOptionError",
     "CheckpointError",
+    "OptionValueError",
     "RunPaused",
 ]
 
@@ -219,6 +220,26 @@ class CallOptionError(DspyerLabError, TypeError):
         if self.option in self.known:
             return f"Option {self.option!r} was given twice (under its own name and an alias); give it once"
         return f"Unknown option {self.option!r}; per-call options are: {', '.join(self.known)}"
+
+
+class OptionValueError(DspyerLabError, ValueError):
+    """A compile option or per-call option has a value it cannot take (`max_steps=0`,
+    `_interrupt_before=["nmae"]`, `_lm_calls="yes"`). Raised before anything runs."""
+
+    def __init__(self, option: str, value: Any, expected: str, detail: str = "") -> None:
+        super().__init__(option, value, expected, detail)
+        self.option = option
+        """The option at fault, as spelt where it was given (``max_steps``, ``_interrupt_before``)."""
+        self.value = value
+        """The value given."""
+        self.expected = expected
+        """What the option takes."""
+        self.detail = detail
+        """What exactly is wrong with the value, when its repr does not say (an unknown node's name)."""
+
+    def message(self) -> str:
+        text = f"{self.option} must be {self.expected}, got {self.value!r}"
+        return f"{text}: {self.detail}" if self.detail else text
 
 
 class CheckpointError(DspyerLabError, ValueError):

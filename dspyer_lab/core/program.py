@@ -14,7 +14,7 @@ from .batch import Batch, Metric
 from .checkpoint import Checkpoint
 from .correction import retry_signature
 from .engine import Run, RunOptions, state_values
-from .exceptions import CallOptionError, CheckpointError, GraphDefinitionError, OutputModelError
+from .exceptions import CallOptionError, CheckpointError, GraphDefinitionError, OptionValueError, OutputModelError
 from .graph import END, Graph, GraphWarning, StatefulNode
 from .sync import run_sync
 
@@ -163,7 +163,7 @@ class TranspiledProgram(dspy.Module, Generic[T]):
         _check_options(options.max_steps, options.max_retries, options.on_max_steps)
         for name in ("lm_calls", "stream_tokens"):
             if not isinstance(getattr(options, name), bool):
-                raise ValueError(f"_{name} must be True or False, got {getattr(options, name)!r}")
+                raise OptionValueError(f"_{name}", getattr(options, name), "True or False")
         if resume is None:
             if update is not None or fork:
                 raise CheckpointError("_update= and _fork= need _resume=<checkpoint>", key="_update" if update is not None else "_fork")
@@ -365,20 +365,21 @@ def _interrupts(graph: Graph, option: str, nodes: Interrupts) -> frozenset[str]:
     if nodes == "*":
         return frozenset(graph.nodes)
     if isinstance(nodes, str) or not all(isinstance(n, str) for n in nodes):
-        raise ValueError(f"{option} must be a list of node names or '*', got {nodes!r}")
+        raise OptionValueError(option, nodes, "a list of node names or '*'")
     unknown = [n for n in nodes if n not in graph.nodes]
     if unknown:
-        raise ValueError(f"{option} names unknown node(s) {unknown}; the nodes are: {', '.join(graph.nodes)}")
+        raise OptionValueError(option, nodes, "a list of node names or '*'",
+                               f"unknown node(s) {unknown}; the nodes are: {', '.join(graph.nodes)}")
     return frozenset(nodes)
 
 
 def _check_options(max_steps: int, max_retries: int, on_max_steps: str) -> None:
     if not isinstance(max_steps, int) or isinstance(max_steps, bool) or max_steps < 1:  # True is an int
-        raise ValueError(f"max_steps must be a positive integer, got {max_steps!r}")
+        raise OptionValueError("max_steps", max_steps, "a positive integer")
     if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
-        raise ValueError(f"max_retries must be an integer >= 0, got {max_retries!r}")
+        raise OptionValueError("max_retries", max_retries, "an integer >= 0")
     if on_max_steps not in ("raise", "return"):
-        raise ValueError(f"on_max_steps must be 'raise' or 'return', got {on_max_steps!r}")
+        raise OptionValueError("on_max_steps", on_max_steps, "'raise' or 'return'")
 
 
 class AgentTranspiler:
