@@ -167,6 +167,7 @@ class LabOnPage:
         self.check_nothing_ran()
 
         self.node("answer").click()  # the edited question is what `answer` was given
+        expect(self.node("answer")).to_have_attribute("data-selected", "true")  # the kernel's answer, with its tab
         node_panel = self.root.locator('.dl-panel[data-tab="node"]')
         expect(node_panel.locator(".dl-facts").first).to_have_text(re.compile(r"^answer \(llm\)"))
         expect(node_panel.locator("table.dl-table").first).to_contain_text(EDITED_QUESTION)
