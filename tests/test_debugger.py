@@ -19,7 +19,8 @@ from core_helpers import LMCallTracker
 from dspyer_lab import END, AgentTranspiler, CheckpointError, Graph, ScriptedLM, StatefulNode
 from dspyer_lab.lab.model.debugview import fork_diff
 from dspyer_lab.lab.widgets import LabView
-from dspyer_lab.lab.widgets.debugger import ViewCommandError
+from dspyer_lab.lab.runner import run_blocking
+from dspyer_lab.lab.widgets.debugger import NO_LOOP, ViewCommandError
 from dspyer_lab.lab.widgets.labview import ViewError
 from test_panels import browser_sends
 
@@ -167,6 +168,19 @@ async def test_the_buttons_continue_and_step_in_the_context_the_run_started_in()
     browser_sends(view, {"type": "resume", "update": {"draft": '"Snow falls."'}})  # JSON text, as typed
     assert await finished_task(view) == Title(title="SNOW FALLS.")
     assert [e["values"] for e in view.events if e["event"] == "update"] == [{"draft": "Snow falls."}]
+
+
+def test_a_click_handled_with_no_running_loop_says_so_in_the_view_and_python_goes_on() -> None:
+    view = LabView(program())
+    view.breakpoints = {"before": ["name"]}
+    with dspy.context(lm=scripted()):
+        assert run_blocking(view.run(topic="ice")) is None  # paused; its loop is gone with the call
+    before = list(view.events)
+    browser_sends(view, {"type": "resume", "update": {"draft": '"Snow."'}})  # a frontend that calls back outside a loop
+    assert debug(view)["error"] == {"field": None, "message": NO_LOOP}
+    assert not view.running and view.events == before and view.run_log.status == "paused"
+    assert run_blocking(view.resume({"draft": "Snow."})) == Title(title="SNOW.")  # from a cell, in the run's context
+    assert debug(view)["error"] is None
 
 
 async def test_stop_while_paused_ends_the_run_as_cancelled() -> None:

@@ -1,24 +1,31 @@
 """One LabView scenario for every frontend (Notebook 7, marimo, ...): the program, and the checks on the page.
 
 The checks read only the widget's documented markup (the contract at the top of js/src/widget.js),
-inside the `.dspyer-lab` root a frontend shows, so they hold wherever anywidget renders.
+inside the `.dspyer-lab` root a frontend shows, so they hold wherever anywidget renders. Each frontend
+says only how it starts a run (a cell, a button); the debugger's clicks (a breakpoint pin, Continue) and
+the Calls tab are checked the same way everywhere.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Callable
+from pathlib import Path
 from textwrap import dedent
 
 from playwright.sync_api import Locator, Page, expect
 
 from .helpers import css_string
 
-__all__ = ["HOSTILE_ANSWER", "HOSTILE_NODE", "PROGRAM", "LabOnPage"]
+__all__ = ["EDITED_QUESTION", "HOSTILE_ANSWER", "HOSTILE_NODE", "PROGRAM", "LabOnPage"]
 
 HOSTILE_NODE = '<img src=x onerror="window.__xss=1">'
 """A node name that would run script if it ever reached an HTML parser."""
 HOSTILE_ANSWER = "<script>window.__xss=2</script> $\\href{https://e.vil/x}{Re-login}$"
 """The model's first (rejected) answer: markup and MathJax that must stay literal text."""
+EDITED_QUESTION = "Capital of <b>Italy</b>?"
+"""What the user types at the pause (markup too: it must reach the node, and the page, as text)."""
 
 PROGRAM = dedent(
     f"""
@@ -123,3 +130,70 @@ class LabOnPage:
         expect(self.node("answer", "idle")).to_have_count(1)
         self.seek(last)
         expect(self.node("answer", "done")).to_have_count(1)
+
+    def check_debugged_run(self, start_run: Callable[[], None], artifacts: Path, frontend: str) -> None:
+        """A breakpoint clicked on the drawing pauses the next run (`start_run` starts it as the frontend does);
+        the question edited at the pause and Continue clicked: the run goes on in the kernel, `answer` is given
+        the edited question, and the Calls tab shows what the model was sent and said, the toolbar the totals.
+
+        Screenshots: ``<frontend>-paused.png`` and ``<frontend>-calls.png`` in `artifacts`.
+        """
+        pin = self.node("answer").locator('g.dl-bp[data-when="before"]')
+        expect(pin).not_to_have_attribute("data-on", "true")
+        pin.click()
+        expect(pin).to_have_attribute("data-on", "true")  # the kernel set view.breakpoints; the drawing shows it
+
+        start_run()
+        expect(self.root).to_have_attribute("data-run-state", "paused", timeout=60_000)
+        expect(self.node("answer")).to_have_attribute("data-paused", "before")
+        expect(self.node("answer", "idle")).to_have_count(1)  # no model call made for it yet
+        expect(self.node(HOSTILE_NODE, "done")).to_have_count(1)
+        debug = self.root.locator(".dl-debug")
+        expect(debug.locator(".dl-paused-at")).to_have_text("‖ paused before 'answer'")
+        question = debug.locator('.dl-field[data-field="question"]')
+        expect(question).to_contain_text("read by answer")
+        editor = question.locator("textarea.dl-field-value")
+        expect(editor).to_have_value('"Capital of France?"')
+        editor.fill(json.dumps(EDITED_QUESTION))
+        expect(question).to_have_attribute("data-edited", "true")
+        self.picture(artifacts / f"{frontend}-paused.png")
+
+        continue_button = debug.locator("button.dl-continue")
+        expect(continue_button).to_be_enabled()
+        continue_button.click()  # the kernel resumes the run from the click: no cell runs
+        expect(self.root).to_have_attribute("data-run-state", "finished", timeout=60_000)
+        expect(self.node("answer", "done")).to_have_count(1)
+        expect(self.root.locator(".dl-debug .dl-paused-at")).to_have_count(0)
+        self.check_nothing_ran()
+
+        self.node("answer").click()  # the edited question is what `answer` was given
+        expect(self.node("answer")).to_have_attribute("data-selected", "true")  # the kernel's answer, with its tab
+        node_panel = self.root.locator('.dl-panel[data-tab="node"]')
+        expect(node_panel.locator(".dl-facts").first).to_have_text(re.compile(r"^answer \(llm\)"))
+        expect(node_panel.locator("table.dl-table").first).to_contain_text(EDITED_QUESTION)
+
+        expect(self.root.locator('button.dl-tab[data-tab="calls"]')).to_have_text("Calls (2)")
+        calls = self.open_tab("calls")
+        expect(calls.locator(".dl-scope")).to_contain_text("node 'answer' (visit 1): 2 model calls")
+        expect(calls.locator('details.dl-msg[data-role="system"]')).to_have_count(1)
+        user = calls.locator('details.dl-msg[data-role="user"]')
+        expect(user).to_contain_text(EDITED_QUESTION)  # sent to the model as text
+        expect(user).to_contain_text("cite a source like [1]")  # the retry is told why the first answer failed
+        completion = calls.locator("pre.dl-pre", has_text="[[ ## answer ## ]]").last
+        expect(completion).to_contain_text("Paris [1]")
+        expect(user.locator("pre.dl-pre")).to_have_css("word-break", "normal")  # long lines wrap between words
+        calls.locator("select.dl-picker").select_option(index=0)  # the first attempt: the hostile answer, as text
+        expect(calls.locator("pre.dl-pre", has_text="[[ ## answer ## ]]").last).to_contain_text(HOSTILE_ANSWER)
+        self.check_nothing_ran()
+        expect(self.node("answer")).to_have_attribute("data-calls", "2")
+        expect(self.root.locator(".dl-toolbar .dl-run-calls")).to_have_text(
+            re.compile(r"^2 model calls · \d+ tokens \(\d+ in, \d+ out\) · model \d+\.\d+ s, other \d+\.\d+ s$"))
+        self.picture(artifacts / f"{frontend}-calls.png")
+
+    def picture(self, path: Path) -> None:
+        """Screenshot the whole view (the window first grows to its height: frontends scroll inside the page)."""
+        box = self.root.bounding_box()
+        assert box is not None
+        self.page.set_viewport_size({"width": 1400, "height": max(900, int(box["height"]) + 200)})
+        self.root.scroll_into_view_if_needed()
+        self.root.screenshot(path=path, animations="disabled")

@@ -1,7 +1,9 @@
-"""LabView in marimo (`mo.ui.anywidget(LabView(program))`): run from a button, watched live, clicked, replayed.
+"""LabView in marimo (`mo.ui.anywidget(LabView(program))`): run from a button, watched live, clicked, replayed,
+then debugged (a breakpoint pin, an edit at the pause, Continue) and its model calls read in the Calls tab.
 
 marimo is not Jupyter: no ipywidgets manager, no `_ipython_display_`. The Graphviz runtime still
-arrives through the widget's own custom messages (need-runtime -> runtime), as anywidget defines them.
+arrives through the widget's own custom messages (need-runtime -> runtime), as anywidget defines them,
+and so do the debugger's clicks: Continue resumes the run in a task on marimo's kernel loop, no cell runs.
 """
 
 from __future__ import annotations
@@ -61,7 +63,9 @@ def marimo_app(tmp_path_factory: pytest.TempPathFactory, e2e_artifacts: Path) ->
     server.stop()
 
 
-def test_labview_in_marimo_runs_live_clicks_and_replays(page: Page, marimo_app: MarimoServer) -> None:
+def test_labview_in_marimo_runs_live_clicks_replays_and_debugs(
+    page: Page, marimo_app: MarimoServer, e2e_artifacts: Path
+) -> None:
     page.goto(marimo_app.url)
     lab = LabOnPage(page)
     drawn = lab.graph.locator("g.node[data-node]")
@@ -70,8 +74,10 @@ def test_labview_in_marimo_runs_live_clicks_and_replays(page: Page, marimo_app: 
     lab.check_nothing_ran()
 
     recorder = StatusRecorder(page)
-    page.get_by_role("button", name="Run the program").click()
+    run_button = page.get_by_role("button", name="Run the program")
+    run_button.click()
     expect(lab.graph).to_have_attribute("data-run-state", "finished", timeout=60_000)
     lab.check_watched_live(recorder.history())
     lab.check_finished_run()
     lab.check_click_validation_and_replay()
+    lab.check_debugged_run(run_button.click, e2e_artifacts, "marimo")

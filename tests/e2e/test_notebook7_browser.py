@@ -1,10 +1,13 @@
-"""LabView in Notebook 7 (`jupyter notebook`): the same widget, run live, clicked, replayed, markup kept as text."""
+"""LabView in Notebook 7 (`jupyter notebook`): the same widget, run live, clicked, replayed, markup kept as text;
+then debugged (a breakpoint pin, an edit at the pause, Continue) and its model calls read in the Calls tab."""
 
 from __future__ import annotations
 
 from textwrap import dedent
 
 import pytest
+from pathlib import Path
+
 from playwright.sync_api import Page
 
 from .helpers import LabServer, StatusRecorder, open_and_run_all, run_cell, wait_for_run, write_notebook
@@ -17,12 +20,14 @@ RUN = dedent(
     from dspyer_lab.lab.runner import run_blocking
     with dspy.context(lm=scripted()):
         result = run_blocking(view.run(question=" Capital of France? "))
-    print(result.answer)
+    print(view.status)  # a run paused at a breakpoint returns None
     """
 )
 
 
-def test_labview_in_notebook7_runs_live_clicks_and_replays(page: Page, notebook7_server: LabServer) -> None:
+def test_labview_in_notebook7_runs_live_clicks_replays_and_debugs(
+    page: Page, notebook7_server: LabServer, e2e_artifacts: Path
+) -> None:
     notebook = write_notebook(notebook7_server, "notebook7_lab.ipynb", [PROGRAM, "view", RUN])
     try:
         open_and_run_all(page, notebook7_server, notebook)
@@ -35,5 +40,11 @@ def test_labview_in_notebook7_runs_live_clicks_and_replays(page: Page, notebook7
         lab.check_watched_live(recorder.history())
         lab.check_finished_run()
         lab.check_click_validation_and_replay()
+
+        def run_the_cell() -> None:
+            run_cell(page, 2)
+            wait_for_run(page)
+
+        lab.check_debugged_run(run_the_cell, e2e_artifacts, "notebook7")
     finally:
         notebook7_server.shutdown_kernels()

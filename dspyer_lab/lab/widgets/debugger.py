@@ -13,11 +13,14 @@ and from the browser (a custom message from a button), so both behave alike:
 An update is checked before anything runs (the core's `CheckpointError`, naming the field);
 from the browser, the error is shown next to the field instead of being raised.
 Runs continued from a click run in the context (``dspy.context(lm=...)``, callbacks) of the
-Python call that started the run, since a click has none of its own.
+Python call that started the run, since a click has none of its own, as a task on the event loop
+the frontend handles the click on (ipykernel's, marimo's kernel loop); a frontend that handles it
+with no running loop gets the reason shown in the view (`NO_LOOP`), not a click that does nothing.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import json
 from collections.abc import Callable, Mapping, Sequence
@@ -35,20 +38,23 @@ from ..model.viewmodel import graph_json, selected_visit
 from ..textview import MASK
 
 if TYPE_CHECKING:
-    import asyncio
-
     from ..dot import Drawing
     from ..model.viewmodel import Selection
     from ..textview import Masker
     from .graph import GraphState
 
-__all__ = ["WHEN", "DebuggerMixin", "ViewCommandError"]
+__all__ = ["NO_LOOP", "WHEN", "DebuggerMixin", "ViewCommandError"]
 
 _Prepared = tuple[Any, Callable[[RunModel], Any]]
 """A run ready to launch: its event stream (not started) and how its result is read."""
 
 WHEN = ("before", "after")
 """Where a breakpoint pauses a run: before its node runs, or after it ran and routed."""
+NO_LOOP = (
+    "This frontend handed the click over with no running event loop to run it on: "
+    "go on from a cell instead (await view.resume(...), view.step(...) or view.fork(...))"
+)
+"""What the view shows when a Continue / Step / Run fork click cannot start its run."""
 
 
 class DebuggerMixin(traitlets.HasTraits):
@@ -309,6 +315,12 @@ class DebuggerMixin(traitlets.HasTraits):
             update = _parsed_update(texts)
             return self._forked(None, update) if kind == "fork" else self._continued(update, step=kind == "step")
 
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # the run's task would have no loop to run on
+            self._debug_error = {"field": None, "message": NO_LOOP}
+            self._render()
+            return
         try:
             prepared = self._checked(prepare)
         except DspyerLabError:
