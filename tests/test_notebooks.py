@@ -174,7 +174,7 @@ def check_stepping(nb: nbformat.NotebookNode) -> None:
     assert "paused before node 'publish' · step 2 | {'summarize': 'done', 'headline': 'done', 'publish': 'idle'}" in stepped
     assert "finished: Notes(headline='Adds Support For Python 3.8'" in stepped
     stopped = output_text(cell_with(nb, "stepper.stop()"))
-    assert "stopped: True | after: cancelled · after 0 step(s)" in stopped
+    assert "stopped: True | after: cancelled · after 0 steps" in stopped
     assert "runs kept: ['finished', 'cancelled']" in stopped
     forked = output_text(cell_with(nb, "past.fork(update="))
     assert "run from here: after step 1, next node 'headline'" in forked

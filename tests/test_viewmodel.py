@@ -97,6 +97,9 @@ def test_a_long_loop_keeps_the_visit_picker_small_around_the_inspected_visit() -
 def test_the_status_line_says_where_the_run_is_and_when_it_is_seen_at_an_earlier_step() -> None:
     run = RunModel.replay(loop_run())
     assert status_text(run, run, True) == "finished · 4 steps in 7.000 s"
+    one_step = [*loop_run()[:-1], {**loop_run()[-1], "steps": 1}]
+    one = RunModel.replay(one_step)
+    assert status_text(one, one, True) == "finished · 1 step in 7.000 s"  # not "1 steps"
     assert status_text(run.at(3), run, True) == "event 3/15 · running · step 1 · 3 events"
     assert status_text(run.at(0), run, True) == "event 0/15 · before the run"
     empty = RunModel()

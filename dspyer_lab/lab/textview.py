@@ -22,6 +22,7 @@ __all__ = [
     "MASK",
     "Masker",
     "clip",
+    "steps",
     "esc",
     "maskers_with_secrets",
     "name_words",
@@ -234,6 +235,11 @@ def seconds(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return "–"
     return f"{value:.3f} s"
+
+
+def steps(value: Any) -> str:
+    """A step count for display: ``1 step``, ``4 steps`` (a value from a file that is no count, as given)."""
+    return f"{value} step" if value == 1 and not isinstance(value, bool) else f"{value} steps"
 
 
 def esc(value: Any) -> str:

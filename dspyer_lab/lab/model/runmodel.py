@@ -27,7 +27,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, NamedTuple, get_args
 
-from ..textview import one_line, seconds, to_text
+from ..textview import one_line, seconds, steps, to_text
 
 __all__ = [
     "CANCELLED",
@@ -879,7 +879,7 @@ def summarize(event: Mapping[str, Any], limit: int = 80) -> str:
         how = f" [{one_line(decision, 30)}]" if decision is not None else ""
         return f"{event.get('source')} → {event.get('target')}{how}"
     if kind == "finished":
-        return f"{event.get('steps')} steps in {seconds(event.get('duration'))} · output {one_line(event.get('output'), limit)}"
+        return f"{steps(event.get('steps'))} in {seconds(event.get('duration'))} · output {one_line(event.get('output'), limit)}"
     if kind == "error":
         first = (str(event.get("error") or "").strip().splitlines() or [""])[0]
         return f"{event.get('error_type')}: {one_line(first, limit)}"

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..dot import Drawing
-from ..textview import MASK, Masker, clip, one_line, seconds, to_text
+from ..textview import MASK, Masker, clip, one_line, seconds, steps, to_text
 from .runmodel import Attempt, CallTotals, LMCall, NodeVisit, RunModel, Stream, money, summarize, usage_text
 
 __all__ = [
@@ -172,7 +172,7 @@ def status_text(run: RunModel, whole: RunModel, can_run: bool) -> str:
     if run.status == "running":
         text = f"running · step {len(run.visits)} · {len(run.events)} events"
     elif run.status == "finished" and run.finished is not None:
-        text = f"finished · {run.finished.get('steps')} steps in {seconds(run.finished.get('duration'))}"
+        text = f"finished · {steps(run.finished.get('steps'))} in {seconds(run.finished.get('duration'))}"
     elif run.status == "paused" and run.paused is not None:
         text = f"paused {run.paused.get('when')} node '{run.paused.get('node')}' · step {len(run.visits)}"
     elif run.status == "failed" and run.error is not None:
@@ -180,7 +180,7 @@ def status_text(run: RunModel, whole: RunModel, can_run: bool) -> str:
         where = f" {where}" if where else ""
         text = f"failed · {run.error.get('error_type')}{where}"
     elif run.status == "cancelled":
-        text = f"cancelled · after {len(run.visits)} step(s)"
+        text = f"cancelled · after {steps(len(run.visits))}"
     elif run is not whole:
         text = "before the run"
     else:
@@ -426,7 +426,7 @@ def result_json(run: RunModel, screen: Screen) -> dict[str, Any]:
     output = finished.get("output")
     fields = screen.output_fields
     blocks: list[dict[str, Any]] = [
-        {"facts": [f"Finished: {finished.get('steps')} steps in {seconds(finished.get('duration'))}"]}
+        {"facts": [f"Finished: {steps(finished.get('steps'))} in {seconds(finished.get('duration'))}"]}
     ]
     if isinstance(output, Mapping):
         names = list(dict.fromkeys([*fields, *output]))
