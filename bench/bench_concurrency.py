@@ -6,6 +6,8 @@ concurrent runs is 2 x latency whatever N is. Configurations, all in one process
 against the same kind of server:
 
   hand-written   the two calls written by hand with `dspy.Predict(sig).acall`, chained
+  hand-written +tokens  the same two calls streamed by hand with `dspy.streamify` and a
+                 `StreamListener` per output field, every chunk read (what DSPy's own streaming costs)
   dspyer-lab     `await program.aforward(...)` of a dspyer_lab graph with two StatefulNodes
   astream        every event of `program.astream(...)` read: the default, an `lm_call` per model call
   astream -calls the same with `_lm_calls=False` (what capturing the model calls costs)
@@ -38,6 +40,7 @@ from importlib import metadata
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # offline: no model-metadata download
 
 import dspy
+from dspy.streaming import StreamListener
 from pydantic import BaseModel, Field
 
 import dspyer_lab
@@ -90,6 +93,44 @@ def hand_written() -> Chain:
     async def run(question: str) -> str:
         d = await draft.acall(question=question)
         return (await answer.acall(question=question, draft=d.draft)).answer
+
+    return run
+
+
+class HandChain(dspy.Module):
+    """The hand-written chain as one DSPy module, so `dspy.streamify` can stream both of its calls."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.draft, self.answer = dspy.Predict(DraftSig), dspy.Predict(AnswerSig)
+
+    async def aforward(self, question: str) -> dspy.Prediction:
+        d = await self.draft.acall(question=question)
+        return await self.answer.acall(question=question, draft=d.draft)
+
+
+def hand_streamed() -> Chain:
+    """The hand-written chain under `dspy.streamify`, a `StreamListener` per output field, every chunk read.
+
+    A listener keeps the state of one stream, so each run gets its own listeners (and so its own
+    `streamify` wrapper): sharing them across concurrent runs would mix the runs' chunks.
+    """
+    chain = HandChain()
+
+    async def run(question: str) -> str:
+        listeners = [StreamListener("draft", predict=chain.draft, predict_name="draft"),
+                     StreamListener("answer", predict=chain.answer, predict_name="answer")]
+        stream = dspy.streamify(chain, stream_listeners=listeners, is_async_program=True)
+        texts: dict[str, str] = {}
+        result: dspy.Prediction | None = None
+        async for value in stream(question=question):
+            if isinstance(value, dspy.Prediction):
+                result = value
+            elif isinstance(value, dspy.streaming.StreamResponse):
+                texts[value.signature_field_name] = texts.get(value.signature_field_name, "") + value.chunk
+        if result is None or texts.get("answer") != result.answer:
+            raise RuntimeError(f"streamed text {texts.get('answer')!r} is not the answer {result!r}")
+        return result.answer
 
     return run
 
@@ -210,18 +251,20 @@ def main() -> int:
     parser.add_argument("--n", type=int, nargs="+", default=[64, 256], help="concurrent runs per batch")
     parser.add_argument("--repeats", type=int, default=3, help="trials per configuration and N")
     parser.add_argument("--latency", type=float, default=0.2, help="server latency per answer, seconds")
+    parser.add_argument("--only", nargs="+", metavar="NAME", help="run only these configurations (names as in the table)")
     args = parser.parse_args()
 
     old = dspyer_module()
     configs: dict[str, Callable[[], Chain] | None] = {
         "hand-written": hand_written,
+        "hand-written +tokens": hand_streamed,
         "dspyer-lab": lambda: transpiled(dspyer_lab),
         "astream": streamed,
         "astream -calls": lambda: streamed(_lm_calls=False),
         "astream +tokens": lambda: streamed(_stream_tokens=True),
         "dspyer 0.3.6": (lambda: transpiled(old)) if old is not None else None,
     }
-    runnable = {name: make for name, make in configs.items() if make is not None}
+    runnable = {name: make for name, make in configs.items() if make is not None and name in (args.only or configs)}
     for make in runnable.values():  # warm-up: lazy imports and caches, outside every timing
         trial(make, 2, 0.0)
 
@@ -250,8 +293,11 @@ def main() -> int:
     def ratio(name: str, base: str, n: int, of: Callable[[Trial], float]) -> str:
         return f"{statistics.median(map(of, results[(name, n)])) / statistics.median(map(of, results[(base, n)])):.2f}x"
 
-    pairs = [("dspyer-lab", "hand-written"), ("astream", "hand-written"), ("astream -calls", "hand-written"),
-             ("astream", "astream -calls"), ("astream +tokens", "astream")]
+    pairs = [(a, b) for a, b in [
+        ("dspyer-lab", "hand-written"), ("astream", "hand-written"), ("astream -calls", "hand-written"),
+        ("astream", "astream -calls"), ("astream +tokens", "astream"), ("hand-written +tokens", "hand-written"),
+        ("astream +tokens", "hand-written +tokens"),
+    ] if a in runnable and b in runnable]
     print("\nratios of medians, wall time / client CPU (targets: astream <= 1.1x hand-written, +tokens <= 1.2x astream)\n")
     print("| N | " + " | ".join(f"{a} / {b}" for a, b in pairs) + " |")
     print("|---|" + "---|" * len(pairs))
@@ -263,6 +309,12 @@ def main() -> int:
     print("|---|" + "---|" * len(runnable))
     for n in args.n:
         cells = [f"{statistics.median(t.client_cpu for t in results[(name, n)]):.2f} s" for name in runnable]
+        print(f"| {n} | " + " | ".join(cells) + " |")
+    print("\nserver thread CPU seconds per batch (median; the in-process ChatServer, which shares the GIL)\n")
+    print("| N | " + " | ".join(runnable) + " |")
+    print("|---|" + "---|" * len(runnable))
+    for n in args.n:
+        cells = [f"{statistics.median(t.cpu - t.client_cpu for t in results[(name, n)]):.2f} s" for name in runnable]
         print(f"| {n} | " + " | ".join(cells) + " |")
     print("\nprocess CPU seconds per batch (median) / server-side max concurrent requests (max over trials)\n")
     print("| N | " + " | ".join(runnable) + " |")
