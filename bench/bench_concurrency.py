@@ -2,8 +2,10 @@
 
 Every run makes two chained model calls against the loopback `ChatServer`, which waits
 `--latency` seconds (default 200 ms) before each answer, so the ideal wall time of N
-concurrent runs is 2 x latency whatever N is. Configurations, all in one process and
-against the same kind of server:
+concurrent runs is 2 x latency whatever N is. The server runs in a thread of this process
+(sharing the GIL: a streamed answer's per-chunk server work competes with the client), or with
+`--server-process` in a child process. Configurations, all in one process and against the
+same kind of server:
 
   hand-written   the two calls written by hand with `dspy.Predict(sig).acall`, chained
   hand-written +tokens  the same two calls streamed by hand with `dspy.streamify` and a
@@ -22,20 +24,24 @@ interleaved (hand, ours, dspyer, hand, ...) so machine drift hits them alike.
 
     python bench/bench_concurrency.py                    # N = 64 and 256, 3 trials each
     python bench/bench_concurrency.py --n 64 --repeats 5
+    python bench/bench_concurrency.py --only hand-written "hand-written +tokens" astream "astream +tokens" --server-process
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from importlib import metadata
+from pathlib import Path
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # offline: no model-metadata download
 
@@ -184,39 +190,118 @@ class Trial:
     seconds: float
     """Wall time of the batch."""
     cpu: float
-    """Process CPU time of the batch (client and in-process server): overhead, less noisy than wall time."""
+    """CPU time of the batch, client and server: overhead, less noisy than wall time."""
     client_cpu: float
-    """`cpu` less the server thread's: what the client alone spent (a streamed answer costs the server too)."""
+    """`cpu` less the server's: what the client alone spent (a streamed answer costs the server too)."""
     max_in_flight: int
     """The most requests the server held at once."""
 
 
-def make_lm(server: ChatServer) -> dspy.LM:
-    return dspy.LM("openai/test-model", api_base=server.base_url, api_key="test", cache=False)
+SERVER_SCRIPT = """
+import json, sys, time
+from dspyer_lab.testing import ChatServer
+with ChatServer(latency=float(sys.argv[1])) as server:
+    print(server.base_url, flush=True)
+    for _ in sys.stdin:  # each line asks for the counters and the CPU this process has used
+        stats = {"requests": server.request_count, "max_in_flight": server.max_in_flight, "cpu": time.process_time()}
+        print(json.dumps(stats), flush=True)
+"""
 
 
-async def _timed(make_chain: Callable[[], Chain], n: int, server: ChatServer) -> Trial:
-    lm = make_lm(server)
+class InProcessServer:
+    """The `ChatServer` in a thread of this process (the default): it shares the GIL with the client."""
+
+    def __init__(self, latency: float) -> None:
+        self.server = ChatServer(latency=latency)
+
+    def __enter__(self) -> InProcessServer:
+        self.server.start()
+        assert self.server._thread is not None and self.server._thread.ident is not None
+        self._clock = time.pthread_getcpuclockid(self.server._thread.ident)  # the server thread's CPU clock
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.stop()
+
+    @property
+    def base_url(self) -> str:
+        return self.server.base_url
+
+    def cpu(self) -> float:
+        """CPU seconds the server has used (its thread's clock)."""
+        return time.clock_gettime(self._clock)
+
+    def counters(self) -> tuple[int, int]:
+        """Requests answered and the most held at once."""
+        return self.server.request_count, self.server.max_in_flight
+
+
+class ChildProcessServer:
+    """The `ChatServer` in a child process: no GIL shared with the client, its CPU is its own process's."""
+
+    def __init__(self, latency: float) -> None:
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).resolve().parent.parent),
+                                                            os.environ.get("PYTHONPATH", "")])}
+        self._process = subprocess.Popen([sys.executable, "-c", SERVER_SCRIPT, str(latency)], env=env, text=True,
+                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+
+    def __enter__(self) -> ChildProcessServer:
+        assert self._process.stdout is not None
+        self.base_url = self._process.stdout.readline().strip()
+        if not self.base_url:
+            raise RuntimeError("the ChatServer child process did not start")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        assert self._process.stdin is not None
+        self._process.stdin.close()
+        self._process.wait(timeout=30)
+
+    def _ask(self) -> dict:
+        assert self._process.stdin is not None and self._process.stdout is not None
+        self._process.stdin.write("stats\n")
+        self._process.stdin.flush()
+        return json.loads(self._process.stdout.readline())
+
+    def cpu(self) -> float:
+        return float(self._ask()["cpu"])
+
+    def counters(self) -> tuple[int, int]:
+        stats = self._ask()
+        return stats["requests"], stats["max_in_flight"]
+
+
+Server = InProcessServer | ChildProcessServer
+
+
+def make_lm(base_url: str) -> dspy.LM:
+    return dspy.LM("openai/test-model", api_base=base_url, api_key="test", cache=False)
+
+
+async def _timed(make_chain: Callable[[], Chain], n: int, server: Server) -> Trial:
+    lm = make_lm(server.base_url)
     try:
         with dspy.context(lm=lm):
             chain = make_chain()
-            server_clock = time.pthread_getcpuclockid(server._thread.ident)  # the server thread (ours)
+            server_started = server.cpu()
             started, cpu_started = time.perf_counter(), time.process_time()
-            server_started = time.clock_gettime(server_clock)
             answers = await asyncio.gather(*(chain(f"question {i}") for i in range(n)))
             seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
-            server_cpu = time.clock_gettime(server_clock) - server_started
+            server_cpu = server.cpu() - server_started
     finally:
         await lm.aclose()
-    if server.request_count != 2 * n or len(set(answers)) != n or not all(a.startswith("answer ") for a in answers):
+    requests, max_in_flight = server.counters()
+    if requests != 2 * n or len(set(answers)) != n or not all(a.startswith("answer ") for a in answers):
         distinct = len(set(answers))
-        raise RuntimeError(f"bad run: {server.request_count} requests for {n} chains, {distinct} distinct answers")
-    return Trial(seconds, cpu, cpu - server_cpu, server.max_in_flight)
+        raise RuntimeError(f"bad run: {requests} requests for {n} chains, {distinct} distinct answers")
+    if isinstance(server, InProcessServer):  # the process's CPU includes the server thread's
+        return Trial(seconds, cpu, cpu - server_cpu, max_in_flight)
+    return Trial(seconds, cpu + server_cpu, cpu, max_in_flight)
 
 
-def trial(make_chain: Callable[[], Chain], n: int, latency: float) -> Trial:
+def trial(make_chain: Callable[[], Chain], n: int, latency: float, child_server: bool = False) -> Trial:
     """One timed batch of n concurrent chains: fresh server, fresh LM, fresh event loop."""
-    with ChatServer(latency=latency) as server:
+    with (ChildProcessServer if child_server else InProcessServer)(latency) as server:
         return asyncio.run(_timed(make_chain, n, server))
 
 
@@ -252,6 +337,8 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=3, help="trials per configuration and N")
     parser.add_argument("--latency", type=float, default=0.2, help="server latency per answer, seconds")
     parser.add_argument("--only", nargs="+", metavar="NAME", help="run only these configurations (names as in the table)")
+    parser.add_argument("--server-process", action="store_true",
+                        help="run the ChatServer in a child process (no GIL shared with the client)")
     args = parser.parse_args()
 
     old = dspyer_module()
@@ -266,13 +353,14 @@ def main() -> int:
     }
     runnable = {name: make for name, make in configs.items() if make is not None and name in (args.only or configs)}
     for make in runnable.values():  # warm-up: lazy imports and caches, outside every timing
-        trial(make, 2, 0.0)
+        trial(make, 2, 0.0, args.server_process)
 
+    load_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
     results: dict[tuple[str, int], list[Trial]] = {}
     for n in args.n:
         for rep in range(args.repeats):
             for name, make in runnable.items():
-                t = trial(make, n, args.latency)
+                t = trial(make, n, args.latency, args.server_process)
                 results.setdefault((name, n), []).append(t)
                 print(
                     f"  N={n} trial {rep + 1}/{args.repeats} {name:>15}: {t.seconds:.3f} s, cpu {t.cpu:.3f} s "
@@ -284,6 +372,8 @@ def main() -> int:
 
     ideal = 2 * args.latency
     print(versions())
+    print(f"ChatServer in {'a child process' if args.server_process else 'this process (a thread)'}; "
+          f"load average before / after: {load_before} / {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"\nmedian of {args.repeats} trials (best in parentheses); ideal = 2 x {args.latency * 1000:.0f} ms\n")
     print("| N | ideal | " + " | ".join(runnable) + " |")
     print("|---|---|" + "---|" * len(runnable))
@@ -304,19 +394,20 @@ def main() -> int:
     for n in args.n:
         cells = [f"{ratio(a, b, n, lambda t: t.seconds)} / {ratio(a, b, n, lambda t: t.client_cpu)}" for a, b in pairs]
         print(f"| {n} | " + " | ".join(cells) + " |")
-    print("\nclient CPU seconds per batch (median; the process less the server's thread)\n")
+    print("\nclient CPU seconds per batch (median; the server's CPU not counted)\n")
     print("| N | " + " | ".join(runnable) + " |")
     print("|---|" + "---|" * len(runnable))
     for n in args.n:
         cells = [f"{statistics.median(t.client_cpu for t in results[(name, n)]):.2f} s" for name in runnable]
         print(f"| {n} | " + " | ".join(cells) + " |")
-    print("\nserver thread CPU seconds per batch (median; the in-process ChatServer, which shares the GIL)\n")
+    where = "a child process" if args.server_process else "a thread of this process, sharing the GIL with the client"
+    print(f"\nserver CPU seconds per batch (median; the ChatServer runs in {where})\n")
     print("| N | " + " | ".join(runnable) + " |")
     print("|---|" + "---|" * len(runnable))
     for n in args.n:
         cells = [f"{statistics.median(t.cpu - t.client_cpu for t in results[(name, n)]):.2f} s" for name in runnable]
         print(f"| {n} | " + " | ".join(cells) + " |")
-    print("\nprocess CPU seconds per batch (median) / server-side max concurrent requests (max over trials)\n")
+    print("\nCPU seconds per batch, client and server (median) / server-side max concurrent requests (max over trials)\n")
     print("| N | " + " | ".join(runnable) + " |")
     print("|---|" + "---|" * len(runnable))
     for n in args.n:
