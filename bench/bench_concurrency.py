@@ -351,6 +351,8 @@ def main() -> int:
         "astream +tokens": lambda: streamed(_stream_tokens=True),
         "dspyer 0.3.6": (lambda: transpiled(old)) if old is not None else None,
     }
+    if unknown := sorted(set(args.only or ()) - set(configs)):
+        parser.error(f"unknown configuration(s) {unknown}; known: {list(configs)}")
     runnable = {name: make for name, make in configs.items() if make is not None and name in (args.only or configs)}
     for make in runnable.values():  # warm-up: lazy imports and caches, outside every timing
         trial(make, 2, 0.0, args.server_process)
