@@ -5,6 +5,7 @@ tests/test_http_calls.py."""
 from __future__ import annotations
 
 import asyncio
+from types import SimpleNamespace
 from typing import Any
 
 import dspy
@@ -13,6 +14,7 @@ from core_helpers import by_kind, collect, settle
 from pydantic import BaseModel, field_validator
 
 from dspyer_lab import END, AgentTranspiler, Checkpoint, Graph, ScriptedLM, StatefulNode
+from dspyer_lab.core.calls import TokenStream
 
 
 class Question(BaseModel):
@@ -195,3 +197,40 @@ async def test_a_checkpoint_taken_from_a_watched_stream_resumes_it() -> None:
     assert [e["event"] for e in rest if e["event"] != "token"] == [
         "node_start", "lm_call", "node_end", "route", "finished"
     ]
+
+
+STREAMS = {  # one answer in each adapter's format: (adapter, text the model streams)
+    "chat": (dspy.ChatAdapter(), "[[ ## answer ## ]]\nOwls hunt\nat  night.\n\n[[ ## score ## ]]\n7\n\n[[ ## completed ## ]]"),
+    "json": (dspy.JSONAdapter(), '{"answer": "Owls hunt\\nat  night.", "score": 7}'),
+    "xml": (dspy.XMLAdapter(), "<answer>\nOwls hunt\nat  night.\n</answer>\n<score>\n7\n</score>"),
+}
+
+
+@pytest.mark.parametrize("size", [1, 3, 7])
+@pytest.mark.parametrize("name", list(STREAMS))
+async def test_token_streams_cut_each_field_as_dspys_own_listener_does(name: str, size: int) -> None:
+    # The engine's listeners skip work DSPy's StreamListener does per chunk; what they hand out must not change.
+    adapter, text = STREAMS[name]
+    predictor = dspy.Predict(dspy.Signature("question -> answer, score: int"))
+    chunks = [SimpleNamespace(choices=[SimpleNamespace(delta=SimpleNamespace(content=text[i:i + size]))])
+              for i in range(0, len(text), size)]
+    with dspy.context(adapter=adapter):
+        expected: list[tuple[str, str]] = []
+        for field in ("answer", "score"):
+            listener = dspy.streaming.StreamListener(field, predict=predictor, predict_name="node")
+            for chunk in chunks:
+                if not listener.stream_end and (piece := listener.receive(chunk)) is not None and piece.chunk:
+                    expected.append((field, piece.chunk))
+            if (piece := listener.finalize()) is not None and piece.chunk:
+                expected.append((field, piece.chunk))
+        tokens = TokenStream(["answer", "score"], predictor)
+
+        async def model() -> str:
+            for chunk in chunks:
+                await tokens.send(chunk)
+            return "done"
+
+        got = [piece async for piece in tokens.run(model())]
+    assert tokens.result == "done"
+    assert sorted(got) == sorted(expected) and any(field == "answer" for field, _ in got)
+    assert [p for p in got if p[0] == "answer"] == [p for p in expected if p[0] == "answer"]  # in order
