@@ -281,6 +281,25 @@ def shell() -> Any:
         del sh.user_ns[name]
 
 
+def test_running_a_cell_again_closes_the_view_its_last_run_showed(shell: Any) -> None:
+    """A re-run cell's old output is gone: its widget must not live on (in the kernel, in saved widget state)."""
+    def run_in(cell: str) -> Any:
+        shell.parent_header = {"metadata": {"cellId": cell}}  # what JupyterLab and Notebook 7 send
+        shell.run_cell_magic("dspyer", "--no-run", ONE_NODE_CELL)
+        return shell.user_ns["dspyer_view"]
+
+    try:
+        first = run_in("cell-a")
+        other = run_in("cell-b")
+        again = run_in("cell-a")
+    finally:
+        del shell.parent_header
+    assert first.comm is None  # closed (ipywidgets drops a closed widget's comm)
+    assert again.comm is not None and other.comm is not None  # this run's view, and another cell's, stay
+    shell.run_cell_magic("dspyer", "--no-run", ONE_NODE_CELL)  # a frontend that sends no cell id: nothing closed
+    assert again.comm is not None and other.comm is not None
+
+
 async def test_rebinding_dspyer_view_stops_the_run_of_the_view_it_replaces(shell: Any) -> None:
     import asyncio
 

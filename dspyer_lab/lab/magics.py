@@ -241,11 +241,38 @@ def _display(view: Any) -> None:
     display(view)
 
 
+def _cell_id(shell: InteractiveShell) -> str | None:
+    """The id of the notebook cell being run, where the frontend sends one (JupyterLab, Notebook 7)."""
+    header = getattr(shell, "parent_header", None)
+    metadata = header.get("metadata") if isinstance(header, dict) else None
+    cell = metadata.get("cellId") if isinstance(metadata, dict) else None
+    return cell if isinstance(cell, str) else None
+
+
 @magics_class
 class DspyerMagics(Magics):
     """The `%%dspyer` and `%dspyer` magics (registered by `%load_ext dspyer_lab`)."""
 
     shell: InteractiveShell  # type: ignore[assignment]  # set by IPython on registration; Magics declares None
+
+    def __init__(self, shell: InteractiveShell | None = None, **kwargs: Any) -> None:
+        super().__init__(shell, **kwargs)
+        self._cell_views: dict[str, Any] = {}
+        """cell id -> the view that cell shows (its last run's)."""
+
+    def _show(self, view: Any) -> None:
+        """Display `view` as this cell's output, closing the view an earlier run of the same cell showed.
+
+        Re-running a cell clears its output, but the old view's widget would live on in the kernel
+        and in every later save of the notebook's widget state: re-runs would make the file grow.
+        """
+        cell = _cell_id(self.shell)
+        if cell is not None:
+            old = self._cell_views.get(cell)
+            self._cell_views[cell] = view
+            if old is not None and old is not view:
+                old.close()
+        _display(view)
 
     @no_var_expand
     @magic_arguments("%dspyer")
@@ -360,7 +387,7 @@ class DspyerMagics(Magics):
         view.masker.learn(inputs)  # masked wherever they reappear, also before the run's first event
         ns[PROGRAM_NAME] = program
         _bind_view(ns, view)
-        _display(view)
+        self._show(view)
         if inputs is None or args.no_run:
             return
         from .runner import run_background, run_blocking
@@ -414,7 +441,7 @@ class DspyerMagics(Magics):
             except Exception as exc:
                 raise _one_line_error(exc) from exc
         _bind_view(self.shell.user_ns, view)
-        _display(view)
+        self._show(view)
 
     def _run_batch(self, args: Any, program: TranspiledProgram[Any], per_call: dict[str, int], lm: Any) -> None:
         """`%%dspyer --batch NAME`: a BatchView over the list NAME, run to the end (or in the background)."""
@@ -425,7 +452,7 @@ class DspyerMagics(Magics):
         view = BatchView(program)
         ns[PROGRAM_NAME] = program
         _bind_view(ns, view)
-        _display(view)
+        self._show(view)
         from .runner import run_background, run_blocking
 
         concurrency = args.concurrency or 16
