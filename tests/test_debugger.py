@@ -20,7 +20,7 @@ from dspyer_lab import END, AgentTranspiler, CheckpointError, Graph, ScriptedLM,
 from dspyer_lab.lab.model.debugview import fork_diff
 from dspyer_lab.lab.widgets import LabView
 from dspyer_lab.lab.runner import run_blocking
-from dspyer_lab.lab.widgets.debugger import NO_LOOP, ViewCommandError
+from dspyer_lab.lab.widgets.debugger import KEPT_RUNS, NO_LOOP, ViewCommandError
 from dspyer_lab.lab.widgets.labview import ViewError
 from test_panels import browser_sends
 
@@ -136,6 +136,15 @@ async def test_resume_with_an_update_goes_on_in_the_same_run_and_the_next_node_s
     assert name_start["inputs"] == {"draft": "Waves rise."}
     assert view.run_log.finished["state"]["stamped"] == "[WAVES RISE.]"
     assert view.paused is None and view.status.startswith("finished")
+
+
+async def test_a_view_run_in_a_loop_keeps_only_its_last_runs() -> None:
+    view = LabView(program())
+    with dspy.context(lm=scripted()):
+        for i in range(KEPT_RUNS + 3):
+            await view.run(topic=f"topic {i}")
+    assert len(view.runs) == KEPT_RUNS and view.runs[-1] is view.run_log
+    assert view.runs[0].events[0]["inputs"]["topic"] == "topic 3"  # the 3 oldest were dropped
 
 
 async def test_step_runs_one_node_at_a_time_until_the_run_finishes() -> None:

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from ..textview import Masker
     from .graph import GraphState
 
-__all__ = ["NO_LOOP", "WHEN", "DebuggerMixin", "ViewCommandError"]
+__all__ = ["KEPT_RUNS", "NO_LOOP", "WHEN", "DebuggerMixin", "ViewCommandError"]
 
 _Prepared = tuple[Any, Callable[[RunModel], Any]]
 """A run ready to launch: its event stream (not started) and how its result is read."""
@@ -55,6 +55,8 @@ NO_LOOP = (
     "go on from a cell instead (await view.resume(...), view.step(...) or view.fork(...))"
 )
 """What the view shows when a Continue / Step / Run fork click cannot start its run."""
+KEPT_RUNS = 20
+"""Runs a view keeps for its selector, the oldest dropped first: a view run in a loop must not hold every run."""
 
 
 class DebuggerMixin(traitlets.HasTraits):
@@ -152,7 +154,8 @@ class DebuggerMixin(traitlets.HasTraits):
 
     @property
     def runs(self) -> list[RunModel]:
-        """Every run this view has shown, oldest first: runs, continued pauses and forks (one `RunModel` each)."""
+        """The runs this view has shown, oldest first: runs, continued pauses and forks (one `RunModel` each;
+        the last `KEPT_RUNS`)."""
         return list(self._runs)
 
     def show_run(self, index: int) -> RunModel:
@@ -274,6 +277,8 @@ class DebuggerMixin(traitlets.HasTraits):
 
     def _keep(self, run: RunModel) -> None:
         self._runs.append(run)
+        while len(self._runs) > KEPT_RUNS:
+            self._runs.remove(next(r for r in self._runs if r is not self.run_log and r is not self._shown))
 
     def _switch_to(self, run: RunModel) -> None:
         self.run_log = self._shown = run
