@@ -60,7 +60,7 @@
 //       tr.dl-example[data-index][data-status][data-kept][data-open?] > td[data-col]   (click: open it)
 //     .dl-opened[data-index] > .dl-close, .dspyer-lab (the opened example's LabView, as above)
 import { h, render as mount } from "preact";
-import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import htm from "htm";
 import { ASK_AGAIN_MS, loadViz, runtimeWaiting } from "./runtime.js";
 import { sendSnapshot } from "./snapshot.js";
@@ -319,7 +319,9 @@ function Timeline({ model, timeline }) {
 function Tabs({ model, panel, full }) {
   const [tab, setTab] = useState(panel.focus ? panel.focus.tab : "node");
   const focus = panel.focus || {};
-  useEffect(() => {
+  // A layout effect: the tab the kernel asks for is shown in the same task as the panel that asks,
+  // so a click that lands after the panel is on screen is never undone by a late focus.
+  useLayoutEffect(() => {
     if (focus.tab) setTab(focus.tab);
   }, [focus.n]);
   const node = panel.node || {};
