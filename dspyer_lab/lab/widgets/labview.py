@@ -396,7 +396,7 @@ class LabView(DebuggerMixin, ViewWidget):
         if not continuing:
             self._new_run()
         self._focus_tab("node")
-        self._render()
+        self._renderer.flush()  # a render that counts for the throttle: the run's first events wait for the next one
 
     def _end(self) -> None:
         self._shown = self.run_log
