@@ -30,7 +30,18 @@ from typing import Any
 
 from ..dot import Drawing
 from ..textview import MASK, Masker, clip, one_line, seconds, steps, to_text
-from .runmodel import Attempt, CallTotals, LMCall, NodeVisit, RunModel, Stream, money, summarize, usage_text
+from .runmodel import (
+    Attempt,
+    CallTotals,
+    LMCall,
+    NodeVisit,
+    RunModel,
+    Stream,
+    money,
+    summarize,
+    summary_fields,
+    usage_text,
+)
 
 __all__ = [
     "TABS",
@@ -268,7 +279,7 @@ def timeline_json(run: RunModel, page: Page, screen: Screen, visit: NodeVisit | 
                 "t": f"{elapsed:.3f}s" if elapsed is not None else "?",
                 "node": one_line(screen.masker.mask(event.get("node") or event.get("source") or ""), 200),
                 "kind": str(event.get("event")),
-                "text": one_line(summarize(screen.masker.mask(dict(event))), 140),
+                "text": one_line(summarize(screen.masker.mask(summary_fields(event))), 140),
                 "mine": False,
             }, owner.index if owner is not None else None)
         row, owner_index = cached
