@@ -587,3 +587,28 @@ async def test_the_saved_state_keeps_the_final_picture_sent_once_per_run(good_ru
     assert len(wire.stills) == 2, "the picture is synced when the run ends, not on every event"
     assert dict(drawn_statuses(wire.stills[-1]) or ()) == final
     assert view._still == outputs[-1][SVG_MIME]  # the same picture as the output's image/svg+xml
+
+
+async def test_a_rerun_ending_with_the_same_picture_draws_nothing_again(good_run, monkeypatch):
+    """The output's static picture is cached by what it draws: a re-run cell whose run ends the same way reuses
+    it, though its model calls took other times (shown in the synced picture's call hints, not in the drawing)."""
+    import IPython.display
+
+    from dspyer_lab import LabView
+    from dspyer_lab.lab.widgets import snapshot
+
+    monkeypatch.setattr(IPython.display, "update_display", lambda data, **kw: None)
+    monkeypatch.setattr(snapshot, "_RENDERED", type(snapshot._RENDERED)())
+    program = AgentTranspiler.compile(loop_graph())
+    rerun = [{**e, "duration": e["duration"] + 0.5} if e["event"] == "lm_call" else e for e in good_run]
+    assert rerun != good_run
+    hints, drawn = [], []
+    for events in (good_run, rerun):  # one view per run, as a re-run %%dspyer cell makes
+        view = LabView(program)
+        view._local_snapshot = lambda view=view: drawn.append(view._current_drawn()) or f"<svg>{len(drawn)}</svg>"
+        view._repr_mimebundle_()  # displayed
+        view._snapshot_display_id = "d1"
+        await view.watch(events)
+        hints.append(view._picture["calls"])
+    assert hints[0] != hints[1]  # the runs differ in what the picture's hints say...
+    assert len(drawn) == 2 and drawn[0] != drawn[1]  # ...so only the idle and the final picture were drawn, once each

@@ -20,6 +20,7 @@ from dspyer_lab.lab.model.runmodel import (
     RunModel,
     offending_values,
     summarize,
+    summary_fields,
 )
 from dspyer_lab.lab.textview import MASK, Masker, clip, esc, name_words, one_line, seconds
 
@@ -390,6 +391,21 @@ def test_summaries_are_single_lines_for_every_kind() -> None:
     assert "in 0.250 s, 2 attempt(s)" in summarize(loop_run()[3])  # one duration format (`seconds`) everywhere
     assert "4 steps in 7.000 s" in summarize(loop_run()[-1])
     assert seconds(None) == seconds("1") == seconds(True) == "–"
+
+
+def test_summaries_read_nothing_of_what_summary_fields_leaves_out() -> None:
+    # the timeline masks `summary_fields(event)`, not the whole event: a prompt, a state or a traceback
+    # left out must never be what a summary shows
+    call = {"event": "lm_call", "run_id": "r", "seq": 1, "ts": 1.0, "node": "draft", "attempt": 1, "model": "m",
+            "messages": [{"role": "user", "content": "prompt"}], "completion": "[[ ## text ## ]]\nOwls.",
+            "usage": {"prompt_tokens": 3, "completion_tokens": 2}, "cost": 0.001, "duration": 0.5, "cached": False}
+    for event in [*loop_run(), *failing_run(), call, {"event": "custom", "note": "kept whole", "state": {"a": 1}}]:
+        kept = summary_fields(event)
+        assert summarize(kept) == summarize(event)
+        changed = {**event, **{k: "CHANGED" for k in event.keys() - kept.keys()}}
+        assert summarize(changed) == summarize(event)
+    assert "messages" not in summary_fields(call) and "state" not in summary_fields(loop_run()[-1])
+    assert summary_fields({"event": "custom", "state": {"a": 1}}) == {"event": "custom", "state": {"a": 1}}
 
 
 @pytest.mark.parametrize(

@@ -71,6 +71,7 @@ _MIN_SECRET_LEN = 4  # shorter values would mask ordinary words everywhere
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _VERSION = re.compile(r"v?[0-9]+")  # a trailing word that numbers a variant: ``_2``, ``_v2``
 _SPLIT = re.compile(r"[^A-Za-z0-9]+")
+_SCALARS = frozenset({int, float, bool, type(None)})  # exact types that hold no text and nothing to walk
 
 
 def name_words(name: str) -> list[str]:
@@ -124,13 +125,16 @@ class Masker:
 
     def learn(self, value: Any) -> None:
         """Remember the secret values inside `value` (a mapping walked recursively)."""
-        if isinstance(value, Mapping):
+        kind = type(value)
+        if kind in _SCALARS:  # most values of an event: checked before the (slow) abstract Mapping
+            return
+        if kind is dict or isinstance(value, Mapping):
             for k, v in value.items():
                 if self.is_secret(str(k)):
                     self._remember(v)
                 else:
                     self.learn(v)
-        elif isinstance(value, (list, tuple)):
+        elif kind is list or isinstance(value, (list, tuple)):
             for v in value:
                 self.learn(v)
 
@@ -152,9 +156,14 @@ class Masker:
         """A copy of `value` with secret fields replaced by `MASK` and known secret text blanked out."""
         if not self.patterns:
             return value
-        if isinstance(value, Mapping):
+        kind = type(value)
+        if kind is str:  # the exact types first: checking the abstract Mapping is slow, and this runs per value shown
+            return self.mask_text(value) if self._values else value
+        if kind in _SCALARS:
+            return value
+        if kind is dict or isinstance(value, Mapping):
             return {k: (MASK if self.is_secret(str(k)) and _holds_text(v) else self.mask(v)) for k, v in value.items()}
-        if isinstance(value, (list, tuple)):
+        if kind is list or isinstance(value, (list, tuple)):
             return [self.mask(v) for v in value]
         if isinstance(value, str):
             return self.mask_text(value)
@@ -198,6 +207,8 @@ def _stem_words(name: str) -> list[str]:
 
 
 def _holds_text(value: Any) -> bool:
+    if type(value) in _SCALARS:
+        return False
     if isinstance(value, str):
         return True
     if isinstance(value, Mapping):

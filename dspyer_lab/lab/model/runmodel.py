@@ -48,6 +48,7 @@ __all__ = [
     "money",
     "offending_values",
     "summarize",
+    "summary_fields",
     "usage_text",
 ]
 
@@ -858,6 +859,17 @@ def _answer_fields(text: str) -> dict[str, Any]:
         # parts = [prefix, name1, value1, name2, value2, ...]
         return {parts[i]: parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
     return parsed if isinstance(parsed, dict) else {}
+
+
+_UNSUMMARIZED = {"lm_call": ("messages",), "finished": ("state",), "error": ("state", "traceback")}
+"""Fields `summarize` never reads, by event kind: the long ones (prompts, whole states, tracebacks)."""
+
+
+def summary_fields(event: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of `event` with only what `summarize` reads: what a view masks before summarizing it (masking
+    walks every value it is given, and a timeline row is made for every event)."""
+    unread = _UNSUMMARIZED.get(str(event.get("event")), ())
+    return {k: v for k, v in event.items() if k not in unread}
 
 
 def summarize(event: Mapping[str, Any], limit: int = 80) -> str:

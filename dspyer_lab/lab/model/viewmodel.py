@@ -30,7 +30,18 @@ from typing import Any
 
 from ..dot import Drawing
 from ..textview import MASK, Masker, clip, one_line, seconds, steps, to_text
-from .runmodel import Attempt, CallTotals, LMCall, NodeVisit, RunModel, Stream, money, summarize, usage_text
+from .runmodel import (
+    Attempt,
+    CallTotals,
+    LMCall,
+    NodeVisit,
+    RunModel,
+    Stream,
+    money,
+    summarize,
+    summary_fields,
+    usage_text,
+)
 
 __all__ = [
     "TABS",
@@ -97,9 +108,10 @@ class Screen:
     """Output model field -> {"type", "description"} (empty: unknown, e.g. a Prediction)."""
     handles: dict[str, Callable[[], str]] = field(default_factory=dict)
     """Handle -> the full masked text of a clipped value (rebuilt by every render)."""
-    labels: dict[tuple[str | None, int, int], dict[str, Any]] = field(default_factory=dict)
-    """Timeline rows by (run_id, event index, masker version): each row is summarized once, whatever
-    step of the run is seen (a seek shows a prefix of the same events). Cleared when a new run begins."""
+    labels: dict[tuple[str | None, int, int], tuple[dict[str, Any], int | None]] = field(default_factory=dict)
+    """Timeline rows by (run_id, event index, masker version), each with the index of its event's visit: a row
+    is summarized once, whatever step of the run is seen (a seek shows a prefix of the same events, each in
+    the same visit). Cleared when a new run begins."""
     _ids: itertools.count = field(default_factory=itertools.count)
 
     def text(self, value: Any, indent: int | None = None) -> str:
@@ -248,24 +260,30 @@ def timeline_json(run: RunModel, page: Page, screen: Screen, visit: NodeVisit | 
     end = total - offset
     start = max(0, end - page.size)
     rows = []
+    mine = visit.index if visit is not None else -1  # `visit` is one of `run.visits`: its index names it
     for position in range(end - 1, start - 1, -1):
         i = listed[position]
         key = (run.run_id, i, screen.masker.version)
-        row = screen.labels.get(key)
-        stream = run.stream_of_event(i) if run.events[i].get("event") == "token" else None
-        if stream is not None:
-            row = _stream_row(run, i, stream, screen)
-        elif row is None:
+        cached = screen.labels.get(key)
+        if cached is None:  # a kept row never streams: its event's stream (or lack of one) was fixed when folded
+            stream = run.stream_of_event(i) if run.events[i].get("event") == "token" else None
+            if stream is not None:
+                row = _stream_row(run, i, stream, screen)
+                rows.append({**row, "mine": visit is not None and run.visit_of_event(i) is visit})
+                continue
             event = run.events[i]
             elapsed = run.elapsed(event)
-            row = screen.labels[key] = {
+            owner = run.visit_of_event(i)
+            cached = screen.labels[key] = ({
                 "i": i,
                 "t": f"{elapsed:.3f}s" if elapsed is not None else "?",
                 "node": one_line(screen.masker.mask(event.get("node") or event.get("source") or ""), 200),
                 "kind": str(event.get("event")),
-                "text": one_line(summarize(screen.masker.mask(dict(event))), 140),
-            }
-        rows.append({**row, "mine": visit is not None and run.visit_of_event(i) is visit})
+                "text": one_line(summarize(screen.masker.mask(summary_fields(event))), 140),
+                "mine": False,
+            }, owner.index if owner is not None else None)
+        row, owner_index = cached
+        rows.append({**row, "mine": True} if owner_index == mine else row)  # shared: rows are never changed
     hidden = len(run.events) - total
     folded = f" (+{hidden:,} token chunks, summed up in their stream's row)" if hidden else ""
     return {

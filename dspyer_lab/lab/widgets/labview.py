@@ -28,7 +28,7 @@ from .. import runner
 from ..adapter import as_graph, contract_events
 from ..masking import mask_exception
 from ..model.runfile import describe_output_model, read_run, write_run
-from ..model.runmodel import CANCELLED, NodeVisit, RunModel, introduced, summarize
+from ..model.runmodel import CANCELLED, NodeVisit, RunModel, introduced, summarize, summary_fields
 from ..model.viewmodel import (
     TAB_OF_EVENT,
     TABS,
@@ -396,7 +396,7 @@ class LabView(DebuggerMixin, ViewWidget):
         if not continuing:
             self._new_run()
         self._focus_tab("node")
-        self._render()
+        self._renderer.flush()  # a render that counts for the throttle: the run's first events wait for the next one
 
     def _end(self) -> None:
         self._shown = self.run_log
@@ -435,7 +435,7 @@ class LabView(DebuggerMixin, ViewWidget):
         last = log.events[-1] if log.events else None
         note = ""
         if over and log is not self.run_log:
-            note = f"{len(log.events)}/{n}: {last.get('event')} {one_line(summarize(self.masker.mask(dict(last))), 60)}" \
+            note = f"{len(log.events)}/{n}: {last.get('event')} {one_line(summarize(self.masker.mask(summary_fields(last))), 60)}" \
                 if last else f"0/{n}: before the run"
         can_run = self.program is not None or self._uncompiled is not None
         return {
