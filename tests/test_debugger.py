@@ -277,6 +277,9 @@ async def test_fork_from_a_loaded_runs_mid_step_with_an_edit_shows_what_differs_
     with dspy.context(lm=scripted()):
         await loaded.fork(step=1)  # keep `write`'s output, run the rest
     assert loaded.diff == {"name": "same", "stamp": "same"}
+    assert debug(loaded)["diff"]["text"] == "fork of run 2: same outputs"  # the fork is over: not "so far"
+    loaded.seek(1)
+    assert debug(loaded)["diff"]["text"] == "fork of run 2: same outputs so far"  # the fork as it was, going on
     browser_sends(loaded, {"type": "show-run", "index": 0})
     assert loaded.run_log is parent and loaded.diff == {} and loaded._picture["diff"] == {}
     assert loaded.show_run(-1).run_id == loaded.runs[2].run_id

@@ -2,8 +2,8 @@
 
 The checks read only the widget's documented markup (the contract at the top of js/src/widget.js),
 inside the `.dspyer-lab` root a frontend shows, so they hold wherever anywidget renders. Each frontend
-says only how it starts a run (a cell, a button); the debugger's clicks (a breakpoint pin, Continue) and
-the Calls tab are checked the same way everywhere.
+says only how it starts a run (a cell, a button); the debugger's clicks (a breakpoint pin, Step, Continue,
+Run from here) and the Calls tab are checked the same way everywhere.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from .helpers import css_string
 
-__all__ = ["EDITED_QUESTION", "HOSTILE_ANSWER", "HOSTILE_NODE", "PROGRAM", "LabOnPage"]
+__all__ = ["EDITED_QUESTION", "FORKED_QUESTION", "HOSTILE_ANSWER", "HOSTILE_NODE", "PROGRAM", "LabOnPage"]
 
 HOSTILE_NODE = '<img src=x onerror="window.__xss=1">'
 """A node name that would run script if it ever reached an HTML parser."""
@@ -26,6 +26,8 @@ HOSTILE_ANSWER = "<script>window.__xss=2</script> $\\href{https://e.vil/x}{Re-lo
 """The model's first (rejected) answer: markup and MathJax that must stay literal text."""
 EDITED_QUESTION = "Capital of <b>Italy</b>?"
 """What the user types at the pause (markup too: it must reach the node, and the page, as text)."""
+FORKED_QUESTION = "Capital of <i>Spain</i>?"
+"""What the user types before running a fork from the pause's step."""
 
 PROGRAM = dedent(
     f"""
@@ -132,24 +134,30 @@ class LabOnPage:
         expect(self.node("answer", "done")).to_have_count(1)
 
     def check_debugged_run(self, start_run: Callable[[], None], artifacts: Path, frontend: str) -> None:
-        """A breakpoint clicked on the drawing pauses the next run (`start_run` starts it as the frontend does);
-        the question edited at the pause and Continue clicked: the run goes on in the kernel, `answer` is given
-        the edited question, and the Calls tab shows what the model was sent and said, the toolbar the totals.
+        """A breakpoint clicked on the drawing (before the first node) pauses the next run (`start_run` starts
+        it as the frontend does); Step runs that node alone and pauses before `answer`; the question edited
+        there and Continue clicked: the run goes on in the kernel, `answer` is given the edited question, and
+        the Calls tab shows what the model was sent and said, the toolbar the totals.
 
         Screenshots: ``<frontend>-paused.png`` and ``<frontend>-calls.png`` in `artifacts`.
         """
-        pin = self.node("answer").locator('g.dl-bp[data-when="before"]')
+        pin = self.node(HOSTILE_NODE).locator('g.dl-bp[data-when="before"]')
         expect(pin).not_to_have_attribute("data-on", "true")
         pin.click()
         expect(pin).to_have_attribute("data-on", "true")  # the kernel set view.breakpoints; the drawing shows it
 
         start_run()
         expect(self.root).to_have_attribute("data-run-state", "paused", timeout=60_000)
+        expect(self.node(HOSTILE_NODE)).to_have_attribute("data-paused", "before")
+        expect(self.node(HOSTILE_NODE, "idle")).to_have_count(1)
+        debug = self.root.locator(".dl-debug")
+        debug.locator("button.dl-step").click()  # one node runs, then the Step's own pause (no breakpoint there)
+        expect(debug.locator(".dl-paused-at")).to_have_text("‖ paused before 'answer'")
+        expect(self.root).to_have_attribute("data-run-state", "paused")
         expect(self.node("answer")).to_have_attribute("data-paused", "before")
         expect(self.node("answer", "idle")).to_have_count(1)  # no model call made for it yet
         expect(self.node(HOSTILE_NODE, "done")).to_have_count(1)
-        debug = self.root.locator(".dl-debug")
-        expect(debug.locator(".dl-paused-at")).to_have_text("‖ paused before 'answer'")
+        self.check_nothing_ran()
         question = debug.locator('.dl-field[data-field="question"]')
         expect(question).to_contain_text("read by answer")
         editor = question.locator("textarea.dl-field-value")
@@ -189,6 +197,46 @@ class LabOnPage:
         expect(self.root.locator(".dl-toolbar .dl-run-calls")).to_have_text(
             re.compile(r"^2 model calls · \d+ tokens \(\d+ in, \d+ out\) · model \d+\.\d+ s, other \d+\.\d+ s$"))
         self.picture(artifacts / f"{frontend}-calls.png")
+
+    def check_run_from_here(self, artifacts: Path, frontend: str) -> None:
+        """After `check_debugged_run`: the slider back to the pause before `answer`, "Run from here…", another
+        question, "Run fork": a new run from there, shown with the runs selector (one more run, labelled a fork)
+        and the diff badges against its parent; the first node, not run again, is marked inherited.
+
+        Screenshot: ``<frontend>-fork.png`` in `artifacts`.
+        """
+        debug = self.root.locator(".dl-debug")
+        runs = debug.locator("select.dl-runs option")
+        kept = runs.count()  # every run of the view so far (how many depends on how the frontend started them)
+        assert kept >= 2, kept
+        pauses = self.root.locator('.dl-timeline .dl-row[data-kind="paused"]')  # newest first
+        expect(pauses).to_have_count(2)  # the breakpoint's, then the Step's
+        self.seek(int(pauses.first.get_attribute("data-index") or "") + 1)
+        expect(self.node("answer", "idle")).to_have_count(1)
+        expect(debug.locator(".dl-fork-note")).to_contain_text("after step 1, next node 'answer'")
+        debug.locator("button.dl-fork-open").click()
+        expect(debug).to_have_attribute("data-mode", "fork")
+        question = debug.locator('.dl-field[data-field="question"] textarea.dl-field-value')
+        expect(question).to_have_value('"Capital of France?"')
+        question.fill(json.dumps(FORKED_QUESTION))
+        debug.locator("button.dl-fork-run").click()
+
+        expect(runs).to_have_count(kept + 1)
+        expect(self.root).to_have_attribute("data-run-state", "finished", timeout=60_000)
+        expect(runs.nth(kept)).to_have_text(
+            re.compile(rf"^run {kept + 1} · fork of run {kept} after step 1 · finished$"))
+        expect(debug.locator("select.dl-runs")).to_have_value(str(kept))  # the fork is shown
+        expect(self.node("answer", "done")).to_have_count(1)
+        expect(self.node("answer")).to_have_attribute("data-diff", "same")  # the same answer as in the parent
+        expect(self.node("answer").locator("g.dl-diff")).to_have_count(1)
+        expect(self.node(HOSTILE_NODE)).to_have_attribute("data-inherited", "true")
+        expect(debug.locator(".dl-diff-note")).to_have_text(f"fork of run {kept}: same outputs")
+        self.node("answer").click()
+        node_panel = self.root.locator('.dl-panel[data-tab="node"]')
+        expect(node_panel.locator("table.dl-table").first).to_contain_text(FORKED_QUESTION)
+        expect(node_panel).to_contain_text(f"Compared with run {kept} (the parent)")
+        self.check_nothing_ran()
+        self.picture(artifacts / f"{frontend}-fork.png")
 
     def picture(self, path: Path) -> None:
         """Screenshot the whole view (the window first grows to its height: frontends scroll inside the page)."""

@@ -1,5 +1,6 @@
 """The LabView debugger in a real JupyterLab: a breakpoint set by clicking the drawing, an edit at the pause
-(a rejected one shown next to its field, then a good one), Continue, and a fork from a past step.
+(a rejected one shown next to its field, then a good one), Continue, and a fork from a past step; Step through
+a run node by node until it finishes, and Stop at a pause.
 
 Pictures go to test-artifacts/e2e/ (``lab-debugger-paused.png``, ``lab-debugger-fork.png``, and ``-dark`` ones);
 with DSPYER_UPDATE_DOCS=1 the light ones also go to docs/ for the README.
@@ -154,3 +155,57 @@ def debug_a_run(page: Page, lab_server: LabServer, e2e_artifacts: Path, suffix: 
     debug.locator("select.dl-runs").select_option(index=1)
     expect(lab.open("Result")).to_contain_text("WAVES RISE.")
     expect(lab.graph.locator("g.node[data-diff]")).to_have_count(0)
+
+
+def test_step_runs_one_node_at_a_time_and_stop_ends_a_pause(lab_page: Page, lab_server: LabServer) -> None:
+    page = lab_page
+    show = 'view = LabView(program)\nview.breakpoints = {"before": ["write"]}  # as its pin clicked\nview'
+    notebook = write_notebook(lab_server, "lab_debugger_step.ipynb", [SETUP, show, RUN])
+    open_and_run_all(page, lab_server, notebook)  # the run pauses before its first node
+    lab = Lab(page, 1)
+    debug = lab.root.locator(".dl-debug")
+    expect(cell_outputs(page, 2)).to_contain_text("result: None | paused before node 'write'")
+    expect(lab.node("write")).to_have_attribute("data-paused", "before")
+    expect(lab.node("write", "idle")).to_have_count(1)
+
+    # Step: `write` runs, and the run pauses again before `name` (no breakpoint there: the Step's pause).
+    debug.locator("button.dl-step").click()
+    expect(debug.locator(".dl-paused-at")).to_have_text("‖ paused before 'name'")
+    expect(lab.root).to_have_attribute("data-run-state", "paused")
+    expect(lab.node("write", "done")).to_have_count(1)
+    expect(lab.node("name", "idle")).to_have_count(1)
+    expect(lab.node("name")).to_have_attribute("data-paused", "before")
+    expect(lab.status).to_contain_text("paused before node 'name'")
+    draft = debug.locator('.dl-field[data-field="draft"] textarea.dl-field-value')
+    expect(draft).to_have_value('"Tides pull."')
+
+    # Step again, with an edit: `name`, the last node, runs on the edited draft and the run finishes.
+    draft.fill('"Foam."')
+    debug.locator("button.dl-step").click()
+    expect(lab.root).to_have_attribute("data-run-state", "finished")
+    expect(lab.node("name", "done")).to_have_count(1)
+    expect(debug.locator(".dl-paused-at")).to_have_count(0)
+    expect(lab.open("Result")).to_contain_text("FOAM.")
+    expect(lab.row("paused")).to_have_count(2)  # before `write` (the breakpoint), before `name` (the Step)
+    expect(lab.row("run_start")).to_have_count(1)  # one run, stepped through
+
+    # Stop at a pause: the paused run ends cancelled, nothing more runs, and the kernel goes on.
+    run_cell(page, 2)
+    wait_for_run(page)
+    expect(cell_outputs(page, 2)).to_contain_text("result: None | paused before node 'write'")
+    expect(lab.root).to_have_attribute("data-run-state", "paused")
+    expect(lab.stop_button).to_be_enabled()
+    lab.stop_button.click()
+    expect(lab.root).to_have_attribute("data-run-state", "cancelled")
+    expect(lab.status).to_contain_text("cancelled")
+    expect(lab.node("write", "idle")).to_have_count(1)
+    expect(debug.locator(".dl-paused-at")).to_have_count(0)
+    expect(lab.stop_button).to_be_disabled()
+    pin = lab.node("write").locator('g.dl-bp[data-when="before"]')
+    expect(pin).to_have_attribute("data-on", "true")
+    pin.click()  # the kernel still answers clicks: the breakpoint is cleared
+    expect(pin).not_to_have_attribute("data-on", "true")
+    run_cell(page, 2)  # and runs cells: a run to its end
+    wait_for_run(page)
+    expect(cell_outputs(page, 2)).to_contain_text("result: Title(title='TIDES PULL.') | finished")
+    expect(lab.root).to_have_attribute("data-run-state", "finished")

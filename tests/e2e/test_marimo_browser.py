@@ -1,5 +1,6 @@
 """LabView in marimo (`mo.ui.anywidget(LabView(program))`): run from a button, watched live, clicked, replayed,
-then debugged (a breakpoint pin, an edit at the pause, Continue) and its model calls read in the Calls tab.
+then debugged (a breakpoint pin, Step, an edit at the pause, Continue, Run from here) and its model calls
+read in the Calls tab.
 
 marimo is not Jupyter: no ipywidgets manager, no `_ipython_display_`. The Graphviz runtime still
 arrives through the widget's own custom messages (need-runtime -> runtime), as anywidget defines them,
@@ -81,3 +82,4 @@ def test_labview_in_marimo_runs_live_clicks_replays_and_debugs(
     lab.check_finished_run()
     lab.check_click_validation_and_replay()
     lab.check_debugged_run(run_button.click, e2e_artifacts, "marimo")
+    lab.check_run_from_here(e2e_artifacts, "marimo")

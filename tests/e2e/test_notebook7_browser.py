@@ -1,5 +1,6 @@
 """LabView in Notebook 7 (`jupyter notebook`): the same widget, run live, clicked, replayed, markup kept as text;
-then debugged (a breakpoint pin, an edit at the pause, Continue) and its model calls read in the Calls tab."""
+then debugged (a breakpoint pin, Step, an edit at the pause, Continue, Run from here) and its model calls
+read in the Calls tab."""
 
 from __future__ import annotations
 
@@ -46,5 +47,6 @@ def test_labview_in_notebook7_runs_live_clicks_replays_and_debugs(
             wait_for_run(page)
 
         lab.check_debugged_run(run_the_cell, e2e_artifacts, "notebook7")
+        lab.check_run_from_here(e2e_artifacts, "notebook7")
     finally:
         notebook7_server.shutdown_kernels()

@@ -370,9 +370,10 @@ class DebuggerMixin(traitlets.HasTraits):
             index = self._runs.index(parent) + 1
             diff = fork_diff(parent, log)
             changed = [n for n, d in diff.items() if d != "same"]
+            same = "same outputs" if log.status in ("finished", "failed", CANCELLED) else "same outputs so far"
             debug["diff"] = {"parent": f"run {index}", "changed": changed,
-                             "text": f"fork of run {index}: " + (
-                                 f"output differs at {', '.join(changed)}" if changed else "same outputs so far")}
+                             "text": f"fork of run {index}: "
+                                     + (f"output differs at {', '.join(changed)}" if changed else same)}
             visit = selected_visit(log, self._sel)
             if visit is not None:
                 panel["node"]["blocks"] = [*panel["node"]["blocks"],
