@@ -7,7 +7,7 @@
 // {field: JSON text}}, only the fields changed); the kernel checks them and answers with an error
 // naming the field (`debug.error`), shown under that field. Every text is a text node.
 import { h } from "preact";
-import { useEffect, useState } from "preact/hooks";
+import { useLayoutEffect, useState } from "preact/hooks";
 import htm from "htm";
 
 const html = htm.bind(h);
@@ -47,11 +47,14 @@ function changed(fields, edits) {
 }
 
 export function Debugger({ model, debug }) {
-  const [edits, setEdits] = useState({});
   const paused = debug && debug.paused;
   const fork = debug && debug.fork;
   const key = (paused && paused.key) || (fork && fork.key) || "";
-  useEffect(() => setEdits({}), [key]); // another pause, or another step to fork from: fresh edits
+  const [edits, setEdits] = useState({});
+  // Another pause, or another step to fork from: fresh edits. A layout effect runs with the render that
+  // shows the new state; a plain effect ran after the paint and could wipe what was typed in between (an edit
+  // typed as soon as a Step's new pause appeared could be lost).
+  useLayoutEffect(() => setEdits({}), [key]);
   if (!debug) return null;
   const runs = debug.runs;
   const send = (type, fields) => model.send({ type, update: changed(fields || [], edits) });
