@@ -18,7 +18,9 @@ from playwright.sync_api import Locator, Page, expect
 
 from .helpers import css_string
 
-__all__ = ["EDITED_QUESTION", "FORKED_QUESTION", "HOSTILE_ANSWER", "HOSTILE_NODE", "PROGRAM", "LabOnPage"]
+__all__ = [
+    "EDITED_QUESTION", "FORKED_QUESTION", "HOSTILE_ANSWER", "HOSTILE_NODE", "PROGRAM", "LabOnPage", "expect_run_over",
+]
 
 HOSTILE_NODE = '<img src=x onerror="window.__xss=1">'
 """A node name that would run script if it ever reached an HTML parser."""
@@ -64,6 +66,17 @@ PROGRAM = dedent(
     view = LabView(program)
     """
 )
+
+
+def expect_run_over(root: Locator, timeout: float = 5_000) -> None:
+    """The run shown (a run, a continued pause, a fork) finished and its task is over, before clicking on.
+
+    The `finished` event shows first; the view's last render (once the task is done) then opens the
+    debug bar's "Run from here…" row, which moves the tabs and the drawing below it: a click aimed
+    in between lands where the element was.
+    """
+    expect(root).to_have_attribute("data-run-state", "finished", timeout=timeout)
+    expect(root.locator(".dl-debug button.dl-fork-open")).to_be_visible(timeout=timeout)
 
 
 class LabOnPage:
@@ -169,7 +182,7 @@ class LabOnPage:
         continue_button = debug.locator("button.dl-continue")
         expect(continue_button).to_be_enabled()
         continue_button.click()  # the kernel resumes the run from the click: no cell runs
-        expect(self.root).to_have_attribute("data-run-state", "finished", timeout=60_000)
+        expect_run_over(self.root, timeout=60_000)
         expect(self.node("answer", "done")).to_have_count(1)
         expect(self.root.locator(".dl-debug .dl-paused-at")).to_have_count(0)
         self.check_nothing_ran()
@@ -222,7 +235,7 @@ class LabOnPage:
         debug.locator("button.dl-fork-run").click()
 
         expect(runs).to_have_count(kept + 1)
-        expect(self.root).to_have_attribute("data-run-state", "finished", timeout=60_000)
+        expect_run_over(self.root, timeout=60_000)
         expect(runs.nth(kept)).to_have_text(
             re.compile(rf"^run {kept + 1} · fork of run {kept} after step 1 · finished$"))
         expect(debug.locator("select.dl-runs")).to_have_value(str(kept))  # the fork is shown

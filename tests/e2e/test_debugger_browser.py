@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from .helpers import LabServer, cell_outputs, open_and_run_all, run_cell, wait_for_run, write_notebook
+from .portable import expect_run_over
 from .test_lab_browser import Lab, header, save_picture, seek, set_theme
 
 pytestmark = pytest.mark.browser
@@ -120,7 +121,7 @@ def debug_a_run(page: Page, lab_server: LabServer, e2e_artifacts: Path, suffix: 
     # A good edit, then Continue: the same run goes on and `name` is given the edited draft.
     editor.fill('"Waves rise."')
     debug.locator("button.dl-continue").click()
-    expect(lab.root).to_have_attribute("data-run-state", "finished")
+    expect_run_over(lab.root)
     expect(lab.node("name", "done")).to_have_count(1)
     expect(lab.open("Result")).to_contain_text("WAVES RISE.")
     lab.node("name").click()
@@ -141,7 +142,7 @@ def debug_a_run(page: Page, lab_server: LabServer, e2e_artifacts: Path, suffix: 
     debug.locator("button.dl-fork-run").click()
     runs = debug.locator("select.dl-runs option")
     expect(runs).to_have_count(3)  # the first run, the paused-and-continued run, the fork (from its start)
-    expect(lab.root).to_have_attribute("data-run-state", "finished")  # the fork's end, not the parent's
+    expect_run_over(lab.root)  # the fork's end, not the parent's
     expect(lab.open("Result")).to_contain_text("SALT.")
     expect(runs.nth(2)).to_have_text(re.compile(r"^run 3 · fork of run 2 after step 1 · finished$"))
     expect(lab.node("name")).to_have_attribute("data-diff", "changed")
@@ -182,7 +183,7 @@ def test_step_runs_one_node_at_a_time_and_stop_ends_a_pause(lab_page: Page, lab_
     # Step again, with an edit: `name`, the last node, runs on the edited draft and the run finishes.
     draft.fill('"Foam."')
     debug.locator("button.dl-step").click()
-    expect(lab.root).to_have_attribute("data-run-state", "finished")
+    expect_run_over(lab.root)
     expect(lab.node("name", "done")).to_have_count(1)
     expect(debug.locator(".dl-paused-at")).to_have_count(0)
     expect(lab.open("Result")).to_contain_text("FOAM.")
