@@ -316,13 +316,27 @@ function Timeline({ model, timeline }) {
   </div>`;
 }
 
+// model -> {tab, n}: the tab shown and the last focus request (`panel.focus.n`) applied, shared by every
+// view of the model. A view made again (JupyterLab re-renders an output whose display is updated with a
+// new snapshot at the end of a run) keeps the tab the user picked instead of going back to the request.
+const tabsSeen = new WeakMap();
+
 function Tabs({ model, panel, full }) {
-  const [tab, setTab] = useState(panel.focus ? panel.focus.tab : "node");
   const focus = panel.focus || {};
+  const [tab, showTab] = useState(() => {
+    const seen = tabsSeen.get(model);
+    return seen && seen.n === focus.n ? seen.tab : focus.tab || "node";
+  });
+  const setTab = (id) => {
+    tabsSeen.set(model, { tab: id, n: focus.n });
+    showTab(id);
+  };
   // A layout effect: the tab the kernel asks for is shown in the same task as the panel that asks,
   // so a click that lands after the panel is on screen is never undone by a late focus.
   useLayoutEffect(() => {
-    if (focus.tab) setTab(focus.tab);
+    const seen = tabsSeen.get(model);
+    if (seen && seen.n === focus.n) return; // applied already (by this view or an earlier one)
+    setTab(focus.tab || tab);
   }, [focus.n]);
   const node = panel.node || {};
   const validation = panel.validation || {};
