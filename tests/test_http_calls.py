@@ -11,30 +11,10 @@ import dspy
 import pytest
 from core_helpers import by_kind, collect
 from http_helpers import ENGINES, Gate, aclose_lm, make_lm
-from pydantic import BaseModel, field_validator
+from test_http_program import Draft, Final, Question  # the same contracts as the HTTP program tests
 
 from dspyer_lab import AgentTranspiler, Graph, StatefulNode
 from dspyer_lab.testing import ChatServer, chat_adapter_responder
-
-
-class Question(BaseModel):
-    question: str
-
-
-class Draft(BaseModel):
-    draft: str
-
-
-class Final(BaseModel):
-    answer: str
-    score: int
-
-    @field_validator("score")
-    @classmethod
-    def at_most_ten(cls, v: int) -> int:
-        if v > 10:
-            raise ValueError("score must be at most 10")
-        return v
 
 
 def chain() -> Any:
