@@ -90,7 +90,9 @@ def test_tokens_stream_into_the_panel_before_the_node_ends_then_the_calls_tab_sh
     partial = [text for status, text in seen if status in ("running", "retrying") and text and text != ANSWER]
     assert len(set(partial)) >= 3, seen  # it grew several times while the node ran ...
     assert all(ANSWER.startswith(t) or "Owls hunt at night.".startswith(t) for t in partial), seen  # ... as prefixes
-    assert [s for s, _ in seen][-1] == "done"
+    # ... and then the node ended done (waited for: at the run's end JupyterLab may make the view again,
+    # when the display gets its end-of-run picture, so the page's last record can be a view still drawing)
+    expect(lab.node("answer", "done")).to_have_count(1)
 
     # The Calls tab: both attempts, the messages by role (the system prompt folded), the completion.
     expect(lab.root.locator('button.dl-tab[data-tab="calls"]')).to_have_text("Calls (2)")
