@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,3 +20,17 @@ def artifacts_dir() -> Path:
     """test-artifacts/ at the repo root (gitignored; CI keeps it): screenshots, logs, executed notebooks."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def shell() -> Iterator[Any]:
+    """IPython's process-wide shell with the extension loaded; names the test binds are removed afterwards."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    sh = InteractiveShell.instance()
+    before = set(sh.user_ns)
+    sh.run_line_magic("load_ext", "dspyer_lab")
+    yield sh
+    sh.run_line_magic("unload_ext", "dspyer_lab")
+    for name in set(sh.user_ns) - before:
+        del sh.user_ns[name]

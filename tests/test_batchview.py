@@ -16,13 +16,14 @@ import dspy
 import pytest
 from IPython.core.error import UsageError
 
-from core_helpers import Answer, Question, echo_chain_program, echo_script, settle
-from dspyer_lab import AgentTranspiler, BatchStats, Graph, ScriptedLM, StatefulNode
+from core_helpers import echo_chain_program, echo_script, settle
+from dspyer_lab import BatchStats, Graph, ScriptedLM
 from dspyer_lab.lab.dot import build_drawing
 from dspyer_lab.lab.model.batchmodel import BatchModel, TableQuery, batch_json, example_rows, heat_json
 from dspyer_lab.lab.textview import MASK
 from dspyer_lab.lab.widgets import BatchView, LabView
 from dspyer_lab.lab.widgets.labview import ViewError
+from test_batch import held_program
 from test_panels import HOSTILE, browser_sends, synced_text
 
 FAILING = {1, 4, 7}
@@ -213,15 +214,6 @@ async def test_a_failing_example_opens_in_a_labview_below_the_table() -> None:
 # -- stopping, the metric, the blocking path ----------------------------------------------------
 
 
-def held_program(hold: Any) -> Any:
-    g = Graph()
-    g.add_node(StatefulNode("answer", Question, Answer))
-    g.add_node("hold", hold)
-    g.add_edge("answer", "hold")
-    g.set_entry_point("answer")
-    return AgentTranspiler.compile(g, output_model=Answer)
-
-
 async def test_stopping_mid_batch_keeps_the_finished_results_and_leaves_nothing_running() -> None:
     blocked: set[int] = set()
     all_busy = asyncio.Event()
@@ -285,20 +277,13 @@ program = AgentTranspiler.compile(graph, output_model=Summary)
 
 
 @pytest.fixture
-def shell() -> Any:
-    from IPython.core.interactiveshell import InteractiveShell
-
+def shell(shell: Any) -> Any:
+    """The shared shell (conftest.py) with what the batch cells name."""
     from core_helpers import Summary, chain_graph
 
-    sh = InteractiveShell.instance()
-    before = set(sh.user_ns)
-    sh.run_line_magic("load_ext", "dspyer_lab")
-    sh.user_ns.update(graph=chain_graph(), Summary=Summary, lm=garbage_lm(), examples=inputs(4), exact=exact,
-                      not_a_list={"query": "q"}, not_callable=3)
-    yield sh
-    sh.run_line_magic("unload_ext", "dspyer_lab")
-    for name in set(sh.user_ns) - before:
-        del sh.user_ns[name]
+    shell.user_ns.update(graph=chain_graph(), Summary=Summary, lm=garbage_lm(), examples=inputs(4), exact=exact,
+                         not_a_list={"query": "q"}, not_callable=3)
+    return shell
 
 
 def test_the_batch_magic_runs_the_cells_program_over_a_list(shell: Any) -> None:

@@ -371,19 +371,6 @@ program = AgentTranspiler.compile(g, output_model=Title)
 """
 
 
-@pytest.fixture
-def shell() -> Any:
-    from IPython.core.interactiveshell import InteractiveShell
-
-    sh = InteractiveShell.instance()
-    before = set(sh.user_ns)
-    sh.run_line_magic("load_ext", "dspyer_lab")
-    yield sh
-    sh.run_line_magic("unload_ext", "dspyer_lab")
-    for name in set(sh.user_ns) - before:
-        del sh.user_ns[name]
-
-
 def test_magic_break_pauses_the_blocking_cell_and_the_view_goes_on_from_python(shell: Any, capsys) -> None:
     shell.run_cell_magic("dspyer", "-i topic=sea --lm scripted --break name --break-after name", CELL)
     view = shell.user_ns["dspyer_view"]

@@ -16,7 +16,7 @@ import dspy
 import pytest
 from pydantic import BaseModel, field_validator
 from test_panels import browser_sends, screen, strings, text
-from test_magics import ONE_NODE_CELL, shell  # noqa: F401  (shell: a fixture)
+from test_magics import ONE_NODE_CELL
 from test_runmodel import Recorder
 
 from dspyer_lab import AgentTranspiler, Graph, ScriptedLM, StatefulNode

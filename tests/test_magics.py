@@ -267,20 +267,6 @@ g = Graph().add_node(StatefulNode("answer", Q, A)).set_entry_point("answer")
 """
 
 
-@pytest.fixture
-def shell() -> Any:
-    """IPython's process-wide shell with the extension loaded; names the test binds are removed afterwards."""
-    from IPython.core.interactiveshell import InteractiveShell
-
-    sh = InteractiveShell.instance()
-    before = set(sh.user_ns)
-    sh.run_line_magic("load_ext", "dspyer_lab")
-    yield sh
-    sh.run_line_magic("unload_ext", "dspyer_lab")
-    for name in set(sh.user_ns) - before:
-        del sh.user_ns[name]
-
-
 def test_running_a_cell_again_closes_the_view_its_last_run_showed(shell: Any) -> None:
     """A re-run cell's old output is gone: its widget must not live on (in the kernel, in saved widget state)."""
     def run_in(cell: str) -> Any:

@@ -29,7 +29,6 @@ from dspyer_lab.lab.magics import DspyerCellError
 from dspyer_lab.lab.masking import mask_exception
 from dspyer_lab.lab.textview import MASK, Masker
 
-from test_magics import shell  # noqa: F401  (the in-process IPython shell fixture)
 
 
 def new_secret() -> str:
