@@ -253,7 +253,7 @@ def _cell_id(shell: InteractiveShell) -> str | None:
 class DspyerMagics(Magics):
     """The `%%dspyer` and `%dspyer` magics (registered by `%load_ext dspyer_lab`)."""
 
-    shell: InteractiveShell  # type: ignore[assignment]  # set by IPython on registration; Magics declares None
+    shell: InteractiveShell  # set by IPython on registration (Magics declares it optional)
 
     def __init__(self, shell: InteractiveShell | None = None, **kwargs: Any) -> None:
         super().__init__(shell, **kwargs)
@@ -494,7 +494,7 @@ class DspyerMagics(Magics):
                 body = shell.compile(tree, filename, "exec")
                 tail = None if last is None else shell.compile(ast.Expression(last.value), filename, "eval")
         except SyntaxError as exc:  # shown like a normal cell's syntax error, without the magic's stack
-            raise DspyerCellError(str(exc), shell.SyntaxTB.structured_traceback(type(exc), exc, [])) from None
+            raise DspyerCellError(str(exc), shell.SyntaxTB.structured_traceback(type(exc), exc, None)) from None
         self._execute(body)
         value = None if tail is None else self._execute(tail)
         if last is not None:
@@ -664,8 +664,10 @@ def _model(lm: Any) -> Iterator[None]:
 
 
 def load_ipython_extension(ipython: Any) -> None:
-    """Register `%%dspyer` and `%dspyer`."""
-    ipython.register_magics(DspyerMagics)
+    """Register `%%dspyer` and `%dspyer`, once: `import dspyer_lab` in IPython registers them too, and a
+    second instance would forget which view each cell shows."""
+    if DspyerMagics.__name__ not in ipython.magics_manager.registry:
+        ipython.register_magics(DspyerMagics)
 
 
 def unload_ipython_extension(ipython: Any) -> None:
