@@ -52,12 +52,14 @@ def test_empty_graph() -> None:
         AgentTranspiler.compile(Graph())
 
 
-def test_edge_to_unknown_node_names_both_ends() -> None:
-    g = Graph().add_node(StatefulNode("answer", Question, Answer)).set_entry_point("answer")
-    g.add_edge("answer", "summarise")  # typo for a node that does not exist
+def test_edge_to_unknown_node_names_both_ends_and_lists_the_nodes() -> None:
+    g = Graph().add_node(StatefulNode("answer", Question, Answer)).add_node("summarize", lambda s: None)
+    g.set_entry_point("answer").add_edge("answer", "summarise")  # typo for the node that exists
     with pytest.raises(GraphDefinitionError) as info:
         AgentTranspiler.compile(g)
-    assert "'answer'" in str(info.value) and "'summarise'" in str(info.value)
+    message = str(info.value)
+    assert "'answer' to unknown node 'summarise'" in message and "known nodes: answer, summarize" in message
+    assert "\n" not in message
 
 
 def test_edge_from_unknown_node() -> None:

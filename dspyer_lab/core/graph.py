@@ -377,23 +377,21 @@ class Graph:
             raise GraphDefinitionError(
                 f"The graph has no entry point; call graph.set_entry_point(name) with one of: {', '.join(self.nodes)}"
             )
+        known = f"known nodes: {', '.join(self.nodes)}"
         if self.entry_point not in self.nodes:
-            raise GraphDefinitionError(
-                f"Entry point '{self.entry_point}' is not a node; known nodes: {', '.join(self.nodes)}"
-            )
+            raise GraphDefinitionError(f"Entry point '{self.entry_point}' is not a node; {known}")
         for source, target in self.edges.items():
             if source not in self.nodes:
-                raise GraphDefinitionError(f"Edge from unknown node '{source}' (to '{target}')")
+                raise GraphDefinitionError(f"Edge from unknown node '{source}' (to '{target}'); {known}")
             if target != END and target not in self.nodes:
-                raise GraphDefinitionError(f"Edge from '{source}' to unknown node '{target}'")
+                raise GraphDefinitionError(f"Edge from '{source}' to unknown node '{target}'; {known} (or END)")
         for source, router in self.routers.items():
             if source not in self.nodes:
-                raise GraphDefinitionError(f"Conditional edges from unknown node '{source}'")
+                raise GraphDefinitionError(f"Conditional edges from unknown node '{source}'; {known}")
             for key, target in router.path_map.items():
                 if target != END and target not in self.nodes:
                     raise GraphDefinitionError(
-                        f"path_map of '{source}' sends decision {key!r} to unknown node '{target}'; "
-                        f"known nodes: {', '.join(self.nodes)}"
+                        f"path_map of '{source}' sends decision {key!r} to unknown node '{target}'; {known} (or END)"
                     )
         seen: set[str] = set()
         todo = [self.entry_point]
