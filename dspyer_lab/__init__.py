@@ -89,7 +89,9 @@ def __getattr__(name: str) -> Any:
 
 
 def _register_notebook_display() -> None:
-    """Inside IPython, display graphs and programs as a live GraphView (widgets load on first display)."""
+    """Inside IPython, display graphs and programs as a live GraphView (widgets load on first display),
+    and register the `%%dspyer` / `%dspyer` magics: after `import dspyer_lab`, a `%%dspyer` cell works
+    without `%load_ext dspyer_lab` (IPython would only say "cell magic not found")."""
     import sys
 
     ipython = sys.modules.get("IPython")
@@ -98,9 +100,8 @@ def _register_notebook_display() -> None:
         from .lab.display import register_display
 
         register_display(shell)
-
-
-_register_notebook_display()
+        if hasattr(shell, "register_magics"):
+            load_ipython_extension(shell)
 
 
 def load_ipython_extension(ipython: Any) -> None:
@@ -114,3 +115,6 @@ def unload_ipython_extension(ipython: Any) -> None:
     from .lab.magics import unload_ipython_extension as unload
 
     unload(ipython)
+
+
+_register_notebook_display()

@@ -669,3 +669,23 @@ def test_the_interrupt_button_cancels_a_blocking_run_and_the_kernel_stays_usable
     )
     assert status == "ok", outputs
     assert kernel.printed("print(quick.x)") == "1"
+
+
+def test_importing_the_package_in_ipython_registers_the_magics_once() -> None:
+    """A newcomer's `import dspyer_lab` then `%%dspyer` works without `%load_ext` (which then changes nothing)."""
+    import subprocess
+    import sys
+
+    script = (
+        "from IPython.testing.globalipapp import start_ipython\n"
+        "ip = start_ipython()\n"
+        "print('dspyer' in ip.magics_manager.magics['cell'])\n"
+        "import dspyer_lab\n"
+        "first = ip.magics_manager.registry['DspyerMagics']\n"
+        "ip.run_line_magic('load_ext', 'dspyer_lab')\n"
+        "print(ip.magics_manager.magics['cell']['dspyer'].__self__ is first)\n"
+        "ip.run_cell('%dspyer help')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
+    lines = done.stdout.splitlines()
+    assert lines[:2] == ["False", "True"] and "%%dspyer" in done.stdout
