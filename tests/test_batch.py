@@ -8,9 +8,7 @@ mid-batch stops are forced with asyncio conditions, never with sleeps.
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import dspy
@@ -437,24 +435,6 @@ async def test_concurrency_bound_is_respected_and_reached_over_http() -> None:
         assert server.request_count == 3 * concurrency
         assert server.max_in_flight == concurrency
     assert len({r.answer for r in results}) == 3 * concurrency
-
-
-# --------------------------------------------------------------------------- README
-
-
-def test_readme_dataset_example_runs_as_written(capsys: pytest.CaptureFixture[str]) -> None:
-    text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    quickstart = re.findall(r"```python\n(.*?)```", text, re.S)[0]
-    dataset = re.search(r"## Running over a dataset\n.*?```python\n(.*?)```", text, re.S)
-    assert dataset is not None
-    namespace = {"__name__": "readme"}
-    exec(compile(quickstart, "README quickstart", "exec"), namespace)
-    capsys.readouterr()
-    exec(compile(dataset.group(1), "README dataset", "exec"), namespace)
-    assert capsys.readouterr().out.splitlines() == [
-        "['Answer', 'Answer', 'NodeValidationError']",
-        "0.6666666666666666 1 NodeValidationError",
-    ]
 
 
 async def test_retries_of_an_lm_without_async_support_are_reported_from_its_worker_thread() -> None:

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
-from pathlib import Path
 from typing import Any
 
 import dspy
@@ -315,23 +313,6 @@ def test_the_batch_magic_runs_the_cells_program_over_a_list(shell: Any) -> None:
 def test_bad_batch_flags_fail_the_cell_with_one_line(shell: Any, line: str, message: str) -> None:
     with pytest.raises(UsageError, match=message.replace("(", r"\(").replace(")", r"\)").replace("[", r"\[")):
         shell.run_cell_magic("dspyer", line, CELL)
-
-
-def test_the_readme_batchview_example_runs_as_written(capsys: pytest.CaptureFixture[str]) -> None:
-    text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    quickstart = re.findall(r"```python\n(.*?)```", text, re.S)[0]
-    dataset = re.search(r"## Running over a dataset\n.*?```python\n(.*?)```", text, re.S)
-    shown = re.search(r"### `BatchView`: a program over a dataset\n.*?```python\n(.*?)```", text, re.S)
-    assert dataset is not None and shown is not None
-    namespace = {"__name__": "readme"}
-    for source in (quickstart, dataset.group(1)):
-        exec(compile(source, "README", "exec"), namespace)
-    capsys.readouterr()
-    exec(compile(shown.group(1), "README BatchView", "exec"), namespace)
-    assert capsys.readouterr().out.splitlines() == [
-        "['finished', '3/3 done', '1 failed']",
-        "1 · failed · NodeValidationError in node 'answer'",
-    ]
 
 
 async def test_the_batch_magic_in_the_background_binds_the_outcomes_when_awaited(shell: Any) -> None:

@@ -1,69 +1,216 @@
-"""The README's code runs as written: the plain-Python quickstart, then the notebook quickstart in a kernel."""
+"""Every code block of the README runs as it stands, in the place it names.
+
+A ```python script``` block is a file run with `python` in an empty folder; a ```python notebook``` block is
+cells (split at `# %%`) in a fresh kernel; a ```bash``` block's commands run as written (a command that starts
+a server is stopped once it serves; `pytest` only collects, as running the suite inside itself would recurse).
+What a block says it prints (its `# ...` comments) is checked for the blocks that print.
+"""
 
 from __future__ import annotations
 
+import importlib.metadata
+import os
 import re
+import shlex
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+REPO = Path(__file__).resolve().parent.parent
+README = REPO / "README.md"
 
 
-def python_blocks() -> list[str]:
-    return re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+@dataclass
+class Block:
+    lang: str
+    place: str
+    source: str
+    line: int
+
+    def __repr__(self) -> str:
+        return f"README:{self.line}"
 
 
-def test_plain_python_quickstart_runs(capsys: pytest.CaptureFixture[str]) -> None:
-    exec(compile(python_blocks()[0], "README quickstart", "exec"), {"__name__": "readme"})
-    out = capsys.readouterr().out
+def blocks() -> list[Block]:
+    text = README.read_text(encoding="utf-8")
+    found = []
+    for match in re.finditer(r"^```(\w*)(?: (\w+))?\n(.*?)^```$", text, re.S | re.M):
+        line = text.count("\n", 0, match.start()) + 1
+        found.append(Block(match.group(1), match.group(2) or "", match.group(3), line))
+    return found
+
+
+def of(lang: str, place: str = "") -> list[Block]:
+    return [b for b in blocks() if b.lang == lang and (not place or b.place == place)]
+
+
+def the_block(place: str, marker: str) -> Block:
+    [block] = [b for b in of("python", place) if marker in b.source]
+    return block
+
+
+def run_script(block: Block, folder: Path) -> list[str]:
+    """Run the block as `python block.py` in `folder`; its printed lines."""
+    script = folder / "block.py"
+    script.write_text(block.source, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], cwd=folder, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, f"{block!r} failed:\n{done.stderr[-3000:]}"
+    return done.stdout.splitlines()
+
+
+def test_every_block_names_its_language_and_every_python_block_its_place() -> None:
+    found = blocks()
+    assert found and all(b.lang in ("python", "bash") for b in found), [(b, b.lang) for b in found]
+    assert all(b.place in ("script", "notebook") for b in found if b.lang == "python")
+    assert len(of("python", "notebook")) >= 1 and len(of("python", "script")) >= 5
+
+
+@pytest.mark.parametrize("block", of("python", "script"), ids=repr)
+def test_script_block_runs_alone(block: Block, tmp_path: Path) -> None:
+    run_script(block, tmp_path)
+
+
+def test_plain_python_quickstart_prints_the_self_correction(tmp_path: Path) -> None:
+    out = "\n".join(run_script(the_block("script", "program.astream(question="), tmp_path))
     assert "Answer(answer='Paris.', confidence=0.9)" in out
     assert "validation_error answer" in out and "confidence must be between 0 and 1" in out
 
 
-def test_pause_edit_resume_fork_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
-    [block] = [b for b in python_blocks() if "RunPaused" in b]
-    exec(compile(block, "README pause/resume/fork", "exec"), {"__name__": "readme"})
-    lines = capsys.readouterr().out.splitlines()
+def test_model_calls_and_streaming_block_prints_what_it_says(tmp_path: Path) -> None:
+    block = the_block("script", "_stream_tokens=True")
+    documented = [line[2:] for line in block.source.splitlines() if line.startswith("# ")]
+    assert run_script(block, tmp_path) == documented and len(documented) == 7
+
+
+def test_pause_edit_resume_fork_block_prints_what_it_says(tmp_path: Path) -> None:
+    lines = run_script(the_block("script", "RunPaused"), tmp_path)
     assert lines[0] == "name before {'topic': 'the sea', 'draft': 'Tides pull.'}"
     assert lines[1] == "title='WAVES RISE.'"  # the model saw the edited draft
     assert lines[2:4] == ["run_start 1 ", "update  {'draft': 'Salt.'}"]  # the fork names the step it branched after
     assert lines[-1] == "finished  {'title': 'SALT.'}"
 
 
-def test_lab_debugger_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
-    [pause] = [b for b in python_blocks() if "RunPaused" in b]
-    [lab] = [b for b in python_blocks() if "view.fork(" in b]
-    namespace = {"__name__": "readme"}
-    exec(compile(pause, "README pause/resume/fork", "exec"), namespace)
-    capsys.readouterr()
-    exec(compile(lab, "README lab debugger", "exec"), namespace)
-    lines = capsys.readouterr().out.splitlines()
-    assert lines == ["{'before': ['name'], 'after': []}", "None paused before node 'name' · step 1",
-                     "title='WAVES RISE.'", "2 {'name': 'changed'}"]
+def test_lab_debugger_block_prints_what_it_says(tmp_path: Path) -> None:
+    assert run_script(the_block("script", "view.fork("), tmp_path) == [
+        "{'before': ['name'], 'after': []}", "None paused before node 'name' · step 1",
+        "title='WAVES RISE.'", "2 {'name': 'changed'}",
+    ]
 
 
-def test_model_calls_and_streaming_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
-    [block] = [b for b in python_blocks() if "_stream_tokens=True" in b]
-    exec(compile(block, "README model calls", "exec"), {"__name__": "readme"})
-    printed = capsys.readouterr().out.splitlines()
-    documented = [line[2:] for line in block.splitlines() if line.startswith("# ")]
-    assert printed == documented and len(printed) == 7
+def test_dataset_block_prints_what_it_says(tmp_path: Path) -> None:
+    assert run_script(the_block("script", "BatchStats(batch.total)"), tmp_path) == [
+        "['Answer', 'Answer', 'NodeValidationError']",
+        "0.6666666666666666 1 NodeValidationError",
+    ]
+
+
+def test_batchview_block_prints_what_it_says(tmp_path: Path) -> None:
+    assert run_script(the_block("script", "BatchView(program)"), tmp_path) == [
+        "['finished', '3/3 done', '1 failed']",
+        "1 · failed · NodeValidationError in node 'answer'",
+    ]
 
 
 @pytest.mark.kernel
-def test_notebook_quickstart_runs_in_a_kernel(tmp_path: Path) -> None:
-    setup, load, magic = python_blocks()[:3]
+def test_notebook_quickstart_runs_alone_in_a_fresh_kernel(tmp_path: Path) -> None:
+    [block] = of("python", "notebook")
+    cells = [cell.strip("\n") for cell in re.split(r"^# %%$", block.source, flags=re.M)]
     nb = nbformat.v4.new_notebook()
-    nb.cells = [
-        nbformat.v4.new_code_cell(setup.replace("asyncio.run(main())", "await main()")),
-        nbformat.v4.new_code_cell(load),
-        nbformat.v4.new_code_cell(magic),
-        nbformat.v4.new_code_cell("print(repr(result), dspyer_view.graph.node_status)"),
-    ]
+    nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
+    nb.cells.append(nbformat.v4.new_code_cell("print(repr(result), dspyer_view.graph.node_status)"))
     NotebookClient(nb, kernel_name="python3", timeout=120, resources={"metadata": {"path": str(tmp_path)}}).execute()
     [out] = nb.cells[-1].outputs
     assert out["text"].strip() == "Answer(answer='Paris.', confidence=0.9) {'answer': 'done'}"
-    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in nb.cells[2].outputs)
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in nb.cells[-2].outputs)
+
+
+# -- the bash blocks ------------------------------------------------------------------------
+
+
+def commands() -> list[str]:
+    """Every command of the bash blocks, once each (`a && b` split in two)."""
+    found = []
+    for block in of("bash"):
+        for line in block.source.splitlines():
+            line = line.split("  #")[0].strip()
+            found += [part.strip() for part in line.split("&&") if part.strip() and part.strip() not in found]
+    return found
+
+
+def test_the_readme_opens_with_the_two_set_up_commands() -> None:
+    first = of("bash")[0].source.splitlines()
+    assert first == ['pip install -e ".[lab]" && dspyer-lab', 'pip install -e ".[dev]" && pytest']
+
+
+def test_every_pip_install_names_extras_the_package_has() -> None:
+    extras = importlib.metadata.metadata("dspyer-lab").get_all("Provides-Extra") or []
+    installs = [c for c in commands() if c.startswith("pip install")]
+    assert installs
+    for command in installs:
+        *_, target = shlex.split(command)
+        named = re.fullmatch(r"\.\[(.+)\]", target)
+        assert named and set(named.group(1).split(",")) <= set(extras), command
+
+
+@pytest.mark.parametrize("command", [c for c in commands() if c.startswith("pytest")])
+def test_pytest_commands_select_tests(command: str) -> None:
+    args = shlex.split(command)[1:]
+    env = {k: v for k, v in os.environ.items() if k != "PYTEST_ADDOPTS"}
+    done = subprocess.run([sys.executable, "-m", "pytest", *args, "--collect-only", "-q", "-p", "no:cacheprovider"],
+                          cwd=REPO, capture_output=True, text=True, timeout=300, env=env)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert re.search(r"^(\d+)/\d+ tests collected|^(\d+) tests? collected", done.stdout, re.M), done.stdout[-500:]
+
+
+@pytest.mark.parametrize("command", [c for c in commands() if c.split()[0] in ("mypy", "ruff")])
+def test_checker_commands_pass(command: str) -> None:
+    done = subprocess.run([sys.executable, "-m", *shlex.split(command)], cwd=REPO, capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:]
+
+
+def test_every_command_is_one_the_tests_run() -> None:
+    for command in commands():
+        assert command.split()[0] in ("pip", "pytest", "mypy", "ruff", "dspyer-lab"), command
+
+
+@pytest.mark.kernel
+def test_dspyer_lab_serves_the_quickstart_notebook(tmp_path: Path) -> None:
+    """`dspyer-lab` as written: JupyterLab starts on the copied quickstart (BROWSER=true: no browser opens)."""
+    [command] = [c for c in commands() if c == "dspyer-lab"]
+    server = subprocess.Popen(shlex.split(command), cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True, env={**os.environ, "BROWSER": "true"}, start_new_session=True)
+    try:
+        assert server.stdout is not None
+        url = None
+        for line in server.stdout:  # the log, until JupyterLab says where it serves (or exits)
+            found = re.search(r"(http://(?:127\.0\.0\.1|localhost):\d+/lab/tree/01_quickstart\.ipynb\?token=\w+)", line)
+            if found:
+                url = found.group(1)
+                break
+        assert url is not None, "JupyterLab printed no URL for the quickstart"
+        import urllib.request
+
+        base, token = url.split("/lab/")[0], url.split("token=")[1]
+        with urllib.request.urlopen(f"{base}/api/contents/01_quickstart.ipynb?token={token}", timeout=30) as reply:
+            assert reply.status == 200 and b'"%%dspyer' in reply.read()
+        assert sorted(p.name for p in (tmp_path / "dspyer-lab-notebooks").glob("*.ipynb"))[0] == "01_quickstart.ipynb"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=60)
+
+
+@pytest.mark.kernel
+def test_dspyer_lab_execute_writes_the_quickstart_as_html_without_a_browser(tmp_path: Path) -> None:
+    done = subprocess.run(["dspyer-lab", "--execute"], cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    html = (tmp_path / "dspyer-lab-notebooks" / "01_quickstart.html").read_text(encoding="utf-8")
+    assert "wrote dspyer-lab-notebooks/01_quickstart.html" in done.stdout
+    assert "answer: attempt 1 rejected" in done.stdout  # what the quickstart printed, in the terminal too
+    assert "data:image/svg+xml" in html and "application/vnd.jupyter.widget-state+json" not in html
