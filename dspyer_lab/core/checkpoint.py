@@ -14,9 +14,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import ValidationError
+
 from .events import jsonable
+from .eventschema import CheckpointFields, event_label, explain, validate_event
 from .exceptions import CheckpointError
-from .graph import END
 
 __all__ = ["Checkpoint"]
 
@@ -46,29 +48,23 @@ class Checkpoint:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Checkpoint:
-        """Read `to_dict()`'s output (e.g. a `paused` event's `checkpoint`); `CheckpointError` names a bad field."""
+        """Read `to_dict()`'s output (e.g. a `paused` event's `checkpoint`); `CheckpointError` names a bad field.
+
+        Checked like the events it comes from (`dspyer_lab.core.eventschema`): counters from 0 to below
+        2**63, a run id on one short line, a state of JSON without the keys per-call options start with (``_``).
+        """
         if not isinstance(data, Mapping):
             raise CheckpointError(f"a checkpoint is a dict with keys {', '.join(_FIELDS)}; got {type(data).__name__}")
-        missing = [f for f in _FIELDS if f not in data]
-        unknown = sorted(str(k) for k in data if k not in _FIELDS)
-        if missing or unknown:
-            raise CheckpointError(f"checkpoint dict lacks {missing} / has unknown keys {unknown}", key=(missing or unknown)[0])
-        if not isinstance(data["run_id"], str) or not data["run_id"]:
-            raise CheckpointError(f"field 'run_id' must be a non-empty string, got {data['run_id']!r}", key="run_id")
-        for name in ("step", "seq"):
-            value = data[name]
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise CheckpointError(f"field {name!r} must be an integer >= 0, got {value!r}", key=name)
-        if not isinstance(data["next"], str) or not data["next"]:
-            raise CheckpointError(f"field 'next' must be a node name or {END!r}, got {data['next']!r}", key="next")
-        state = data["state"]
-        if not isinstance(state, Mapping) or not all(isinstance(k, str) for k in state):
-            raise CheckpointError("field 'state' must be a dict with string keys", key="state")
         try:
-            json.dumps(state, allow_nan=False)
-        except (TypeError, ValueError) as exc:
-            raise CheckpointError(f"field 'state' is not strict JSON: {exc}", key="state") from exc
-        return cls(data["run_id"], data["step"], data["seq"], data["next"], json.loads(json.dumps(state)))
+            fields = CheckpointFields.model_validate(dict(data))
+        except ValidationError as exc:
+            loc = exc.errors()[0]["loc"]
+            raise CheckpointError(explain(exc, "checkpoint"), key=str(loc[0]) if loc else None) from None
+        try:
+            state = json.loads(json.dumps(fields.state, allow_nan=False))
+        except (TypeError, ValueError, RecursionError) as exc:
+            raise CheckpointError(f"checkpoint: 'state' is not strict JSON ({exc})", key="state") from exc
+        return cls(fields.run_id, fields.step, fields.seq, fields.next, state)
 
     @classmethod
     def from_events(cls, events: Sequence[Mapping[str, Any]], k: int) -> Checkpoint:
@@ -79,10 +75,12 @@ class Checkpoint:
         its `route`), the checkpoint is the last step boundary before it: that step runs again
         on resume, and its patch is not in the state. `events` may be the concatenated streams
         of a paused and resumed run; `next` after `run_start` is the first node the run started.
+        Each event read is checked against its kind's model first (`dspyer_lab.core.eventschema`):
+        `CheckpointError` names the event and its field at fault.
         """
         if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= len(events):
             raise CheckpointError(f"k must be an integer from 1 to {len(events)} (the number of events), got {k!r}", key="k")
-        first = events[0]
+        first = _checked(events, 0)
         if first.get("event") != "run_start":
             raise CheckpointError(f"events must start with run_start, got {first.get('event')!r}", key="k")
         run_id = first["run_id"]
@@ -91,7 +89,8 @@ class Checkpoint:
         seq = first["seq"] + 1
         nxt: str | None = None  # after run_start: the entry point, found below
         pending: Mapping[str, Any] = {}  # the patch of a step whose route has not come yet
-        for i, event in enumerate(events[1:k], start=1):
+        for i in range(1, k):
+            event = _checked(events, i)
             if event.get("run_id") != run_id:
                 raise CheckpointError(
                     f"event {i} belongs to run {event.get('run_id')!r}, not {run_id!r}: pass one run's events", key="k"
@@ -115,10 +114,27 @@ class Checkpoint:
 
 def _entry_point(events: Sequence[Mapping[str, Any]]) -> str:
     """The first node a run started (or was paused before): its entry point, which the events do not name otherwise."""
-    for event in events:
+    for i in range(len(events)):
+        event = _checked(events, i)
         if event.get("event") == "node_start":
             return str(event["node"])
         if event.get("event") == "paused":
             return str(event["checkpoint"]["next"])
     raise CheckpointError("the events never start a node, so the run's entry point is unknown", key="k")
 
+
+_READ = frozenset({"run_start", "node_start", "node_end", "route", "update", "paused"})
+"""The kinds whose fields `from_events` reads; the others (most of a run: tokens, model calls) need only be events."""
+
+
+def _checked(events: Sequence[Mapping[str, Any]], i: int) -> Mapping[str, Any]:
+    """Event `i` of `events`, once its kind's model accepts it (`from_events` reads its fields as the contract says)."""
+    event = events[i]
+    if isinstance(event, Mapping):
+        kind = event.get("event")
+        if isinstance(kind, str) and kind not in _READ and isinstance(event.get("run_id"), str):
+            return event
+    problem = validate_event(event, event_label(i, event))
+    if problem is not None:
+        raise CheckpointError(problem, key="events")
+    return event

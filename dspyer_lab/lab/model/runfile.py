@@ -32,9 +32,12 @@ completion, not its text growing; its slider counts the saved events). The chunk
 attempt that never got its ``lm_call`` (a run stopped or failed while the model wrote)
 are kept: they are all there is of that answer.
 
-Reading checks the file against pydantic models of the file and of each event kind
-(`read_run` raises `RunFileError`, one line saying what is wrong and where), so a
-hostile or damaged file is refused before any view sees it.
+Reading checks the file against pydantic models of the file and of each event kind (those
+of `dspyer_lab.core.eventschema`; `read_run` raises `RunFileError`, one line saying what is
+wrong and where), so a hostile or damaged file is refused before any view sees it: also one
+of more than `MAX_FILE_BYTES`, and one whose events would hold more than `MAX_EXPANDED_NODES`
+JSON nodes once references are followed. Writing replaces the file at once (a failed save
+leaves the old file as it was).
 
 The description holds exactly what the drawing shows (names, kinds, model and function
 names, edges, path keys), so `graph_from_description` rebuilds a stand-in `Graph` that
@@ -43,26 +46,35 @@ draws the same DOT; its steps cannot run.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import shutil
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+from pydantic import BaseModel, ValidationError, create_model
 
+from ...core.eventschema import Strict, event_label, explain, shown, validate_event
 from ...core.exceptions import DspyerLabError
 from ...core.graph import Graph, StatefulNode
 from ..dot import build_drawing
 from ..textview import Masker
+from .runmodel import RunModel, Stream
 
 __all__ = [
     "FORMAT",
     "INTERN_SIZE",
+    "MAX_EXPANDED_NODES",
+    "MAX_FILE_BYTES",
     "MAX_NESTING",
     "VERSION",
     "ReplayOnlyError",
     "RunFileError",
+    "RunSaveError",
     "SavedRun",
     "describe_graph",
     "describe_output_model",
@@ -82,6 +94,10 @@ INTERN_SIZE = 256
 
 class RunFileError(DspyerLabError, ValueError):
     """A file `read_run` cannot replay; the message says in one line what is wrong and where."""
+
+
+class RunSaveError(DspyerLabError, OSError):
+    """`write_run` could not write the file (the disk, the folder's permissions, ...); the old file is left intact."""
 
 
 class ReplayOnlyError(DspyerLabError, RuntimeError):
@@ -169,20 +185,10 @@ def graph_from_description(description: Mapping[str, Any]) -> Graph:
     return graph
 
 
-
-# -- the file's schema -------------------------------------------------------------------
-
-_Count = Annotated[int, Field(ge=0)]
-_Seconds = Annotated[float, Field(ge=0)]
+# -- the file's schema (its events': dspyer_lab.core.eventschema) ------------------------
 
 
-class _Strict(BaseModel):
-    """JSON as written: no coercion (``true`` is not 1, ``"3"`` is not 3), no NaN; extra keys allowed."""
-
-    model_config = ConfigDict(strict=True, extra="allow", allow_inf_nan=False)
-
-
-class _NodeDescription(_Strict):
+class _NodeDescription(Strict):
     name: str
     kind: Literal["llm", "python", "router"]
     input_model: str | None = None
@@ -192,19 +198,19 @@ class _NodeDescription(_Strict):
     function: str | None = None
 
 
-class _EdgeDescription(_Strict):
+class _EdgeDescription(Strict):
     source: str
     target: str
 
 
-class _RouterDescription(_Strict):
+class _RouterDescription(Strict):
     source: str
     label: str | None = None
     llm: bool = False
     path_map: dict[str, str]
 
 
-class _GraphDescription(_Strict):
+class _GraphDescription(Strict):
     dot: str | None = None
     entry_point: str | None = None
     nodes: list[_NodeDescription]
@@ -212,17 +218,17 @@ class _GraphDescription(_Strict):
     routers: list[_RouterDescription] = []
 
 
-class _FieldDescription(_Strict):
+class _FieldDescription(Strict):
     type: str
     description: str = ""
 
 
-class _OutputDescription(_Strict):
+class _OutputDescription(Strict):
     name: str
     fields: dict[str, _FieldDescription]
 
 
-class _File(_Strict):
+class _File(Strict):
     format: str
     version: int
     saved_at: str | None = None
@@ -231,139 +237,6 @@ class _File(_Strict):
     output_model: _OutputDescription | None = None
     values: list[Any] = []
     events: list[Any]
-
-
-class _Event(_Strict):
-    """The envelope every event has; kinds this version does not know are kept with it alone."""
-
-    event: str
-    run_id: str
-    seq: _Count
-    ts: float
-
-
-class _RunStart(_Event):
-    inputs: dict[str, Any]
-
-
-class _NodeStart(_Event):
-    node: str
-    kind: Literal["llm", "python", "router"]
-    step: _Count
-    inputs: dict[str, Any] | None = None
-
-
-class _ValidationError(_Event):
-    node: str
-    attempt: _Count
-    max_attempts: _Count | None
-    error: str
-    failed_fields: list[str]
-    raw_output: str
-    feedback: str
-    will_retry: bool
-
-
-class _Message(_Strict):
-    role: str
-    content: Any
-
-
-class _Usage(_Strict):
-    prompt_tokens: _Count | None = None
-    completion_tokens: _Count | None = None
-    total_tokens: _Count | None = None
-
-
-class _LMCall(_Event):
-    node: str
-    attempt: _Count | None
-    model: str
-    messages: list[_Message]
-    completion: str | None
-    usage: _Usage | None
-    cost: Annotated[float, Field(ge=0)] | None
-    duration: _Seconds
-    cached: bool
-
-
-class _Token(_Event):
-    node: str
-    attempt: _Count | None
-    field: str
-    chunk: str
-
-
-class _NodeEnd(_Event):
-    node: str
-    patch: dict[str, Any]
-    duration: _Seconds
-    attempts: _Count
-
-
-class _Route(_Event):
-    source: str
-    decision: str | None
-    target: str
-
-
-class _Finished(_Event):
-    output: Any
-    state: dict[str, Any]
-    steps: _Count
-    duration: _Seconds
-
-
-class _Error(_Event):
-    node: str | None
-    error: str
-    error_type: str
-    traceback: str
-    state: dict[str, Any]
-
-
-_EVENT_SCHEMAS: dict[str, type[_Event]] = {
-    "run_start": _RunStart,
-    "node_start": _NodeStart,
-    "validation_error": _ValidationError,
-    "lm_call": _LMCall,
-    "token": _Token,
-    "node_end": _NodeEnd,
-    "route": _Route,
-    "finished": _Finished,
-    "error": _Error,
-}
-
-
-_EXPECTED = {
-    "model_type": "should be an object",
-    "dict_type": "should be an object",
-    "list_type": "should be a list",
-    "string_type": "should be text",
-    "int_type": "should be an integer",
-    "float_type": "should be a number",
-    "finite_number": "should be a finite number",
-    "bool_type": "should be true or false",
-    "greater_than_equal": "should not be negative",
-}
-
-
-def _problem(error: ValidationError, where: str = "") -> str:
-    """The first problem pydantic found, in words: ``<where> has no 'x'`` or ``<where>: 'x' should be ...``."""
-    first = error.errors()[0]
-    field = ".".join(str(part) for part in first["loc"])
-    if first["type"] == "missing":
-        return f"{where} has no {field!r}".lstrip()
-    expected = _EXPECTED.get(first["type"]) or first["msg"].replace("Input should be", "should be")
-    return f"{where}: {field!r} {expected} (got {_shown(first.get('input'))})" if where else (
-        f"{field!r} {expected} (got {_shown(first.get('input'))})"
-    )
-
-
-def _shown(value: Any) -> str:
-    """A short, single-line mention of a bad value for an error message."""
-    text = " ".join(repr(value).split())
-    return text if len(text) <= 40 else f"{text[:39]}…"
 
 
 def _refuse(what: str) -> RunFileError:
@@ -431,30 +304,62 @@ class _Writer:
         return len(self.values) - 1
 
 
-def _to_json(value: Any) -> str:
+def _to_json(value: Any, ensure_ascii: bool = False) -> str:
     """Compact JSON text; what JSON cannot hold is written as its repr."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=repr)
+    return json.dumps(value, ensure_ascii=ensure_ascii, separators=(",", ":"), default=repr)
 
 
 MAX_NESTING = 200
 """Deepest nesting of a value `read_run` accepts (the engine's events nest far less); deeper is refused,
 so no view ever recurses into a value built, through references, deeper than JSON itself allows."""
 
+MAX_EXPANDED_NODES = 10_000_000
+"""Most JSON nodes (objects, lists and scalars; a text counts one, however long) the events of a file
+`read_run` accepts may hold once references are followed. Views walk every event's values, so a small
+file whose stored values refer to each other over and over (each doubling the last) is refused here,
+not left to hang them. A real run holds far fewer: some 50 nodes a step, plus what its values hold each
+time they are referred to (a 1,000-step run that reads a 1 MB text and a list of 1,000 texts at every
+step holds 1 million)."""
+
+MAX_FILE_BYTES = 64 * 2**20
+"""Largest run file `read_run` reads unless given `max_bytes=` (reading takes several times its size in memory)."""
+
 
 class _Reader:
-    """Decodes a version-2 file's values and events: each stored value is rebuilt once and shared."""
+    """Decodes a version-2 file's values and events: each stored value is rebuilt once and shared.
+
+    It also counts the JSON nodes each value and event would hold with its references followed
+    (from the counts of the values they refer to: nothing is walked twice), to refuse a file whose
+    events expand past `MAX_EXPANDED_NODES`.
+    """
 
     def __init__(self, values: list[Any]) -> None:
         self.values: list[Any] = []
         self.heights: list[int] = []  # how deep each stored value nests, references followed
+        self.sizes: list[int] = []  # how many JSON nodes each stored value holds, references followed
         self._deepest = 0
         for i, value in enumerate(values):
-            self._deepest = 0
+            self._deepest, self._nodes = 0, 1
             self.values.append(self.decode(value, f"value {i}"))
             self.heights.append(self._deepest)
+            self.sizes.append(self._nodes)
+        self._nodes = 0  # from here on: the nodes of the events so far
+
+    def event(self, item: Any, where: str) -> Any:
+        """Event `item` decoded, unless the events so far then hold more than `MAX_EXPANDED_NODES` nodes."""
+        self._nodes += 1
+        event = self.decode(item, where)
+        if self._nodes > MAX_EXPANDED_NODES:
+            raise _refuse(
+                f"{where} takes the events past {MAX_EXPANDED_NODES:,} JSON nodes once its references are followed"
+            )
+        return event
 
     def decode(self, value: Any, where: str, depth: int = 0) -> Any:
-        """`value` with its references replaced by the stored values (scalars are returned as they are)."""
+        """`value` with its references replaced by the stored values (scalars are returned as they are).
+
+        Counts the nodes of `value`'s items (`value` itself was counted by the caller).
+        """
         if type(value) is dict:
             if len(value) == 1:
                 if _REF in value:
@@ -464,16 +369,19 @@ class _Reader:
                     if type(value) is not dict:
                         raise _refuse(f"{where} has a {_LIT!r} that is not an object")
             depth = self._deeper(depth, where)
+            self._nodes += len(value)
             return {k: self.decode(v, where, depth) if type(v) in _CONTAINERS else v for k, v in value.items()}
         if type(value) is list:
             depth = self._deeper(depth, where)
+            self._nodes += len(value)
             return [self.decode(v, where, depth) if type(v) in _CONTAINERS else v for v in value]
         return value
 
     def _stored(self, ref: Any, where: str, depth: int) -> Any:
         if type(ref) is not int or not 0 <= ref < len(self.values):
-            raise _refuse(f"{where} refers to value {_shown(ref)}, which is not stored before it")
+            raise _refuse(f"{where} refers to value {shown(ref)}, which is not stored before it")
         self._deeper(depth + self.heights[ref] - 1, where)
+        self._nodes += self.sizes[ref] - 1  # the reference itself was counted as one
         return self.values[ref]
 
     def _deeper(self, depth: int, where: str) -> int:
@@ -511,14 +419,30 @@ def write_run(
 ) -> Path:
     """Write a run file; with a `masker`, secret-looking fields (and their values anywhere) are masked.
 
-    Each large value is stored once (see the module docstring), and masked once.
+    Each large value is stored once (see the module docstring), and masked once. The file is replaced
+    at once: when saving fails, `RunSaveError` says why and the file that was there is left as it was.
     """
+    target = Path(path)
+    try:
+        _replace_file(target, _file_bytes(_file_json(graph, events, output_model, masker)))
+    except Exception as exc:  # whatever it is, the user's old file is intact: say so, with the cause chained
+        cause = " ".join(f"{type(exc).__name__}: {exc}".split())
+        raise RunSaveError(f"could not save the run to {str(target)!r} ({cause}); the file there is unchanged") from exc
+    return target
+
+
+def _file_json(
+    graph: Graph, events: Sequence[Mapping[str, Any]], output_model: dict[str, Any] | None, masker: Masker | None
+) -> dict[str, Any]:
+    """The file's JSON (see `write_run`)."""
     if masker is not None:
         for event in events:
             masker.learn(event)  # every secret first: one echoed before it was introduced is masked too
     writer = _Writer(masker)
     covered = _streamed_then_answered(events)
-    encoded = [writer.event(e) for i, e in enumerate(events) if i not in covered]
+    chunks = _masked_streams(events, covered, masker) if masker is not None else {}
+    encoded = [writer.event({**e, "chunk": chunks[i]} if i in chunks else e)
+               for i, e in enumerate(events) if i not in covered]
     data = {
         "format": FORMAT,
         "version": VERSION,
@@ -529,9 +453,37 @@ def write_run(
         "values": writer.values,
         "events": encoded,
     }
-    target = Path(path)
-    target.write_text(_to_json(data), encoding="utf-8")
-    return target
+    return data
+
+
+def _file_bytes(data: dict[str, Any]) -> bytes:
+    """The file's JSON as UTF-8; all in ASCII escapes when a text holds a lone surrogate (which UTF-8 cannot hold)."""
+    try:
+        return _to_json(data).encode("utf-8")
+    except UnicodeEncodeError:  # e.g. bytes decoded with errors="surrogateescape": \udcff reads back the same
+        return _to_json(data, ensure_ascii=True).encode("ascii")
+
+
+def _replace_file(path: Path, data: bytes) -> None:
+    """Write `data` to `path` at once: into a temporary file beside it, synced, then renamed over it.
+
+    A write that fails (or is interrupted) leaves the old file as it was and no temporary file;
+    the new file keeps the old one's permissions.
+    """
+    target = Path(os.path.realpath(path))  # through a symbolic link, as writing in place does
+    temp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        with open(temp, "xb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        with contextlib.suppress(FileNotFoundError):
+            shutil.copymode(target, temp)
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
 
 
 def _streamed_then_answered(events: Sequence[Mapping[str, Any]]) -> set[int]:
@@ -553,14 +505,42 @@ def _streamed_then_answered(events: Sequence[Mapping[str, Any]]) -> set[int]:
     return covered
 
 
-def read_run(path: str | Path) -> SavedRun:
+def _masked_streams(events: Sequence[Mapping[str, Any]], dropped: set[int], masker: Masker) -> dict[int, str]:
+    """Token index -> the chunk to write instead, so that no secret split over a stream's chunks is saved.
+
+    A kept stream (a field of an attempt, see `NodeVisit.streams`) whose joined text masks differently
+    (`Masker.mask_stream`) is written as its masked text in its first chunk and "" in the others: as many
+    events with the same ``seq``, so a replay's slider is unchanged.
+    """
+    kept = [i for i, e in enumerate(events) if e.get("event") == "token" and i not in dropped]
+    if not kept:
+        return {}
+    run = RunModel.replay(events)
+    streams: dict[Stream, list[int]] = {}
+    for i in kept:
+        stream = run.stream_of_event(i)
+        if stream is not None:  # a chunk of no open visit stands alone: masked as any text
+            streams.setdefault(stream, []).append(i)
+    chunks: dict[int, str] = {}
+    for stream, indices in streams.items():
+        masked = masker.mask_stream(stream.field, stream.text)
+        if masked != stream.text:
+            chunks.update(dict.fromkeys(indices, ""))
+            chunks[indices[0]] = masked
+    return chunks
+
+
+def read_run(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> SavedRun:
     """Read a run file written by `write_run` (format version 1 or 2).
 
     Raises `RunFileError` (a ValueError) when the file is not one, is from a newer
     dspyer-lab, or does not match the schema; the message says what and where in one line.
+    A file of more than `max_bytes` is refused before it is read: pass a larger one for a
+    larger file you trust.
     """
+    raw = _read_at_most(Path(path), max_bytes)
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise _refuse("it is not UTF-8 text") from None
     except RecursionError:
@@ -570,15 +550,29 @@ def read_run(path: str | Path) -> SavedRun:
     return parse_run(data)
 
 
+def _read_at_most(path: Path, max_bytes: int) -> bytes:
+    """The bytes of `path`; `RunFileError` if there are more than `max_bytes` (before reading, for a plain file)."""
+    with path.open("rb") as file:
+        size = os.fstat(file.fileno()).st_size
+        data = file.read(max_bytes + 1) if size <= max_bytes else b""  # a device or a growing file says size 0
+    if size > max_bytes or len(data) > max_bytes:
+        held = f"{size:,} bytes" if size > max_bytes else f"more than {max_bytes:,} bytes"
+        raise RunFileError(
+            f"run file {str(path)!r} holds {held}, over the limit of {max_bytes:,} bytes: "
+            "pass a larger max_bytes= to read_run or LabView.load to read it"
+        )
+    return data
+
+
 def parse_run(data: Any) -> SavedRun:
     """The run in `data`, the parsed JSON of a run file (see `read_run`)."""
     if not isinstance(data, dict):
         raise _refuse(f"it holds a JSON {type(data).__name__}, not an object")
     if data.get("format") != FORMAT:
-        raise _refuse(f"its format is {_shown(data.get('format'))}, not {FORMAT!r}")
+        raise _refuse(f"its format is {shown(data.get('format'))}, not {FORMAT!r}")
     version = data.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise _refuse(f"its version {_shown(version)} is not a format version (1 to {VERSION})")
+        raise _refuse(f"its version {shown(version)} is not a format version (1 to {VERSION})")
     if version > VERSION:
         raise RunFileError(
             f"run file format version {version} is newer than this dspyer-lab reads (1 to {VERSION}): upgrade dspyer-lab"
@@ -586,7 +580,7 @@ def parse_run(data: Any) -> SavedRun:
     try:
         header = _File.model_validate(data)
     except ValidationError as exc:
-        raise _refuse(_problem(exc)) from None
+        raise _refuse(explain(exc)) from None
     events = _events(header.events, _Reader(header.values) if version >= 2 else None)
     try:
         graph = graph_from_description(header.graph.model_dump())
@@ -599,14 +593,10 @@ def parse_run(data: Any) -> SavedRun:
 def _events(raw: list[Any], reader: _Reader | None) -> list[dict[str, Any]]:
     events = []
     for i, item in enumerate(raw):
-        if not isinstance(item, dict):
-            raise _refuse(f"event {i} is a JSON {type(item).__name__}, not an object")
-        kind = item.get("event")
-        where = f"event {i} ({kind})" if isinstance(kind, str) else f"event {i}"
-        event = item if reader is None else reader.decode(item, where)
-        try:
-            _EVENT_SCHEMAS.get(kind, _Event).model_validate(event)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            raise _refuse(_problem(exc, where)) from None
+        where = event_label(i, item)
+        event = item if reader is None else reader.event(item, where)
+        problem = validate_event(event, where)
+        if problem is not None:
+            raise _refuse(problem)
         events.append(event)
     return events

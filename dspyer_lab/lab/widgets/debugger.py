@@ -93,6 +93,7 @@ class DebuggerMixin(traitlets.HasTraits):
         self._runs: list[RunModel] = []
         self._context: contextvars.Context | None = None
         self._debug_error: dict[str, Any] | None = None
+        self._fork_memo: tuple[tuple[Any, int, int], Checkpoint] | None = None  # the bar is drawn at every render
         self._fork_editing = False
         defaults = getattr(self.program, "defaults", None)
         kwargs.setdefault("breakpoints", {
@@ -242,8 +243,11 @@ class DebuggerMixin(traitlets.HasTraits):
         log: RunModel = self.run_log
         if not log.events:
             raise ViewCommandError("No run to fork: run the program first (or load a saved run)")
-        k = len(self._shown.events) if step is None else _through_step(log.events, step)
-        return Checkpoint.from_events(log.events, max(1, min(int(k), len(log.events))))
+        k = max(1, min(int(len(self._shown.events) if step is None else _through_step(log.events, step)), len(log.events)))
+        key = (log.run_id, len(log.events), k)  # a run only grows: the same length is the same events
+        if self._fork_memo is None or self._fork_memo[0] != key:
+            self._fork_memo = (key, Checkpoint.from_events(log.events, k))
+        return self._fork_memo[1]
 
     def _started(self, **options: Any) -> _Prepared:
         program = self._runnable()
