@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import statistics
 import sys
 from pathlib import Path
 from textwrap import dedent

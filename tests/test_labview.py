@@ -13,8 +13,8 @@ from pydantic import BaseModel, Field, field_validator
 
 from core_helpers import LMCallTracker, settle
 from dspyer_lab import AgentTranspiler, Graph, NodeValidationError, ScriptedLM, StatefulNode
-from dspyer_lab.lab.model.viewmodel import Page, Screen, TABS, lab_json
-from dspyer_lab.lab.textview import MASK, Masker
+from dspyer_lab.lab.model.viewmodel import lab_json
+from dspyer_lab.lab.textview import MASK
 from dspyer_lab.lab.widgets import GraphView, LabView, show
 from dspyer_lab.lab.widgets.labview import STOP_HINT
 from test_panels import HOSTILE, assert_plain_text, browser_sends, facts, pre_texts, rows, synced_text, tables, text

@@ -6,7 +6,6 @@ each test reads as one small run story (a loop, a retry, a failure).
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest

@@ -106,6 +106,7 @@ class Masker:
         self.ordinary: tuple[tuple[str, ...], ...] = tuple(tuple(_stem_words(n)) for n in ordinary)
         self._values: set[str] = set()
         self._pattern: re.Pattern[str] | None = None
+        self._heads: tuple[dict[str, list[str]], int] | None = None  # see `_secret_heads`
         self.version = 0
         """Grows whenever a new secret value is learned (text masked before may need masking again)."""
         self._verdicts: dict[str, bool] = {}  # field names repeat in every event: decide each once
@@ -145,9 +146,10 @@ class Masker:
         elif isinstance(value, (list, tuple)):
             for v in value:
                 self._remember(v)
-        elif isinstance(value, str) and len(value) >= _MIN_SECRET_LEN and value not in self._values:
+        elif isinstance(value, str) and len(value) >= _MIN_SECRET_LEN and value != MASK and value not in self._values:
+            # (not MASK: a loaded run's values, saved masked, hide no secret)
             self._values.add(value)
-            self._pattern = None
+            self._pattern = self._heads = None
             self.version += 1
             if self.version == 1:
                 _holding_secrets(self)
@@ -173,11 +175,59 @@ class Masker:
         """`text` with every secret value learned so far replaced by `MASK` (for free text: answers, tracebacks)."""
         if not self._values:
             return text
+        return self._compiled().sub(MASK, text)
+
+    def mask_stream(self, field: str, text: str, tail: int | None = None) -> str:
+        """What a model streamed for `field` (its chunks joined), masked as one text: a chunk alone may hold only
+        part of a secret. All of it is masked when `field` is secret; else every known secret in it, and the
+        start of one it ends with (a stream cut off, or still growing, mid-secret). `tail`: only the newest `tail`
+        characters, after "…" (a secret the cut falls in is masked whole, so no part of it shows)."""
+        if self.is_secret(field):
+            return MASK if text else ""
+        start = 0 if tail is None or len(text) <= tail else len(text) - tail
+        if not self._values:
+            masked = text[start:]
+        else:
+            start = self._uncut(text, start)
+            masked = self.mask_text(text[start:])
+            end = self._unfinished(masked)
+            masked = masked if end == len(masked) else masked[:end] + MASK
+        return "…" + masked if start else masked
+
+    def _compiled(self) -> re.Pattern[str]:
         pattern = self._pattern  # one read: another thread (a log record) may learn meanwhile
         if pattern is None:
             ordered = sorted(list(self._values), key=len, reverse=True)
             pattern = self._pattern = re.compile("|".join(re.escape(v) for v in ordered))
-        return pattern.sub(MASK, text)
+        return pattern
+
+    def _secret_heads(self) -> tuple[dict[str, list[str]], int]:
+        """The known secrets by their first `_MIN_SECRET_LEN` characters, and the longest one's length."""
+        heads = self._heads
+        if heads is None:
+            values = list(self._values)
+            by_head: dict[str, list[str]] = {}
+            for value in values:
+                by_head.setdefault(value[:_MIN_SECRET_LEN], []).append(value)
+            heads = self._heads = (by_head, max(map(len, values), default=0))
+        return heads
+
+    def _uncut(self, text: str, cut: int) -> int:
+        """`cut`, or where the known secret begins that a cut of `text` there would split."""
+        longest = self._secret_heads()[1]
+        for match in self._compiled().finditer(text, max(cut - longest + 1, 0), cut + longest):
+            if match.start() < cut < match.end():
+                return match.start()
+        return cut
+
+    def _unfinished(self, text: str) -> int:
+        """Where a known secret begins that `text` ends in the middle of (its first `_MIN_SECRET_LEN`
+        characters at least), else ``len(text)``."""
+        heads, longest = self._secret_heads()
+        for i in range(max(len(text) - longest + 1, 0), len(text) - _MIN_SECRET_LEN + 1):
+            if any(v.startswith(text[i:]) for v in heads.get(text[i : i + _MIN_SECRET_LEN], ())):
+                return i
+        return len(text)
 
 
 _HOLDERS: weakref.WeakSet[Masker] = weakref.WeakSet()

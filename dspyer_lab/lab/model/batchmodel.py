@@ -114,7 +114,8 @@ class BatchModel:
     """Everything known about one batch, folded once (`apply`) from its ``(index, event)`` stream.
 
     `stats` is the core `BatchStats` (see it for the kept-events policy); inputs of secret-looking
-    fields are masked by `masker` before the stats summarize them (the runs themselves are untouched).
+    fields, and the secrets `masker` knows in error messages, are masked before the stats summarize
+    them (so `stats`, its ``as_dict`` and ``to_pandas`` hold no secret); the runs themselves are untouched.
     """
 
     def __init__(
@@ -136,6 +137,8 @@ class BatchModel:
             event = {**event, "inputs": self.masker.mask(inputs)}  # summaries never hold a secret (not even cut)
         elif kind == "node_end":
             self.masker.learn(event.get("patch"))
+        elif kind in ("error", "score") and isinstance(event.get("error"), str):  # a score's: the metric raised
+            event = {**event, "error": self.masker.mask_text(event["error"])}
         self.stats.apply(index, event)
 
     def end(self, state: BatchState) -> None:

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..dot import Drawing
-from ..textview import MASK, Masker, clip, one_line, seconds, steps, to_text
+from ..textview import Masker, clip, one_line, seconds, steps, to_text
 from .runmodel import (
     Attempt,
     CallTotals,
@@ -53,6 +53,7 @@ __all__ = [
     "call_blocks",
     "calls_json",
     "error_json",
+    "event_line",
     "graph_json",
     "graph_totals",
     "lab_json",
@@ -279,7 +280,7 @@ def timeline_json(run: RunModel, page: Page, screen: Screen, visit: NodeVisit | 
                 "t": f"{elapsed:.3f}s" if elapsed is not None else "?",
                 "node": one_line(screen.masker.mask(event.get("node") or event.get("source") or ""), 200),
                 "kind": str(event.get("event")),
-                "text": one_line(summarize(screen.masker.mask(summary_fields(event))), 140),
+                "text": event_line(run, i, screen),
                 "mine": False,
             }, owner.index if owner is not None else None)
         row, owner_index = cached
@@ -299,15 +300,23 @@ def _stream_row(run: RunModel, i: int, stream: Stream, screen: Screen) -> dict[s
     """The timeline's one row for a stream: it grows, so it is built afresh (not kept in `Screen.labels`)."""
     elapsed = run.elapsed(run.events[i])
     visit = run.visit_of_event(i)
-    text = _stream_text(stream, screen)
     return {
         "i": i,
         "t": f"{elapsed:.3f}s" if elapsed is not None else "?",
         "node": one_line(screen.masker.mask(visit.node if visit is not None else ""), 200),
         "kind": "token",
-        "text": one_line(f"streamed '{stream.field}' (attempt {stream.attempt}): {stream.chunks:,} chunks, "
-                         f"{len(stream.text):,} chars: {text}", 140),
+        "text": event_line(run, i, screen),
     }
+
+
+def event_line(run: RunModel, i: int, screen: Screen, limit: int = 140) -> str:
+    """One masked line about event `i` of `run` (its timeline row, the slider's note). A ``token`` tells its
+    stream so far, masked as one text: the chunk alone could show part of a secret."""
+    stream = run.stream_of_event(i)
+    if stream is None:
+        return one_line(summarize(screen.masker.mask(summary_fields(run.events[i]))), limit)
+    return one_line(f"streamed '{stream.field}' (attempt {stream.attempt}): {stream.chunks:,} chunks, "
+                    f"{len(stream.text):,} chars: {_stream_text(stream, screen)}", limit)
 
 
 def _table(mapping: Mapping[str, Any], screen: Screen, head: tuple[str, ...] = ("field", "value")) -> dict[str, Any]:
@@ -548,13 +557,8 @@ def _calls_note(run: RunModel, visit: NodeVisit) -> list[dict[str, Any]]:
 
 
 def _stream_text(stream: Stream, screen: Screen) -> str:
-    """A stream's text masked (all of it when its field's name is secret), its newest `STREAM_TAIL` characters."""
-    if screen.masker.is_secret(stream.field):
-        return MASK if stream.text else ""
-    text = stream.text
-    if len(text) > STREAM_TAIL:
-        text = "…" + text[-STREAM_TAIL:]
-    return screen.masker.mask_text(text)
+    """A stream's text masked as one text (see `Masker.mask_stream`), its newest `STREAM_TAIL` characters."""
+    return screen.masker.mask_stream(stream.field, stream.text, STREAM_TAIL)
 
 
 def stream_blocks(visit: NodeVisit, screen: Screen) -> list[dict[str, Any]]:

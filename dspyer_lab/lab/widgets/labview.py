@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Mapping
+from collections.abc import AsyncIterable, Callable, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -27,20 +27,21 @@ from ...core.program import AgentTranspiler
 from .. import runner
 from ..adapter import as_graph, contract_events
 from ..masking import mask_exception
-from ..model.runfile import describe_output_model, read_run, write_run
-from ..model.runmodel import CANCELLED, NodeVisit, RunModel, introduced, summarize, summary_fields
+from ..model.runfile import MAX_FILE_BYTES, describe_output_model, read_run, write_run
+from ..model.runmodel import CANCELLED, NodeVisit, RunModel, introduced
 from ..model.viewmodel import (
     TAB_OF_EVENT,
     TABS,
     Page,
     Screen,
     Selection,
+    event_line,
     lab_json,
     run_totals_text,
     selected_visit,
     status_text,
 )
-from ..textview import DEFAULT_SECRET_PATTERNS, Masker, one_line
+from ..textview import DEFAULT_SECRET_PATTERNS, Masker
 from ..throttle import Throttle
 from .base import ViewWidget
 from .debugger import DebuggerMixin
@@ -247,13 +248,13 @@ class LabView(DebuggerMixin, ViewWidget):
         return write_run(path, self.graph.graph, events, self._output_description, masker)
 
     @classmethod
-    def load(cls, path: str | Path, *, program: Any = None, **kwargs: Any) -> LabView:
+    def load(cls, path: str | Path, *, program: Any = None, max_bytes: int = MAX_FILE_BYTES, **kwargs: Any) -> LabView:
         """A view replaying a saved run, without any program or model: drag the step slider to time-travel.
 
         With the `program` that made it (same node names), the view can also run again from any of its
-        steps (`fork`) and run anew.
+        steps (`fork`) and run anew. A file of more than `max_bytes` is refused unread (see `read_run`).
         """
-        saved = read_run(path)
+        saved = read_run(path, max_bytes=max_bytes)
         if program is not None:
             _check_same_nodes(program, saved.graph)
         view = cls(saved.graph if program is None else program, **kwargs)
@@ -435,7 +436,7 @@ class LabView(DebuggerMixin, ViewWidget):
         last = log.events[-1] if log.events else None
         note = ""
         if over and log is not self.run_log:
-            note = f"{len(log.events)}/{n}: {last.get('event')} {one_line(summarize(self.masker.mask(summary_fields(last))), 60)}" \
+            note = f"{len(log.events)}/{n}: {last.get('event')} {event_line(log, len(log.events) - 1, self._screen, 60)}" \
                 if last else f"0/{n}: before the run"
         can_run = self.program is not None or self._uncompiled is not None
         return {
