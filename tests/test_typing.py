@@ -1,6 +1,7 @@
 """The typed promise, as a user's mypy sees it: the package ships `py.typed`, so a program
 compiled with `output_model=Answer` returns `Answer` from `aforward`, the sync call and
-`run.result`, and a misspelt field of the result is a type error, not a runtime surprise."""
+`run.result`, a misspelt field of the result is a type error, not a runtime surprise, and an
+event of `run.events()` narrows to its kind's TypedDict."""
 
 from __future__ import annotations
 
@@ -41,7 +42,9 @@ USER_FILE = textwrap.dedent(
         reveal_type(await program.acall(question="hi"))
         run = program.new_run(question="hi")
         async for event in run.events():
-            print(event["event"])
+            if event["event"] == "node_end":
+                reveal_type(event)
+                reveal_type(event["patch"])
         reveal_type(run.result)
         result = await program.aforward(question="hi")
         print(result.confidense)
@@ -64,14 +67,25 @@ def mypy_output(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     return done.stdout.splitlines()
 
 
+def revealed(mypy_output: list[str]) -> list[str]:
+    return [m.group(1) for line in mypy_output if (m := re.search(r'Revealed type is "(.*)"', line))]
+
+
 def test_results_are_typed_with_the_output_model(mypy_output: list[str]) -> None:
-    revealed = [m.group(1) for line in mypy_output if (m := re.search(r'Revealed type is "(.*)"', line))]
-    assert revealed == [
+    found = revealed(mypy_output)
+    assert [found[i] for i in (0, 1, 2, 5)] == [
         "user.Answer",  # await program.aforward(...)
         "user.Answer",  # program(...)
         "user.Answer",  # await program.acall(...)
         "user.Answer",  # run.result
     ]
+
+
+def test_an_event_narrows_to_its_kinds_typeddict(mypy_output: list[str]) -> None:
+    """`Run.events()` yields the union of the event TypedDicts: testing ``event["event"]`` narrows it."""
+    event, patch = revealed(mypy_output)[3:5]
+    assert event.startswith("TypedDict(dspyer_lab.core.events.NodeEnd, {") and "'event': Literal['node_end']" in event
+    assert patch == "dict[str, Any]"
 
 
 def test_a_misspelt_result_field_is_a_type_error(mypy_output: list[str]) -> None:

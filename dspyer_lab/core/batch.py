@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 import dspy
 
 from .correction import CURRENT_CALL
+from .events import BatchEvent, ErrorEvent, Event, ModelRetry, Score
 
 if TYPE_CHECKING:
     from .engine import Run
@@ -49,7 +50,7 @@ Metric = Callable[[Any, Any], Any]
 BatchStatus = Literal["pending", "running", "finished", "failed", "cancelled"]
 """Where one input of a batch is: not started, running, done (ok or failed), or stopped mid-run."""
 
-_Item = tuple[int, dict[str, Any]]
+_Item = tuple[int, Event | BatchEvent]
 
 
 class Batch(Generic[T]):
@@ -144,7 +145,7 @@ class Batch(Generic[T]):
 
     # -- running -------------------------------------------------------------------
 
-    async def events(self) -> AsyncGenerator[tuple[int, dict[str, Any]], None]:
+    async def events(self) -> AsyncGenerator[_Item, None]:
         """Run every input and yield ``(index, event)`` as events happen (each run's in order).
 
         A run's ``finished`` (``error``) event comes after its result (exception) is in
@@ -223,15 +224,14 @@ class Batch(Generic[T]):
     async def _run_one(self, index: int, put: Callable[[_Item], None], loop: asyncio.AbstractEventLoop) -> None:
         run = self.program.new_run(**self.inputs[index], **self.options)
         token = _RUN_SLOT.set(_RunSlot(self, index, run, put, loop, threading.get_ident()))
-        error_event: dict[str, Any] | None = None
+        error_event: ErrorEvent | None = None
         try:
             # consumed to the end (or cancelled inside it), so the stream never needs closing early
             async for event in run.events():
-                kind = event["event"]
-                if kind == "error":  # sent once the exception is in self.errors (the engine raises next)
+                if event["event"] == "error":  # sent once the exception is in self.errors (the engine raises next)
                     error_event = event
                     continue
-                if kind == "finished":
+                if event["event"] == "finished":
                     self.results[index] = run.result
                 put((index, event))
         except Exception as exc:  # the run's failure: recorded at its index, the batch goes on
@@ -244,7 +244,7 @@ class Batch(Generic[T]):
         if self.metric is not None:
             put((index, await self._score(index, run, self.metric)))
 
-    async def _score(self, index: int, run: Run, metric: Metric) -> dict[str, Any]:
+    async def _score(self, index: int, run: Run, metric: Metric) -> Score:
         try:
             value = metric(self.examples[index], self.results[index])
             if inspect.isawaitable(value):
@@ -258,7 +258,7 @@ class Batch(Generic[T]):
         self.scores[index] = score
         return run.events_of.make("score", score=score)
 
-    def _model_retry(self, index: int, event: dict[str, Any], put: Callable[[_Item], None]) -> None:
+    def _model_retry(self, index: int, event: ModelRetry, put: Callable[[_Item], None]) -> None:
         self.model_retries += 1
         self.rate_limited += bool(event["rate_limited"])
         put((index, event))

@@ -27,11 +27,9 @@ from dspy.adapters import ChatAdapter, JSONAdapter, XMLAdapter
 from dspy.streaming import StreamListener
 from dspy.utils.usage_tracker import UsageTracker
 
-from .events import jsonable
+from .events import LMCallFields, Usage, jsonable
 
 __all__ = ["CallLog", "TokenStream", "call_payload"]
-
-_USAGE_KEYS = ("prompt_tokens", "completion_tokens", "total_tokens")
 
 
 class _History(list):  # DSPy appends its history entries (dicts) here
@@ -52,15 +50,16 @@ class CallLog(UsageTracker):
     Put it in DSPy's settings with `settings()`; read the finished calls with `take()`.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, node: str, attempt: int) -> None:
         super().__init__()
+        self.node, self.attempt = node, attempt
         self.history = _History(self)
         """Where DSPy records each call (it treats this object as a calling module)."""
         self.outer = dspy.settings.usage_tracker
         """The usage tracker in force before this attempt (a user's `dspy.track_usage()`), or None."""
         self._since = time.perf_counter()
         self._billed = False
-        self._calls: list[dict[str, Any]] = []
+        self._calls: list[LMCallFields] = []
 
     def settings(self) -> dict[str, Any]:
         """The `dspy.context` keys that route this attempt's calls into this log."""
@@ -74,17 +73,17 @@ class CallLog(UsageTracker):
 
     def _arrived(self, entry: Mapping[str, Any]) -> None:
         now = time.perf_counter()
-        self._calls.append(call_payload(entry, now - self._since, cached=not self._billed))
+        self._calls.append(call_payload(self.node, self.attempt, entry, now - self._since, cached=not self._billed))
         self._since, self._billed = now, False
 
-    def take(self) -> list[dict[str, Any]]:
-        """The calls finished since the last `take()`, as `lm_call` event payloads, in order."""
+    def take(self) -> list[LMCallFields]:
+        """The calls finished since the last `take()`, as `lm_call` event fields, in order."""
         calls, self._calls = self._calls, []
         return calls
 
 
-def call_payload(entry: Mapping[str, Any], duration: float, cached: bool) -> dict[str, Any]:
-    """The `lm_call` keys (besides node and attempt) of one DSPy history entry."""
+def call_payload(node: str, attempt: int, entry: Mapping[str, Any], duration: float, cached: bool) -> LMCallFields:
+    """The `lm_call` fields of one DSPy history entry (a call of `node`'s `attempt`)."""
     messages = entry.get("messages")
     if messages is None and entry.get("prompt") is not None:  # a prompt-only call: DSPy sends it as the user's
         messages = [{"role": "user", "content": entry["prompt"]}]
@@ -92,12 +91,19 @@ def call_payload(entry: Mapping[str, Any], duration: float, cached: bool) -> dic
     first = outputs[0]
     completion = first.get("text") if isinstance(first, dict) else first
     usage = entry.get("usage") or {}
+    counts = Usage(
+        prompt_tokens=usage.get("prompt_tokens"),
+        completion_tokens=usage.get("completion_tokens"),
+        total_tokens=usage.get("total_tokens"),
+    )
     cost = entry.get("cost")
     return {
+        "node": node,
+        "attempt": attempt,
         "model": str(entry.get("model")),
         "messages": jsonable(list(messages or ())),
         "completion": completion if completion is None or isinstance(completion, str) else jsonable(completion),
-        "usage": {k: usage.get(k) for k in _USAGE_KEYS} if any(usage.get(k) is not None for k in _USAGE_KEYS) else None,
+        "usage": counts if any(v is not None for v in counts.values()) else None,
         "cost": float(cost) if isinstance(cost, (int, float)) and not isinstance(cost, bool) else None,
         "duration": duration,
         "cached": cached,

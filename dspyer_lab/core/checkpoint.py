@@ -16,13 +16,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .events import jsonable
-from .eventschema import CheckpointFields, event_label, explain, validate_event
+from .events import CheckpointDict, jsonable
+from .eventschema import check_checkpoint, event_label, explain, validate_event
 from .exceptions import CheckpointError
 
 __all__ = ["Checkpoint"]
 
-_FIELDS = ("run_id", "step", "seq", "next", "state")
+_FIELDS = tuple(CheckpointDict.__annotations__)
 _BOUNDARY = ("run_start", "route", "paused", "update")
 """Kinds of event after which a run stands between two steps."""
 
@@ -42,7 +42,7 @@ class Checkpoint:
     state: dict[str, Any]
     """The state at this point, as JSON (`run_start.inputs` plus every update and patch so far)."""
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> CheckpointDict:
         """This checkpoint as strict JSON (what `paused` events carry and `from_dict` reads)."""
         return {"run_id": self.run_id, "step": self.step, "seq": self.seq, "next": self.next, "state": jsonable(self.state)}
 
@@ -50,21 +50,21 @@ class Checkpoint:
     def from_dict(cls, data: Mapping[str, Any]) -> Checkpoint:
         """Read `to_dict()`'s output (e.g. a `paused` event's `checkpoint`); `CheckpointError` names a bad field.
 
-        Checked like the events it comes from (`dspyer_lab.core.eventschema`): counters from 0 to below
+        Checked like the events it comes from (`CheckpointDict`, by `dspyer_lab.core.eventschema`): counters from 0 to below
         2**63, a run id on one short line, a state of JSON without the keys per-call options start with (``_``).
         """
         if not isinstance(data, Mapping):
             raise CheckpointError(f"a checkpoint is a dict with keys {', '.join(_FIELDS)}; got {type(data).__name__}")
         try:
-            fields = CheckpointFields.model_validate(dict(data))
+            fields = check_checkpoint(dict(data))
         except ValidationError as exc:
             loc = exc.errors()[0]["loc"]
             raise CheckpointError(explain(exc, "checkpoint"), key=str(loc[0]) if loc else None) from None
         try:
-            state = json.loads(json.dumps(fields.state, allow_nan=False))
+            state = json.loads(json.dumps(fields["state"], allow_nan=False))
         except (TypeError, ValueError, RecursionError) as exc:
             raise CheckpointError(f"checkpoint: 'state' is not strict JSON ({exc})", key="state") from exc
-        return cls(fields.run_id, fields.step, fields.seq, fields.next, state)
+        return cls(fields["run_id"], fields["step"], fields["seq"], fields["next"], state)
 
     @classmethod
     def from_events(cls, events: Sequence[Mapping[str, Any]], k: int) -> Checkpoint:
@@ -75,7 +75,7 @@ class Checkpoint:
         its `route`), the checkpoint is the last step boundary before it: that step runs again
         on resume, and its patch is not in the state. `events` may be the concatenated streams
         of a paused and resumed run; `next` after `run_start` is the first node the run started.
-        Each event read is checked against its kind's model first (`dspyer_lab.core.eventschema`):
+        Each event read is checked against its kind's TypedDict first (`dspyer_lab.core.eventschema`):
         `CheckpointError` names the event and its field at fault.
         """
         if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= len(events):
@@ -128,7 +128,7 @@ _READ = frozenset({"run_start", "node_start", "node_end", "route", "update", "pa
 
 
 def _checked(events: Sequence[Mapping[str, Any]], i: int) -> Mapping[str, Any]:
-    """Event `i` of `events`, once its kind's model accepts it (`from_events` reads its fields as the contract says)."""
+    """Event `i` of `events`, once its kind's TypedDict accepts it (`from_events` reads its fields as the contract says)."""
     event = events[i]
     if isinstance(event, Mapping):
         kind = event.get("event")

@@ -30,7 +30,7 @@ from pydantic import BaseModel, ValidationError
 from .checkpoint import Checkpoint
 from .calls import CallLog, TokenStream
 from .correction import AttemptFailure, NodeCall, call_predictor, check_answer
-from .events import RunEvents, jsonable
+from .events import Event, LMCall, Paused, RunEvents, Token, jsonable
 from .exceptions import (
     DspyerLabError,
     MaxStepsExceeded,
@@ -133,7 +133,7 @@ class Run(Generic[T]):
             )
         return self._result  # type: ignore[return-value]  # set together with _finished
 
-    def events(self) -> AsyncIterator[dict[str, Any]]:
+    def events(self) -> AsyncIterator[Event]:
         """Execute the graph, yielding each event as it happens; re-raise a failure after its `error` event."""
         self._claim()
         return self._execute(emit=True)
@@ -154,7 +154,7 @@ class Run(Generic[T]):
             )
         self._started = True
 
-    async def _execute(self, emit: bool) -> AsyncIterator[dict[str, Any]]:
+    async def _execute(self, emit: bool) -> AsyncIterator[Event]:
         graph, make, options, resume = self.program.graph, self.events_of.make, self.options, self.resume
         started = time.perf_counter()
         current: str
@@ -257,7 +257,7 @@ class Run(Generic[T]):
                 )
             raise
 
-    def _pause(self, node: str, when: str, steps: int, next_node: str) -> dict[str, Any]:
+    def _pause(self, node: str, when: Literal["before", "after"], steps: int, next_node: str) -> Paused:
         """Stop at a breakpoint: record where (`self.paused`) and return the `paused` event.
 
         The checkpoint's `seq` counts the `paused` event itself, so a resumed stream continues the `seq`.
@@ -279,7 +279,7 @@ class Run(Generic[T]):
             raise NodeInputError(node.name, node.input_model.__name__, bad, list(self.state), detail=str(exc)) from exc
         return {n: getattr(model, n) for n in node.input_model.model_fields}
 
-    async def _llm_node(self, node: StatefulNode, step: int, emit: bool) -> AsyncGenerator[dict[str, Any] | _NodeDone, None]:
+    async def _llm_node(self, node: StatefulNode, step: int, emit: bool) -> AsyncGenerator[Event | _NodeDone, None]:
         inputs = self._node_inputs(node)
         if emit:
             yield self.events_of.make("node_start", node=node.name, kind=self.program.graph.node_kind(node.name),
@@ -333,13 +333,13 @@ class Run(Generic[T]):
 
     async def _watched_call(
         self, node: StatefulNode, predictor: dspy.Predict, call: NodeCall, signature: type[dspy.Signature] | None
-    ) -> AsyncGenerator[dict[str, Any] | _Answer, None]:
+    ) -> AsyncGenerator[Token | LMCall | _Answer, None]:
         """One attempt's model call with its events: `token`s as the model writes, then one `lm_call` per call.
 
         A call that fails still reports the model calls it finished, before the error goes on.
         """
         make, options = self.events_of.make, self.options
-        log = CallLog() if options.lm_calls else None
+        log = CallLog(node.name, call.attempt) if options.lm_calls else None
         settings = log.settings() if log is not None else {}
         failure: Exception | None = None
         try:
@@ -354,8 +354,8 @@ class Run(Generic[T]):
                 outcome = await call_predictor(predictor, call, signature, settings)
         except Exception as exc:
             failure = exc
-        for payload in log.take() if log is not None else ():
-            yield make("lm_call", node=node.name, attempt=call.attempt, **payload)
+        for fields in log.take() if log is not None else ():
+            yield make("lm_call", **fields)
         if failure is not None:
             raise failure
         yield _Answer(outcome)

@@ -1,58 +1,20 @@
-"""The event contract between the engine and everything that watches it.
+"""The event contract between the engine and everything that watches it: one TypedDict per kind.
 
-Events are plain JSON-serializable dicts. Every event has ``event`` (its kind),
-``run_id``, ``seq`` (0, 1, 2, ... within a run) and ``ts`` (Unix seconds). The
-kinds and their extra keys:
-
-=================== ===========================================================
-``run_start``       ``inputs``; a fork also ``parent_run_id``, ``parent_step`` (its
-                    ``inputs`` are then the whole state at the checkpoint)
-``update``          ``values`` (the state keys a user changed before resuming, new values)
-``node_start``      ``node``, ``kind`` (llm/python/router), ``step``, ``inputs`` (an
-                    LLM node's validated inputs; None for a Python node, see below)
-``token``           ``node``, ``attempt``, ``field``, ``chunk``: a piece of an output
-                    field's text as the model writes it (only with
-                    ``_stream_tokens=True``); in DSPy's chat format a field's chunks
-                    joined are the text it was parsed from
-``lm_call``         ``node``, ``attempt``, ``model``, ``messages`` (``[{role, content}]``
-                    exactly as sent), ``completion`` (the model's text exactly as
-                    received), ``usage`` (``prompt_tokens``, ``completion_tokens``,
-                    ``total_tokens``; None when the model does not say), ``cost`` (USD
-                    when DSPy knows it, else None), ``duration`` (seconds), ``cached``
-                    (answered from DSPy's cache: nothing billed again; ``cost`` is then
-                    the original call's): one per model call of an attempt, after it
-                    and before that attempt's ``validation_error`` or ``node_end``.
-                    On by default; ``_lm_calls=False`` leaves them out
-``validation_error`` ``node``, ``attempt``, ``max_attempts``, ``error``,
-                    ``failed_fields``, ``raw_output``, ``feedback``, ``will_retry``
-``node_end``        ``node``, ``patch``, ``duration``, ``attempts``
-``route``           ``source``, ``decision`` (None for a static edge), ``target``
-``finished``        ``output``, ``state``, ``steps``, ``duration``
-``error``           ``node`` (None outside a node), ``router`` (the node whose
-                    Python router failed, else None), ``error``, ``error_type``,
-                    ``traceback``, ``state``
-``paused``          ``node``, ``when`` ("before"/"after"), ``checkpoint`` (a
-                    ``Checkpoint.to_dict()``); the stream then ends normally
-=================== ===========================================================
-
-A batch (`dspyer_lab.core.batch`) adds two kinds to a run's events, in its sequence:
-
-=================== ===========================================================
-``model_retry``     ``node``, ``attempt`` (the node's), ``retry`` (1, 2, ...),
-                    ``retry_in`` (seconds), ``rate_limited`` (HTTP 429),
-                    ``error_type``, ``error``: the model client retries a call
-``score``           ``score`` (float, or None when the metric raised; then
-                    ``error``, ``error_type``): after ``finished``
-=================== ===========================================================
+Events are plain JSON-serializable dicts; the TypedDicts below say which keys each kind has (mypy
+checks the engine's `RunEvents.make` calls and a user's reads against them, at no cost per event)
+and, through the pydantic metadata of their fields, the bounds an event read from outside must keep:
+`dspyer_lab.core.eventschema` validates untrusted events with these same types. Every event has
+``event`` (its kind), ``run_id``, ``seq`` (0, 1, 2, ... within a run) and ``ts`` (Unix seconds);
+docs/events.md says what each key means (a test checks its tables against these types).
 
 The state of a run at any point is ``run_start.inputs`` with every ``update.values`` and
-``node_end.patch`` applied in order; views rely on this to show state before and after each node. Only
-``finished`` and ``error`` carry the whole state, so no event's cost grows with it: a Python
-node, which is given the whole state, has ``inputs`` None in its ``node_start`` (its state
-is the one derived so far).
-"""
+``node_end.patch`` applied in order; views rely on this to show state before and after each node.
+Only ``finished`` and ``error`` carry the whole state, so no event's cost grows with it: a Python
+node, which is given the whole state, has ``inputs`` None in its ``node_start``.
 
-from __future__ import annotations
+A kind is added in one place: its ``...Fields`` TypedDict, its event TypedDict, its member of
+`Event` (or `BatchEvent`) and its `RunEvents.make` overload (a test checks the overloads against the types).
+"""
 
 import math
 import time
@@ -61,32 +23,327 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, Union, get_args
 
-from pydantic import BaseModel
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, with_config
+from pydantic_core import PydanticCustomError
+from typing_extensions import NotRequired, TypedDict, Unpack, get_type_hints, overload
 
 __all__ = [
     "BATCH_EVENT_KINDS",
     "EVENT_KINDS",
+    "EVENT_TYPES",
     "MAX_DEPTH",
+    "MAX_RUN_ID",
     "REPR_LIMIT",
-    "BatchEventKind",
-    "EventKind",
+    "STRICT",
+    "BatchEvent",
+    "CheckpointDict",
+    "Count",
+    "Envelope",
+    "ErrorEvent",
+    "ErrorFields",
+    "Event",
+    "Finished",
+    "FinishedFields",
+    "LMCall",
+    "LMCallFields",
+    "Message",
+    "ModelRetry",
+    "ModelRetryFields",
+    "NodeEnd",
+    "NodeEndFields",
+    "NodeStart",
+    "NodeStartFields",
+    "Paused",
+    "PausedFields",
+    "Route",
+    "RouteFields",
     "RunEvents",
+    "RunId",
+    "RunStart",
+    "RunStartFields",
+    "Score",
+    "ScoreFields",
+    "Seconds",
+    "State",
+    "Token",
+    "TokenFields",
+    "Update",
+    "UpdateFields",
+    "Usage",
+    "ValidationErrorEvent",
+    "ValidationErrorFields",
     "jsonable",
+    "kind_of",
     "safe_repr",
+    "shown",
 ]
 
-EventKind = Literal[
-    "run_start", "update", "node_start", "token", "lm_call", "validation_error", "node_end", "route", "paused",
-    "finished", "error",
-]
-EVENT_KINDS: tuple[str, ...] = (
-    "run_start", "update", "node_start", "token", "lm_call", "validation_error", "node_end", "route", "paused",
-    "finished", "error",
-)
-BatchEventKind = Literal["model_retry", "score"]
-BATCH_EVENT_KINDS: tuple[str, ...] = ("model_retry", "score")
+# -- bounds: what an event read from outside must keep (checked by dspyer_lab.core.eventschema) --------
+
+STRICT = ConfigDict(strict=True, extra="allow", allow_inf_nan=False)
+"""JSON as written: no coercion (``true`` is not 1, ``"3"`` is not 3), no NaN; extra keys allowed (a newer engine may add some)."""
+
+MAX_RUN_ID = 200
+"""Longest run id accepted (the engine's are 12 characters)."""
+
+
+def shown(value: Any) -> str:
+    """A short, single-line mention of a bad value for an error message."""
+    text = " ".join(repr(value).split())
+    return text if len(text) <= 40 else f"{text[:39]}…"
+
+
+def _one_line(text: str) -> str:
+    if not 0 < len(text) <= MAX_RUN_ID or not text.isprintable():
+        raise PydanticCustomError("run_id", "should be 1 to {n} printable characters on one line", {"n": MAX_RUN_ID})
+    return text
+
+
+def _no_reserved_keys(state: dict[str, Any]) -> dict[str, Any]:
+    reserved = next((k for k in state if k.startswith("_")), None)
+    if reserved is not None:
+        raise PydanticCustomError(
+            "reserved_key",
+            "holds key {key}: keys starting with '_' are per-call options, not state",
+            {"key": shown(reserved)},
+        )
+    return state
+
+
+Count = Annotated[int, Field(ge=0, lt=2**63)]
+Seconds = Annotated[float, Field(ge=0)]
+RunId = Annotated[str, AfterValidator(_one_line)]
+State = Annotated[dict[str, Any], AfterValidator(_no_reserved_keys)]
+"""State values by key (a run's inputs, a patch, an update, a whole state)."""
+
+# -- the kinds ------------------------------------------------------------------------------------------
+
+
+@with_config(STRICT)
+class Envelope(TypedDict):
+    """What every event has besides its ``event`` kind."""
+
+    run_id: RunId
+    seq: Count
+    ts: float
+
+
+@with_config({**STRICT, "extra": "forbid"})
+class CheckpointDict(TypedDict):
+    """A `Checkpoint.to_dict()`: exactly these keys (it is read back exactly)."""
+
+    run_id: RunId
+    step: Count
+    seq: Count
+    next: Annotated[str, Field(min_length=1)]
+    state: State
+
+
+class RunStartFields(TypedDict):
+    """A fork also has ``parent_run_id`` and ``parent_step``; its ``inputs`` are then the whole state at the checkpoint."""
+
+    inputs: State
+    parent_run_id: NotRequired[RunId | None]
+    parent_step: NotRequired[Count | None]
+
+
+class RunStart(Envelope, RunStartFields):
+    event: Literal["run_start"]
+
+
+class UpdateFields(TypedDict):
+    """The state keys a user changed before resuming, with their new values."""
+
+    values: State
+
+
+class Update(Envelope, UpdateFields):
+    event: Literal["update"]
+
+
+class NodeStartFields(TypedDict):
+    """``inputs``: an LLM node's validated inputs; None for a Python node (it is given the whole state)."""
+
+    node: str
+    kind: Literal["llm", "python", "router"]
+    step: Count
+    inputs: NotRequired[dict[str, Any] | None]
+
+
+class NodeStart(Envelope, NodeStartFields):
+    event: Literal["node_start"]
+
+
+class TokenFields(TypedDict):
+    """A piece of an output field's text as the model writes it (only with ``_stream_tokens=True``)."""
+
+    node: str
+    attempt: Count | None
+    field: str
+    chunk: str
+
+
+class Token(Envelope, TokenFields):
+    event: Literal["token"]
+
+
+@with_config(STRICT)
+class Message(TypedDict):
+    role: str
+    content: Any
+
+
+@with_config(STRICT)
+class Usage(TypedDict):
+    prompt_tokens: NotRequired[Count | None]
+    completion_tokens: NotRequired[Count | None]
+    total_tokens: NotRequired[Count | None]
+
+
+class LMCallFields(TypedDict):
+    """One model call of an attempt, exactly as sent and received (``usage`` and ``cost`` None when unknown)."""
+
+    node: str
+    attempt: Count | None
+    model: str
+    messages: list[Message]
+    completion: str | None
+    usage: Usage | None
+    cost: Annotated[float, Field(ge=0)] | None
+    duration: Seconds
+    cached: bool
+
+
+class LMCall(Envelope, LMCallFields):
+    event: Literal["lm_call"]
+
+
+class ValidationErrorFields(TypedDict):
+    """A rejected answer; ``feedback`` is what goes back to the model (empty when no retry follows)."""
+
+    node: str
+    attempt: Count
+    max_attempts: Count | None
+    error: str
+    failed_fields: list[str]
+    raw_output: str
+    feedback: str
+    will_retry: bool
+
+
+class ValidationErrorEvent(Envelope, ValidationErrorFields):
+    event: Literal["validation_error"]
+
+
+class NodeEndFields(TypedDict):
+    """``patch``: exactly the fields the node wrote."""
+
+    node: str
+    patch: State
+    duration: Seconds
+    attempts: Count
+
+
+class NodeEnd(Envelope, NodeEndFields):
+    event: Literal["node_end"]
+
+
+class RouteFields(TypedDict):
+    """``decision`` is None for a static edge."""
+
+    source: str
+    decision: str | None
+    target: str
+
+
+class Route(Envelope, RouteFields):
+    event: Literal["route"]
+
+
+class PausedFields(TypedDict):
+    """The stream then ends normally; ``checkpoint`` resumes the run."""
+
+    node: str
+    when: Literal["before", "after"]
+    checkpoint: CheckpointDict
+
+
+class Paused(Envelope, PausedFields):
+    event: Literal["paused"]
+
+
+class FinishedFields(TypedDict):
+    output: Any
+    state: State
+    steps: Count
+    duration: Seconds
+
+
+class Finished(Envelope, FinishedFields):
+    event: Literal["finished"]
+
+
+class ErrorFields(TypedDict):
+    """``node`` None outside a node; ``router`` the node whose Python router failed (absent in older files)."""
+
+    node: str | None
+    router: NotRequired[str | None]
+    error: str
+    error_type: str
+    traceback: str
+    state: State
+
+
+class ErrorEvent(Envelope, ErrorFields):
+    event: Literal["error"]
+
+
+class ModelRetryFields(TypedDict):
+    """A batch's model client retries a call after a transient error (``rate_limited``: HTTP 429)."""
+
+    node: str | None
+    attempt: Count | None
+    retry: Count
+    retry_in: Seconds
+    rate_limited: bool
+    error_type: str
+    error: str
+
+
+class ModelRetry(Envelope, ModelRetryFields):
+    event: Literal["model_retry"]
+
+
+class ScoreFields(TypedDict):
+    """A batch's metric after ``finished``: None with ``error`` and ``error_type`` when the metric raised."""
+
+    score: float | None
+    error: NotRequired[str]
+    error_type: NotRequired[str]
+
+
+class Score(Envelope, ScoreFields):
+    event: Literal["score"]
+
+
+Event = Union[RunStart, Update, NodeStart, Token, LMCall, ValidationErrorEvent, NodeEnd, Route, Paused, Finished, ErrorEvent]
+"""An event of a run, as `Run.events()` and `astream` yield it: ``event["event"] == "node_end"`` narrows it to `NodeEnd`."""
+BatchEvent = Union[ModelRetry, Score]
+"""The kinds a batch adds to a run's events."""
+
+
+def kind_of(event_type: type) -> str:
+    """The ``event`` value of an event TypedDict (``"node_end"`` for `NodeEnd`)."""
+    kind: str = get_args(get_type_hints(event_type)["event"])[0]
+    return kind
+
+
+EVENT_TYPES: dict[str, type] = {kind_of(t): t for t in (*get_args(Event), *get_args(BatchEvent))}
+"""Kind -> its TypedDict, for every kind the engine and a batch make."""
+EVENT_KINDS: tuple[str, ...] = tuple(kind_of(t) for t in get_args(Event))
+BATCH_EVENT_KINDS: tuple[str, ...] = tuple(kind_of(t) for t in get_args(BatchEvent))
 
 
 MAX_DEPTH = 64
@@ -185,8 +442,38 @@ class RunEvents:
     seq: int = 0
     """The `seq` of the next event."""
 
-    def make(self, event_type: EventKind | BatchEventKind, /, **payload: Any) -> dict[str, Any]:
-        event = {"event": event_type, "run_id": self.run_id, "seq": self.seq, "ts": time.time()}
+    # One overload per kind: mypy checks each call's keys and types against the kind's Fields.
+    @overload
+    def make(self, kind: Literal["run_start"], /, **fields: Unpack[RunStartFields]) -> RunStart: ...
+    @overload
+    def make(self, kind: Literal["update"], /, **fields: Unpack[UpdateFields]) -> Update: ...
+    @overload
+    def make(self, kind: Literal["node_start"], /, **fields: Unpack[NodeStartFields]) -> NodeStart: ...
+    @overload
+    def make(self, kind: Literal["token"], /, **fields: Unpack[TokenFields]) -> Token: ...
+    @overload
+    def make(self, kind: Literal["lm_call"], /, **fields: Unpack[LMCallFields]) -> LMCall: ...
+    @overload
+    def make(
+        self, kind: Literal["validation_error"], /, **fields: Unpack[ValidationErrorFields]
+    ) -> ValidationErrorEvent: ...
+    @overload
+    def make(self, kind: Literal["node_end"], /, **fields: Unpack[NodeEndFields]) -> NodeEnd: ...
+    @overload
+    def make(self, kind: Literal["route"], /, **fields: Unpack[RouteFields]) -> Route: ...
+    @overload
+    def make(self, kind: Literal["paused"], /, **fields: Unpack[PausedFields]) -> Paused: ...
+    @overload
+    def make(self, kind: Literal["finished"], /, **fields: Unpack[FinishedFields]) -> Finished: ...
+    @overload
+    def make(self, kind: Literal["error"], /, **fields: Unpack[ErrorFields]) -> ErrorEvent: ...
+    @overload
+    def make(self, kind: Literal["model_retry"], /, **fields: Unpack[ModelRetryFields]) -> ModelRetry: ...
+    @overload
+    def make(self, kind: Literal["score"], /, **fields: Unpack[ScoreFields]) -> Score: ...
+
+    def make(self, kind: str, /, **fields: Any) -> Any:
+        event = {"event": kind, "run_id": self.run_id, "seq": self.seq, "ts": time.time()}
         self.seq += 1
-        event.update(payload)
+        event.update(fields)
         return event

@@ -1,199 +1,47 @@
-"""The event contract (`dspyer_lab.core.events`) as pydantic models, to check events that come from outside.
+"""Validation of events that come from outside, derived from the event TypedDicts of `dspyer_lab.core.events`.
 
 A run file (`dspyer_lab.lab.model.runfile`) and the events `Checkpoint.from_events` is given
-are checked with the same models: JSON as written (no coercion: ``true`` is not 1, ``"3"`` is
-not 3; no NaN), counters below 2**63, run ids on one short line, states without the reserved
-``_`` keys. Extra keys are allowed (a newer engine may add some) except in a checkpoint, which
-is read back exactly. `validate_event` and `explain` say in one line what is wrong and where.
+are checked with a `pydantic.TypeAdapter` of each kind's TypedDict (no second schema): JSON as
+written (no coercion: ``true`` is not 1, ``"3"`` is not 3; no NaN), counters below 2**63, run ids
+on one short line, states without the reserved ``_`` keys. Extra keys are allowed (a newer engine
+may add some) except in a checkpoint, which is read back exactly. `validate_event` and `explain`
+say in one line what is wrong and where. Validation only checks: the event itself is what callers keep.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal
+from typing import Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
-__all__ = [
-    "EVENT_SCHEMAS",
-    "MAX_RUN_ID",
-    "CheckpointFields",
-    "Event",
-    "Strict",
-    "event_label",
-    "explain",
-    "shown",
-    "validate_event",
-]
+from .events import EVENT_TYPES, STRICT, CheckpointDict, Envelope, shown
 
-MAX_RUN_ID = 200
-"""Longest run id accepted (the engine's are 12 characters)."""
-
-
-def shown(value: Any) -> str:
-    """A short, single-line mention of a bad value for an error message."""
-    text = " ".join(repr(value).split())
-    return text if len(text) <= 40 else f"{text[:39]}…"
-
-
-def _one_line(text: str) -> str:
-    if not 0 < len(text) <= MAX_RUN_ID or not text.isprintable():
-        raise PydanticCustomError("run_id", "should be 1 to {n} printable characters on one line", {"n": MAX_RUN_ID})
-    return text
-
-
-def _no_reserved_keys(state: dict[str, Any]) -> dict[str, Any]:
-    reserved = next((k for k in state if k.startswith("_")), None)
-    if reserved is not None:
-        raise PydanticCustomError(
-            "reserved_key",
-            "holds key {key}: keys starting with '_' are per-call options, not state",
-            {"key": shown(reserved)},
-        )
-    return state
-
-
-Count = Annotated[int, Field(ge=0, lt=2**63)]
-Seconds = Annotated[float, Field(ge=0)]
-RunId = Annotated[str, AfterValidator(_one_line)]
-State = Annotated[dict[str, Any], AfterValidator(_no_reserved_keys)]
-"""State values by key (a run's inputs, a patch, an update, a whole state)."""
+__all__ = ["Strict", "check_checkpoint", "event_label", "explain", "validate_event"]
 
 
 class Strict(BaseModel):
-    """JSON as written: no coercion (``true`` is not 1, ``"3"`` is not 3), no NaN; extra keys allowed."""
+    """A model of JSON read from outside (a run file's header): the events' `STRICT` rules."""
 
-    model_config = ConfigDict(strict=True, extra="allow", allow_inf_nan=False)
-
-
-class CheckpointFields(Strict):
-    """A `Checkpoint.to_dict()`: exactly these keys."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    run_id: RunId
-    step: Count
-    seq: Count
-    next: Annotated[str, Field(min_length=1)]
-    state: State
+    model_config = STRICT
 
 
-class Event(Strict):
-    """The envelope every event has; kinds this version does not know are checked by it alone."""
+class _AnyKind(Envelope):
+    """A kind this version does not know: only its envelope is checked."""
 
     event: str
-    run_id: RunId
-    seq: Count
-    ts: float
 
 
-class RunStart(Event):
-    inputs: State
-    parent_run_id: RunId | None = None
-    parent_step: Count | None = None
+@functools.cache
+def _adapter(event_type: type) -> TypeAdapter[Any]:
+    return TypeAdapter(event_type)
 
 
-class Update(Event):
-    values: State
-
-
-class NodeStart(Event):
-    node: str
-    kind: Literal["llm", "python", "router"]
-    step: Count
-    inputs: dict[str, Any] | None = None
-
-
-class ValidationErrorEvent(Event):
-    node: str
-    attempt: Count
-    max_attempts: Count | None
-    error: str
-    failed_fields: list[str]
-    raw_output: str
-    feedback: str
-    will_retry: bool
-
-
-class Message(Strict):
-    role: str
-    content: Any
-
-
-class Usage(Strict):
-    prompt_tokens: Count | None = None
-    completion_tokens: Count | None = None
-    total_tokens: Count | None = None
-
-
-class LMCall(Event):
-    node: str
-    attempt: Count | None
-    model: str
-    messages: list[Message]
-    completion: str | None
-    usage: Usage | None
-    cost: Annotated[float, Field(ge=0)] | None
-    duration: Seconds
-    cached: bool
-
-
-class Token(Event):
-    node: str
-    attempt: Count | None
-    field: str
-    chunk: str
-
-
-class NodeEnd(Event):
-    node: str
-    patch: State
-    duration: Seconds
-    attempts: Count
-
-
-class Route(Event):
-    source: str
-    decision: str | None
-    target: str
-
-
-class Paused(Event):
-    node: str
-    when: Literal["before", "after"]
-    checkpoint: CheckpointFields
-
-
-class Finished(Event):
-    output: Any
-    state: State
-    steps: Count
-    duration: Seconds
-
-
-class ErrorEvent(Event):
-    node: str | None
-    error: str
-    error_type: str
-    traceback: str
-    state: State
-
-
-EVENT_SCHEMAS: dict[str, type[Event]] = {
-    "run_start": RunStart,
-    "update": Update,
-    "node_start": NodeStart,
-    "validation_error": ValidationErrorEvent,
-    "lm_call": LMCall,
-    "token": Token,
-    "node_end": NodeEnd,
-    "route": Route,
-    "paused": Paused,
-    "finished": Finished,
-    "error": ErrorEvent,
-}
-"""The model of each kind of event the engine makes."""
+def check_checkpoint(data: Any) -> CheckpointDict:
+    """`data` checked as a `Checkpoint.to_dict()` (exactly its keys); raises pydantic's `ValidationError`."""
+    checked: CheckpointDict = _adapter(CheckpointDict).validate_python(data)
+    return checked
 
 
 _EXPECTED = {
@@ -229,15 +77,15 @@ def event_label(i: int, event: Any) -> str:
 
 
 def validate_event(event: Any, where: str) -> str | None:
-    """What is wrong with `event` by its kind's model (an unknown kind's: the envelope's), in one line; or None."""
+    """What is wrong with `event` by its kind's TypedDict (an unknown kind's: the envelope), in one line; or None."""
     if type(event) is not dict:
         if not isinstance(event, Mapping):
             return f"{where} is a JSON {type(event).__name__}, not an object"
         event = dict(event)
     kind = event.get("event")
-    schema = EVENT_SCHEMAS.get(kind, Event) if type(kind) is str else Event
+    event_type = EVENT_TYPES.get(kind, _AnyKind) if type(kind) is str else _AnyKind
     try:
-        schema.model_validate(event)
+        _adapter(event_type).validate_python(event)
     except ValidationError as exc:
         return explain(exc, where)
     return None

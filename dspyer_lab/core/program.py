@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 from .batch import Batch, Metric
 from .checkpoint import Checkpoint
 from .correction import retry_signature
+from .events import BatchEvent, Event
 from .engine import Run, RunOptions, state_values
 from .exceptions import CallOptionError, CheckpointError, GraphDefinitionError, OptionValueError, OutputModelError
 from .graph import END, Graph, GraphWarning, StatefulNode
@@ -214,7 +215,7 @@ class TranspiledProgram(dspy.Module, Generic[T]):
                         ) from exc
         return dict(update)
 
-    def astream(self, **inputs: Any) -> AsyncIterator[dict[str, Any]]:
+    def astream(self, **inputs: Any) -> AsyncIterator[Event]:
         """Run the graph and yield its events as they happen (see `dspyer_lab.core.events`).
 
         Every model call is an `lm_call` event (prompt, answer, tokens, cost; `_lm_calls=False`
@@ -265,7 +266,7 @@ class TranspiledProgram(dspy.Module, Generic[T]):
         concurrency: int = 16,
         metric: Metric | None = None,
         **options: Any,
-    ) -> AsyncIterator[tuple[int, dict[str, Any]]]:
+    ) -> AsyncIterator[tuple[int, Event | BatchEvent]]:
         """Run every input, at most `concurrency` at once; yield ``(input index, event)`` as runs progress."""
         return self.new_batch(inputs, concurrency=concurrency, metric=metric, **options).events()
 

@@ -32,8 +32,8 @@ completion, not its text growing; its slider counts the saved events). The chunk
 attempt that never got its ``lm_call`` (a run stopped or failed while the model wrote)
 are kept: they are all there is of that answer.
 
-Reading checks the file against pydantic models of the file and of each event kind (those
-of `dspyer_lab.core.eventschema`; `read_run` raises `RunFileError`, one line saying what is
+Reading checks the file against pydantic models of the file, and each event against its kind's
+TypedDict (`dspyer_lab.core.events`, validated by `dspyer_lab.core.eventschema`; `read_run` raises `RunFileError`, one line saying what is
 wrong and where), so a hostile or damaged file is refused before any view sees it: also one
 of more than `MAX_FILE_BYTES`, and one whose events would hold more than `MAX_EXPANDED_NODES`
 JSON nodes once references are followed. Writing replaces the file at once (a failed save
@@ -58,7 +58,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError, create_model
 
-from ...core.eventschema import Strict, event_label, explain, shown, validate_event
+from ...core.events import shown
+from ...core.eventschema import Strict, event_label, explain, validate_event
 from ...core.exceptions import DspyerLabError
 from ...core.graph import Graph, StatefulNode
 from ..dot import build_drawing
@@ -185,7 +186,7 @@ def graph_from_description(description: Mapping[str, Any]) -> Graph:
     return graph
 
 
-# -- the file's schema (its events': dspyer_lab.core.eventschema) ------------------------
+# -- the file's schema (its events': dspyer_lab.core.events) -----------------------------
 
 
 class _NodeDescription(Strict):
