@@ -249,7 +249,7 @@ async def test_fork_from_a_loaded_runs_mid_step_with_an_edit_shows_what_differs_
     assert loaded.runs == [loaded.run_log] and loaded.run_log.status == "finished"
     after_write = next(i for i, e in enumerate(loaded.events, 1) if e["event"] == "route" and e["source"] == "write")
     loaded.seek(after_write + 1)  # inside `name`'s step: the fork starts at the boundary before it
-    assert debug(loaded)["fork"]["note"] == f"after step 1, next node 'name' (event {after_write + 1}/{len(loaded.events)})"
+    assert debug(loaded)["fork"]["note"] == f"from after step 1: node 'name' runs next (event {after_write + 1} of {len(loaded.events)})"
     browser_sends(loaded, {"type": "fork-editor", "open": True})
     fields = {f["name"]: f["text"] for f in debug(loaded)["fork"]["fields"]}
     assert fields == {"topic": '"ice"', "draft": '"About ice."'}
@@ -291,7 +291,7 @@ async def test_a_fork_from_the_run_button_uses_the_edits_and_the_slider_position
     view = LabView(program())
     with dspy.context(lm=scripted()):
         await view.run(topic="ice")
-    assert debug(view)["fork"]["available"] is False  # at the end: nothing left to run
+    assert debug(view)["fork"] == {"available": False, "note": "", "editing": False}  # at the end: no bar to act on
     view.seek(next(i for i, e in enumerate(view.events, 1) if e["event"] == "route"))  # after write's route
     assert debug(view)["fork"]["available"] is True and debug(view)["fork"]["editing"] is False
     browser_sends(view, {"type": "fork-editor", "open": True})

@@ -100,7 +100,11 @@ def test_the_status_line_says_where_the_run_is_and_when_it_is_seen_at_an_earlier
     one_step = [*loop_run()[:-1], {**loop_run()[-1], "steps": 1}]
     one = RunModel.replay(one_step)
     assert status_text(one, one, True) == "finished · 1 step in 7.000 s"  # not "1 steps"
-    assert status_text(run.at(3), run, True) == "event 3/15 · running · step 1 · 3 events"
-    assert status_text(run.at(0), run, True) == "event 0/15 · before the run"
+    assert status_text(run.at(3), run, True) == "replaying step 1 of 4 · event 3/15"  # not "running"
+    assert graph_json(run.at(3), build_drawing(loop_graph()), None)["run_state"] == "replay"
+    assert status_text(run.at(0), run, True) == "replaying step 0 of 4 · event 0/15"
+    continued = [*loop_run()[:-1], {**loop_run()[-1], "duration": 0.002}]  # resumed after a pause: its last stretch
+    resumed = RunModel.replay(continued)
+    assert status_text(resumed, resumed, True) == "finished · 4 steps in 7.000 s"  # the wall time since run_start
     empty = RunModel()
     assert status_text(empty, empty, True) == "ready" and status_text(empty, empty, False) == "no run"

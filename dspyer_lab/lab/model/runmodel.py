@@ -328,6 +328,8 @@ class RunModel:
         """The state so far."""
         self.status: RunState = "idle"
         self.finished: dict[str, Any] | None = None
+        self.replay_of: RunModel | None = None
+        """The whole run, when this model is an earlier step of it (`at`): the views say "replaying", not "running"."""
         """The ``finished`` event, once there is one."""
         self.error: dict[str, Any] | None = None
         """The ``error`` event, once there is one."""
@@ -615,6 +617,7 @@ class RunModel:
             return self
         cp = self._checkpoints[k // CHECKPOINT_EVERY]
         model = type(self)()
+        model.replay_of = self
         model.events = self.events[: cp.events]
         model._visit_of_event = self._visit_of_event[: cp.events]
         model.visits = self.visits[: cp.visits]  # closed visits never change again: shared
@@ -708,7 +711,8 @@ class RunModel:
         return [(v, a) for v in self.visits for a in v.failures]
 
     def elapsed(self, event: Mapping[str, Any]) -> float | None:
-        """Seconds between the run's first event and `event`."""
+        """Seconds between the run's first event and `event` (the wall time across pauses: a continued run is
+        one model)."""
         ts = _number(event.get("ts"))
         if ts is None or self.start_ts is None:
             return None

@@ -61,6 +61,7 @@ __all__ = [
     "result_json",
     "run_totals_text",
     "selected_visit",
+    "shown_state",
     "status_text",
     "stream_blocks",
     "taken_edges",
@@ -172,7 +173,7 @@ def graph_json(run: RunModel, drawing: Drawing, selected: str | None) -> dict[st
         "calls": graph_totals(run),
         "path": path,
         "last": drawn_last.id if drawn_last else None,
-        "run_state": run.status,
+        "run_state": shown_state(run),
         "selected": selected or "",
     }
 
@@ -182,10 +183,12 @@ def graph_json(run: RunModel, drawing: Drawing, selected: str | None) -> dict[st
 
 def status_text(run: RunModel, whole: RunModel, can_run: bool) -> str:
     """The toolbar's one line about `run` (`whole` when it is the run seen at an earlier step)."""
+    if run is not whole:  # travelling back in time
+        return f"replaying step {len(run.visits)} of {len(whole.visits)} · event {len(run.events)}/{len(whole.events)}"
     if run.status == "running":
         text = f"running · step {len(run.visits)} · {len(run.events)} events"
     elif run.status == "finished" and run.finished is not None:
-        text = f"finished · {steps(run.finished.get('steps'))} in {seconds(run.finished.get('duration'))}"
+        text = f"finished · {steps(run.finished.get('steps'))} in {seconds(_wall_time(run, run.finished))}"
     elif run.status == "paused" and run.paused is not None:
         text = f"paused {run.paused.get('when')} node '{run.paused.get('node')}' · step {len(run.visits)}"
     elif run.status == "failed" and run.error is not None:
@@ -194,13 +197,21 @@ def status_text(run: RunModel, whole: RunModel, can_run: bool) -> str:
         text = f"failed · {run.error.get('error_type')}{where}"
     elif run.status == "cancelled":
         text = f"cancelled · after {steps(len(run.visits))}"
-    elif run is not whole:
-        text = "before the run"
     else:
         text = "ready" if can_run else "no run"
-    if run is not whole:  # travelling back in time
-        text = f"event {len(run.events)}/{len(whole.events)} · {text}"
     return text
+
+
+def _wall_time(run: RunModel, finished: Mapping[str, Any]) -> Any:
+    """How long a finished run took from its start, pauses included (its `finished.duration` counts only the
+    last stretch of a run continued after a pause)."""
+    elapsed = run.elapsed(finished)
+    return elapsed if elapsed is not None else finished.get("duration")
+
+
+def shown_state(run: RunModel) -> str:
+    """The run's state as the graph's corner and the toolbar say it: an earlier step of a run is a replay."""
+    return "replay" if run.replay_of is not None else run.status
 
 
 def _failed_where(error: Mapping[str, Any]) -> str:
@@ -453,7 +464,7 @@ def result_json(run: RunModel, screen: Screen) -> dict[str, Any]:
     output = finished.get("output")
     fields = screen.output_fields
     blocks: list[dict[str, Any]] = [
-        {"facts": [f"Finished: {steps(finished.get('steps'))} in {seconds(finished.get('duration'))}"]}
+        {"facts": [f"Finished: {steps(finished.get('steps'))} in {seconds(_wall_time(run, finished))}"]}
     ]
     if isinstance(output, Mapping):
         names = list(dict.fromkeys([*fields, *output]))

@@ -391,10 +391,11 @@ class DebuggerMixin(traitlets.HasTraits):
             cp = self._fork_point(None)
         except (CheckpointError, KeyError, TypeError, ValueError) as exc:  # events that do not follow the contract
             return {"available": False, "note": f"cannot run from here: {exc}", "editing": False}
-        where = f"after step {cp.step}" if cp.step else "from the start"
-        note = (f"nothing left to run after event {len(log.events)}: move the slider back" if cp.next == END
-                else f"{where}, next node '{cp.next}' (event {len(log.events)}/{len(whole.events)})")
-        fork: dict[str, Any] = {"available": cp.next != END, "note": note, "editing": self._fork_editing and cp.next != END,
+        if cp.next == END:  # at a run's end there is nothing to run: the bar stays away until the slider moves back
+            return {"available": False, "note": "", "editing": False}
+        where = f"from after step {cp.step}" if cp.step else "from the start"
+        note = f"{where}: node '{cp.next}' runs next (event {len(log.events)} of {len(whole.events)})"
+        fork: dict[str, Any] = {"available": True, "note": note, "editing": self._fork_editing,
                                 "key": f"{whole.run_id}:{cp.seq}", "next": cp.next}
         if fork["editing"]:
             fork["fields"] = state_fields(cp.state, self.masker, self._reads(cp.next))
