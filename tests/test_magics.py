@@ -2,8 +2,9 @@
 
 The kernel tests pack many checks into few kernel starts (each costs seconds): one
 notebook run with nbclient (widget state stored, as Jupyter saves it), and one kernel
-driven message by message for what a notebook file cannot express: pressing the Stop
-button and the interrupt button while a cell blocks on a run.
+driven message by message for what a notebook file cannot express: clicking a node, the
+Stop button and the interrupt button while a `%%dspyer` cell awaits its run, and re-running
+a cell (its `cellId` sent as JupyterLab does).
 """
 
 from __future__ import annotations
@@ -320,6 +321,105 @@ def test_a_cell_body_may_await_at_top_level(shell: Any) -> None:
     assert "SyntaxError" in caught.value._render_traceback_()[-1]  # shown like a normal cell's, not a raw error
 
 
+# -- a cell that awaits: the notebook's %%dspyer -------------------------------------------
+
+
+async def test_in_a_running_loop_a_dspyer_cell_becomes_one_that_awaits_the_magic(shell: Any) -> None:
+    from dspyer_lab.lab.magics import awaiting_cells
+
+    assert awaiting_cells in shell.input_transformers_cleanup  # registered by %load_ext
+    cell = '%%dspyer -i question="What is 2+2?" --lm scripted\nlm = make()\ng = build()\n'
+    [code] = shell.transform_cell(cell).splitlines()
+    assert code.startswith("await get_ipython().magics_manager.registry['DspyerMagics'].dspyer_cell_async(")
+    assert ast.literal_eval(code[code.index("dspyer_cell_async(") + 17:]) == ('-i question="What is 2+2?" --lm scripted',
+                                                              "lm = make()\ng = build()\n")
+    for other in ("%%dspyerx\nx = 1\n", "%%time\nx = 1\n", "%%dspyer?\n", "x = 1\n"):
+        assert "dspyer_cell_async" not in shell.transform_cell(other)
+    shell.autoawait = False  # %autoawait off: IPython would not await it, so the magic blocks as before
+    try:
+        assert "run_cell_magic('dspyer'" in shell.transform_cell(cell)
+    finally:
+        shell.autoawait = True
+
+
+def test_without_a_running_loop_a_dspyer_cell_calls_the_blocking_magic(shell: Any) -> None:
+    assert "run_cell_magic('dspyer', '--no-run'" in shell.transform_cell("%%dspyer --no-run\ng = build()\n")
+
+
+def test_unloading_removes_the_transformer(shell: Any) -> None:
+    from dspyer_lab.lab.magics import awaiting_cells
+
+    shell.run_line_magic("unload_ext", "dspyer_lab")
+    assert awaiting_cells not in shell.input_transformers_cleanup
+    shell.run_line_magic("load_ext", "dspyer_lab")
+    shell.run_line_magic("load_ext", "dspyer_lab")  # twice: still once
+    assert shell.input_transformers_cleanup.count(awaiting_cells) == 1
+
+
+async def test_an_awaiting_cell_answers_clicks_and_the_stop_button_during_its_run(shell: Any) -> None:
+    """What the kernel does meanwhile, in-process: the run goes on while a click selects a node and the
+    (enabled) Stop button cancels it; the cell then ends with one line."""
+    import asyncio
+
+    from dspyer_lab.lab.magics import RunCancelled
+
+    magics = shell.magics_manager.registry["DspyerMagics"]
+    cell = asyncio.ensure_future(magics.dspyer_cell_async("-i question=hi --lm scripted", ONE_NODE_CELL))
+    while "dspyer_view" not in shell.user_ns or shell.user_ns["dspyer_view"].graph.node_status.get("answer") != "running":
+        await asyncio.sleep(0.01)
+    view = shell.user_ns["dspyer_view"]
+    assert view.panel["toolbar"]["stop"] == {"shown": True, "enabled": True, "hint": "Stop the run"}
+    view._on_message({"type": "select", "node": "answer"})
+    assert view.graph.selected_node == "answer" and view.running and not cell.done()
+    view._on_message({"type": "stop"})
+    with pytest.raises(RunCancelled):
+        await asyncio.wait_for(cell, 30)  # not the 60 s answer
+    assert view.run_log.status == "cancelled" and "result" not in shell.user_ns
+
+
+async def test_an_awaiting_cell_awaits_its_body_and_binds_the_result(shell: Any) -> None:
+    magics = shell.magics_manager.registry["DspyerMagics"]
+    body = ONE_NODE_CELL.replace("latency=60", "latency=0") + "import asyncio\nawait asyncio.sleep(0)\n"
+    await magics.dspyer_cell_async("-i question=hi --lm scripted --out got", body)
+    assert shell.user_ns["got"].answer == "4"
+    assert shell.user_ns["dspyer_view"].run_log.status == "finished"
+    await magics.dspyer_cell_async("--help", "")  # prints the help, runs nothing
+
+
+async def test_an_awaiting_batch_cell_keeps_its_stop_button_enabled_and_binds_the_outcomes(shell: Any) -> None:
+    import asyncio
+
+    from dspyer_lab.lab.widgets import BatchView
+
+    magics = shell.magics_manager.registry["DspyerMagics"]
+    body = ONE_NODE_CELL.replace("latency=60", "latency=0.05") + "cases = [{'question': str(i)} for i in range(4)]\n"
+    cell = asyncio.ensure_future(magics.dspyer_cell_async("--batch cases --concurrency 2 --lm scripted --out got", body))
+    while not isinstance(shell.user_ns.get("dspyer_view"), BatchView) or not shell.user_ns["dspyer_view"].running:
+        await asyncio.sleep(0.01)
+    assert shell.user_ns["dspyer_view"].panel["stop"]["enabled"]  # not blocked: a click reaches the kernel
+    await asyncio.wait_for(cell, 60)
+    assert [o.answer for o in shell.user_ns["got"]] == ["4"] * 4
+
+
+async def test_where_the_kernel_handles_clicks_only_between_cells_the_view_says_so(
+    shell: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    from dspyer_lab.lab import magics as module
+    from dspyer_lab.lab.widgets.labview import STOP_HINT
+
+    monkeypatch.setattr(module, "_kernel_answers_clicks", lambda: False)  # ipykernel < 7.4
+    magics = shell.magics_manager.registry["DspyerMagics"]
+    body = ONE_NODE_CELL.replace("latency=60", "latency=0.2")
+    cell = asyncio.ensure_future(magics.dspyer_cell_async("-i question=hi --lm scripted", body))
+    while "dspyer_view" not in shell.user_ns or not shell.user_ns["dspyer_view"].running:
+        await asyncio.sleep(0.01)
+    assert shell.user_ns["dspyer_view"].panel["toolbar"]["stop"] == {"shown": True, "enabled": False, "hint": STOP_HINT}
+    await asyncio.wait_for(cell, 30)
+    assert shell.user_ns["dspyer_view"].panel["toolbar"]["stop"]["enabled"] is False  # no run: nothing to stop
+
+
 # -- a real kernel: a notebook run top to bottom ---------------------------------------
 
 MODELS = """
@@ -601,10 +701,18 @@ class Kernel:
         assert status == "ok", outputs
         return "".join(o["text"] for o in outputs if o["type"] == "stream").strip()
 
-    def click(self, model_id: str) -> None:
-        """What the browser sends when the LabView's Stop button is clicked."""
-        data = {"method": "custom", "content": {"type": "stop"}}
+    def click(self, model_id: str, content: dict | None = None) -> None:
+        """What the browser sends when the LabView's Stop button (or what `content` says) is clicked."""
+        data = {"method": "custom", "content": content or {"type": "stop"}}
         self.client.shell_channel.send(self.client.session.msg("comm_msg", {"comm_id": model_id, "data": data}))
+
+    def send(self, code: str, cell_id: str | None = None) -> str:
+        """Send `code` as a notebook cell would (JupyterLab and Notebook 7 send its `cellId`); return the msg id."""
+        content = {"code": code, "silent": False, "store_history": True, "user_expressions": {},
+                   "allow_stdin": False, "stop_on_error": True}
+        msg = self.client.session.msg("execute_request", content, metadata={"cellId": cell_id} if cell_id else {})
+        self.client.shell_channel.send(msg)
+        return msg["header"]["msg_id"]
 
     def close(self) -> None:
         self.client.stop_channels()
@@ -635,7 +743,7 @@ def test_the_stop_button_cancels_a_background_run(kernel: Kernel) -> None:
 
 
 @pytest.mark.kernel
-def test_cells_queued_during_a_blocking_run_run_afterwards_in_order(kernel: Kernel) -> None:
+def test_cells_queued_during_a_dspyer_run_run_afterwards_in_order(kernel: Kernel) -> None:
     """What "Run All" does: the next cells are sent while this one blocks; none may be lost."""
     queued: list[str] = []
 
@@ -654,7 +762,7 @@ def test_cells_queued_during_a_blocking_run_run_afterwards_in_order(kernel: Kern
 
 
 @pytest.mark.kernel
-def test_the_interrupt_button_cancels_a_blocking_run_and_the_kernel_stays_usable(kernel: Kernel) -> None:
+def test_the_interrupt_button_cancels_a_dspyer_run_and_the_kernel_stays_usable(kernel: Kernel) -> None:
     def interrupt(text: str) -> None:
         if text.startswith("STARTED"):
             kernel.manager.interrupt_kernel()
@@ -669,6 +777,107 @@ def test_the_interrupt_button_cancels_a_blocking_run_and_the_kernel_stays_usable
     )
     assert status == "ok", outputs
     assert kernel.printed("print(quick.x)") == "1"
+
+
+def follow_run(kernel: Kernel, msg_id: str, on_started: Callable[[str], None],
+               on_update: Callable[[dict], None]) -> tuple[str, list[dict]]:
+    """Follow the cell `msg_id` on IOPub: `on_started(view id)` once its run prints STARTED, `on_update(state)`
+    for every state update the kernel sends its view (clicks answered), until the cell is idle."""
+    view_id, outputs = None, []
+    while True:
+        msg = kernel.client.get_iopub_msg(timeout=120)
+        kind, content = msg["msg_type"], msg["content"]
+        if kind == "comm_msg" and view_id is not None and content.get("comm_id") == view_id:
+            if content["data"].get("method") == "update":
+                on_update(content["data"]["state"])
+            continue
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        if kind == "status" and content["execution_state"] == "idle":
+            break
+        if kind == "display_data" and WIDGET_VIEW in content["data"]:
+            view_id = content["data"][WIDGET_VIEW]["model_id"]
+        if kind in ("stream", "error", "display_data"):
+            outputs.append({"type": kind, **content})
+        if kind == "stream" and content["text"].startswith("STARTED") and view_id is not None:
+            on_started(view_id)
+    while True:
+        reply = kernel.client.get_shell_msg(timeout=120)
+        if reply["parent_header"].get("msg_id") == msg_id:
+            return reply["content"]["status"], outputs
+
+
+@pytest.mark.kernel
+def test_a_click_is_answered_while_a_dspyer_cell_runs_and_the_stop_button_works(kernel: Kernel) -> None:
+    """A notebook `%%dspyer` cell awaits its run: the kernel handles a click on a node mid-run (the selection
+    comes back while the model still answers), the Stop button is enabled, and the cell still ends after the run."""
+    import json
+    import time
+
+    clicked: list[float] = []
+    answered: list[tuple[float, str, str, bool]] = []
+
+    def click_grade(view_id: str) -> None:
+        clicked.append(time.monotonic())
+        kernel.click(view_id, {"type": "select", "node": "grade"})
+
+    def update(state: dict) -> None:
+        picture = state.get("_picture") or {}
+        if clicked and not answered and picture.get("selected") == "grade":
+            stop = json.loads(state["_panel"])["toolbar"]["stop"] if "_panel" in state else {}
+            answered.append((time.monotonic(), picture["status"]["grade"], picture["run_state"], stop.get("enabled")))
+
+    code = SLOW_RUN.format(out="clicked_result", flags="").replace(
+        "pass", 'paced = ScriptedLM({"grade": {"answer": "paced", "score": 2}}, latency=3)')
+    status, outputs = follow_run(kernel, kernel.send(code), click_grade, update)
+    ended = time.monotonic()
+    assert status == "ok" and tracebacks(outputs) == [], outputs
+    [(at, grade, run_state, stop_enabled)] = answered
+    print(f"click answered in {at - clicked[0]:.3f} s, {ended - at:.3f} s before the run ended")
+    assert (grade, run_state, stop_enabled) == ("running", "running", True)  # mid-run, Stop clickable
+    assert at - clicked[0] < 1.0 and ended - at > 0.5
+    assert kernel.printed("print(clicked_result.answer, dspyer_view.graph.selected_node)") == "paced grade"
+
+    # the Stop button mid-run: the run is cancelled at once and the cell ends with one line
+    code = SLOW_RUN.format(out="stopped_result", flags="")
+    status, outputs = follow_run(kernel, kernel.send(code), kernel.click, lambda state: None)
+    assert status == "error" and tracebacks(outputs) == [["Run cancelled"]]
+    assert kernel.printed(STATUS.format(out="stopped_result")) == "False cancelled cancelled"
+
+
+@pytest.mark.kernel
+def test_the_magic_called_from_code_still_blocks_until_its_run_ends(kernel: Kernel) -> None:
+    """`shell.run_cell_magic` is a synchronous call: it drives the run to its end (run_blocking) and returns."""
+    code = (
+        'get_ipython().run_cell_magic("dspyer", "-i question=q --lm scripted --program slow_program --out synced", '
+        '"fast = ScriptedLM({\'grade\': {\'answer\': \'synced\', \'score\': 4}})")\n'
+        "print(synced.answer, dspyer_view.run_log.status)"
+    )
+    assert kernel.printed(code).splitlines()[-1] == "synced finished"
+
+
+COUNT_VIEWS = (
+    "import gc, ipywidgets\n"
+    "from dspyer_lab.lab.widgets import LabView\n"
+    "gc.collect()\n"
+    "print(sum(isinstance(o, LabView) for o in gc.get_objects()), len(ipywidgets.widgets.widget._instances),"
+    " len(get_ipython().kernel.comm_manager.comms))"
+)
+
+
+@pytest.mark.kernel
+def test_re_running_a_cell_keeps_one_view_and_its_comms_alive(kernel: Kernel) -> None:
+    """Issue 20 item 9: a re-run cell's old views were kept alive (anywidget's file watcher held each one)
+    with their comms (the view's own Layout widget outlived it)."""
+    before = [int(n) for n in kernel.printed(COUNT_VIEWS).split()]
+    cell = SLOW_RUN.format(out="rerun", flags="").replace(
+        "pass", 'quick = ScriptedLM({"grade": {"answer": "again", "score": 3}})')
+    for _ in range(4):
+        status, outputs = kernel.wait(kernel.send(cell, cell_id="the-same-cell"))
+        assert status == "ok", outputs
+    views, widgets, comms = (now - was for now, was in zip([int(n) for n in kernel.printed(COUNT_VIEWS).split()], before))
+    assert views == 1  # the last run's
+    assert widgets <= 2 and comms <= 2  # the view and its layout
 
 
 def test_importing_the_package_in_ipython_registers_the_magics_once() -> None:

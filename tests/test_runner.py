@@ -16,7 +16,7 @@ import textwrap
 
 import pytest
 
-from dspyer_lab.lab.runner import run_background, run_blocking
+from dspyer_lab.lab.runner import blocking, clicks_wait, run_background, run_blocking
 
 WHO = contextvars.ContextVar("who", default="nobody")
 
@@ -142,3 +142,11 @@ def test_run_blocking_inside_a_running_loop_keeps_the_loop_alive_and_cancels_on_
     assert done.stdout.strip() == str(
         [("result", "carol"), ("cancelled", True), ("interrupt", "re-raised"), ("after", "still usable")]
     )
+
+
+def test_clicks_wait_marks_the_runs_started_inside_as_blocking_their_cell() -> None:
+    """For a cell that awaits on a kernel that handles clicks only between cells: views then disable Stop with a hint."""
+    assert not blocking()
+    with clicks_wait():
+        assert blocking()
+    assert not blocking()

@@ -11,8 +11,9 @@ import asyncio
 import contextlib
 import inspect
 import json
+import re
 import shlex
-from collections.abc import Awaitable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Mapping
 from pathlib import Path
 from types import CodeType
 from typing import TYPE_CHECKING, Any
@@ -41,6 +42,7 @@ __all__ = [
     "DspyerCellError",
     "DspyerMagics",
     "RunCancelled",
+    "awaiting_cells",
     "breakpoints_of",
     "batch_inputs",
     "batch_metric",
@@ -310,9 +312,11 @@ class DspyerMagics(Magics):
         program they apply to this run only.
 
         It runs only when inputs are given (-i and/or --inputs; --inputs '{}' runs with
-        none). The cell then blocks until the run ends while the view animates, so
-        "Run All" goes top to bottom; the kernel's interrupt button stops it (Jupyter
-        delivers widget clicks, the Stop button's too, only once the cell is done).
+        none). The cell then awaits the run while the view animates: the view answers
+        clicks (a node, a tab, the Stop button) during the run, and "Run All" still goes
+        top to bottom (the next cell starts when the run ends); the kernel's interrupt
+        button stops it too. (Where IPython cannot await a cell: %autoawait off, or
+        shell.run_cell_magic from code, the cell blocks instead and clicks wait for it.)
         With --background the cell returns at once and the run goes on in the kernel;
         the Stop button or dspyer_view.stop() stops it. The model's text streams into the
         view as it is written (--no-stream: each call's text once it ends).
@@ -330,8 +334,8 @@ class DspyerMagics(Magics):
         --batch NAME runs the program over the list NAME in a BatchView instead (progress,
         a heatmap on the graph, a table of examples; click a row to open its run), at most
         --concurrency N at once (default 16), scored by --metric NAME (a function
-        metric(example, prediction) -> bool | float, as for dspy.Evaluate). The cell blocks
-        until the batch ends (--background: it returns at once); --out VAR gets the
+        metric(example, prediction) -> bool | float, as for dspy.Evaluate). The cell awaits
+        the batch's end (--background: it returns at once); --out VAR gets the
         outcomes in input order (a failed run's exception in its place), dspyer_view the
         BatchView. Failed examples do not fail the cell: they are what the view shows.
 
@@ -364,23 +368,75 @@ class DspyerMagics(Magics):
           program = AgentTranspiler.compile(g.set_entry_point("answer"), output_model=Answer)
         """
         __tracebackhide__ = True  # noqa: F841  (errors in the body show the body's frames, not the magic's)
+        args = self._cell_args(line)
+        if args is None:
+            return
+        before = dict(self.shell.user_ns)
+        tree, body, tail = self._compile_body(cell)
+        value = self._execute(body, tail)
+        run = self._show_and_start(args, before, tree, value)
+        if run is None:
+            return
+        from .runner import run_blocking
+
+        with _model(run.lm):
+            try:
+                run_blocking(run.make())
+            except (KeyboardInterrupt, asyncio.CancelledError):
+                run.view.stop()  # in case the interrupt landed inside the run's own code rather than in its wait
+                raise RunCancelled() from None
+
+    async def dspyer_cell_async(self, line: str, cell: str) -> None:
+        """`%%dspyer` as a cell that awaits: what a notebook cell starting with `%%dspyer` runs (see `awaiting_cells`).
+
+        The same as the cell magic, except that the body's top-level `await` and the run are awaited
+        rather than driven to completion: the kernel handles widget messages (a click on the graph, the
+        Stop button) while the run goes on, and runs the next queued cell only after this one ends.
+        """
+        __tracebackhide__ = True  # noqa: F841
+        args = self._cell_args(line)
+        if args is None:
+            return
+        before = dict(self.shell.user_ns)
+        tree, body, tail = self._compile_body(cell)
+        value = await self._execute_async(body, tail)
+        run = self._show_and_start(args, before, tree, value)
+        if run is None:
+            return
+        from . import runner
+
+        clicks = contextlib.nullcontext() if _kernel_answers_clicks() else runner.clicks_wait()
+        with _model(run.lm), clicks:
+            try:
+                await run.make()
+            except (KeyboardInterrupt, asyncio.CancelledError):  # the interrupt button cancels the awaiting cell
+                run.view.stop()
+                raise RunCancelled() from None
+
+    def _cell_args(self, line: str) -> Any:
+        """The parsed `%%dspyer` line, refused at once when malformed; None after printing `--help`."""
         args = self._parse(self.dspyer_cell, line)
         if args.help:
             print(self.dspyer_cell.__doc__)
-            return
+            return None
         if not args.out.isidentifier():
             raise UsageError(f"--out expects a variable name, got {args.out!r}")
         check_inputs(args.pairs, args.inputs)
         _check_batch_flags(args)
+        return args
+
+    def _show_and_start(self, args: Any, before: dict[str, Any], tree: ast.Module, value: Any) -> _Run | None:
+        """After the body: pick the program and model, show the view; return the run to wait for, if any.
+
+        A `--background` run is started here and bound to `dspyer_task`; None then, and without inputs or
+        with `--no-run`.
+        """
         ns = self.shell.user_ns
-        before = dict(ns)
-        tree, value = self._run_body(cell)
         inputs = parse_inputs(args.pairs, args.inputs, ns)
         program, per_call = pick_program(args, ns, before, tree, value)
         lm = pick_lm(args.lm, ns, before, tree)
         if args.batch is not None:
-            self._run_batch(args, program, per_call, lm)
-            return
+            return self._batch(args, program, per_call, lm)
         view = _labview()(program, stream_tokens=not args.no_stream)
         if args.break_before or args.break_after:
             view.breakpoints = breakpoints_of(args, program)
@@ -389,23 +445,23 @@ class DspyerMagics(Magics):
         _bind_view(ns, view)
         self._show(view)
         if inputs is None or args.no_run:
-            return
-        from .runner import run_background, run_blocking
+            return None
+        if args.background:
+            with _model(lm):
+                self._background(lambda: view.start(**inputs, **per_call), args, view, "%%dspyer run")
+            return None
+        return _Run(view, lm, lambda: _bound(view.run(**inputs, **per_call), ns, args.out, view))
 
-        with _model(lm):
-            if args.background:
-                try:
-                    started = view.start(**inputs, **per_call)  # running at once: the Stop button works now
-                except RuntimeError as exc:  # no running loop
-                    raise UsageError(str(exc)) from None
-                ns[TASK_NAME] = run_background(_bound(started, ns, args.out, view),
-                                               name=f"%%dspyer run -> {args.out}")
-                return
-            try:
-                run_blocking(_bound(view.run(**inputs, **per_call), ns, args.out, view))
-            except (KeyboardInterrupt, asyncio.CancelledError):
-                view.stop()  # in case the interrupt landed inside the run's own code rather than in its wait
-                raise RunCancelled() from None
+    def _background(self, start: Callable[[], Awaitable[Any]], args: Any, view: Any, what: str) -> None:
+        """Start a `--background` run (running at once: the Stop button works now) and bind its task."""
+        ns = self.shell.user_ns
+        from .runner import run_background
+
+        try:
+            started = start()
+        except RuntimeError as exc:  # no running loop
+            raise UsageError(str(exc)) from None
+        ns[TASK_NAME] = run_background(_bound(started, ns, args.out, view), name=f"{what} -> {args.out}")
 
     @no_var_expand
     @magic_arguments("dspyer")
@@ -443,8 +499,8 @@ class DspyerMagics(Magics):
         _bind_view(self.shell.user_ns, view)
         self._show(view)
 
-    def _run_batch(self, args: Any, program: TranspiledProgram[Any], per_call: dict[str, int], lm: Any) -> None:
-        """`%%dspyer --batch NAME`: a BatchView over the list NAME, run to the end (or in the background)."""
+    def _batch(self, args: Any, program: TranspiledProgram[Any], per_call: dict[str, int], lm: Any) -> _Run | None:
+        """`%%dspyer --batch NAME`: a BatchView over the list NAME; the run to wait for (None: in the background)."""
         ns = self.shell.user_ns
         inputs, metric = batch_inputs(args.batch, ns), batch_metric(args.metric, ns)
         from .widgets.batch import BatchView
@@ -453,23 +509,13 @@ class DspyerMagics(Magics):
         ns[PROGRAM_NAME] = program
         _bind_view(ns, view)
         self._show(view)
-        from .runner import run_background, run_blocking
-
         concurrency = args.concurrency or 16
-        with _model(lm):
-            if args.background:
-                try:
-                    started = view.start(inputs, metric, concurrency, **per_call)
-                except RuntimeError as exc:  # no running loop
-                    raise UsageError(str(exc)) from None
-                ns[TASK_NAME] = run_background(_bound(started, ns, args.out, view),
-                                               name=f"%%dspyer --batch -> {args.out}")
-                return
-            try:
-                run_blocking(_bound(view.run(inputs, metric, concurrency, **per_call), ns, args.out, view))
-            except (KeyboardInterrupt, asyncio.CancelledError):
-                view.stop()
-                raise RunCancelled() from None
+        if args.background:
+            with _model(lm):
+                self._background(lambda: view.start(inputs, metric, concurrency, **per_call), args, view,
+                                 "%%dspyer --batch")
+            return None
+        return _Run(view, lm, lambda: _bound(view.run(inputs, metric, concurrency, **per_call), ns, args.out, view))
 
     # -- helpers ----------------------------------------------------------------
 
@@ -481,8 +527,8 @@ class DspyerMagics(Magics):
             raise UsageError(f"cannot split the magic line: {exc}") from None
         return magic.parser.parse_args(argv)
 
-    def _run_body(self, cell: str) -> tuple[ast.Module, Any]:
-        """Execute the cell body in the user namespace; return its AST and its last expression's value."""
+    def _compile_body(self, cell: str) -> tuple[ast.Module, CodeType, CodeType | None]:
+        """The cell body's AST, its code, and its last expression's code (None if it ends otherwise)."""
         __tracebackhide__ = True  # noqa: F841  (IPython hides this frame in tracebacks)
         shell = self.shell
         source = "\n" + shell.transform_cell(cell)  # line numbers match the cell's (line 1 is the magic)
@@ -495,22 +541,45 @@ class DspyerMagics(Magics):
                 tail = None if last is None else shell.compile(ast.Expression(last.value), filename, "eval")
         except SyntaxError as exc:  # shown like a normal cell's syntax error, without the magic's stack
             raise DspyerCellError(str(exc), shell.SyntaxTB.structured_traceback(type(exc), exc, None)) from None
-        self._execute(body)
-        value = None if tail is None else self._execute(tail)
         if last is not None:
             tree.body.append(last)
-        return tree, value
+        return tree, body, tail
 
-    def _execute(self, code: CodeType) -> Any:
-        """Evaluate compiled cell code in the user namespace; code with top-level `await` runs to completion here."""
+    def _execute(self, body: CodeType, tail: CodeType | None) -> Any:
+        """Run the compiled body in the user namespace; its last expression's value. Top-level `await`s are driven
+        to completion here (`run_blocking`)."""
         __tracebackhide__ = True  # IPython hides this frame in tracebacks
         shell = self.shell
-        value = eval(code, shell.user_global_ns, shell.user_ns)
-        if code.co_flags & inspect.CO_COROUTINE:
-            from .runner import run_blocking
+        value = None
+        for code in (body, tail):
+            if code is None:
+                continue
+            value = eval(code, shell.user_global_ns, shell.user_ns)
+            if code.co_flags & inspect.CO_COROUTINE:
+                from .runner import run_blocking
 
-            value = run_blocking(value)
+                value = run_blocking(value)
         return value
+
+    async def _execute_async(self, body: CodeType, tail: CodeType | None) -> Any:
+        """`_execute` for a cell that awaits: the body's top-level `await`s are awaited."""
+        __tracebackhide__ = True  # IPython hides this frame in tracebacks
+        shell = self.shell
+        value = None
+        for code in (body, tail):
+            if code is None:
+                continue
+            value = eval(code, shell.user_global_ns, shell.user_ns)
+            if code.co_flags & inspect.CO_COROUTINE:
+                value = await value
+        return value
+
+
+class _Run:
+    """A run `%%dspyer` waits for: the view that shows it, the model to run it with, and how to begin it."""
+
+    def __init__(self, view: Any, lm: Any, make: Callable[[], Coroutine[Any, Any, Any]]) -> None:
+        self.view, self.lm, self.make = view, lm, make
 
 
 def _named(name: str, ns: Mapping[str, Any], what: str) -> Graph | TranspiledProgram[Any]:
@@ -663,11 +732,58 @@ def _model(lm: Any) -> Iterator[None]:
         yield
 
 
+def awaiting_cells(lines: list[str]) -> list[str]:
+    """IPython input transformer: a notebook cell starting with `%%dspyer` becomes a cell that awaits the magic.
+
+    IPython runs a cell with top-level `await` as a coroutine on the kernel's event loop, so while
+    the run goes on the kernel handles widget messages (a click on a node, the Stop button:
+    ipykernel 7.4 dispatches them while an awaiting cell runs), the interrupt button cancels it,
+    and the next queued cell ("Run All") starts only after it. Cells are left alone where no event
+    loop runs (a terminal IPython) or IPython would not await them (`%autoawait off`, trio):
+    IPython's own cell-magic transform then calls the blocking magic (`run_blocking`).
+    """
+    if not lines or not lines[0].startswith("%%dspyer") or re.match(r"%%\w+\?", lines[0]):
+        return lines
+    name, _, line = lines[0][2:].rstrip().partition(" ")
+    if name != "dspyer" or not _awaits_cells():
+        return lines
+    body = "".join(lines[1:])
+    return [f"await get_ipython().magics_manager.registry[{DspyerMagics.__name__!r}].dspyer_cell_async({line!r}, {body!r})\n"]
+
+
+def _awaits_cells() -> bool:
+    """Whether this IPython runs a cell with top-level `await` on the asyncio loop that is running now (a kernel's)."""
+    from IPython.core.async_helpers import _asyncio_runner
+    from IPython.core.getipython import get_ipython
+
+    shell = get_ipython()
+    if shell is None or not shell.autoawait or shell.loop_runner is not _asyncio_runner:
+        return False
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def _kernel_answers_clicks() -> bool:
+    """Whether the kernel handles widget messages while a cell awaits: ipykernel 7.4 does (measured); older ones
+    queue them until the cell ends, so the view then says that clicks wait (the Stop button's hint)."""
+    try:
+        import ipykernel
+    except ImportError:  # pragma: no cover  (awaiting cells need a kernel's running loop)
+        return False
+    return tuple(getattr(ipykernel, "version_info", (0,)))[:2] >= (7, 4)
+
+
 def load_ipython_extension(ipython: Any) -> None:
     """Register `%%dspyer` and `%dspyer`, once: `import dspyer_lab` in IPython registers them too, and a
-    second instance would forget which view each cell shows."""
+    second instance would forget which view each cell shows. Also make `%%dspyer` cells await (`awaiting_cells`)."""
     if DspyerMagics.__name__ not in ipython.magics_manager.registry:
         ipython.register_magics(DspyerMagics)
+    cleanup = getattr(ipython, "input_transformers_cleanup", None)
+    if cleanup is not None and awaiting_cells not in cleanup:
+        cleanup.append(awaiting_cells)
 
 
 def unload_ipython_extension(ipython: Any) -> None:
@@ -675,3 +791,6 @@ def unload_ipython_extension(ipython: Any) -> None:
     for kind in ("line", "cell"):
         ipython.magics_manager.magics[kind].pop("dspyer", None)
     ipython.magics_manager.registry.pop(DspyerMagics.__name__, None)
+    cleanup = getattr(ipython, "input_transformers_cleanup", None)
+    while cleanup is not None and awaiting_cells in cleanup:
+        cleanup.remove(awaiting_cells)

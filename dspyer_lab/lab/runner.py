@@ -17,16 +17,19 @@ nest-asyncio runs those handlers anyway, they fail ("cannot enter context") and 
 messages are lost: the queued cells never run. nest-asyncio2 defers them until the
 blocking run returns, so they run in order afterwards. The price: a widget click (the
 Stop button) waits for the blocking run too; the interrupt button, or a `--background`
-run, is how to stop one early.
+run, is how to stop one early. A notebook's `%%dspyer` cell therefore does not block: it
+awaits its run (`magics.awaiting_cells`), and ipykernel handles clicks meanwhile; this
+module serves synchronous callers (`shell.run_cell_magic`, `view.run_blocking(...)`).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+import contextlib
+from collections.abc import Coroutine, Iterator
 from typing import Any, TypeVar
 
-__all__ = ["blocking", "run_background", "run_blocking"]
+__all__ = ["blocking", "clicks_wait", "run_background", "run_blocking"]
 
 T = TypeVar("T")
 
@@ -39,6 +42,17 @@ def blocking() -> bool:
     """Whether a run blocks its cell right now (`run_blocking`): widget clicks wait until it ends."""
     return _BLOCKING[0] > 0
 """Strong references to background runs: the loop itself only keeps weak ones."""
+
+
+@contextlib.contextmanager
+def clicks_wait() -> Iterator[None]:
+    """Runs started inside count as blocking their cell (`blocking()`), so their views say that clicks wait:
+    for a cell that awaits its run on a kernel that handles widget messages only between cells."""
+    _BLOCKING[0] += 1
+    try:
+        yield
+    finally:
+        _BLOCKING[0] -= 1
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:

@@ -43,8 +43,30 @@ class ViewWidget(SnapshotMixin, anywidget.AnyWidget):
     ).tag(sync=True)
 
     def __init__(self, **kwargs: Any) -> None:
+        # anywidget connects the class's shared `_esm`/`_css` file watchers to a lambda holding the widget,
+        # so every view ever made would stay alive: own the traits here, and watch the files (hot reload,
+        # ANYWIDGET_HMR=1) through bound methods, which psygnal holds weakly.
+        files = {key: getattr(type(self), key) for key in ("_esm", "_css")}
+        self.add_traits(**{key: traitlets.Unicode(str(value)).tag(sync=True) for key, value in files.items()})
         super().__init__(**kwargs)
+        for key, value in files.items():
+            changed = getattr(value, "changed", None)
+            if changed is not None:
+                changed.connect(self._hot_esm if key == "_esm" else self._hot_css)
         self.on_msg(self._dispatch)
+
+    def _hot_esm(self, text: str) -> None:
+        setattr(self, "_esm", text)  # noqa: B010  (the class attribute is the file; the instance's trait its text)
+
+    def _hot_css(self, text: str) -> None:
+        setattr(self, "_css", text)  # noqa: B010
+
+    def close(self) -> None:
+        """Close the widget and its own `layout` widget (ipywidgets makes one per widget: its comm would outlive us)."""
+        layout = getattr(self, "layout", None)
+        super().close()
+        if layout is not None:
+            layout.close()
 
     @staticmethod
     def _layout_of(drawing: Drawing) -> dict[str, Any]:

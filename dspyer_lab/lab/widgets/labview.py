@@ -39,6 +39,7 @@ from ..model.viewmodel import (
     lab_json,
     run_totals_text,
     selected_visit,
+    shown_state,
     status_text,
 )
 from ..textview import DEFAULT_SECRET_PATTERNS, Masker
@@ -441,7 +442,7 @@ class LabView(DebuggerMixin, ViewWidget):
         can_run = self.program is not None or self._uncompiled is not None
         return {
             "status": status_text(log, self.run_log, can_run),
-            "run_state": log.status,
+            "run_state": shown_state(log),
             "stop": {
                 "shown": not self._replay,
                 "enabled": self.running and not self._blocking,
