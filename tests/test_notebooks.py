@@ -9,6 +9,7 @@ test-artifacts/notebooks/ for inspection.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -48,6 +49,11 @@ def pictured(cell: nbformat.NotebookNode) -> tuple[str, dict[str, str]]:
     """The widget a cell displays (its model id) and the node statuses its static SVG picture draws."""
     (shown,) = [o for o in cell.outputs if o["output_type"] == "display_data" and WIDGET in o["data"]]
     return shown["data"][WIDGET]["model_id"], dict(drawn_statuses(shown["data"]["image/svg+xml"]) or ())
+
+
+def saved_state(nb: nbformat.NotebookNode, model_id: str) -> dict:
+    """The synced state of widget `model_id` as the executed notebook saved it (its widget-state metadata)."""
+    return nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"][model_id]["state"]
 
 
 def code_cells(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
@@ -133,6 +139,16 @@ def check_debugging(nb: nbformat.NotebookNode) -> None:
     assert "stopped: True" in stopped and "the run was cancelled" in stopped and "status: cancelled" in stopped
     moved = output_text(cell_with(nb, "replay.seek(4)"))  # the slider, moved from code, time-travels
     assert "slider at step 4 of 15: 4/15: validation_error" in moved
+    # The counts printed agree with the slider: the view's events less its token events (not saved) are the
+    # replay's events, one slider step each.
+    held = output_text(cell_with(nb, 'view.save("invoice_run.json")'))
+    found = re.search(r"the view holds (\d+) events: (\d+) token events \(not saved\) and (\d+) others \(saved\)", held)
+    assert found, held
+    total, tokens, kept = map(int, found.groups())
+    assert tokens > 0 and kept == total - tokens, held
+    replayed = re.search(r"replayed: (\d+) events, one slider step each", moved)
+    assert replayed, moved
+    assert int(replayed.group(1)) == kept == 15, (held, moved)
     assert "{'extract': 'retrying', 'check': 'idle', 'summarize': 'idle'}" in moved
     # Each section shows its own run in its own view; each output's static picture has that run's end.
     pictures = [
@@ -142,7 +158,7 @@ def check_debugging(nb: nbformat.NotebookNode) -> None:
     assert len({model for model, _ in pictures}) == 3, pictures
     assert [statuses["extract"] for _, statuses in pictures] == ["done", "failed", "cancelled"], pictures
     walk = output_text(cell_with(nb, "replay.seek(step)")).splitlines()
-    assert len(walk) == 16
+    assert len(walk) == 16 == kept + 1  # steps 0 to 15
     assert walk[2].split()[:4] == ["2", "extract=running", "check=idle", "summarize=idle"]
     assert walk[3].split()[:6] == ["3", "extract=running", "check=idle", "summarize=idle", "3/15:", "lm_call"]
     assert walk[4].split()[:6] == ["4", "extract=retrying", "check=idle", "summarize=idle", "4/15:", "validation_error"]
@@ -177,7 +193,7 @@ def check_stepping(nb: nbformat.NotebookNode) -> None:
     assert "stopped: True | after: cancelled · after 0 steps" in stopped
     assert "runs kept: ['finished', 'cancelled']" in stopped
     forked = output_text(cell_with(nb, "past.fork(update="))
-    assert "run from here: after step 1, next node 'headline'" in forked
+    assert "run from here: from after step 1: node 'headline' runs next" in forked
     assert "Notes(headline='Speeds Up Parsing'" in forked
     assert "run 1: finished\nrun 2: finished, fork of " in forked and "after step 1" in forked
     assert "outputs compared with the parent: {'headline': 'changed', 'publish': 'changed'}" in forked
@@ -198,6 +214,16 @@ def check_batch(nb: nbformat.NotebookNode) -> None:
     assert "4 of 20 failed" in output_text(cell_with(nb, "print(dspyer_view.status)"))
     model, statuses = pictured(cell_with(nb, "view = BatchView(program)"))  # a widget with its static picture
     assert model and set(statuses) == {"classify", "billing_reply", "shipping_reply"}
+    # Each saved BatchView says its batch finished: the widget state, and the output's text (read where no
+    # widget renders), not the "ready" of its display before the batch.
+    for snippet in ("view = BatchView(program)", "%%dspyer --batch dataset"):
+        cell = cell_with(nb, snippet)
+        model, _ = pictured(cell)
+        panel = json.loads(saved_state(nb, model)["_panel"])
+        assert panel["state"] == "finished", panel["progress"]
+        assert panel["progress"]["text"].startswith("finished · 20/20 done · 4 failed · "), panel["progress"]
+        (shown,) = [o["data"]["text/plain"] for o in cell.outputs if WIDGET in o.get("data", {})]
+        assert shown.splitlines()[-1].startswith("finished · 20/20 done · 4 failed · "), shown
 
 
 CHECKS: dict[str, Callable[[nbformat.NotebookNode], None]] = {

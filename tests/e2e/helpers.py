@@ -39,6 +39,7 @@ __all__ = [
     "notebook_with_cells",
     "open_and_run_all",
     "open_notebook",
+    "picture",
     "run_all",
     "run_cell",
     "start_lab",
@@ -46,6 +47,7 @@ __all__ = [
     "start_notebook7",
     "wait_for_run",
     "wait_for_output",
+    "wait_for_view_settled",
     "write_notebook",
 ]
 
@@ -371,6 +373,81 @@ def wait_for_output(page: Page, index: int, text: str | re.Pattern[str], timeout
     outputs = cell_outputs(page, index)
     outputs.filter(has_text=text).wait_for(state="attached", timeout=timeout)
     return outputs
+
+
+# The view shown by cell `index` of the open notebook is the last one its output will get. At a run's end the
+# kernel may replace the view's output (`update_display`, to give it the picture of the run's end: its local
+# `dot` render during a cell that blocks, the browser's own drawing once it reads the browser's message), and
+# JupyterLab (or Notebook 7) then makes the widget view again: its element is replaced, and what lived only
+# in the page (the tab picked, a fold opened) is gone. That ends when the output's picture is the browser's
+# drawing (the local render embeds a <style>) of the statuses the view draws now, and the view made last is
+# drawn; a BatchView's picture never changes (its nodes stay idle): its output ends with the text of the
+# status line the view shows.
+_VIEW_SETTLED_JS = """(index) => {
+  const cell = window.jupyterapp?.shell.currentWidget?.content?.widgets?.[index];
+  const outputs = cell?.model?.outputs;
+  if (!outputs) return false;
+  let data = null;
+  for (let i = 0; i < outputs.length; i++) {
+    const d = outputs.get(i).data;
+    if (d['application/vnd.jupyter.widget-view+json']) data = d;
+  }
+  if (data === null) return false;
+  const text = (value) => (Array.isArray(value) ? value.join('') : String(value ?? ''));
+  const batch = cell.node.querySelector('.dspyer-batch');
+  if (batch) {
+    const status = batch.querySelector('.dl-batch-progress .dl-status');
+    return status !== null && text(data['text/plain']).split('\\n').pop() === status.textContent;
+  }
+  const svg = text(data['image/svg+xml']);
+  const live = cell.node.querySelector('.dspyer-graphview .dl-stage svg');
+  if (!svg || svg.includes('<style') || live === null) return false;
+  const statuses = (root) => JSON.stringify([...root.querySelectorAll('[data-node]')]
+    .map((g) => [g.getAttribute('data-node'), g.getAttribute('data-status')]).sort());
+  return statuses(new DOMParser().parseFromString(svg, 'image/svg+xml')) === statuses(live);
+}"""
+
+
+def wait_for_view_settled(page: Page, index: int, timeout: float = 60_000) -> None:
+    """After a run (or batch) ended: wait until the view cell `index` shows is the last one its output gets.
+
+    Until then JupyterLab (or Notebook 7) may make the view again, when the kernel updates the view's output
+    with the picture of the run's end (see `_VIEW_SETTLED_JS`): an element found before is then detached, and a
+    tab clicked or a fold opened in the page is undone. The browser sends its picture when the view is first
+    drawn and when a run ends: not for a seek, nor for a pause (unless what it shows is the first picture).
+    """
+    page.wait_for_function(_VIEW_SETTLED_JS, arg=index, timeout=timeout, polling=100)
+
+
+_BOX_JS = """(found) => {
+  if (found.length !== 1) return null;
+  found[0].scrollIntoView({block: 'nearest', inline: 'nearest'});
+  const box = found[0].getBoundingClientRect();
+  return {x: box.x, y: box.y, width: box.width, height: box.height};
+}"""
+
+
+def picture(view: Locator, path: Path, *, grow: bool = True) -> None:
+    """Screenshot the element `view`; with `grow`, the window first grows to its height (frontends scroll
+    inside the page, so a view taller than the window would be cut).
+
+    No element is held between steps: Playwright's `locator.screenshot`, `bounding_box` and
+    `scroll_into_view_if_needed` find the element once and then act on it, and fail ("Element is not
+    attached to the DOM") if the frontend makes the view again meanwhile. Here the view is found (and waited
+    for) at each step and measured in the same call in the page; the page is shot within its box.
+    """
+    from playwright.sync_api import expect
+
+    page = view.page
+    expect(view).to_be_visible()
+    box = view.evaluate_all(_BOX_JS)
+    assert box is not None, "the view left the page as it was measured"
+    if grow:
+        page.set_viewport_size({"width": 1400, "height": max(900, int(box["height"]) + 200)})
+        expect(view).to_be_visible()
+        box = view.evaluate_all(_BOX_JS)
+        assert box is not None, "the view left the page as it was measured"
+    page.screenshot(path=path, clip=box, animations="disabled")
 
 
 class StatusRecorder:

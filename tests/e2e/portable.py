@@ -16,7 +16,7 @@ from textwrap import dedent
 
 from playwright.sync_api import Locator, Page, expect
 
-from .helpers import css_string
+from .helpers import css_string, picture
 
 __all__ = [
     "EDITED_QUESTION", "FORKED_QUESTION", "HOSTILE_ANSWER", "HOSTILE_NODE", "PROGRAM", "LabOnPage", "expect_run_over",
@@ -71,19 +71,25 @@ PROGRAM = dedent(
 def expect_run_over(root: Locator, timeout: float = 5_000) -> None:
     """The run shown (a run, a continued pause, a fork) finished and its task is over, before clicking on.
 
-    The `finished` event shows first; the view's last render (once the task is done) then opens the
-    debug bar's "Run from here…" row, which moves the tabs and the drawing below it: a click aimed
-    in between lands where the element was.
+    The `finished` event shows first; the view's last render, once the run's task is done, disables the
+    Stop button (enabled while a run started by a click goes on, or waits at a pause): until then the
+    view may still change under a click.
     """
     expect(root).to_have_attribute("data-run-state", "finished", timeout=timeout)
-    expect(root.locator(".dl-debug button.dl-fork-open")).to_be_visible(timeout=timeout)
+    expect(root.locator(".dl-toolbar button.dl-stop")).to_be_disabled(timeout=timeout)
 
 
 class LabOnPage:
-    """The one LabView on `page`, read and clicked as a user would."""
+    """The one LabView on `page`, read and clicked as a user would.
 
-    def __init__(self, page: Page) -> None:
+    `settled` waits, after a run ended, until the view is the one the frontend keeps: Notebook 7 makes it
+    again when the kernel updates its output with the run's end picture (`helpers.wait_for_view_settled`);
+    marimo never does.
+    """
+
+    def __init__(self, page: Page, settled: Callable[[], None] = lambda: None) -> None:
         self.page = page
+        self.settled = settled
         self.root = page.locator(".dspyer-lab")
         self.graph = self.root.locator(".dspyer-graphview")
         self.slider = self.root.locator(".dl-toolbar input.dl-replay")
@@ -99,15 +105,15 @@ class LabOnPage:
         return self.root.locator(f'.dl-panel[data-tab="{tab}"]')
 
     def seek(self, step: int) -> None:
-        """Drag the replay slider to `step` (the input events a drag fires)."""
-        self.slider.evaluate(
-            "(el, step) => { el.value = String(step); el.dispatchEvent(new Event('input', {bubbles: true})); }", step
-        )
+        """Drag the replay slider to `step`: `fill` sets a range input and fires what a drag does (input events,
+        a change at the end) on the slider on the page when it acts (one found earlier is stale in a view made again)."""
+        self.slider.fill(str(step))
 
     def check_finished_run(self) -> None:
         """The run ended with every node done, and the markup stayed text."""
         expect(self.root).to_have_count(1)
         expect(self.graph).to_have_attribute("data-run-state", "finished")
+        self.settled()
         expect(self.node("answer", "done")).to_have_count(1)
         expect(self.node(HOSTILE_NODE, "done")).to_have_count(1)
         self.check_nothing_ran()
@@ -183,6 +189,7 @@ class LabOnPage:
         expect(continue_button).to_be_enabled()
         continue_button.click()  # the kernel resumes the run from the click: no cell runs
         expect_run_over(self.root, timeout=60_000)
+        self.settled()
         expect(self.node("answer", "done")).to_have_count(1)
         expect(self.root.locator(".dl-debug .dl-paused-at")).to_have_count(0)
         self.check_nothing_ran()
@@ -226,7 +233,7 @@ class LabOnPage:
         expect(pauses).to_have_count(2)  # the breakpoint's, then the Step's
         self.seek(int(pauses.first.get_attribute("data-index") or "") + 1)
         expect(self.node("answer", "idle")).to_have_count(1)
-        expect(debug.locator(".dl-fork-note")).to_contain_text("after step 1, next node 'answer'")
+        expect(debug.locator(".dl-fork-note")).to_contain_text("from after step 1: node 'answer' runs next")
         debug.locator("button.dl-fork-open").click()
         expect(debug).to_have_attribute("data-mode", "fork")
         question = debug.locator('.dl-field[data-field="question"] textarea.dl-field-value')
@@ -236,6 +243,7 @@ class LabOnPage:
 
         expect(runs).to_have_count(kept + 1)
         expect_run_over(self.root, timeout=60_000)
+        self.settled()  # the fork's end (its inherited first node drawn idle) is a new picture
         expect(runs.nth(kept)).to_have_text(
             re.compile(rf"^run {kept + 1} · fork of run {kept} after step 1 · finished$"))
         expect(debug.locator("select.dl-runs")).to_have_value(str(kept))  # the fork is shown
@@ -253,8 +261,4 @@ class LabOnPage:
 
     def picture(self, path: Path) -> None:
         """Screenshot the whole view (the window first grows to its height: frontends scroll inside the page)."""
-        box = self.root.bounding_box()
-        assert box is not None
-        self.page.set_viewport_size({"width": 1400, "height": max(900, int(box["height"]) + 200)})
-        self.root.scroll_into_view_if_needed()
-        self.root.screenshot(path=path, animations="disabled")
+        picture(self.root, path)

@@ -25,6 +25,7 @@ from .helpers import (
     run_all,
     start_marimo,
     wait_for_run,
+    wait_for_view_settled,
     write_notebook,
 )
 from .test_lab_browser import save_picture
@@ -150,6 +151,9 @@ def run_and_check_batch(page: Page, server: LabServer, picture: Path) -> None:
     expect(cell_outputs(page, 2)).to_contain_text("[2, 6, 10] 12")
     done = [int(n) for n in progress.history()["12"]]  # the bar moved while the cell blocked, never backwards
     assert done[-1] == 12 and any(0 < n < 12 for n in done) and done == sorted(done), done
+    # The output's text says how the batch ended (not the "ready" of its display); JupyterLab makes the view
+    # again for that update: wait for it before clicking (the measure picked lives in the page).
+    wait_for_view_settled(page, 1)
     check_batch(Batch(page, cell_outputs(page, 1).locator(".dspyer-batch")), picture)
 
 
@@ -197,6 +201,7 @@ def check_batch(batch: Batch, picture: Path) -> None:
     expect(batch.root.locator('tr.dl-example[data-open="true"]')).to_have_attribute("data-index", "6")
     # Its panels answer clicks (through the BatchView): the validation tab lists the 3 rejected answers.
     opened.locator('button.dl-tab[data-tab="validation"]').click()
+    expect(opened.locator('button.dl-tab[data-tab="validation"]')).to_have_attribute("aria-selected", "true")
     expect(opened.locator('.dl-panel[data-tab="validation"]')).to_contain_text("attempt 3 of 3")
     opened.locator('g.node[data-node="answer"]').click()
     expect(opened.locator('g.node[data-node="answer"]')).to_have_attribute("data-selected", "true")

@@ -15,7 +15,7 @@ from textwrap import dedent
 import pytest
 from playwright.sync_api import Page, expect
 
-from .helpers import LabServer, cell_outputs, open_and_run_all, run_cell, wait_for_run, write_notebook
+from .helpers import LabServer, cell_outputs, open_and_run_all, picture, run_cell, wait_for_run, write_notebook
 from .portable import expect_run_over
 from .test_lab_browser import Lab, header, save_picture, seek, set_theme
 
@@ -73,6 +73,7 @@ def debug_a_run(page: Page, lab_server: LabServer, e2e_artifacts: Path, suffix: 
     open_and_run_all(page, lab_server, notebook)  # a first run, without breakpoints: it finishes
     lab = Lab(page, 1)
     expect(lab.graph).to_have_attribute("data-run-state", "finished")
+    lab.settled()  # the hover below is on the view JupyterLab keeps
     expect(cell_outputs(page, 2)).to_contain_text("result: Title(title='TIDES PULL.')")
 
     # A breakpoint before `name`: click the pin on its top-left corner (shown on hover).
@@ -82,7 +83,7 @@ def debug_a_run(page: Page, lab_server: LabServer, e2e_artifacts: Path, suffix: 
     for when in ("before", "after"):
         expect(lab.node("name").locator(f'g.dl-bp[data-when="{when}"] > .dl-bp-dot')).to_have_css("opacity", "0.9")
     expect(lab.node("write").locator('g.dl-bp[data-when="before"] > .dl-bp-dot')).to_have_css("opacity", "0")
-    lab.root.screenshot(path=e2e_artifacts / f"lab-debugger-hover{suffix}.png", animations="disabled")
+    picture(lab.root, e2e_artifacts / f"lab-debugger-hover{suffix}.png", grow=False)  # the mouse stays on `name`
     pin.click()
     expect(pin).to_have_attribute("data-on", "true")  # the kernel set view.breakpoints; the drawing shows it
     expect(lab.node("write").locator('g.dl-bp[data-on="true"]')).to_have_count(0)
@@ -122,6 +123,7 @@ def debug_a_run(page: Page, lab_server: LabServer, e2e_artifacts: Path, suffix: 
     editor.fill('"Waves rise."')
     debug.locator("button.dl-continue").click()
     expect_run_over(lab.root)
+    lab.settled()
     expect(lab.node("name", "done")).to_have_count(1)
     expect(lab.open("Result")).to_contain_text("WAVES RISE.")
     lab.node("name").click()
@@ -137,12 +139,13 @@ def debug_a_run(page: Page, lab_server: LabServer, e2e_artifacts: Path, suffix: 
     seek(lab, paused_at + 1)  # the run up to its pause again: `write` done, `name` next
     debug.locator("button.dl-fork-open").click()
     expect(debug).to_have_attribute("data-mode", "fork")
-    expect(debug.locator(".dl-fork-note")).to_contain_text("next node 'name'")
+    expect(debug.locator(".dl-fork-note")).to_contain_text("node 'name' runs next")
     debug.locator('.dl-field[data-field="draft"] textarea').fill('"Salt."')
     debug.locator("button.dl-fork-run").click()
     runs = debug.locator("select.dl-runs option")
     expect(runs).to_have_count(3)  # the first run, the paused-and-continued run, the fork (from its start)
     expect_run_over(lab.root)  # the fork's end, not the parent's
+    lab.settled()  # the fork's end (its inherited `write` drawn idle) is a new picture: the view is made again
     expect(lab.open("Result")).to_contain_text("SALT.")
     expect(runs.nth(2)).to_have_text(re.compile(r"^run 3 · fork of run 2 after step 1 · finished$"))
     expect(lab.node("name")).to_have_attribute("data-diff", "changed")
@@ -164,6 +167,7 @@ def test_step_runs_one_node_at_a_time_and_stop_ends_a_pause(lab_page: Page, lab_
     notebook = write_notebook(lab_server, "lab_debugger_step.ipynb", [SETUP, show, RUN])
     open_and_run_all(page, lab_server, notebook)  # the run pauses before its first node
     lab = Lab(page, 1)
+    lab.settled()  # nothing ran: the browser's first picture (all idle) replaces the kernel's
     debug = lab.root.locator(".dl-debug")
     expect(cell_outputs(page, 2)).to_contain_text("result: None | paused before node 'write'")
     expect(lab.node("write")).to_have_attribute("data-paused", "before")
@@ -184,6 +188,7 @@ def test_step_runs_one_node_at_a_time_and_stop_ends_a_pause(lab_page: Page, lab_
     draft.fill('"Foam."')
     debug.locator("button.dl-step").click()
     expect_run_over(lab.root)
+    lab.settled()
     expect(lab.node("name", "done")).to_have_count(1)
     expect(debug.locator(".dl-paused-at")).to_have_count(0)
     expect(lab.open("Result")).to_contain_text("FOAM.")
@@ -198,6 +203,7 @@ def test_step_runs_one_node_at_a_time_and_stop_ends_a_pause(lab_page: Page, lab_
     expect(lab.stop_button).to_be_enabled()
     lab.stop_button.click()
     expect(lab.root).to_have_attribute("data-run-state", "cancelled")
+    lab.settled()
     expect(lab.status).to_contain_text("cancelled")
     expect(lab.node("write", "idle")).to_have_count(1)
     expect(debug.locator(".dl-paused-at")).to_have_count(0)

@@ -17,21 +17,19 @@ import json
 import re
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 from textwrap import dedent
 from typing import Any
 from urllib.parse import unquote
 
 import nbformat
 import pytest
-from playwright.sync_api import Page, Route
+from playwright.sync_api import Page, Route, expect
 
 from dspyer_lab.lab.widgets.runtime import RUNTIME_PATH
 from dspyer_lab.lab.widgets.snapshot import drawn_statuses
 
-from .helpers import LabServer, open_and_run_all, write_notebook
+from .helpers import LabServer, open_and_run_all, wait_for_view_settled, write_notebook
 from .portable import HOSTILE_NODE, PROGRAM
 
 pytestmark = pytest.mark.browser
@@ -64,14 +62,13 @@ def test_a_notebook_saved_by_jupyterlab_exports_the_browser_picture_with_final_s
     open_and_run_all(lab_page, lab_server, notebook)
     lab_page.locator('.dspyer-lab[data-run-state="finished"]').wait_for()
 
-    deadline = time.monotonic() + 60
-    while True:  # the browser's picture of the finished run reaches the kernel, then the output; save until it is in
-        lab_page.evaluate(_SAVE_JS)
-        svg = saved_picture(notebook)
-        if svg and "<style" not in svg and dict(drawn_statuses(svg) or ()) == FINAL:
-            break  # the local `dot` render embeds a <style>; the browser's copy carries inline paint instead
-        assert time.monotonic() < deadline, f"no browser picture with the final statuses was saved: {svg and svg[:300]}"
-        time.sleep(0.5)
+    # The browser's picture of the finished run reaches the kernel, then the view's output; then save.
+    wait_for_view_settled(lab_page, 1)
+    lab_page.evaluate(_SAVE_JS)
+    svg = saved_picture(notebook)
+    # the local `dot` render embeds a <style>; the browser's copy carries inline paint instead
+    assert svg and "<style" not in svg, f"no browser picture was saved: {svg and svg[:300]}"
+    assert dict(drawn_statuses(svg) or ()) == FINAL
     assert "widgets" not in nbformat.read(notebook, as_version=4).metadata  # JupyterLab's default: no widget state
 
     html = notebook.with_suffix(".html")
@@ -134,7 +131,7 @@ def saved_page(page: Page) -> Iterator[Page]:
     """A page (no network) serving the committed bundle, as the widget manager loads it."""
     static = RUNTIME_PATH.parent
     files = {
-        "/": ("text/html", f'<!doctype html><link rel="stylesheet" href="/widget.css"><div id="out"></div>'.encode()),
+        "/": ("text/html", b'<!doctype html><link rel="stylesheet" href="/widget.css"><div id="out"></div>'),
         "/widget.js": ("text/javascript", (static / "widget.js").read_bytes()),
         "/widget.css": ("text/css", (static / "widget.css").read_bytes()),
         "/viz-runtime.js": ("text/javascript", (static / "viz-runtime.js").read_bytes()),
@@ -156,11 +153,11 @@ def saved_page(page: Page) -> Iterator[Page]:
 def still_statuses(page: Page) -> dict[str, str]:
     """The statuses drawn by the placeholder image (decoded from its data: URL), once the image has loaded."""
     image = page.locator(".dspyer-graphview .dl-still img.dl-still-img")
-    image.wait_for()
-    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle())
-    src = image.get_attribute("src") or ""
     prefix = "data:image/svg+xml;charset=utf-8,"
-    assert src.startswith(prefix), src[:80]
+    expect(image).to_have_attribute("src", re.compile("^" + re.escape(prefix)))
+    expect(image).to_have_js_property("complete", True)  # loaded: a picture the browser could decode ...
+    expect(image).not_to_have_js_property("naturalWidth", 0)  # ... with a size
+    src = image.get_attribute("src") or ""
     return dict(drawn_statuses(unquote(src[len(prefix):])) or ())
 
 
@@ -169,9 +166,8 @@ def test_a_saved_view_without_a_kernel_shows_its_last_picture(saved_page: Page, 
     saved_page.evaluate(_RENDER_JS, {"state": exported_view, "answer": False})
     assert still_statuses(saved_page) == FINAL
     note = saved_page.locator(".dl-still-note")
-    note.wait_for()  # the runtime did not come (ask-again time): say why the picture is still
-    assert note.text_content() == "static picture: no kernel"
-    assert saved_page.locator(".dl-stage svg").count() == 0
+    expect(note).to_have_text("static picture: no kernel")  # the runtime did not come (ask-again time): say why
+    expect(saved_page.locator(".dl-stage svg")).to_have_count(0)
     assert {"type": "need-runtime"} in saved_page.evaluate("window.__sent")
     assert saved_page.evaluate("window.__xss") is None  # the hostile name is inside the image, never parsed
 
@@ -181,8 +177,8 @@ def test_the_live_drawing_replaces_the_picture_when_the_runtime_comes(
 ) -> None:
     saved_page.evaluate(_RENDER_JS, {"state": exported_view, "answer": True})
     drawn = saved_page.locator(".dl-stage svg g.node[data-node][data-status]")
-    drawn.first.wait_for()
-    assert saved_page.locator(".dl-still").count() == 0
-    live = {g.get_attribute("data-node"): g.get_attribute("data-status") for g in drawn.all()}
+    expect(drawn).to_have_count(len(FINAL))
+    expect(saved_page.locator(".dl-still")).to_have_count(0)  # the live drawing took the picture's place
+    live = drawn.evaluate_all("found => Object.fromEntries(found.map((g) => [g.dataset.node, g.dataset.status]))")
     assert live == FINAL
     assert saved_page.evaluate("window.__xss") is None

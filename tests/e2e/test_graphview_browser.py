@@ -14,8 +14,10 @@ from .helpers import (
     cell_outputs,
     css_string,
     open_and_run_all,
+    picture,
     run_cell,
     wait_for_run,
+    wait_for_view_settled,
     wait_until_shown,
     write_notebook,
 )
@@ -91,6 +93,7 @@ def test_nodes_show_running_retrying_done_during_a_self_correcting_run(
     expect(lab_page.locator(f"{GRAPH} g.node[data-marker]")).to_have_count(2)  # START and END
     expect(lab_page.locator(node("prepare", "done"))).to_have_count(1)
     expect(lab_page.locator(node("answer", "done"))).to_have_count(1)
+    wait_for_view_settled(lab_page, 1)  # the view JupyterLab keeps once it has the browser's picture of the end
 
     # Run the run cell again with the drawing on screen: watch it live, while the cell executes.
     recorder = StatusRecorder(lab_page)
@@ -98,9 +101,10 @@ def test_nodes_show_running_retrying_done_during_a_self_correcting_run(
     for status in ("running", "retrying", "done"):
         wait_until_shown(lab_page, node("answer", status), timeout=30_000)
         if status == "retrying":  # the picture for the README: a node correcting itself
-            lab_page.locator(GRAPH).screenshot(path=e2e_artifacts / "graphview-retrying.png")
+            picture(lab_page.locator(GRAPH), e2e_artifacts / "graphview-retrying.png", grow=False)
     wait_for_run(lab_page)
     expect(lab_page.locator(f'{GRAPH}[data-run-state="finished"]')).to_have_count(1)
+    wait_for_view_settled(lab_page, 1)
     history = recorder.history()
     assert history["answer"][-3:] == ["running", "retrying", "done"], history
     assert history["prepare"][-1] == "done", history
@@ -109,7 +113,7 @@ def test_nodes_show_running_retrying_done_during_a_self_correcting_run(
     lab_page.locator(node("answer")).click()
     expect(cell_outputs(lab_page, 2)).to_contain_text("selected: answer")
     expect(lab_page.locator(node("answer"))).to_have_attribute("data-selected", "true")
-    lab_page.locator(f"{GRAPH} svg").scroll_into_view_if_needed()
+    lab_page.locator(f"{GRAPH} svg").evaluate_all("found => found.forEach((svg) => svg.scrollIntoView())")
 
 
 NAMES = [
@@ -153,9 +157,10 @@ def test_markup_in_node_names_and_decisions_is_shown_as_text(lab_page: Page, lab
         expect(drawn).to_have_attribute("data-status", "done")
         expect(drawn.locator("text").first).to_have_text(name)
     expect(widget.locator(f"g.edge[data-decision={css_string('<b>go</b>')}]")).to_have_count(1)
+    wait_for_view_settled(lab_page, 0)  # the drawing measured below is the one JupyterLab keeps
     # labels fit: node names inside their boxes, the edge label clear of every node, whatever the page's font
-    clashes = widget.locator("svg.dl-svg").evaluate(
-        """svg => {
+    clashes = widget.locator("svg.dl-svg").evaluate_all(  # found and measured in one call
+        """([svg]) => {
           const box = (el) => el.getBBox();
           const inside = (a, b) => a.x >= b.x - 0.5 && a.x + a.width <= b.x + b.width + 0.5;
           const meets = (a, b) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;

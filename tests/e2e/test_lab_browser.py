@@ -25,9 +25,11 @@ from .helpers import (
     css_string,
     open_and_run_all,
     open_notebook,
+    picture,
     run_all,
     run_cell,
     wait_for_run,
+    wait_for_view_settled,
     write_notebook,
 )
 
@@ -49,6 +51,7 @@ class Lab:
 
     def __init__(self, page: Page, cell: int) -> None:
         self.page = page
+        self.cell = cell
         self.root = cell_outputs(page, cell).locator(LAB)
         self.graph = self.root.locator(GRAPH)
         self.status = self.root.locator(".dl-toolbar .dl-status")
@@ -69,6 +72,11 @@ class Lab:
 
     def tab(self, title: str) -> Locator:
         return self.root.locator(f'button.dl-tab[data-tab="{TABS[title]}"]')
+
+    def settled(self) -> None:
+        """After a run ended: wait until the view is the last one JupyterLab makes for the output (see
+        `wait_for_view_settled`), so a tab clicked or a picture taken is not lost with a view made again."""
+        wait_for_view_settled(self.page, self.cell)
 
     def open(self, title: str) -> Locator:
         """Click tab `title`; its panel, once shown."""
@@ -97,10 +105,9 @@ def header(panel: Locator) -> Locator:
 
 
 def seek(lab: Lab, step: int) -> None:
-    """Drag the replay slider to `step` (what a user's drag fires: input events)."""
-    lab.slider.evaluate(
-        "(el, step) => { el.value = String(step); el.dispatchEvent(new Event('input', {bubbles: true})); }", step
-    )
+    """Drag the replay slider to `step`: `fill` sets a range input and fires what a drag does (input events,
+    a change at the end) on the slider on the page when it acts (one found earlier is stale in a view made again)."""
+    lab.slider.fill(str(step))
 
 
 def cell_index(notebook: Path, matches: Callable[[str], bool]) -> int:
@@ -115,12 +122,8 @@ def save_picture(lab: Lab, name: str, artifacts: Path, docs: bool = True) -> Non
     The viewport grows to the view's height first: JupyterLab scrolls the notebook inside the
     page, so a view taller than the window would be cut.
     """
-    box = lab.root.bounding_box()
-    assert box is not None
-    lab.page.set_viewport_size({"width": 1400, "height": max(900, int(box["height"]) + 200)})
-    lab.root.scroll_into_view_if_needed()
     path = artifacts / name
-    lab.root.screenshot(path=path, animations="disabled")
+    picture(lab.root, path)
     if docs and os.environ.get("DSPYER_UPDATE_DOCS") == "1":
         assert path.stat().st_size < PICTURE_LIMIT, f"{name} is {path.stat().st_size} bytes"
         DOCS.mkdir(exist_ok=True)
@@ -148,6 +151,7 @@ def test_quickstart_notebook_shows_its_run_in_the_labview(
     lab.open("Validation")  # the tabs switch in the page: no need to reach the busy kernel
     save_picture(lab, "lab-running.png", e2e_artifacts)
     wait_for_run(page)
+    lab.settled()
 
     # The graph: both nodes end done; the answer was rejected once and corrected (watched live).
     expect(lab.root).to_have_count(1)
@@ -274,6 +278,7 @@ def test_markup_from_model_state_and_node_names_is_shown_as_text(
     open_and_run_all(page, lab_server, notebook)
     lab = Lab(page, 1)
     expect(lab.graph).to_have_attribute("data-run-state", "finished")
+    lab.settled()
     expect(cell_outputs(page, 2)).to_contain_text(f"Answer(answer={ANSWER!r})")
     assert page.evaluate("() => window.__xss") is None
 
@@ -410,6 +415,7 @@ def test_stop_button_cancels_a_background_run(lab_page: Page, lab_server: LabSer
     expect(lab.stop_button).to_be_enabled()
     lab.stop_button.click()
     expect(lab.graph).to_have_attribute("data-run-state", "cancelled")
+    lab.settled()
     expect(lab.graph.locator('g.node[data-status="running"], g.node[data-status="retrying"]')).to_have_count(0)
     expect(lab.node("retrieve", "done")).to_have_count(1)
     expect(lab.node("answer", "cancelled")).to_have_count(1)  # stopped mid-node: its own look, not idle
@@ -462,6 +468,7 @@ def test_a_blocking_run_disables_stop_and_statuses_read_in_both_themes(
         expect(lab.stop_button).to_have_attribute("title", re.compile("kernel's interrupt"))
         expect(lab.root.locator(".dl-stop-hint")).to_contain_text("kernel's interrupt")
         wait_for_run(page)
+        lab.settled()
         expect(cell_outputs(page, 1)).to_contain_text("failed: NodeValidationError")
         expect(lab.node("answer", "failed")).to_have_count(1)
         expect(lab.showing("Error")).to_contain_text("NodeValidationError")

@@ -85,6 +85,7 @@ def test_tokens_stream_into_the_panel_before_the_node_ends_then_the_calls_tab_sh
     save_picture(lab, "lab-streaming.png", e2e_artifacts)
     wait_for_run(page)
     expect(lab.graph).to_have_attribute("data-run-state", "finished")
+    lab.settled()
 
     seen = page.evaluate("() => window.__streamed")
     partial = [text for status, text in seen if status in ("running", "retrying") and text and text != ANSWER]
@@ -96,8 +97,7 @@ def test_tokens_stream_into_the_panel_before_the_node_ends_then_the_calls_tab_sh
 
     # The Calls tab: both attempts, the messages by role (the system prompt folded), the completion.
     expect(lab.root.locator('button.dl-tab[data-tab="calls"]')).to_have_text("Calls (2)")
-    lab.root.locator('button.dl-tab[data-tab="calls"]').click()
-    calls = lab.root.locator('.dl-panel[data-tab="calls"]')
+    calls = lab.open("Calls")
     expect(calls.locator(".dl-scope")).to_contain_text("node 'answer' (visit 1): 2 model calls")
     expect(header(calls)).to_contain_text("answer · attempt 2 · scripted/offline")
     system = calls.locator('details.dl-msg[data-role="system"]')

@@ -11,7 +11,15 @@ from pathlib import Path
 
 from playwright.sync_api import Page
 
-from .helpers import LabServer, StatusRecorder, open_and_run_all, run_cell, wait_for_run, write_notebook
+from .helpers import (
+    LabServer,
+    StatusRecorder,
+    open_and_run_all,
+    run_cell,
+    wait_for_run,
+    wait_for_view_settled,
+    write_notebook,
+)
 from .portable import PROGRAM, LabOnPage
 
 pytestmark = pytest.mark.browser
@@ -32,7 +40,7 @@ def test_labview_in_notebook7_runs_live_clicks_replays_and_debugs(
     notebook = write_notebook(notebook7_server, "notebook7_lab.ipynb", [PROGRAM, "view", RUN])
     try:
         open_and_run_all(page, notebook7_server, notebook)
-        lab = LabOnPage(page)
+        lab = LabOnPage(page, settled=lambda: wait_for_view_settled(page, 1))  # the view is cell 1's output
         lab.check_finished_run()
 
         recorder = StatusRecorder(page)  # run again with the view on screen: watch it live

@@ -32,6 +32,7 @@ from ...core.program import AgentTranspiler
 from .. import runner
 from ..adapter import as_graph
 from ..dot import build_drawing, describe, render_svg
+from ..masking import mask_exception
 from ..model.batchmodel import BatchModel, BatchState, TableQuery, batch_json, heat_json, progress_text
 from ..textview import DEFAULT_SECRET_PATTERNS, Masker
 from ..throttle import Throttle
@@ -49,7 +50,10 @@ class BatchView(ViewWidget):
 
     `sample_size` finished runs are kept whole besides every failed one (see `BatchStats`);
     `page_size` rows of the example table go to the browser at a time; values of secret-looking
-    input fields (`secret_patterns`, see `Masker`) are masked wherever they are shown.
+    input fields (`secret_patterns`, see `Masker`) are masked wherever they are shown, wherever else
+    they appear as text in the stats (error messages) and in the exceptions of failed runs (`errors`, the
+    outcomes `run` returns), which are rewritten in place as a `LabView` does for the one it re-raises.
+    Results are the runs' own (unmasked) outputs, as `LabView.run` returns them.
     """
 
     _panel = traitlets.Unicode(
@@ -115,7 +119,7 @@ class BatchView(ViewWidget):
 
     @property
     def errors(self) -> dict[int, Exception]:
-        """Input index -> exception of every run that failed."""
+        """Input index -> exception of every run that failed (its secrets masked, as in the outcomes of `run`)."""
         return dict(self.batch.errors) if self.batch is not None else {}
 
     @property
@@ -262,6 +266,7 @@ class BatchView(ViewWidget):
         self.model = BatchModel(
             batch.total, sample_size=self._sample_size, masker=self.masker, metric=batch.metric is not None
         )
+        self.masker.learn(batch.inputs)  # every secret of the batch, before any example's summary or error quotes it
         self._query = TableQuery(size=self._query.size)
         self._close_opened()
         self._render()
@@ -272,8 +277,18 @@ class BatchView(ViewWidget):
         async with contextlib.aclosing(batch.events()) as stream:
             async for index, event in stream:
                 self.model.apply(index, event)
+                if event.get("event") in ("error", "score"):
+                    self._mask_failures(batch, [index])
                 self._renderer.poke()
         return batch.outcomes()
+
+    def _mask_failures(self, batch: Batch[Any], indices: Iterable[int]) -> None:
+        """Mask, in place, the exceptions of the runs (and metrics) at `indices` that failed: `errors`, the
+        outcomes `run` returns and ``batch.metric_errors`` then hold no secret the view knows."""
+        for index in indices:
+            for error in (batch.errors.get(index), batch.metric_errors.get(index)):
+                if error is not None:
+                    mask_exception(error, self.masker)
 
     def _settled(self, task: asyncio.Task[Any]) -> None:
         self._task = None
@@ -281,6 +296,8 @@ class BatchView(ViewWidget):
         error = None if task.cancelled() else task.exception()
         state: BatchState = "cancelled" if task.cancelled() or isinstance(error, KeyboardInterrupt) else (
             "failed" if error is not None else "finished")
+        if state != "finished" and self.batch is not None:  # failures recorded after the last event folded
+            self._mask_failures(self.batch, {*self.batch.errors, *self.batch.metric_errors})
         self.model.end(state)
         self._renderer.flush()
         self.refresh_snapshot()
@@ -340,3 +357,34 @@ class BatchView(ViewWidget):
 
     def _outline(self) -> str:
         return f"{describe(self._graph)}\n{self.status}"
+
+    # -- the static output ----------------------------------------------------------------
+
+    _outline_shown: str | None = None
+    """The text outline (ending with the status line) of the output last published (display, update)."""
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict, dict] | None:
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if bundle is not None:
+            self._outline_shown = bundle[0].get("text/plain")
+        return bundle
+
+    def refresh_snapshot(self) -> None:
+        """The batch ended: publish the output again if the status line its text ends with is stale.
+
+        `SnapshotMixin.refresh_snapshot` republishes only when a node's drawn status changed (and, for a
+        view a browser draws, leaves it to the browser's picture), and a batch changes none: its nodes stay
+        idle, the heatmap is drawn in the page only, and no browser sends text. So the output kept the
+        outline of its display, "... ready", in a saved notebook (nbclient's or JupyterLab's) and its
+        exports. (JupyterLab makes the widget view again for the update, as for a LabView's run end.)
+        """
+        if self._snapshot_display_id is None:
+            return
+        if self._outline() == self._outline_shown:
+            return
+        from IPython.display import update_display
+
+        bundle = self._repr_mimebundle_()
+        if bundle is not None:
+            data, metadata = bundle
+            update_display(data, metadata=metadata, raw=True, display_id=self._snapshot_display_id)
