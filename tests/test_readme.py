@@ -197,8 +197,9 @@ def test_dspyer_lab_serves_the_quickstart_notebook(tmp_path: Path) -> None:
         assert url is not None, "JupyterLab printed no URL for the quickstart"
         import urllib.request
 
-        base, token = url.split("/lab/")[0], url.split("token=")[1]
-        with urllib.request.urlopen(f"{base}/api/contents/01_quickstart.ipynb?token={token}", timeout=30) as reply:
+        port, token = re.search(r":(\d+)/", url).group(1), url.split("token=")[1]  # type: ignore[union-attr]
+        api = f"http://127.0.0.1:{port}/api/contents/01_quickstart.ipynb?token={token}"  # `localhost` may be ::1
+        with urllib.request.urlopen(api, timeout=30) as reply:
             assert reply.status == 200 and b'"%%dspyer' in reply.read()
         assert sorted(p.name for p in (tmp_path / "dspyer-lab-notebooks").glob("*.ipynb"))[0] == "01_quickstart.ipynb"
     finally:
