@@ -183,24 +183,42 @@ def test_every_command_is_one_the_tests_run() -> None:
 @pytest.mark.kernel
 def test_dspyer_lab_serves_the_quickstart_notebook(tmp_path: Path) -> None:
     """`dspyer-lab` as written: JupyterLab starts on the copied quickstart (BROWSER=true: no browser opens)."""
+    import threading
+    import urllib.error
+    import urllib.request
+
     [command] = [c for c in commands() if c == "dspyer-lab"]
     server = subprocess.Popen(shlex.split(command), cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               text=True, env={**os.environ, "BROWSER": "true"}, start_new_session=True)
-    try:
-        assert server.stdout is not None
-        url = None
-        for line in server.stdout:  # the log, until JupyterLab says where it serves (or exits)
-            found = re.search(r"(http://(?:127\.0\.0\.1|localhost):\d+/lab/tree/01_quickstart\.ipynb\?token=\w+)", line)
-            if found:
-                url = found.group(1)
-                break
-        assert url is not None, "JupyterLab printed no URL for the quickstart"
-        import urllib.request
+    log: list[str] = []
+    url = threading.Event()
+    found: list[str] = []
 
-        port, token = re.search(r":(\d+)/", url).group(1), url.split("token=")[1]  # type: ignore[union-attr]
+    def read() -> None:  # the whole log, so the server never blocks on a full pipe
+        assert server.stdout is not None
+        for line in server.stdout:
+            log.append(line)
+            match = re.search(r"http://(?:127\.0\.0\.1|localhost):(\d+)/lab/tree/01_quickstart\.ipynb\?token=(\w+)", line)
+            if match and not found:
+                found.extend(match.groups())
+                url.set()
+        url.set()  # the server exited
+
+    threading.Thread(target=read, daemon=True).start()
+    try:
+        assert url.wait(timeout=120) and found, "JupyterLab printed no URL for the quickstart:\n" + "".join(log)
+        port, token = found
         api = f"http://127.0.0.1:{port}/api/contents/01_quickstart.ipynb?token={token}"  # `localhost` may be ::1
-        with urllib.request.urlopen(api, timeout=30) as reply:
-            assert reply.status == 200 and b'"%%dspyer' in reply.read()
+        body = b""
+        for _ in range(600):  # until the server answers (it has printed its URL, so it is about to), or exits
+            try:
+                with urllib.request.urlopen(api, timeout=30) as reply:
+                    body = reply.read()
+                break
+            except urllib.error.URLError:
+                assert server.poll() is None, "JupyterLab exited:\n" + "".join(log)
+                url.wait(0.1)
+        assert b'"%%dspyer' in body, "".join(log)
         assert sorted(p.name for p in (tmp_path / "dspyer-lab-notebooks").glob("*.ipynb"))[0] == "01_quickstart.ipynb"
     finally:
         os.killpg(server.pid, signal.SIGTERM)
