@@ -545,32 +545,32 @@ class DspyerMagics(Magics):
             tree.body.append(last)
         return tree, body, tail
 
-    def _execute(self, body: CodeType, tail: CodeType | None) -> Any:
-        """Run the compiled body in the user namespace; its last expression's value. Top-level `await`s are driven
-        to completion here (`run_blocking`)."""
-        __tracebackhide__ = True  # IPython hides this frame in tracebacks
+    def _evaluated(self, body: CodeType, tail: CodeType | None) -> Iterator[tuple[bool, Any]]:
+        """Evaluate the body, then the last expression, in the user namespace, one at a time as the caller asks:
+        each value, and whether it is the coroutine of a top-level `await` (for the caller to drive or await)."""
+        __tracebackhide__ = True  # noqa: F841  (IPython hides this frame in tracebacks)
         shell = self.shell
-        value = None
         for code in (body, tail):
-            if code is None:
-                continue
-            value = eval(code, shell.user_global_ns, shell.user_ns)
-            if code.co_flags & inspect.CO_COROUTINE:
-                from .runner import run_blocking
+            if code is not None:
+                yield bool(code.co_flags & inspect.CO_COROUTINE), eval(code, shell.user_global_ns, shell.user_ns)
 
+    def _execute(self, body: CodeType, tail: CodeType | None) -> Any:
+        """Run the compiled body; its last expression's value. Top-level `await`s are driven to completion here."""
+        __tracebackhide__ = True  # noqa: F841
+        from .runner import run_blocking
+
+        value = None
+        for awaited, value in self._evaluated(body, tail):
+            if awaited:
                 value = run_blocking(value)
         return value
 
     async def _execute_async(self, body: CodeType, tail: CodeType | None) -> Any:
         """`_execute` for a cell that awaits: the body's top-level `await`s are awaited."""
-        __tracebackhide__ = True  # IPython hides this frame in tracebacks
-        shell = self.shell
+        __tracebackhide__ = True  # noqa: F841
         value = None
-        for code in (body, tail):
-            if code is None:
-                continue
-            value = eval(code, shell.user_global_ns, shell.user_ns)
-            if code.co_flags & inspect.CO_COROUTINE:
+        for awaited, value in self._evaluated(body, tail):
+            if awaited:
                 value = await value
         return value
 
