@@ -14,13 +14,21 @@ from .core.batchstats import BatchStats
 from .core.checkpoint import Checkpoint
 from .core.events import BATCH_EVENT_KINDS, EVENT_KINDS
 from .core.exceptions import (
+    ArgumentTypeError,
+    BatchIndexError,
+    BatchInputError,
+    BatchStateError,
     CallOptionError,
     CheckpointError,
     DspyerLabError,
+    EventLoopError,
     GraphDefinitionError,
     MaxStepsExceeded,
+    MetricError,
+    MissingDependencyError,
     NodeInputError,
     NodeOutputError,
+    NodeStopIteration,
     NodeValidationError,
     OptionValueError,
     OutputModelError,

@@ -8,7 +8,8 @@ mid-batch stops are forced with asyncio conditions, never with sleeps.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import dspy
@@ -17,6 +18,7 @@ from http_helpers import Gate, aclose_lm, make_lm
 
 from dspyer_lab import (
     AgentTranspiler,
+    DspyerLabError,
     Graph,
     MaxStepsExceeded,
     NodeValidationError,
@@ -96,25 +98,33 @@ def test_sync_batch_with_per_call_options() -> None:
     assert len(stopped) == 2 and all(isinstance(r, MaxStepsExceeded) for r in stopped)
 
 
+@contextlib.contextmanager
+def refused(builtin: type[Exception], match: str) -> Iterator[None]:
+    """`pytest.raises(builtin)`, and the error is in the package's family too."""
+    with pytest.raises(builtin, match=match) as caught:
+        yield
+    assert isinstance(caught.value, DspyerLabError), repr(caught.value)
+
+
 async def test_bad_arguments_are_refused_before_anything_runs() -> None:
     program = echo_chain_program()
     lm = echo_lm()
     with dspy.context(lm=lm):
-        with pytest.raises(ValueError, match=r"Batch input 1 is a dspy.Example without input keys.*'query', 'gold'"):
+        with refused(ValueError, match=r"Batch input 1 is a dspy.Example without input keys.*'query', 'gold'"):
             await program.abatch([{"query": "a"}, dspy.Example(query="b", gold="x")])
-        with pytest.raises(TypeError, match="Batch input 2 is a str"):
+        with refused(TypeError, match="Batch input 2 is a str"):
             await program.abatch([{"query": "a"}, {"query": "b"}, "c"])
-        with pytest.raises(TypeError, match="wrap a single input in a list"):
+        with refused(TypeError, match="wrap a single input in a list"):
             await program.abatch({"query": "a"})
-        with pytest.raises(ValueError, match=r"Batch input 0 has key\(s\) '_max_steps'"):
+        with refused(ValueError, match=r"Batch input 0 has key\(s\) '_max_steps'"):
             await program.abatch([{"query": "a", "_max_steps": 3}])
-        with pytest.raises(TypeError, match="Unknown option '_max_step'"):
+        with refused(TypeError, match="Unknown option '_max_step'"):
             await program.abatch([{"query": "a"}], _max_step=3)
-        with pytest.raises(TypeError, match="Unexpected keyword.*'num_threads'"):
+        with refused(TypeError, match="Unexpected keyword.*'num_threads'"):
             await program.abatch([{"query": "a"}], num_threads=3)
-        with pytest.raises(ValueError, match="max_steps must be a positive integer"):
+        with refused(ValueError, match="max_steps must be a positive integer"):
             await program.abatch([{"query": "a"}], _max_steps=0)
-        with pytest.raises(ValueError, match="concurrency must be a positive integer"):
+        with refused(ValueError, match="concurrency must be a positive integer"):
             await program.abatch([{"query": "a"}], concurrency=0)
     assert lm.calls == []
     assert await program.abatch([]) == []
@@ -161,7 +171,7 @@ async def test_a_failing_metric_is_recorded_not_raised() -> None:
             stats.apply(index, event)
     assert len(batch.results) == 2 and batch.scores == {1: 0.5}
     assert "returned 'high' for batch input 0" in str(batch.metric_errors[0])
-    assert stats.examples[0].score is None and stats.examples[0].error_type == "TypeError"
+    assert stats.examples[0].score is None and stats.examples[0].error_type == "MetricError"
     assert stats.mean_score == 0.25  # the unscored example counts 0, as in dspy.Evaluate
 
 
@@ -249,11 +259,13 @@ async def test_stopping_mid_batch_keeps_finished_results_and_leaves_nothing_runn
     assert cancelled == blocked == {3, 4, 5, 6}
     assert {i: r.answer for i, r in batch.results.items()} == {0: "A(q0)", 1: "A(q1)", 2: "A(q2)"}
     assert [batch.status(i) for i in range(10)] == ["finished"] * 3 + ["cancelled"] * 4 + ["pending"] * 3
-    with pytest.raises(RuntimeError, match="7 of 10 batch input"):
+    with refused(RuntimeError, match="7 of 10 batch input"):
         batch.outcomes()
+    with refused(IndexError, match=r"batch input index 10 out of range \(the batch has 10 inputs\)"):
+        batch.status(10)
     if seen:
         assert {i for i, kind in seen if kind == "finished"} == {0, 1, 2}
-    with pytest.raises(RuntimeError, match="runs once"):
+    with refused(RuntimeError, match="runs once"):
         await batch.run()
 
 
@@ -347,6 +359,10 @@ def test_stats_to_pandas_and_plain_data() -> None:
     assert frame.loc[1, "error_type"] == "NodeValidationError"
     assert set(stats.to_pandas("nodes").index) == {"answer", "summarize"}
     assert stats.to_pandas("edges")["count"].sum() == 4  # answer->summarize twice, summarize->END twice
+    with refused(ValueError, match="table must be 'examples', 'nodes' or 'edges', got 'rows'"):
+        stats.to_pandas("rows")  # type: ignore[arg-type]
+    with refused(ValueError, match="sample_size must be an integer >= 0, got -1"):
+        BatchStats(3, sample_size=-1)
     import json
 
     json.dumps(stats.as_dict())  # plain data all the way down

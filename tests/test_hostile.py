@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, field_serializer
 
-from dspyer_lab import END, AgentTranspiler, Graph, GraphDefinitionError, StatefulNode
+from dspyer_lab import END, AgentTranspiler, Graph, GraphDefinitionError, NodeStopIteration, StatefulNode
 from dspyer_lab.core.events import MAX_DEPTH, REPR_LIMIT, jsonable
 from dspyer_lab.lab.dot import build_drawing
 
@@ -301,8 +301,9 @@ async def test_a_node_raising_stop_iteration_is_reported_with_its_message(is_asy
     g = Graph().add_node("take", atake if is_async else take).set_entry_point("take")
     events, error = await collect(AgentTranspiler.compile(g).astream())
     assert isinstance(error, RuntimeError) and isinstance(error.__cause__, StopIteration)
-    assert str(error) == "StopIteration: the queue is empty"
-    assert events[-1]["error"] == "StopIteration: the queue is empty" and events[-1]["node"] == "take"
+    assert isinstance(error, NodeStopIteration) and error.node == "take"
+    assert str(error) == "Node 'take' raised StopIteration: the queue is empty"
+    assert events[-1]["error"] == str(error) and events[-1]["node"] == "take"
 
 
 async def test_the_error_of_a_failing_python_router_names_the_router() -> None:

@@ -35,6 +35,14 @@ import dspy
 
 from .correction import CURRENT_CALL
 from .events import BatchEvent, ErrorEvent, Event, ModelRetry, Score
+from .exceptions import (
+    ArgumentTypeError,
+    BatchIndexError,
+    BatchInputError,
+    BatchStateError,
+    MetricError,
+    OptionValueError,
+)
 
 if TYPE_CHECKING:
     from .engine import Run
@@ -71,20 +79,22 @@ class Batch(Generic[T]):
         options: Mapping[str, Any] | None = None,
     ) -> None:
         if isinstance(inputs, (Mapping, str, bytes)):
-            raise TypeError(
+            raise ArgumentTypeError(
+                "inputs",
                 f"inputs must be a list of dicts or dspy.Examples, got one {type(inputs).__name__}; "
-                "wrap a single input in a list"
+                "wrap a single input in a list",
             )
         if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
-            raise ValueError(f"concurrency must be a positive integer, got {concurrency!r}")
+            raise OptionValueError("concurrency", concurrency, "a positive integer")
         if metric is not None and not callable(metric):
-            raise TypeError(f"metric must be a callable metric(example, prediction), got {metric!r}")
+            raise ArgumentTypeError("metric", f"metric must be a callable metric(example, prediction), got {metric!r}")
         options = dict(options or {})
         unknown = [k for k in options if not k.startswith("_")]
         if unknown:
-            raise TypeError(
+            raise ArgumentTypeError(
+                str(unknown[0]),
                 f"Unexpected keyword(s) {', '.join(map(repr, unknown))}: per-call options start with '_' "
-                "(such as _max_steps) and apply to every run; inputs go in the list"
+                "(such as _max_steps) and apply to every run; inputs go in the list",
             )
         program.new_run(**options)  # checks the options once (unknown names, bad values) before anything runs
         self.program = program
@@ -128,7 +138,7 @@ class Batch(Generic[T]):
         if index in self.errors:
             return "failed"
         if not 0 <= index < self.total:
-            raise IndexError(f"batch input index {index} out of range (the batch has {self.total} inputs)")
+            raise BatchIndexError(index, self.total)
         if index >= self._started:
             return "pending"
         return "cancelled" if self._stopped else "running"
@@ -137,7 +147,7 @@ class Batch(Generic[T]):
         """Every input's result or exception, in input order (all runs must have ended)."""
         missing = self.total - self.done
         if missing:
-            raise RuntimeError(
+            raise BatchStateError(
                 f"{missing} of {self.total} batch input(s) have no outcome (the batch was stopped or has not run); "
                 "batch.results and batch.errors hold those that ended, by index"
             )
@@ -154,7 +164,7 @@ class Batch(Generic[T]):
         wait for the consumer: events queue up while it is busy (a few per node visit).
         """
         if self._used:
-            raise RuntimeError("a Batch runs once; make another with program.new_batch(...)")
+            raise BatchStateError("a Batch runs once; make another with program.new_batch(...)")
         self._used = True
         observe_model_retries()
         loop = asyncio.get_running_loop()
@@ -222,7 +232,7 @@ class Batch(Generic[T]):
         return self.outcomes()
 
     async def _run_one(self, index: int, put: Callable[[_Item], None], loop: asyncio.AbstractEventLoop) -> None:
-        run = self.program.new_run(**self.inputs[index], **self.options)
+        run = self.program.new_run(self.inputs[index], **self.options)
         token = _RUN_SLOT.set(_RunSlot(self, index, run, put, loop, threading.get_ident()))
         error_event: ErrorEvent | None = None
         try:
@@ -250,7 +260,7 @@ class Batch(Generic[T]):
             if inspect.isawaitable(value):
                 value = await value
             if not isinstance(value, numbers.Real):
-                raise TypeError(f"the metric returned {value!r} for batch input {index}; return a bool or a number")
+                raise MetricError(index, value)
             score = float(value)
         except Exception as exc:  # a metric's bug must not cost the batch its other results
             self.metric_errors[index] = exc
@@ -278,19 +288,23 @@ def _state_inputs(index: int, item: Any) -> dict[str, Any]:
         try:
             values = dict(item.inputs().items())
         except ValueError as exc:  # DSPy: "Inputs have not been set for this example"
-            raise ValueError(
-                f"Batch input {index} is a dspy.Example without input keys: mark them with "
-                f".with_inputs(...) (its fields: {', '.join(map(repr, item.keys())) or 'none'})"
+            raise BatchInputError(
+                index,
+                "is a dspy.Example without input keys: mark them with "
+                f".with_inputs(...) (its fields: {', '.join(map(repr, item.keys())) or 'none'})",
             ) from exc
     elif isinstance(item, Mapping):
         values = dict(item)
     else:
-        raise TypeError(f"Batch input {index} is a {type(item).__name__}; pass a dict of input fields or a dspy.Example")
+        raise ArgumentTypeError(
+            f"inputs[{index}]", f"Batch input {index} is a {type(item).__name__}; pass a dict of input fields or a dspy.Example"
+        )
     bad = [k for k in values if not isinstance(k, str) or k.startswith("_")]
     if bad:
-        raise ValueError(
-            f"Batch input {index} has key(s) {', '.join(map(repr, bad))}: state fields are strings not starting "
-            "with '_'; per-call options such as _max_steps are keywords of the batch call"
+        raise BatchInputError(
+            index,
+            f"has key(s) {', '.join(map(repr, bad))}: state fields are strings not starting "
+            "with '_'; per-call options such as _max_steps are keywords of the batch call",
         )
     return values
 

@@ -21,6 +21,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from .exceptions import MissingDependencyError, OptionValueError
+
 __all__ = ["RATE_LIMIT_ERRORS", "BatchStats", "ExampleStatus", "ExampleSummary", "NodeStats", "percentile"]
 
 ExampleStatus = Literal["running", "finished", "failed", "rate_limited", "cancelled"]
@@ -126,8 +128,9 @@ class BatchStats:
     """
 
     def __init__(self, total: int, *, sample_size: int = 50, summary_chars: int = 80) -> None:
-        if total < 0 or sample_size < 0:
-            raise ValueError(f"total and sample_size must be >= 0, got {total} and {sample_size}")
+        for name, value in (("total", total), ("sample_size", sample_size)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise OptionValueError(name, value, "an integer >= 0")
         self.total = total
         self.sample_size = sample_size
         self.summary_chars = summary_chars
@@ -306,14 +309,14 @@ class BatchStats:
         try:
             import pandas as pd  # type: ignore[import-untyped]
         except ImportError as exc:
-            raise ImportError("BatchStats.to_pandas needs pandas (pip install pandas)") from exc
+            raise MissingDependencyError("BatchStats.to_pandas", "pandas") from exc
         if table == "examples":
             return pd.DataFrame([_row(e) for _, e in sorted(self.examples.items())]).set_index("index")
         if table == "nodes":
             return pd.DataFrame.from_dict({n: s.as_dict() for n, s in self.nodes.items()}, orient="index")
         if table == "edges":
             return pd.DataFrame(self.as_dict()["edges"])
-        raise ValueError(f"table must be 'examples', 'nodes' or 'edges', got {table!r}")
+        raise OptionValueError("table", table, "'examples', 'nodes' or 'edges'")
 
     def __repr__(self) -> str:
         p = self.progress()

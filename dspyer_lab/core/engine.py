@@ -36,6 +36,7 @@ from .exceptions import (
     MaxStepsExceeded,
     NodeInputError,
     NodeOutputError,
+    NodeStopIteration,
     NodeValidationError,
     RouteError,
     RunPaused,
@@ -361,7 +362,7 @@ class Run(Generic[T]):
         yield _Answer(outcome)
 
     async def _python_node(self, node: PythonNode) -> dict[str, Any]:
-        patch = await _call(node.fn, node.on_loop, dict(self.state))
+        patch = await _call(node.fn, node.on_loop, dict(self.state), node.name)
         if patch is None:
             return {}
         if not isinstance(patch, Mapping):
@@ -383,19 +384,21 @@ class Run(Generic[T]):
         if isinstance(router.decide, StatefulNode):
             decision = decision_key(self.state[router.decide.decision_field])
         else:
-            decision = decision_key(await _call(router.decide, router.on_loop, dict(self.state)))
+            decision = decision_key(await _call(router.decide, router.on_loop, dict(self.state), source, router=True))
         if decision not in router.path_map:
             raise RouteError(source, decision, list(router.path_map))
         return router.path_map[decision], decision
 
 
-async def _call(fn: Callable[[dict[str, Any]], Any], on_loop: bool, state: dict[str, Any]) -> Any:
+async def _call(
+    fn: Callable[[dict[str, Any]], Any], on_loop: bool, state: dict[str, Any], node: str, *, router: bool = False
+) -> Any:
     """Call a node or router function: on the loop, or (sync and not inline) in a worker thread.
 
     `asyncio.to_thread` carries the context variables (`dspy.context`, the current node) into the thread.
     A sync function that returns an awaitable has it awaited on the loop. A StopIteration can cross
     neither the engine's generators ("async generator raised StopIteration") nor an asyncio future (the
-    run would wait forever), so it becomes a RuntimeError that carries the user's message, chained to it.
+    run would wait forever), so it becomes `NodeStopIteration` (a RuntimeError) naming `node`, chained to it.
     """
     try:
         value = fn(state) if on_loop else await asyncio.to_thread(_in_thread, fn, state)
@@ -408,7 +411,7 @@ async def _call(fn: Callable[[dict[str, Any]], Any], on_loop: bool, state: dict[
         if not isinstance(exc.__cause__, StopIteration):
             raise
         stop = exc.__cause__
-    raise RuntimeError(f"StopIteration: {stop}" if str(stop) else "StopIteration (no message)") from stop
+    raise NodeStopIteration(node, str(stop), router) from stop
 
 
 @dataclass(frozen=True)

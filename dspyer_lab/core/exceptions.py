@@ -25,6 +25,14 @@ __all__ = [
     "CheckpointError",
     "OptionValueError",
     "RunPaused",
+    "ArgumentTypeError",
+    "BatchInputError",
+    "BatchIndexError",
+    "BatchStateError",
+    "MetricError",
+    "NodeStopIteration",
+    "MissingDependencyError",
+    "EventLoopError",
 ]
 
 
@@ -198,20 +206,26 @@ class RunStateError(DspyerLabError, RuntimeError):
 
 class CallOptionError(DspyerLabError, TypeError):
     """A program was called with a per-call option it does not know, upstream dspyer's spelling of one,
-    or an option together with its alias."""
+    an option given twice (under two spellings), or inputs that are not a dict of state fields."""
 
-    def __init__(self, option: str, known: Sequence[str], value: Any = None, upstream: bool = False) -> None:
-        super().__init__(option, known, value, upstream)
+    def __init__(
+        self, option: str, known: Sequence[str], value: Any = None, upstream: bool = False, problem: str = ""
+    ) -> None:
+        super().__init__(option, known, value, upstream, problem)
         self.option = option
-        """The keyword at fault, as given."""
+        """The keyword (or input) at fault, as given."""
         self.known = list(known)
         """The per-call options there are."""
         self.value = value
         """The value given (shown in the suggested spelling)."""
         self.upstream = upstream
         """True: the keyword is upstream dspyer's spelling (no leading underscore) and no node reads such a field."""
+        self.problem = problem
+        """What is wrong, when it is not one of the above (the message then)."""
 
     def message(self) -> str:
+        if self.problem:
+            return self.problem
         if self.upstream:
             return (
                 f"{self.option}= is not an input of this program (no node reads a state field {self.option!r}): "
@@ -278,3 +292,112 @@ class RunPaused(DspyerLabError):
             f"Run {self.checkpoint.run_id} paused {self.when} node {self.node!r} (step {self.checkpoint.step}); "
             f"resume with _resume=<this error>.checkpoint"
         )
+
+
+class ArgumentTypeError(DspyerLabError, TypeError):
+    """An argument of the wrong kind: one dict where a list of inputs goes, a metric that is not callable,
+    a keyword a batch call does not take. Raised before anything runs."""
+
+    def __init__(self, argument: str, problem: str) -> None:
+        super().__init__(argument, problem)
+        self.argument = argument
+        """The argument at fault (``inputs``, ``inputs[2]``, ``metric``, a keyword)."""
+        self.problem = problem
+
+    def message(self) -> str:
+        return self.problem
+
+
+class BatchInputError(DspyerLabError, ValueError):
+    """One input of a batch cannot be a run's input state (a `dspy.Example` without input keys,
+    a key starting with ``_``). Raised before anything runs."""
+
+    def __init__(self, index: int, problem: str) -> None:
+        super().__init__(index, problem)
+        self.index = index
+        """The input's position in the batch."""
+        self.problem = problem
+
+    def message(self) -> str:
+        return f"Batch input {self.index} {self.problem}"
+
+
+class BatchIndexError(DspyerLabError, IndexError):
+    """A batch was asked about an input index it does not have."""
+
+    def __init__(self, index: int, total: int) -> None:
+        super().__init__(index, total)
+        self.index = index
+        self.total = total
+
+    def message(self) -> str:
+        return f"batch input index {self.index} out of range (the batch has {self.total} inputs)"
+
+
+class BatchStateError(DspyerLabError, RuntimeError):
+    """A `Batch` was used out of turn: run twice, or its outcomes read before every run ended."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+    def message(self) -> str:
+        return self.problem
+
+
+class MetricError(DspyerLabError, TypeError):
+    """A batch's metric returned something that is not a score (kept in `batch.metric_errors`, never raised out)."""
+
+    def __init__(self, index: int, value: Any) -> None:
+        super().__init__(index, value)
+        self.index = index
+        """The batch input whose run was scored."""
+        self.value = value
+        """What the metric returned."""
+
+    def message(self) -> str:
+        return f"the metric returned {self.value!r} for batch input {self.index}; return a bool or a number"
+
+
+class NodeStopIteration(DspyerLabError, RuntimeError):
+    """A Python node or router raised `StopIteration`, which can cross neither a generator nor a future.
+
+    A RuntimeError chained to the StopIteration, as Python makes of one leaving a generator."""
+
+    def __init__(self, node: str, stop: str, router: bool = False) -> None:
+        super().__init__(node, stop, router)
+        self.node = node
+        """The node that raised it (or whose router did)."""
+        self.stop = stop
+        """The StopIteration's own message ('' when it had none)."""
+        self.router = router
+        """True: the node's router raised it."""
+
+    def message(self) -> str:
+        where = f"Router of node {self.node!r}" if self.router else f"Node {self.node!r}"
+        return f"{where} raised StopIteration: {self.stop or '(no message)'}"
+
+
+class MissingDependencyError(DspyerLabError, ImportError):
+    """An optional package a feature needs is not installed."""
+
+    def __init__(self, feature: str, package: str) -> None:
+        super().__init__(feature, package)
+        self.feature = feature
+        """What needs it (``BatchStats.to_pandas``)."""
+        self.package = package
+        """The package to install."""
+
+    def message(self) -> str:
+        return f"{self.feature} needs {self.package} (pip install {self.package})"
+
+
+class EventLoopError(DspyerLabError, RuntimeError):
+    """Something needs a running asyncio event loop (a Jupyter kernel's) and there is none."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+    def message(self) -> str:
+        return self.problem

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 from .batch import Batch, Metric
 from .checkpoint import Checkpoint
 from .correction import retry_signature
-from .events import BatchEvent, Event
+from .events import BatchEvent, Event, safe_repr
 from .engine import Run, RunOptions, state_values
 from .exceptions import CallOptionError, CheckpointError, GraphDefinitionError, OptionValueError, OutputModelError
 from .graph import END, Graph, GraphWarning, StatefulNode
@@ -25,17 +25,21 @@ T = TypeVar("T", bound=Union[BaseModel, dspy.Prediction])
 """A program's result: its output model, or `dspy.Prediction` when it has none."""
 M = TypeVar("M", bound=BaseModel)
 
-_OVERRIDES = {
-    "_max_steps": "max_steps",
-    "_max_retries": "max_retries",
-    "_on_max_steps": "on_max_steps",
-    "_on_loop_limit": "on_max_steps",  # upstream dspyer's name
-    "_interrupt_before": "interrupt_before",
-    "_interrupt_after": "interrupt_after",
-    "_lm_calls": "lm_calls",
-    "_stream_tokens": "stream_tokens",
-}
-_RESUME_OPTIONS = ("_resume", "_update", "_fork")
+_OPTIONS = (
+    "max_steps",
+    "max_retries",
+    "on_max_steps",
+    "interrupt_before",
+    "interrupt_after",
+    "lm_calls",
+    "stream_tokens",
+    "resume",
+    "update",
+    "fork",
+)
+"""`new_run`'s keyword-only controls; every call also takes each spelt with a leading ``_``."""
+_ALIASES = {f"_{name}": name for name in _OPTIONS} | {"_on_loop_limit": "on_max_steps"}  # upstream dspyer's name
+"""Per-call option as spelt at a call (`aforward(_max_steps=3)`) -> `new_run`'s keyword."""
 Interrupts = Union[Collection[str], Literal["*"], None]
 """Breakpoints: node names, or "*" for every node (stepping)."""
 _UPSTREAM_OPTIONS = ("max_retries", "max_steps", "on_loop_limit")
@@ -135,53 +139,129 @@ class TranspiledProgram(dspy.Module, Generic[T]):
         except ValidationError as exc:
             raise OutputModelError(model.__name__, [], list(state), str(exc)) from exc
 
-    def new_run(self, **kwargs: Any) -> Run[T]:
+    def new_run(
+        self,
+        inputs: Mapping[str, Any] | None = None,
+        /,
+        *,
+        resume: Checkpoint | Mapping[str, Any] | None = None,
+        update: Mapping[str, Any] | None = None,
+        fork: bool = False,
+        interrupt_before: Interrupts = None,
+        interrupt_after: Interrupts = None,
+        stream_tokens: bool | None = None,
+        lm_calls: bool | None = None,
+        max_steps: int | None = None,
+        max_retries: int | None = None,
+        on_max_steps: Literal["raise", "return"] | None = None,
+        **more_inputs: Any,
+    ) -> Run[T]:
         """A run, not started yet: `run.events()` executes it (once); then `run.result` is the typed result.
 
-        `astream` and `aforward` are built on it; tools that need both the events and the
-        typed result (the lab's views) use it directly. Besides the inputs and the limits
-        (`_max_steps=` ...), what the event stream shows of model calls (`_lm_calls=`,
-        `_stream_tokens=`), breakpoints (`_interrupt_before=`, `_interrupt_after=`:
-        node names or "*") and, instead of inputs, a checkpoint to go on from: `_resume=`
-        (a `Checkpoint` or its dict), `_update=` (state values to set first) and `_fork=True`
-        (a new run branching from the checkpoint rather than the same run going on).
+        `astream` and `aforward` are built on it; tools that need both the events and the typed
+        result (the lab's views) use it directly. The inputs are a dict (positional) and/or
+        keywords; the controls are keyword-only, so a state field named like one (``update``,
+        ``fork``) goes in the dict: ``new_run({"update": "v2", "fork": 1}, max_steps=5)``.
+
+        Args:
+            inputs: the run's input state (a resumed run takes its state from the checkpoint instead).
+            resume: a checkpoint (a `Checkpoint` or its dict) to go on from instead of inputs.
+            update: state values set first on resume (checked against the next node's input model).
+            fork: True: a new run branching from `resume` rather than the same run going on.
+            interrupt_before: breakpoints: node names or "*" (every node); None: the program's, []: none
+                (``_interrupt_before=None`` still means none, as it did before the keyword).
+            interrupt_after: nodes to pause after, once they ran and routed; None: the program's.
+            stream_tokens: `token` events as the model writes (default False).
+            lm_calls: an `lm_call` event per model call (default True).
+            max_steps, max_retries, on_max_steps: the program's limits for this run (None: the program's).
+            more_inputs: more inputs; also every control spelt with a leading ``_`` (`_resume=`,
+                `_update=`, `_max_steps=` ...), as `aforward`, `astream` and the call take them.
         """
-        resume, update, fork = (kwargs.pop(k, None) for k in _RESUME_OPTIONS)
+        given: dict[str, Any] = {
+            "resume": resume, "update": update, "fork": fork if fork is not False else None,
+            "interrupt_before": interrupt_before, "interrupt_after": interrupt_after, "stream_tokens": stream_tokens,
+            "lm_calls": lm_calls, "max_steps": max_steps, "max_retries": max_retries, "on_max_steps": on_max_steps,
+        }
+        controls = {name: value for name, value in given.items() if value is not None}  # None: not given
+        spelt = {name: name for name in controls}
+        for key in [k for k in more_inputs if k.startswith("_")]:
+            name = _ALIASES.get(key)
+            if name is None:
+                raise CallOptionError(key, list(_ALIASES))
+            if name in controls:
+                raise CallOptionError(key, list(_ALIASES))  # given twice
+            controls[name], spelt[name] = more_inputs.pop(key), key
+        state = self._run_inputs(inputs, more_inputs)
+        options = self._run_options(controls, spelt)
+        start, edits, branch = controls.get("resume"), controls.get("update"), controls.get("fork")
+        branch = False if branch is None else branch  # `_fork=None`: no fork, as before the keyword existed
+        if not isinstance(branch, bool):
+            raise OptionValueError(spelt["fork"], branch, "True or False", self._field_hint("fork", spelt))
+        if start is None:
+            if edits is not None or branch:
+                wrong = "update" if edits is not None else "fork"
+                hint = self._field_hint(wrong, spelt)
+                raise CheckpointError(
+                    f"{spelt[wrong]}= needs {_spelling(spelt[wrong], 'resume')}=<checkpoint>" + (f" ({hint})" if hint else ""),
+                    key=spelt[wrong],
+                )
+            return Run(self, state, options)
+        if state:
+            raise CheckpointError(
+                f"a resumed run takes its state from the checkpoint; got inputs {sorted(state)}: "
+                f"pass them as {_spelling(spelt['resume'], 'update')}={{...}}",
+                key=sorted(state)[0],
+            )
+        checkpoint = start if isinstance(start, Checkpoint) else Checkpoint.from_dict(start)
+        values = self._checked_update(checkpoint, edits, spelt.get("update", "update"))
+        return Run(self, dict(checkpoint.state), options, resume=checkpoint, update=values, fork=branch)
+
+    def _field_hint(self, name: str, spelt: Mapping[str, str]) -> str:
+        """Where a state field spelt like the control `name` goes, when the control was given as a keyword."""
+        if name in self._state_fields and spelt.get(name) == name:
+            return f"a state field {name!r} goes in the inputs dict: new_run({{{name!r}: ...}})"
+        return ""
+
+    def _run_inputs(self, inputs: Mapping[str, Any] | None, more: Mapping[str, Any]) -> dict[str, Any]:
+        """The input state of a run: the dict and the keywords (no key in both); upstream dspyer's option
+        keywords (``max_steps=`` at a call) are refused unless a node reads a state field of that name."""
+        known = list(_ALIASES)
+        if inputs is not None and not isinstance(inputs, Mapping):
+            problem = f"the inputs must be a dict of state fields, got {type(inputs).__name__}"
+            raise CallOptionError("inputs", known, problem=problem)
+        state = dict(inputs or {})
+        bad = [k for k in state if not isinstance(k, str) or k.startswith("_")]
+        if bad:
+            problem = f"input {bad[0]!r} is not a state field (those never start with '_'): give per-call options as keywords"
+            raise CallOptionError(str(bad[0]), known, problem=problem)
+        twice = sorted(state.keys() & more.keys())
+        if twice:
+            problem = f"input {twice[0]!r} was given twice (in the dict and as a keyword); give it once"
+            raise CallOptionError(twice[0], known, problem=problem)
+        state.update(more)
         for key in _UPSTREAM_OPTIONS:
-            if key in kwargs and key not in self._state_fields:
-                raise CallOptionError(key, list(_OVERRIDES), kwargs[key], upstream=True)
-        overrides = {}
-        if "_on_loop_limit" in kwargs and "_on_max_steps" in kwargs:
-            raise CallOptionError("_on_max_steps", list(_OVERRIDES))
-        for key in [k for k in kwargs if k.startswith("_")]:
-            if key not in _OVERRIDES:
-                raise CallOptionError(key, [*_OVERRIDES, *_RESUME_OPTIONS])
-            overrides[_OVERRIDES[key]] = kwargs.pop(key)
+            if key in state and key not in self._state_fields:
+                raise CallOptionError(key, known, state[key], upstream=True)
+        return state
+
+    def _run_options(self, controls: Mapping[str, Any], spelt: Mapping[str, str]) -> RunOptions:
+        """The program's defaults with this run's limits, breakpoints and event options; each checked, naming it as spelt."""
+        overrides = {name: controls[name] for name in RunOptions.__dataclass_fields__ if name in controls}
         for name in ("interrupt_before", "interrupt_after"):
             if name in overrides:
-                overrides[name] = _interrupts(self.graph, f"_{name}", overrides[name])
+                overrides[name] = _interrupts(self.graph, spelt[name], overrides[name])
         options = replace(self.defaults, **overrides)
-        _check_options(options.max_steps, options.max_retries, options.on_max_steps)
+        _check_options(options.max_steps, options.max_retries, options.on_max_steps, spelt)
         for name in ("lm_calls", "stream_tokens"):
             if not isinstance(getattr(options, name), bool):
-                raise OptionValueError(f"_{name}", getattr(options, name), "True or False")
-        if resume is None:
-            if update is not None or fork:
-                raise CheckpointError("_update= and _fork= need _resume=<checkpoint>", key="_update" if update is not None else "_fork")
-            return Run(self, kwargs, options)
-        if kwargs:
-            raise CheckpointError(
-                f"a resumed run takes its state from the checkpoint; got inputs {sorted(kwargs)}: pass them as _update={{...}}",
-                key=sorted(kwargs)[0],
-            )
-        checkpoint = resume if isinstance(resume, Checkpoint) else Checkpoint.from_dict(resume)
-        values = self._checked_update(checkpoint, update)
-        return Run(self, dict(checkpoint.state), options, resume=checkpoint, update=values, fork=bool(fork))
+                raise OptionValueError(spelt[name], getattr(options, name), "True or False")
+        return options
 
-    def _checked_update(self, checkpoint: Checkpoint, update: Any) -> dict[str, Any]:
+    def _checked_update(self, checkpoint: Checkpoint, update: Any, option: str) -> dict[str, Any]:
         """`update` as a dict, once the checkpoint's next node accepts the state it makes (nothing runs before).
 
         Only the next node is asked, and only an LLM node can say: a Python node after it may change the values.
+        A rejection says, one line per field at fault, what the field must be and which node reads it.
         """
         nxt = checkpoint.next
         if nxt != END and nxt not in self.graph.nodes:
@@ -191,28 +271,22 @@ class TranspiledProgram(dspy.Module, Generic[T]):
         if update is None:
             return {}
         if not isinstance(update, Mapping):
-            raise CheckpointError(f"_update must be a dict of state values, got {type(update).__name__}", key="_update")
+            raise CheckpointError(f"{option} must be a dict of state values, got {type(update).__name__}", key=option)
         bad = [k for k in update if not isinstance(k, str) or k.startswith("_")]
         if bad:
             raise CheckpointError(
-                f"_update key {bad[0]!r} is not a state key: use strings not starting with '_'", key=str(bad[0])
+                f"{option} key {bad[0]!r} is not a state key: use strings not starting with '_'", key=str(bad[0])
             )
         node = self.graph.nodes.get(nxt)
         if isinstance(node, StatefulNode):
-            state = {**checkpoint.state, **update}
-            values, _ = state_values(node.input_model, state)
+            values, _ = state_values(node.input_model, {**checkpoint.state, **update})
             try:
                 node.input_model.model_validate(values)
             except ValidationError as exc:
-                for error in exc.errors():
-                    key = str(error["loc"][0]) if error["loc"] else ""
-                    if key in update:
-                        raise CheckpointError(
-                            f"_update[{key!r}] = {update[key]!r} is rejected by node {nxt!r}'s input model "
-                            f"{node.input_model.__name__}: {error['msg']}",
-                            key=key,
-                            node=nxt,
-                        ) from exc
+                rejected = [e for e in exc.errors() if e["loc"] and str(e["loc"][0]) in update]
+                if rejected:
+                    lines = [f"{_plain_error(error)}: node {nxt!r} reads it" for error in rejected]
+                    raise CheckpointError("; ".join(lines), key=str(rejected[0]["loc"][0]), node=nxt) from exc
         return dict(update)
 
     def astream(self, **inputs: Any) -> AsyncIterator[Event]:
@@ -223,7 +297,7 @@ class TranspiledProgram(dspy.Module, Generic[T]):
 
         At a breakpoint the stream yields `paused` and ends; `astream(_resume=...)` goes on.
         """
-        return self.new_run(**inputs).events()
+        return self._run_of_call(inputs).events()
 
     async def aforward(self, **inputs: Any) -> T:
         """Run the graph; return an `output_model` instance (or a `dspy.Prediction` of the final state).
@@ -231,7 +305,12 @@ class TranspiledProgram(dspy.Module, Generic[T]):
         No events are made (nobody reads them), so nothing of the state is serialized.
         At a breakpoint it raises `RunPaused`, whose `checkpoint` resumes the run.
         """
-        return await self.new_run(**inputs).finish()
+        return await self._run_of_call(inputs).finish()
+
+    def _run_of_call(self, keywords: Mapping[str, Any]) -> Run[T]:
+        """`new_run` for a call's keywords: its inputs (a field named ``update`` is an input here) and its `_` options."""
+        inputs = {k: v for k, v in keywords.items() if not k.startswith("_")}
+        return self.new_run(inputs, **{k: v for k, v in keywords.items() if k.startswith("_")})
 
     def forward(self, **inputs: Any) -> T:
         """Blocking run: works in scripts, inside a running event loop (Jupyter) and in worker threads."""
@@ -374,13 +453,68 @@ def _interrupts(graph: Graph, option: str, nodes: Interrupts) -> frozenset[str]:
     return frozenset(nodes)
 
 
-def _check_options(max_steps: int, max_retries: int, on_max_steps: str) -> None:
+def _check_options(max_steps: int, max_retries: int, on_max_steps: str, spelt: Mapping[str, str] | None = None) -> None:
+    """The limits' values, checked; an error names the option as `spelt` (``_max_steps`` at a call)."""
+    name = (spelt or {}).get
     if not isinstance(max_steps, int) or isinstance(max_steps, bool) or max_steps < 1:  # True is an int
-        raise OptionValueError("max_steps", max_steps, "a positive integer")
+        raise OptionValueError(name("max_steps", "max_steps"), max_steps, "a positive integer")
     if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
-        raise OptionValueError("max_retries", max_retries, "an integer >= 0")
+        raise OptionValueError(name("max_retries", "max_retries"), max_retries, "an integer >= 0")
     if on_max_steps not in ("raise", "return"):
-        raise OptionValueError("on_max_steps", on_max_steps, "'raise' or 'return'")
+        raise OptionValueError(name("on_max_steps", "on_max_steps"), on_max_steps, "'raise' or 'return'")
+
+
+_PLAIN = {
+    "missing": "is required",
+    "string_type": "must be a string",
+    "int_type": "must be an integer",
+    "int_parsing": "must be an integer",
+    "int_from_float": "must be a whole number",
+    "float_type": "must be a number",
+    "float_parsing": "must be a number",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "list_type": "must be a list",
+    "tuple_type": "must be a list",
+    "set_type": "must be a list of distinct values",
+    "dict_type": "must be a dict",
+    "model_type": "must be a dict of {class_name} fields",
+    "model_attributes_type": "must be a dict",
+    "none_required": "must be null",
+    "literal_error": "must be one of {choices}",
+    "enum": "must be one of {choices}",
+    "greater_than": "must be greater than {gt}",
+    "greater_than_equal": "must be at least {ge}",
+    "less_than": "must be less than {lt}",
+    "less_than_equal": "must be at most {le}",
+    "string_too_short": "must be at least {min_length} character(s) long",
+    "string_too_long": "must be at most {max_length} character(s) long",
+    "too_short": "must have at least {min_length} item(s)",
+    "too_long": "must have at most {max_length} item(s)",
+    "string_pattern_mismatch": "must match {pattern}",
+}
+"""pydantic's error types in plain words (formatted with the error's ``ctx``)."""
+
+
+def _plain_error(error: Any) -> str:
+    """One pydantic error as ``field must be ... (got value)``: the field's path, what it must be, what it was."""
+    path = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in error["loc"]).lstrip(".")
+    words = _PLAIN.get(error["type"])
+    if words is None:  # a validator's own message, or a type not listed: pydantic's words, less formal
+        message = str(error["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        words = message.replace("Input should", "must", 1) if message.startswith("Input should") else f"is rejected: {message}"
+    else:
+        try:
+            ctx = error.get("ctx", {})
+            words = words.format(**ctx, choices=str(ctx.get("expected", "")).replace(" or ", ", "))
+        except (KeyError, IndexError):  # a pydantic version whose ctx lacks the key
+            words = str(error["msg"])
+    return path + " " + words + ("" if error["type"] == "missing" else f" (got {safe_repr(error['input'], 60)})")
+
+
+def _spelling(like: str, option: str) -> str:
+    """`option` spelt like `like`: with the leading ``_`` of a call's options, or as `new_run`'s keyword."""
+    return f"_{option}" if like.startswith("_") else option
 
 
 class AgentTranspiler:

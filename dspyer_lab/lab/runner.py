@@ -29,11 +29,14 @@ import contextlib
 from collections.abc import Coroutine, Iterator
 from typing import Any, TypeVar
 
+from ..core.exceptions import EventLoopError
+
 __all__ = ["blocking", "clicks_wait", "run_background", "run_blocking"]
 
 T = TypeVar("T")
 
 _BACKGROUND: set[asyncio.Task[Any]] = set()
+"""Strong references to background runs: the loop itself only keeps weak ones."""
 _BLOCKING = [0]
 """How many `run_blocking` calls are driving a run right now (nested calls count each)."""
 
@@ -41,7 +44,6 @@ _BLOCKING = [0]
 def blocking() -> bool:
     """Whether a run blocks its cell right now (`run_blocking`): widget clicks wait until it ends."""
     return _BLOCKING[0] > 0
-"""Strong references to background runs: the loop itself only keeps weak ones."""
 
 
 @contextlib.contextmanager
@@ -115,7 +117,7 @@ def run_background(coro: Coroutine[Any, Any, T], *, name: str | None = None) -> 
     loop = _running_loop()
     if loop is None:
         coro.close()
-        raise RuntimeError("a background run needs a running event loop (a Jupyter kernel); run it without --background")
+        raise EventLoopError("a background run needs a running event loop (a Jupyter kernel); run it without --background")
     task = loop.create_task(coro, name=name)
     _BACKGROUND.add(task)
     task.add_done_callback(_settled)
