@@ -8,6 +8,7 @@ Each test makes its own secret, so a pass cannot come from a value masked by an 
 from __future__ import annotations
 
 import builtins
+import json
 import logging
 import pickle
 import re
@@ -29,7 +30,10 @@ from dspyer_lab.core.exceptions import MaxStepsExceeded
 from dspyer_lab.lab.labview import LabView
 from dspyer_lab.lab.magics import DspyerCellError
 from dspyer_lab.lab.masking import mask_exception
-from dspyer_lab.lab.textview import MASK, Masker
+from dspyer_lab.core.events import RunEvents
+from dspyer_lab.lab.model.runmodel import RunModel, introduced
+from dspyer_lab.lab.model.viewmodel import Page, Screen, Selection, lab_json
+from dspyer_lab.lab.textview import BIG, MASK, Masker
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -252,3 +256,65 @@ def test_a_secret_echoed_by_the_model_is_nowhere_in_the_saved_notebook(
     assert nb.metadata["widgets"], "the widget state (the views' panels) is saved too"
 
     assert secret not in path.read_text(encoding="utf-8")
+
+
+# -- a large value is masked once, however often it is shown --------------------------------------------------------
+
+
+class CountingPattern:
+    """Stands for a masker's compiled pattern and counts the texts of `textview.BIG` characters or more it masks."""
+
+    def __init__(self, masker: Masker) -> None:
+        self.pattern = masker._compiled()
+        self.big = 0
+        masker._compiled = lambda: self  # type: ignore[method-assign]
+
+    def sub(self, mask: str, text: str) -> str:
+        self.big += len(text) >= BIG
+        return self.pattern.sub(mask, text)
+
+    def finditer(self, *args: Any) -> Any:
+        return self.pattern.finditer(*args)
+
+
+def large_value_run(secret: str, document: str) -> tuple[RunModel, Masker]:
+    """A three-step run whose every step writes `document` back (it is in the state and in every ``node_end``)."""
+    make = RunEvents().make
+    events = [make("run_start", inputs={"api_key": secret, "document": document})]
+    for step in (1, 2, 3):
+        events += [make("node_start", node="edit", kind="python", step=step, inputs=None),
+                   make("node_end", node="edit", patch={"document": document}, duration=0.1, attempts=1),
+                   make("route", source="edit", decision=None, target="edit" if step < 3 else "__end__")]
+    events.append(make("finished", output={"document": document}, state={"api_key": secret, "document": document},
+                       steps=3, duration=0.3))
+    masker = Masker()
+    run = RunModel()
+    for event in events:
+        masker.learn(introduced(event))
+        run.apply(event)
+    return run, masker
+
+
+def test_a_large_value_is_masked_once_however_often_it_is_rendered() -> None:
+    secret = new_secret()
+    run, masker = large_value_run(secret, f"quoting {secret} " + "lorem ipsum " * 2000)
+    counted = CountingPattern(masker)
+    screen = Screen(masker)
+    for k in range(len(run.events) + 1):  # every step of the slider, each rendered twice
+        for _ in range(2):
+            shown = json.dumps(lab_json(run.at(k), run, Selection(), Page(), screen))
+            assert secret not in shown
+    assert counted.big == 1  # the document, once; its masked text is known to be masked already
+
+
+def test_a_secret_learned_after_a_value_entered_is_masked_in_what_was_made_before() -> None:
+    first, later = new_secret(), new_secret()
+    run, masker = large_value_run(first, f"{later} opens it; " + "lorem ipsum " * 2000)
+    screen = Screen(masker)
+    before = json.dumps(lab_json(run, run, Selection(), Page(), screen), ensure_ascii=False)
+    assert later in before  # not known as a secret yet: shown
+    masker.learn({"token": later})  # e.g. a later event carries it under a secret name
+    after = json.dumps(lab_json(run, run, Selection(), Page(), screen), ensure_ascii=False)
+    assert later not in after and MASK in after
+    full = [screen.full_text(key) for key in screen.handles]
+    assert full and all(later not in text for text in full if text)

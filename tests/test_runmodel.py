@@ -11,17 +11,19 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, Field
 
+from dspyer_lab.core.eventschema import EventContractError
 from dspyer_lab.lab.adapter import as_graph, contract_events, is_contract_event
 from dspyer_lab.lab.model.runmodel import (
     CANCELLED,
     CHECKPOINT_EVERY,
     NODE_STATUSES,
     RunModel,
+    checked_event,
     offending_values,
     summarize,
     summary_fields,
 )
-from dspyer_lab.lab.textview import MASK, Masker, clip, esc, name_words, one_line, seconds
+from dspyer_lab.lab.textview import MASK, Masker, clip, clipped_text, esc, name_words, one_line, seconds, to_text
 
 
 class Recorder:
@@ -513,6 +515,25 @@ async def test_contract_events_pass_through_untouched() -> None:
     assert [e async for e in contract_events(_aiter(events))] == events
 
 
+async def test_a_checked_foreign_stream_is_refused_at_its_first_bad_event_in_one_line() -> None:
+    events = loop_run()
+    passed = [e async for e in contract_events(_aiter(events), checked=True)]
+    assert passed == events and all(a is not b for a, b in zip(passed, events))  # copies: the stream cannot change them
+    bad = [*events[:3], {**events[3], "duration": "soon"}, *events[4:]]
+    with pytest.raises(EventContractError) as refused:
+        _ = [e async for e in contract_events(_aiter(bad), checked=True)]
+    assert isinstance(refused.value, ValueError) and "\n" not in str(refused.value)
+    assert str(refused.value).startswith("event 3 (node_end): 'duration' should be a number")
+
+
+def test_checked_event_accepts_every_engine_kind_and_an_unknown_kind_with_its_envelope() -> None:
+    for event in [*loop_run(), *failing_run()]:
+        assert checked_event(event) == event
+    assert checked_event({"event": "step_limit", "run_id": "r", "seq": 3, "ts": 1.0, "max_steps": 3})["max_steps"] == 3
+    with pytest.raises(EventContractError, match="has no 'node'"):
+        checked_event({"event": "node_start", "run_id": "r", "seq": 1, "ts": 1.0, "kind": "llm", "step": 1})
+
+
 def test_upstream_graph_is_converted_for_drawing() -> None:
     import dspyer
 
@@ -559,3 +580,46 @@ async def test_a_paused_run_is_paused_and_an_update_at_resume_is_part_of_the_sta
     second = model.visits_of("second")[0]
     assert second.state_before["n"] == 20 and model.state["doubled"] == 40
     assert model.at(len(model.events) - 1).state["n"] == 20  # a seek sees the edit too
+
+
+# -- one-line summaries of large values ---------------------------------------------------------------------------
+
+_LONG = "a  long\\n text\twith  ü  " * 400
+
+
+class _Odd:
+    def __repr__(self) -> str:
+        return "Odd(  spaced  )"
+
+
+@pytest.mark.parametrize("value", [
+    _LONG, {"doc": _LONG, "n": 3}, [_LONG, {"k": [1, 2.5, None, True]}], {1: "a", 2.5: "b", None: "c", False: "d"},
+    {"obj": _Odd()}, ("t", "u"), {"é": "\u00a0x\u2028 y"}, {}, [], "  ", {(1, 2): "a tuple key: repr"},
+])
+@pytest.mark.parametrize("limit", [0, 1, 30, 80, 200, 4000, None])
+def test_clipped_text_is_the_whole_text_clipped(value: Any, limit: int | None) -> None:
+    """What a panel shows of a value is `clip` of its whole text (one line or not), made without the whole text."""
+    whole = to_text(value)
+    assert clipped_text(value, limit) == (clip(whole, limit), limit is not None and len(whole) > limit)
+    if limit is not None:
+        assert one_line(value, limit) == clip(" ".join(whole.split()), limit)
+
+
+def test_a_large_value_is_turned_into_text_once_however_many_events_summarize_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from dspyer_lab.lab import textview
+
+    encoded: list[int] = []
+
+    class CountingJson:
+        def dumps(self, value: Any, **kwargs: Any) -> str:
+            encoded.append(len(value) if isinstance(value, str) else 0)
+            return json.dumps(value, **kwargs)
+
+    monkeypatch.setattr(textview, "json", CountingJson())
+    document = "word " * 5000
+    lines = {summarize({"event": "node_end", "patch": {"document": document, "n": n}, "duration": 0.1, "attempts": 1})
+             for n in range(10, 60)}
+    assert len(lines) == 1  # the patch's start, the same document
+    assert sum(1 for n in encoded if n >= textview.BIG) == 1

@@ -17,8 +17,14 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .events import EVENT_TYPES, STRICT, CheckpointDict, Envelope, shown
+from .exceptions import DspyerLabError
 
-__all__ = ["Strict", "check_checkpoint", "event_label", "explain", "validate_event"]
+__all__ = ["EventContractError", "Strict", "check_checkpoint", "event_label", "explain", "validate_event"]
+
+
+class EventContractError(DspyerLabError, ValueError):
+    """An event from outside the engine that its kind's TypedDict refuses; the message says in one line which
+    event and which field (`validate_event`)."""
 
 
 class Strict(BaseModel):

@@ -17,7 +17,9 @@ from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
 from typing import Any
 
 from ..core.events import jsonable
+from ..core.eventschema import event_label
 from ..core.graph import END, Graph, StatefulNode
+from .model.runmodel import checked_event
 
 __all__ = ["as_graph", "contract_events", "is_contract_event"]
 
@@ -30,10 +32,18 @@ def is_contract_event(event: Mapping[str, Any]) -> bool:
 
 
 async def contract_events(
-    stream: AsyncIterable[Mapping[str, Any]] | Iterable[Mapping[str, Any]], graph: Graph | None = None
+    stream: AsyncIterable[Mapping[str, Any]] | Iterable[Mapping[str, Any]],
+    graph: Graph | None = None,
+    *,
+    checked: bool = False,
 ) -> AsyncIterator[dict[str, Any]]:
     """Yield `stream`'s events (async or plain iterable) in the contract's shape; `graph` (when
     known) supplies node kinds and input fields.
+
+    Contract events are passed on as they are, not copied (the engine makes a new dict per event and
+    never changes it). `checked`: for a stream from outside the engine (`watch`), each contract event
+    is first checked against its kind's TypedDict and passed on as a copy (`checked_event`: an
+    `EventContractError` names the event and the field at fault).
 
     Upstream-dialect mapping: ``run_start`` is synthesized from the first node's view of the
     state; a ``route`` (decision unknown, so None) is synthesized between consecutive nodes
@@ -47,7 +57,11 @@ async def contract_events(
     try:
         async for event in iterator:
             if is_contract_event(event):
-                yield dict(event)
+                if checked:
+                    yield checked_event(event, event_label(translator.passed, event))
+                else:
+                    yield event if type(event) is dict else dict(event)
+                translator.passed += 1
             else:
                 for out in translator.translate(event):
                     yield out
@@ -79,6 +93,8 @@ class _Translator:
         self.node_started = 0.0
         self.failures = 0
         self.fields_seen = 0
+        self.passed = 0
+        """Contract events passed through so far (how an error names the one at fault)."""
 
     def make(self, event_kind: str, /, **payload: Any) -> dict[str, Any]:
         event = {"event": event_kind, "run_id": self.run_id, "seq": self.seq, "ts": time.time()}

@@ -21,7 +21,11 @@ __all__ = [
     "DEFAULT_SECRET_PATTERNS",
     "MASK",
     "Masker",
+    "BIG",
+    "HEAD",
+    "IdentityMemo",
     "clip",
+    "clipped_text",
     "steps",
     "esc",
     "maskers_with_secrets",
@@ -110,6 +114,7 @@ class Masker:
         self.version = 0
         """Grows whenever a new secret value is learned (text masked before may need masking again)."""
         self._verdicts: dict[str, bool] = {}  # field names repeat in every event: decide each once
+        self._masked = IdentityMemo()  # large texts, masked once per version (see `mask_text`)
 
     def is_secret(self, name: str) -> bool:
         """Whether a field called `name` holds a secret, judged by the last word of the name (see the class)."""
@@ -164,18 +169,34 @@ class Masker:
         if kind in _SCALARS:
             return value
         if kind is dict or isinstance(value, Mapping):
-            return {k: (MASK if self.is_secret(str(k)) and _holds_text(v) else self.mask(v)) for k, v in value.items()}
+            return {k: self.mask_field(k, v) for k, v in value.items()}
         if kind is list or isinstance(value, (list, tuple)):
             return [self.mask(v) for v in value]
         if isinstance(value, str):
             return self.mask_text(value)
         return value
 
+    def mask_field(self, name: Any, value: Any) -> Any:
+        """`value` masked as the value of a field called `name`: `MASK` for a secret field that holds text."""
+        return MASK if self.is_secret(str(name)) and _holds_text(value) else self.mask(value)
+
     def mask_text(self, text: str) -> str:
-        """`text` with every secret value learned so far replaced by `MASK` (for free text: answers, tracebacks)."""
+        """`text` with every secret value learned so far replaced by `MASK` (for free text: answers, tracebacks).
+
+        A text of `BIG` characters or more is masked once per string object and masker version (a view
+        shows the same values at every render; a secret learned since makes it masked again).
+        """
         if not self._values:
             return text
-        return self._compiled().sub(MASK, text)
+        if len(text) < BIG:
+            return self._compiled().sub(MASK, text)
+        version = self.version
+        masked = self._masked.get(text, "mask", version)
+        if masked is None:
+            masked = self._masked.put(text, "mask", self._compiled().sub(MASK, text), version)
+            if masked is not text:  # masking the masked text again finds nothing: remembered too
+                self._masked.put(masked, "mask", masked, version)
+        return masked
 
     def mask_stream(self, field: str, text: str, tail: int | None = None) -> str:
         """What a model streamed for `field` (its chunks joined), masked as one text: a chunk alone may hold only
@@ -286,9 +307,164 @@ def clip(text: str, limit: int | None) -> str:
 
 
 def one_line(value: Any, limit: int = 80) -> str:
-    """A single-line, clipped rendering for summaries and list rows."""
-    text = " ".join(to_text(value).split())
-    return clip(text, limit)
+    """A single-line, clipped rendering for summaries and list rows: ``clip(" ".join(to_text(value).split()), limit)``.
+
+    Its cost does not grow with a large text inside `value` (see `clipped_text`).
+    """
+    return clipped_text(value, limit, one_line=True)[0]
+
+
+def clipped_text(value: Any, limit: int | None, *, one_line: bool = False) -> tuple[str, bool]:
+    """``clip(to_text(value), limit)`` (whitespace runs made one space when `one_line`), and whether it was cut.
+
+    A view shows a value clipped at every render: the text of a string of `BIG` characters or more
+    is made once per string object (`IdentityMemo`), so a render costs the same whatever the size of
+    the values it clips. Only `HEAD` characters of such a text are kept: a longer `limit` (or None)
+    makes the whole text, as `to_text` does.
+    """
+    if limit is None or limit > HEAD or (type(value) is str and len(value) < BIG):
+        text = to_text(value)
+        text = " ".join(text.split()) if one_line else text
+        return clip(text, limit), limit is not None and len(text) > limit
+    pieces: list[tuple[str, int]] = []
+    if isinstance(value, str):
+        pieces.append(_text_piece(value, "line" if one_line else "raw"))
+    elif not _holds_big(value, 0) or not _pieces(value, pieces, "line" if one_line else "json", set()):
+        text = to_text(value)  # small values (most): JSON's C encoder is quicker than walking them here
+        text = " ".join(text.split()) if one_line else text
+        return clip(text, limit), len(text) > limit
+    total = sum(n for _, n in pieces)
+    if total <= limit:
+        return "".join(head for head, _ in pieces), False
+    kept, room = [], limit - 1
+    for head, _ in pieces:
+        if room <= 0:
+            break
+        kept.append(head[:room])
+        room -= len(kept[-1])
+    return f"{''.join(kept)}… (+{total - limit + 1} chars)", True
+
+
+BIG = 4096
+"""Strings at least this long have their display text made once per object (`clipped_text`)."""
+HEAD = 4096
+"""Characters of a large string's display text kept: the longest clip made without the whole text."""
+
+
+class IdentityMemo:
+    """Results computed from large values, by the value's identity (plus a `tag`, e.g. a masker's version).
+
+    The value is held with its result, so its id cannot be reused while it is kept; at most `size`
+    values are kept, the oldest dropped first.
+    """
+
+    def __init__(self, size: int = 16) -> None:
+        self._items: dict[tuple[int, str], tuple[Any, Any, Any]] = {}
+        self._size = size
+        self._lock = threading.Lock()  # log records are masked on any thread
+
+    def get(self, value: Any, what: str, tag: Any = None) -> Any:
+        """The result of `what` for this very `value` (and `tag`), or None."""
+        hit = self._items.get((id(value), what))
+        return hit[2] if hit is not None and hit[0] is value and hit[1] == tag else None
+
+    def put(self, value: Any, what: str, result: Any, tag: Any = None) -> Any:
+        """Keep `result` of `what` for `value` (and `tag`); return it."""
+        with self._lock:
+            if len(self._items) >= self._size:
+                del self._items[next(iter(self._items))]
+            self._items[(id(value), what)] = (value, tag, result)
+        return result
+
+
+_TEXTS = IdentityMemo(32)
+
+
+def _text_piece(text: str, how: str) -> tuple[str, int]:
+    """(the first `HEAD` characters, the length) of `text` shown `how`: ``raw`` (as it is), ``json`` (as a JSON
+    string), ``line`` (as it is, whitespace runs made one space), ``jsonline`` (both); made once for a large text."""
+    if len(text) < BIG:
+        shown = _shown(text, how)
+        return shown, len(shown)
+    piece = _TEXTS.get(text, how)
+    if piece is None:
+        shown = _shown(text, how)
+        piece = _TEXTS.put(text, how, (shown[:HEAD], len(shown)))
+    return piece
+
+
+def _shown(text: str, how: str) -> str:
+    if how in ("json", "jsonline"):
+        text = json.dumps(text, ensure_ascii=False)
+    return " ".join(text.split()) if how in ("line", "jsonline") else text
+
+
+def _holds_big(value: Any, depth: int) -> bool:
+    """Whether `value` holds a string of `BIG` characters or more (looked for `_MAX_DEPTH` levels deep)."""
+    kind = type(value)
+    if kind is str:
+        return len(value) >= BIG
+    if kind in _SCALARS or depth > _MAX_DEPTH:
+        return False
+    if isinstance(value, dict):
+        return any(_holds_big(v, depth + 1) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_holds_big(v, depth + 1) for v in value)
+    return isinstance(value, str) and len(value) >= BIG
+
+
+_MAX_DEPTH = 32
+
+
+def _pieces(value: Any, out: list[tuple[str, int]], how: str, path: set[int]) -> bool:
+    """Append `value`'s JSON text (as `to_text` makes it) to `out` in pieces, a large string's made once.
+
+    `how`: ``json``, or ``line`` (whitespace runs made one space: JSON strings are the only pieces that
+    hold whitespace of their own, and quotes bound them). False when JSON would refuse `value`
+    (a key that is no scalar, a cycle): the caller then takes `to_text`'s own way.
+    """
+    if isinstance(value, str):
+        out.append(_text_piece(value, "jsonline" if how == "line" else "json"))
+        return True
+    if isinstance(value, dict):
+        if id(value) in path:
+            return False
+        path.add(id(value))
+        out.append(("{", 1))
+        for n, (key, item) in enumerate(value.items()):
+            if not isinstance(key, str):
+                if key is not None and not isinstance(key, (int, float)):
+                    return False
+                key = json.dumps({key: 0})[2:-5]  # JSON's own text of a number, true/false or null key
+            if n:
+                out.append((", ", 2))
+            out.append(_text_piece(key, "jsonline" if how == "line" else "json"))
+            out.append((": ", 2))
+            if not _pieces(item, out, how, path):
+                return False
+        out.append(("}", 1))
+        path.discard(id(value))
+        return True
+    if isinstance(value, (list, tuple)):
+        if id(value) in path:
+            return False
+        path.add(id(value))
+        out.append(("[", 1))
+        for n, item in enumerate(value):
+            if n:
+                out.append((", ", 2))
+            if not _pieces(item, out, how, path):
+                return False
+        out.append(("]", 1))
+        path.discard(id(value))
+        return True
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=repr)
+    except (TypeError, ValueError):
+        return False
+    text = " ".join(text.split()) if how == "line" else text
+    out.append((text, len(text)))
+    return True
 
 
 def seconds(value: Any) -> str:

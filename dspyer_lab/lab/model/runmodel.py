@@ -14,7 +14,9 @@ list append, a checkpoint shares the chunks, and the timeline lists one row per 
 field (`RunModel.rows`), not one per chunk.
 
 Events may come from a file anyone could have written: fields of the wrong type are
-treated as missing, and no event makes the fold raise.
+treated as missing, and no event makes the fold raise. Where events from outside the engine
+enter a view (a foreign stream, events it is shown), `checked_event` checks them against their
+kind's TypedDict (as the run-file reader does), so that a bad event is refused in one line.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ import traceback
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, NamedTuple, get_args
+
+from ...core.eventschema import EventContractError, validate_event
 
 from ..textview import one_line, seconds, steps, to_text
 
@@ -44,6 +48,7 @@ __all__ = [
     "RunState",
     "Stream",
     "TakenPath",
+    "checked_event",
     "introduced",
     "money",
     "offending_values",
@@ -748,6 +753,20 @@ def _copy(visit: NodeVisit) -> NodeVisit:
 
 
 _DERIVED = frozenset({"node_start", "validation_error", "route", "paused", "finished", "error", "token", CANCELLED})
+
+
+def checked_event(event: Any, where: str = "event") -> dict[str, Any]:
+    """`event` as the fold may read it, once its kind's TypedDict accepts it (`eventschema.validate_event`): a
+    copy, so that the stream that gave it cannot change what the run model keeps.
+
+    For events from outside the engine (a foreign stream a view watches, events a view is shown). A kind
+    this version does not know needs only the envelope (it is kept, shown in the timeline, and changes
+    nothing). Raises `EventContractError` naming `where` and the field at fault.
+    """
+    problem = validate_event(event, where)
+    if problem is not None:
+        raise EventContractError(problem)
+    return dict(event)
 
 
 def introduced(event: Mapping[str, Any]) -> Any:

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..dot import Drawing
-from ..textview import Masker, clip, one_line, seconds, steps, to_text
+from ..textview import Masker, clip, clipped_text, one_line, seconds, steps, to_text
 from .runmodel import (
     Attempt,
     CallTotals,
@@ -61,6 +61,7 @@ __all__ = [
     "result_json",
     "run_totals_text",
     "selected_visit",
+    "tabs_json",
     "shown_state",
     "status_text",
     "stream_blocks",
@@ -110,23 +111,34 @@ class Screen:
     """Output model field -> {"type", "description"} (empty: unknown, e.g. a Prediction)."""
     handles: dict[str, Callable[[], str]] = field(default_factory=dict)
     """Handle -> the full masked text of a clipped value (rebuilt by every render)."""
-    labels: dict[tuple[str | None, int, int], tuple[dict[str, Any], int | None]] = field(default_factory=dict)
-    """Timeline rows by (run_id, event index, masker version), each with the index of its event's visit: a row
-    is summarized once, whatever step of the run is seen (a seek shows a prefix of the same events, each in
-    the same visit). Cleared when a new run begins."""
+    labels: dict[tuple[str | None, int, int, int], tuple[dict[str, Any], int | None]] = field(default_factory=dict)
+    """Timeline rows by (run_id, event index, masker version, chunks streamed so far for a stream's row), each
+    with the index of its event's visit: a row is summarized once, whatever step of the run is seen (a seek
+    shows a prefix of the same events, each in the same visit), and a stream's row again only when it grew.
+    Cleared when a new run begins."""
     _ids: itertools.count = field(default_factory=itertools.count)
+
+    def begin(self) -> None:
+        """A new render: the last one's handles go, and new ones are numbered from 0 again, in build order,
+        so a part built the same is the same text (a widget then re-sends nothing)."""
+        self.handles.clear()
+        self._ids = itertools.count()
 
     def text(self, value: Any, indent: int | None = None) -> str:
         """`value` masked, as display text."""
         return to_text(self.masker.mask(value), indent=indent)
 
-    def cell(self, value: Any, scale: int = 1) -> str | dict[str, str]:
-        """`value` masked and clipped (to `scale` times the limit); a clipped value carries a handle to its full text."""
-        masked = self.masker.mask(value)
-        text = to_text(masked)
-        shown = clip(text, None if self.limit is None else self.limit * scale)
-        if shown == text:
-            return text
+    def cell(self, value: Any, scale: int = 1, *, name: str | None = None) -> str | dict[str, str]:
+        """`value` masked (as field `name`'s value, when given) and clipped (to `scale` times the limit); a clipped
+        value carries a handle to its full text.
+
+        Costs the same whatever the value's size: a large text is masked and clipped once (`Masker.mask_text`,
+        `clipped_text`), and its full text is made only when asked for.
+        """
+        masked = self.masker.mask(value) if name is None else self.masker.mask_field(name, value)
+        shown, cut = clipped_text(masked, None if self.limit is None else self.limit * scale)
+        if not cut:
+            return shown
         return {"text": shown, "full": self.handle(lambda: to_text(masked, indent=2))}
 
     def handle(self, thunk: Callable[[], str]) -> str:
@@ -234,20 +246,25 @@ def selected_visit(run: RunModel, sel: Selection) -> NodeVisit | None:
     return run.visits[-1] if run.visits else None
 
 
+def tabs_json(run: RunModel) -> list[dict[str, Any]]:
+    """The tab titles, each with its count or alert."""
+    failures = len(run.failures)
+    return [
+        {"id": "node", "title": "Node"},
+        {"id": "calls", "title": f"Calls ({len(run.calls)})" if run.calls else "Calls"},
+        {"id": "validation", "title": f"Validation ({failures})" if failures else "Validation"},
+        {"id": "result", "title": "Result"},
+        {"id": "error", "title": "Error ⚠" if run.error else "Error", "alert": run.error is not None},
+    ]
+
+
 def lab_json(run: RunModel, whole: RunModel, sel: Selection, page: Page, screen: Screen) -> dict[str, Any]:
     """Everything the LabView's panels show of `run` (the run at the step being seen; `whole`: the whole run)."""
-    screen.handles.clear()
+    screen.begin()
     visit = selected_visit(run, sel)
     picked_node = sel.node if sel.visit is None else (whole.visits[sel.visit].node if sel.visit < len(whole.visits) else None)
-    failures = len(run.failures)
     return {
-        "tabs": [
-            {"id": "node", "title": "Node"},
-            {"id": "calls", "title": f"Calls ({len(run.calls)})" if run.calls else "Calls"},
-            {"id": "validation", "title": f"Validation ({failures})" if failures else "Validation"},
-            {"id": "result", "title": "Result"},
-            {"id": "error", "title": "Error ⚠" if run.error else "Error", "alert": run.error is not None},
-        ],
+        "tabs": tabs_json(run),
         "timeline": timeline_json(run, page, screen, visit),
         "node": node_json(run, visit, picked_node, screen),
         "calls": calls_json(run, visit, sel.call, screen),
@@ -275,21 +292,19 @@ def timeline_json(run: RunModel, page: Page, screen: Screen, visit: NodeVisit | 
     mine = visit.index if visit is not None else -1  # `visit` is one of `run.visits`: its index names it
     for position in range(end - 1, start - 1, -1):
         i = listed[position]
-        key = (run.run_id, i, screen.masker.version)
+        stream = run.stream_of_event(i) if run.events[i].get("event") == "token" else None
+        key = (run.run_id, i, screen.masker.version, stream.chunks if stream is not None else 0)
         cached = screen.labels.get(key)
-        if cached is None:  # a kept row never streams: its event's stream (or lack of one) was fixed when folded
-            stream = run.stream_of_event(i) if run.events[i].get("event") == "token" else None
-            if stream is not None:
-                row = _stream_row(run, i, stream, screen)
-                rows.append({**row, "mine": visit is not None and run.visit_of_event(i) is visit})
-                continue
+        if cached is None:
             event = run.events[i]
             elapsed = run.elapsed(event)
             owner = run.visit_of_event(i)
+            name = (owner.node if owner is not None else "") if stream is not None else (
+                event.get("node") or event.get("source") or "")
             cached = screen.labels[key] = ({
                 "i": i,
                 "t": f"{elapsed:.3f}s" if elapsed is not None else "?",
-                "node": one_line(screen.masker.mask(event.get("node") or event.get("source") or ""), 200),
+                "node": one_line(screen.masker.mask(name), 200),
                 "kind": str(event.get("event")),
                 "text": event_line(run, i, screen),
                 "mine": False,
@@ -307,19 +322,6 @@ def timeline_json(run: RunModel, page: Page, screen: Screen, visit: NodeVisit | 
     }
 
 
-def _stream_row(run: RunModel, i: int, stream: Stream, screen: Screen) -> dict[str, Any]:
-    """The timeline's one row for a stream: it grows, so it is built afresh (not kept in `Screen.labels`)."""
-    elapsed = run.elapsed(run.events[i])
-    visit = run.visit_of_event(i)
-    return {
-        "i": i,
-        "t": f"{elapsed:.3f}s" if elapsed is not None else "?",
-        "node": one_line(screen.masker.mask(visit.node if visit is not None else ""), 200),
-        "kind": "token",
-        "text": event_line(run, i, screen),
-    }
-
-
 def event_line(run: RunModel, i: int, screen: Screen, limit: int = 140) -> str:
     """One masked line about event `i` of `run` (its timeline row, the slider's note). A ``token`` tells its
     stream so far, masked as one text: the chunk alone could show part of a secret."""
@@ -331,8 +333,8 @@ def event_line(run: RunModel, i: int, screen: Screen, limit: int = 140) -> str:
 
 
 def _table(mapping: Mapping[str, Any], screen: Screen, head: tuple[str, ...] = ("field", "value")) -> dict[str, Any]:
-    masked = screen.masker.mask(dict(mapping))
-    return {"table": {"head": list(head), "rows": [[str(k), screen.cell(v)] for k, v in masked.items()], "changed": []}}
+    rows = [[str(k), screen.cell(v, name=k)] for k, v in mapping.items()]
+    return {"table": {"head": list(head), "rows": rows, "changed": []}}
 
 
 def node_json(run: RunModel, visit: NodeVisit | None, node: str | None, screen: Screen) -> dict[str, Any]:
@@ -375,11 +377,10 @@ def node_json(run: RunModel, visit: NodeVisit | None, node: str | None, screen: 
     after = visit.state_after
     changed = set(visit.changed_keys)
     keys = list(dict.fromkeys([*visit.state_before, *(after or {})]))
-    before_m = screen.masker.mask(visit.state_before)
-    after_m = screen.masker.mask(after) if after is not None else {}
+    before = visit.state_before
     rows = [
-        [k, screen.cell(before_m[k]) if k in before_m else "—",
-         (screen.cell(after_m[k]) if k in after_m else "—") if after is not None else "…"]
+        [k, screen.cell(before[k], name=k) if k in before else "—",
+         (screen.cell(after[k], name=k) if k in after else "—") if after is not None else "…"]
         for k in keys
     ]
     blocks.append({"title": "State before → after" + (f" (changed: {', '.join(sorted(changed))})" if changed else "")})
@@ -468,9 +469,8 @@ def result_json(run: RunModel, screen: Screen) -> dict[str, Any]:
     ]
     if isinstance(output, Mapping):
         names = list(dict.fromkeys([*fields, *output]))
-        masked = screen.masker.mask(dict(output))
         rows = [
-            [n, str(fields.get(n, {}).get("type", "")), screen.cell(masked[n]) if n in masked else "—",
+            [n, str(fields.get(n, {}).get("type", "")), screen.cell(output[n], name=n) if n in output else "—",
              str(fields.get(n, {}).get("description", ""))]
             for n in names
         ]
