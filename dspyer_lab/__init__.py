@@ -45,6 +45,10 @@ if TYPE_CHECKING:
     from .lab.widgets import GraphView as GraphView
     from .lab.widgets import LabView as LabView
     from .lab.widgets import show as show
+    from .lab.model.presenter_errors import UnknownVisit as UnknownVisit
+    from .lab.model.presenter_errors import ViewCommandError as ViewCommandError
+    from .lab.model.presenter_errors import ViewError as ViewError
+    from .lab.model.presenter_errors import ViewProgramError as ViewProgramError
 
 __version__ = "0.1.0"
 
@@ -53,19 +57,27 @@ __all__ = [
     "END",
     "EVENT_KINDS",
     "AgentTranspiler",
+    "ArgumentTypeError",
     "Batch",
+    "BatchIndexError",
+    "BatchInputError",
+    "BatchStateError",
     "BatchStats",
     "CallOptionError",
     "Checkpoint",
     "CheckpointError",
     "DspyerLabError",
+    "EventLoopError",
     "Graph",
     "GraphDefinitionError",
     "GraphWarning",
     "MaxStepsExceeded",
+    "MetricError",
+    "MissingDependencyError",
     "MockCompletionResult",
     "NodeInputError",
     "NodeOutputError",
+    "NodeStopIteration",
     "NodeValidationError",
     "OptionValueError",
     "OutputModelError",
@@ -80,13 +92,18 @@ __all__ = [
     "unload_ipython_extension",
 ]
 # BatchView, GraphView, LabView and show are public too, but loaded on first use (they import the widget
-# stack); they stay out of __all__ so that `from dspyer_lab import *` does not load it.
+# stack); they stay out of __all__ so that `from dspyer_lab import *` does not load it. So do the lab's
+# errors (ViewError, UnknownVisit, ViewCommandError, ViewProgramError), loaded with the lab's model on first use.
 
 _LAZY = {
     "BatchView": "dspyer_lab.lab.widgets",
     "GraphView": "dspyer_lab.lab.widgets",
     "LabView": "dspyer_lab.lab.widgets",
     "show": "dspyer_lab.lab.widgets",
+    "UnknownVisit": "dspyer_lab.lab.model.presenter_errors",
+    "ViewCommandError": "dspyer_lab.lab.model.presenter_errors",
+    "ViewError": "dspyer_lab.lab.model.presenter_errors",
+    "ViewProgramError": "dspyer_lab.lab.model.presenter_errors",
 }
 
 

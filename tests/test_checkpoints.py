@@ -136,6 +136,7 @@ async def test_stepping_a_whole_run_pauses_once_per_step_and_folds_to_the_uninte
     for k, event in enumerate(events, start=1):
         if event["event"] == "paused":
             assert Checkpoint.from_events(events, k).to_dict() == event["checkpoint"]
+            assert Checkpoint.from_events(events, k, checked=False).to_dict() == event["checkpoint"]  # events checked before
 
 
 async def test_resume_with_an_update_the_model_sees_the_edited_input_and_the_stream_says_so() -> None:

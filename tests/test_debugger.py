@@ -20,8 +20,9 @@ from dspyer_lab import END, AgentTranspiler, CheckpointError, Graph, ScriptedLM,
 from dspyer_lab.lab.model.debugview import fork_diff
 from dspyer_lab.lab.widgets import LabView
 from dspyer_lab.lab.runner import run_blocking
-from dspyer_lab.lab.widgets.debugger import KEPT_RUNS, NO_LOOP, ViewCommandError
-from dspyer_lab.lab.widgets.labview import ViewError
+from dspyer_lab.lab.model.presenter import KEPT_RUNS, NO_LOOP
+from dspyer_lab.lab.model.presenter_errors import ViewCommandError
+from dspyer_lab import ViewError
 from test_panels import browser_sends
 
 
@@ -70,7 +71,7 @@ def debug(view: LabView) -> dict[str, Any]:
 
 async def finished_task(view: LabView) -> Any:
     """The run a button started in the background, awaited."""
-    task = view._task
+    task = view.presenter.task
     assert task is not None, "the click started no run"
     return await task
 
@@ -215,13 +216,13 @@ async def test_a_rejected_edit_names_its_field_and_runs_nothing() -> None:
     with dspy.context(lm=scripted()):
         await view.run(topic="ice")
     before = list(view.events)
-    with pytest.raises(CheckpointError, match=r"_update\['draft'\] = 7 is rejected by node 'name'") as caught:
+    with pytest.raises(CheckpointError, match=r"draft.* node 'name'") as caught:  # in the user's terms
         await view.resume(update={"draft": 7})
     assert (caught.value.key, caught.value.node) == ("draft", "name")
     assert debug(view)["error"]["field"] == "draft"  # also shown next to the field
     # the same from the Continue button: JSON the model rejects, text that is not JSON, a key not allowed
     for texts, field, message in [
-        ({"draft": "7"}, "draft", "rejected by node 'name'"),
+        ({"draft": "7"}, "draft", "node 'name'"),
         ({"draft": "Snow"}, "draft", "field 'draft' is not valid JSON"),
         ({"_secret": '"x"'}, "_secret", "is not a state key"),
         ({"draft": '"api ••••••"'}, "draft", "still holds the mask"),
@@ -249,7 +250,7 @@ async def test_fork_from_a_loaded_runs_mid_step_with_an_edit_shows_what_differs_
     assert loaded.runs == [loaded.run_log] and loaded.run_log.status == "finished"
     after_write = next(i for i, e in enumerate(loaded.events, 1) if e["event"] == "route" and e["source"] == "write")
     loaded.seek(after_write + 1)  # inside `name`'s step: the fork starts at the boundary before it
-    assert debug(loaded)["fork"]["note"] == f"from after step 1: node 'name' runs next (event {after_write + 1} of {len(loaded.events)})"
+    assert debug(loaded)["fork"]["note"] == "from after step 1: node 'name' runs next"  # where, in the user's words
     browser_sends(loaded, {"type": "fork-editor", "open": True})
     fields = {f["name"]: f["text"] for f in debug(loaded)["fork"]["fields"]}
     assert fields == {"topic": '"ice"', "draft": '"About ice."'}
@@ -291,14 +292,16 @@ async def test_a_fork_from_the_run_button_uses_the_edits_and_the_slider_position
     view = LabView(program())
     with dspy.context(lm=scripted()):
         await view.run(topic="ice")
-    assert debug(view)["fork"] == {"available": False, "note": "", "editing": False}  # at the end: no bar to act on
+    assert debug(view)["fork"] is None  # at the end: nothing to run from there, no bar
     view.seek(next(i for i, e in enumerate(view.events, 1) if e["event"] == "route"))  # after write's route
     assert debug(view)["fork"]["available"] is True and debug(view)["fork"]["editing"] is False
     browser_sends(view, {"type": "fork-editor", "open": True})
     browser_sends(view, {"type": "fork", "update": {"draft": '"Melt."'}})
     assert await finished_task(view) == Title(title="MELT.")
     assert len(view.runs) == 2 and view.diff == {"name": "changed", "stamp": "changed"}
-    assert debug(view)["fork"]["editing"] is False
+    assert debug(view)["fork"] is None  # the fork ran to its end
+    view.seek(1)
+    assert debug(view)["fork"]["editing"] is False  # the editor closed when the fork began
 
 
 async def test_a_run_saved_at_a_pause_goes_on_after_loading_it_with_its_program(tmp_path) -> None:

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from core_helpers import LMCallTracker, settle
 from dspyer_lab import AgentTranspiler, Graph, NodeValidationError, ScriptedLM, StatefulNode
-from dspyer_lab.lab.model.viewmodel import lab_json
+from dspyer_lab.lab.model.presenter import Rendered
 from dspyer_lab.lab.textview import MASK
 from dspyer_lab.lab.widgets import GraphView, LabView, show
 from dspyer_lab.lab.widgets.labview import STOP_HINT
@@ -474,13 +474,13 @@ async def test_large_runs_render_in_batches_with_a_bounded_timeline(monkeypatch)
     program = AgentTranspiler.compile(g, max_steps=2000)
     view = LabView(program, timeline_window=150)
     renders: list[int] = []
-    from dspyer_lab.lab.widgets import labview as module
+    render = view.presenter.render
 
-    def counted(run: Any, *args: Any) -> dict[str, Any]:
-        renders.append(len(run.events))
-        return lab_json(run, *args)
+    def counted() -> Rendered:
+        renders.append(len(view.run_log.events))
+        return render()
 
-    monkeypatch.setattr(module, "lab_json", counted)
+    monkeypatch.setattr(view.presenter, "render", counted)
     loop = asyncio.get_running_loop()
     started = loop.time()
     await view.run()

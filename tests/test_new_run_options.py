@@ -170,3 +170,12 @@ async def test_a_rejected_edit_says_what_the_field_must_be_and_which_node_reads_
         program().new_run(resume=checkpoint, update=update)
     assert str(caught.value).split("; ") == lines  # one clause per field at fault, on one line
     assert (caught.value.key, caught.value.node) == (next(iter(update)), "write")  # the lab shows it under .key
+
+
+async def test_a_labview_runs_a_state_field_named_like_a_control_as_an_input() -> None:
+    from dspyer_lab import LabView
+
+    view = LabView(program())
+    with dspy.context(lm=lm()):
+        assert await view.run(update="w", fork=4, _max_steps=5) == Reply(reply="calm:S(w,4)")
+    view.close()

@@ -293,7 +293,7 @@ def assert_plain_text(view: LabView) -> None:
     (escaping it here would show "&lt;img" on screen), and only in the view's JSON traits."""
     state = view.get_state()
     assert set(state) - {"_esm", "_css", "_anywidget_id", "_dom_classes", "layout", "tabbable", "tooltip"} \
-        >= {"_kind", "_layout", "_picture", "_panel"}
+        >= {"_kind", "_layout", "_picture", "_head", "_timeline", "_tab"}
     sent = synced_text(view)
     assert "&lt;" not in sent and "&#x27;" not in sent
 
@@ -317,7 +317,7 @@ async def test_secrets_never_reach_the_browser() -> None:
     for _ in every_step_and_visit(view):
         assert "sk-live-1234" not in synced_text(view)
     error = view.panel["error"]["blocks"]
-    assert MASK in full_text(view._screen, error, "Full error and traceback")  # masked, not dropped
+    assert MASK in full_text(view.presenter._screen, error, "Full error and traceback")  # masked, not dropped
     assert "key is " + MASK in text(view.panel["validation"]["blocks"])
 
 

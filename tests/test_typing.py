@@ -20,7 +20,7 @@ USER_FILE = textwrap.dedent(
     '''
     from pydantic import BaseModel
 
-    from dspyer_lab import AgentTranspiler, Graph, StatefulNode
+    from dspyer_lab import AgentTranspiler, Graph, LabView, StatefulNode
 
 
     class Question(BaseModel):
@@ -48,6 +48,10 @@ USER_FILE = textwrap.dedent(
         reveal_type(run.result)
         result = await program.aforward(question="hi")
         print(result.confidense)
+        view = LabView(program)
+        reveal_type(await view.run(question="hi"))
+        reveal_type(LabView(graph))
+        reveal_type(await view.resume())
     '''
 )
 
@@ -78,6 +82,16 @@ def test_results_are_typed_with_the_output_model(mypy_output: list[str]) -> None
         "user.Answer",  # program(...)
         "user.Answer",  # await program.acall(...)
         "user.Answer",  # run.result
+    ]
+
+
+def test_a_labview_of_a_program_is_typed_with_its_output_model(mypy_output: list[str]) -> None:
+    """``LabView(program)`` is a ``LabView[Answer]``: ``await view.run(...)`` is an ``Answer``; a graph's view runs
+    whatever its compiled program returns (``Any``); a resumed run's result is None when it pauses again."""
+    assert revealed(mypy_output)[6:] == [
+        "user.Answer",
+        "dspyer_lab.lab.widgets.labview.LabView[Any]",
+        "user.Answer | None",
     ]
 
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from dspyer_lab import AgentTranspiler, Graph, ScriptedLM, StatefulNode
 from dspyer_lab.lab.widgets import BatchView, GraphView, LabView
-from dspyer_lab.lab.widgets.debugger import KEPT_RUNS
+from dspyer_lab.lab.model.presenter import KEPT_RUNS
 
 
 class Q(BaseModel):

@@ -1,7 +1,7 @@
 """The debugger's view model: what the browser shows of pauses, forks and the runs of a view, as small JSON.
 
-Pure functions of run models (no widgets), like `viewmodel`: the LabView's debugger
-(`dspyer_lab.lab.widgets.debugger`) calls them on every render. A *fork* is a run whose
+Pure functions of run models (no widgets), like `viewmodel`: the debugger of a `LabPresenter`
+(`dspyer_lab.lab.model.presenter`) calls them on every render. A *fork* is a run whose
 ``run_start`` names ``parent_run_id`` and ``parent_step``; `fork_diff` compares what its nodes
 wrote with what the same nodes wrote in the parent after the step it branched from.
 """

@@ -1,9 +1,10 @@
 """The notebook widgets: `GraphView` (the graph alone), `LabView` (graph, toolbar, timeline, panels) and
 `BatchView` (a program over a dataset: progress, heatmap, examples).
 
-All are anywidgets drawn by one ESM (``dspyer_lab/static/widget.js``) from JSON the
-kernel derives from a `RunModel` or `BatchModel` (see `dspyer_lab.lab.model`); the Graphviz
-runtime reaches the page once (`runtime`).
+All are thin anywidgets drawn by one ESM (``dspyer_lab/static/widget.js``) over a widget-free
+presenter (`dspyer_lab.lab.model`: `LabPresenter`, `BatchPresenter`, `GraphState`) that renders
+JSON from a `RunModel` or `BatchModel` and handles the clicks; the Graphviz runtime reaches the
+page once (`runtime`).
 """
 
 from __future__ import annotations

@@ -18,8 +18,6 @@ import anywidget
 import traitlets
 
 from ..dot import Drawing, DotNotFoundError
-from ..model.runmodel import RunModel
-from ..model.viewmodel import graph_json
 from .runtime import handle_runtime_message
 from .snapshot import SnapshotMixin
 
@@ -71,9 +69,6 @@ class ViewWidget(SnapshotMixin, anywidget.AnyWidget):
     @staticmethod
     def _layout_of(drawing: Drawing) -> dict[str, Any]:
         return {"dot": drawing.source, **drawing.svg_map()}
-
-    def _picture_of(self, run: RunModel, drawing: Drawing, selected: str | None) -> None:
-        self._picture = graph_json(run, drawing, selected)
 
     def _dispatch(self, widget: Any, content: Any, buffers: list[Any]) -> None:
         if not isinstance(content, Mapping):

@@ -1,0 +1,254 @@
+"""BatchPresenter: everything a BatchView does, without a widget: the batch, its table, the opened example.
+
+The batch's ``(index, event)`` stream (`Batch.events`) is folded into a `BatchModel` (core
+`BatchStats`) the moment each pair arrives; `render()` derives what the browser shows from it: the
+graph's picture as a heatmap (`heat_json`), one page of the example table with the progress line
+(`batch_json`), and the opened example's parts. The opened example is a `LabPresenter` of its kept
+events (one, made with this presenter); `handle` passes it the messages tagged ``"to": "example"``
+and tags its replies the same. The owner hears of changes through one callback, ``on_change(ended)``,
+called at most `refresh_rate` times a second while events stream and once when the batch ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ...core.batch import Batch, Metric
+from ...core.graph import Graph
+from ...core.program import AgentTranspiler
+from .. import runner
+from ..adapter import as_graph
+from ..dot import Drawing, build_drawing
+from ..masking import mask_exception
+from ..textview import DEFAULT_SECRET_PATTERNS, Masker
+from ..throttle import Throttle
+from .batchmodel import BatchModel, BatchState, TableQuery, batch_json, heat_json, progress_text
+from .presenter import STOP_HINT, LabPresenter, OnChange, Rendered
+from .presenter_errors import ViewError, ViewProgramError
+
+__all__ = ["BATCH_STOPPED", "BatchPresenter", "BatchRendered"]
+
+BATCH_STOPPED = "batch stopped from the BatchView (Stop button or view.stop())"
+"""The message of the `asyncio.CancelledError` a stopped batch raises."""
+
+
+@dataclass(frozen=True)
+class BatchRendered:
+    """What a BatchView shows, as JSON-ready dicts."""
+
+    picture: dict[str, Any]
+    """`heat_json`: the heatmap drawn on the graph."""
+    panel: dict[str, Any]
+    """`batch_json` plus the Stop button: progress, node table, the page of examples."""
+    example: Rendered | None
+    """The opened example's picture and panel parts (None when none is opened)."""
+
+
+class BatchPresenter:
+    """Run a compiled program (or a `Graph`, compiled on first use) over many inputs; see `BatchView`."""
+
+    def __init__(
+        self,
+        program: Any,
+        *,
+        sample_size: int = 50,
+        page_size: int = 20,
+        secret_patterns: Iterable[str] | None = DEFAULT_SECRET_PATTERNS,
+        refresh_rate: float = 10.0,
+        on_change: OnChange | None = None,
+    ) -> None:
+        if not isinstance(program, Graph) and not hasattr(program, "new_batch"):
+            kind = f"{type(program).__module__}.{type(program).__name__}"
+            raise ViewProgramError(f"BatchView runs a dspyer_lab Graph or compiled program, got {kind}")
+        self.on_change = on_change
+        """Called with ``ended`` whenever what `render` returns may have changed (the owner renders and syncs)."""
+        self._program: Any = program
+        self.graph: Graph = as_graph(program)
+        """The graph the batch runs."""
+        self.drawing: Drawing = build_drawing(self.graph)
+        """The DOT and the id <-> name map of its drawing."""
+        self._sample_size = sample_size
+        self.masker = Masker(secret_patterns)
+        """Masks secret-looking input fields in everything shown (shared with the opened example)."""
+        self.model = BatchModel(0, sample_size=sample_size, masker=self.masker)
+        """The batch model of the last batch (`model.stats` is its `BatchStats`)."""
+        self.batch: Batch[Any] | None = None
+        """The last batch run (`batch.results`, `batch.errors`, `batch.scores` by input index)."""
+        self.example: LabPresenter[Any] = LabPresenter(program, masker=self.masker)
+        """What shows the opened example (`open`): one presenter, the runs it shows replaced on each open."""
+        self.example.show_past([])
+        self.example.on_change = self._example_changed
+        self._opened: int | None = None
+        self._query = TableQuery(size=page_size)
+        self._task: asyncio.Task[Any] | None = None
+        self._blocking = False
+        self._ended = False
+        self._throttle = Throttle(self._tick, 1.0 / refresh_rate)
+
+    # -- what it shows ------------------------------------------------------------------
+
+    @property
+    def program(self) -> Any:
+        """The compiled program (a `Graph` given to the view is compiled here, once)."""
+        if isinstance(self._program, Graph):
+            self._program = AgentTranspiler.compile(self._program)
+        return self._program
+
+    @property
+    def running(self) -> bool:
+        """Whether a batch is in progress (from `run`/`start` until it is shown how it ended)."""
+        return self._task is not None
+
+    @property
+    def status(self) -> str:
+        """The progress line (``finished · 40/40 done · 3 failed · 12.5/s · mean score 0.700``)."""
+        return progress_text(self.model.stats.progress(), self.model.state)
+
+    @property
+    def opened(self) -> int | None:
+        """The index of the example shown below the table (`open`), if any."""
+        return self._opened
+
+    def render(self) -> BatchRendered:
+        """The heatmap, the panel (one page of the table) and the opened example's parts."""
+        panel = batch_json(self.model, self.drawing, self._query, self._opened)
+        hint = "Stop the batch" if self.running else "No batch running"
+        panel["stop"] = {
+            "enabled": self.running and not self._blocking,
+            "hint": STOP_HINT if self.running and self._blocking else hint,
+        }
+        return BatchRendered(
+            picture=heat_json(self.model.stats, self.drawing, self.model.state),
+            panel=panel,
+            example=self.example.render() if self._opened is not None else None,
+        )
+
+    # -- what it runs ---------------------------------------------------------------------
+
+    def launch(
+        self, inputs: Iterable[Mapping[str, Any] | Any], metric: Metric | None, concurrency: int,
+        options: Mapping[str, Any], *, background: bool = False,
+    ) -> asyncio.Task[list[Any]]:
+        """Start the batch (refused at once: bad inputs or options, a batch in progress) and return its task."""
+        if self.running:
+            raise ViewError("This view is already running a batch; stop() it first")
+        batch = self.program.new_batch(inputs, concurrency=concurrency, metric=metric, **options)
+        drive = self._drive(batch)
+        task = (runner.run_background(drive, name="dspyer-lab BatchView batch") if background
+                else asyncio.ensure_future(drive))
+        self._blocking = not background and runner.blocking()
+        self._task = task
+        self.batch = batch
+        self.model = BatchModel(
+            batch.total, sample_size=self._sample_size, masker=self.masker, metric=batch.metric is not None
+        )
+        self.masker.learn(batch.inputs)  # every secret of the batch, before any example's summary or error quotes it
+        self._query = TableQuery(size=self._query.size)
+        self._opened = None
+        self._changed()
+        task.add_done_callback(self._settled)
+        return task
+
+    def stop(self) -> bool:
+        """Stop the batch in progress (on the loop's next turn, once the events sent are folded); False when none runs."""
+        if self._task is None or self._task.done():
+            return False
+        self._task.get_loop().call_soon(self._task.cancel, BATCH_STOPPED)
+        return True
+
+    def open(self, index: int) -> LabPresenter[Any]:
+        """Show example `index`'s kept run below the table; the presenter that shows it (`ViewError`: not kept)."""
+        events = self.model.events_of(index)
+        if events is None:
+            summary = self.model.stats.examples.get(index)
+            why = "it has not started" if summary is None else (
+                f"it {summary.status} and was not sampled "
+                f"(sample_size={self._sample_size}; failed runs are always kept)"
+            )
+            raise ViewError(f"Example {index}'s events were not kept: {why}")
+        self._opened = index
+        self.example.show_events(events)  # tells this presenter's owner (`_example_changed`)
+        return self.example
+
+    def close_example(self) -> None:
+        """Stop showing the opened example."""
+        self._opened = None
+        self._changed()
+
+    def close(self) -> None:
+        """Stop any batch and the pending refresh."""
+        self.stop()
+        self._throttle.cancel()
+        self.example.close()
+
+    # -- clicks -------------------------------------------------------------------------------
+
+    def handle(self, message: Mapping[str, Any]) -> dict[str, Any] | None:
+        """Do what a browser message asks; the reply to send back, if any (the example's tagged ``"to": "example"``)."""
+        if message.get("to") == "example":
+            if self._opened is None:
+                return None  # nothing shown: nothing to click
+            reply = self.example.handle(message)
+            return None if reply is None else {**reply, "to": "example"}
+        kind = message.get("type")
+        if kind == "table":
+            self._query = self._query.changed(message)
+            self._changed()
+        elif kind == "open" and isinstance(message.get("index"), int):
+            with contextlib.suppress(ViewError):  # rows not kept are not clickable; a stale click does nothing
+                self.open(message["index"])
+        elif kind == "close-example":
+            self.close_example()
+        elif kind == "stop":
+            self.stop()
+        return None
+
+    # -- the batch --------------------------------------------------------------------------
+
+    async def _drive(self, batch: Batch[Any]) -> list[Any]:
+        async with contextlib.aclosing(batch.events()) as stream:
+            async for index, event in stream:
+                self.model.apply(index, event)
+                if event.get("event") in ("error", "score"):
+                    self._mask_failures(batch, [index])
+                self._throttle.poke()
+        return batch.outcomes()
+
+    def _mask_failures(self, batch: Batch[Any], indices: Iterable[int]) -> None:
+        """Mask, in place, the exceptions of the runs (and metrics) at `indices` that failed: `errors`, the
+        outcomes `run` returns and ``batch.metric_errors`` then hold no secret the view knows."""
+        for index in indices:
+            for error in (batch.errors.get(index), batch.metric_errors.get(index)):
+                if error is not None:
+                    mask_exception(error, self.masker)
+
+    def _settled(self, task: asyncio.Task[Any]) -> None:
+        self._task = None
+        self._blocking = False
+        error = None if task.cancelled() else task.exception()
+        state: BatchState = "cancelled" if task.cancelled() or isinstance(error, KeyboardInterrupt) else (
+            "failed" if error is not None else "finished")
+        if state != "finished" and self.batch is not None:  # failures recorded after the last event folded
+            self._mask_failures(self.batch, {*self.batch.errors, *self.batch.metric_errors})
+        self.model.end(state)
+        self._ended = True
+        self._throttle.flush()
+
+    # -- telling the owner --------------------------------------------------------------------
+
+    def _example_changed(self, ended: bool) -> None:
+        if self._opened is not None:  # the example presenter holds an old run until one is opened
+            self._changed()
+
+    def _changed(self) -> None:
+        if self.on_change is not None:
+            self.on_change(False)
+
+    def _tick(self) -> None:
+        ended, self._ended = self._ended, False
+        if self.on_change is not None:
+            self.on_change(ended)
