@@ -1,11 +1,13 @@
 """A picture that survives: an executed notebook exported to HTML shows the graph with its final statuses.
 
 The notebook runs in a real kernel with nbclient (no browser: the picture is the local `dot`
-render, refreshed under the view's display_id when the run ends), then nbconvert exports it.
-JupyterLab saves no widget state by default, and without it nbconvert skips the widget view
-and shows the output's ``image/svg+xml``; with the state saved (nbclient's default) it prefers the
-widget view, whose saved state then carries the same picture (``_still``) for our ESM to show where
-no kernel sends Graphviz (the browser side: tests/e2e/test_export.py).
+render, refreshed under the still output's display_id when the run ends), then nbconvert exports it.
+A displayed view is two outputs: the widget view, then the still ``image/svg+xml`` (see
+lab/widgets/snapshot.py). JupyterLab saves no widget state by default, and without it nbconvert
+skips the widget view and shows the still; with the state saved (nbclient's default) it shows both,
+and the widget's CSS hides the still once the widget renders; the saved state carries the same
+picture (``_still``) for our ESM to show where no kernel sends Graphviz (the browser side:
+tests/e2e/test_export.py).
 """
 
 from __future__ import annotations
@@ -72,11 +74,12 @@ def executed() -> nbformat.NotebookNode:
     return nb
 
 
-def test_the_view_output_carries_the_final_picture_next_to_the_widget(executed: nbformat.NotebookNode) -> None:
+def test_the_view_is_its_widget_then_the_final_picture(executed: nbformat.NotebookNode) -> None:
     assert "finished" in executed.cells[2].outputs[0]["text"]
-    (output,) = [o for o in executed.cells[1].outputs if o["output_type"] == "display_data"]
-    assert WIDGET_MIME in output["data"] and "text/html" not in output["data"]  # html would outrank the svg
-    assert statuses(output["data"][SVG_MIME]) == {"prepare": "done", "answer": "done"}  # updated at run end
+    widget, still = [o for o in executed.cells[1].outputs if o["output_type"] == "display_data"]
+    assert WIDGET_MIME in widget["data"] and SVG_MIME not in widget["data"]
+    assert WIDGET_MIME not in still["data"] and "text/html" not in still["data"]  # html would outrank the svg
+    assert statuses(still["data"][SVG_MIME]) == {"prepare": "done", "answer": "done"}  # updated at run end
 
 
 def test_html_export_without_widget_state_shows_the_graph_with_final_statuses(
@@ -130,8 +133,12 @@ def test_html_export_with_widget_state_keeps_the_final_picture_in_the_saved_view
     assert f'"model_id": "{model_id}"' in html  # the output's widget view is this model
     still = views[model_id]["_still"]
     assert statuses(still) == {"prepare": "done", "answer": "done"}
-    assert still == executed.cells[1].outputs[0]["data"][SVG_MIME]  # the picture the output carries
-    assert not re.findall(r'<img [^>]*src="data:image/svg\+xml', html)  # nbconvert picked the widget view
+    assert still == executed.cells[1].outputs[1]["data"][SVG_MIME]  # the picture the still output carries
+    # the still output follows the widget view in the same output area: the rule of the widget's CSS that
+    # hides it while the view renders matches nbconvert's markup (the CSS comes with the widget only)
+    widget_at, image_at = html.index(f'"model_id": "{model_id}"'), html.index('src="data:image/svg+xml')
+    between = html[widget_at:image_at]
+    assert between.count('<div class="jp-OutputArea-child') == 1 and 'class="jp-RenderedSVG' in between
 
 
 def test_html_export_dropping_the_widget_state_shows_the_picture_offline(

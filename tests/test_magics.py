@@ -572,7 +572,9 @@ def test_a_cell_defines_runs_and_self_corrects_a_graph_and_binds_the_typed_resul
     assert lines[3] == "question: What is 2+2?"  # the Python node ran first
     _, view_id = lines[4].split()
     assert widgets_of(run) == [view_id]  # the cell's output is the LabView widget (one widget: graph and panels)
-    assert [o.output_type for o in run.outputs] == ["display_data"]  # the widget, nothing else
+    # the widget, then its still picture (for exports; hidden under the live view), nothing else
+    assert [o.output_type for o in run.outputs] == ["display_data", "display_data"]
+    assert "image/svg+xml" in run.outputs[1].data and WIDGET_VIEW not in run.outputs[1].data
 
     state = notebook("__notebook__").metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
     picture = state[view_id]["state"]["_picture"]  # what the browser draws
@@ -821,10 +823,13 @@ def test_a_click_is_answered_while_a_dspyer_cell_runs_and_the_stop_button_works(
         clicked.append(time.monotonic())
         kernel.click(view_id, {"type": "select", "node": "grade"})
 
+    head: dict = {}  # the panel's head as last synced (a trait is sent only when it changes)
+
     def update(state: dict) -> None:
+        head.update(json.loads(state["_head"]) if "_head" in state else {})
         picture = state.get("_picture") or {}
         if clicked and not answered and picture.get("selected") == "grade":
-            stop = json.loads(state["_panel"])["toolbar"]["stop"] if "_panel" in state else {}
+            stop = head.get("toolbar", {}).get("stop", {})
             answered.append((time.monotonic(), picture["status"]["grade"], picture["run_state"], stop.get("enabled")))
 
     code = SLOW_RUN.format(out="clicked_result", flags="").replace(

@@ -45,10 +45,17 @@ def output_text(cell: nbformat.NotebookNode) -> str:
     return "".join(parts)
 
 
+def shown_view(cell: nbformat.NotebookNode) -> tuple[dict, dict]:
+    """The widget output a cell displays and its still output, the one right after it (see snapshot.py)."""
+    outputs = cell.outputs
+    (at,) = [i for i, o in enumerate(outputs) if o["output_type"] == "display_data" and WIDGET in o["data"]]
+    return outputs[at]["data"], outputs[at + 1]["data"]
+
+
 def pictured(cell: nbformat.NotebookNode) -> tuple[str, dict[str, str]]:
-    """The widget a cell displays (its model id) and the node statuses its static SVG picture draws."""
-    (shown,) = [o for o in cell.outputs if o["output_type"] == "display_data" and WIDGET in o["data"]]
-    return shown["data"][WIDGET]["model_id"], dict(drawn_statuses(shown["data"]["image/svg+xml"]) or ())
+    """The widget a cell displays (its model id) and the node statuses its still SVG picture draws."""
+    widget, still = shown_view(cell)
+    return widget[WIDGET]["model_id"], dict(drawn_statuses(still["image/svg+xml"]) or ())
 
 
 def saved_state(nb: nbformat.NotebookNode, model_id: str) -> dict:
@@ -222,7 +229,7 @@ def check_batch(nb: nbformat.NotebookNode) -> None:
         panel = json.loads(saved_state(nb, model)["_panel"])
         assert panel["state"] == "finished", panel["progress"]
         assert panel["progress"]["text"].startswith("finished · 20/20 done · 4 failed · "), panel["progress"]
-        (shown,) = [o["data"]["text/plain"] for o in cell.outputs if WIDGET in o.get("data", {})]
+        shown = shown_view(cell)[1]["text/plain"]
         assert shown.splitlines()[-1].startswith("finished · 20/20 done · 4 failed · "), shown
 
 

@@ -119,7 +119,7 @@ def test_the_browser_picture_replaces_the_local_one_once_and_stale_ones_are_igno
     assert len(updates) == 1 and view.local_renders == 1
     done = picture({"a": "done", "b": "done"})
     view.handle_snapshot_message({"type": "snapshot", "svg": done})
-    # JupyterLab re-creates the view on each update, and the new view sends its picture again: no loop
+    # two views of one model each send their picture: the same statuses again change nothing
     view.handle_snapshot_message({"type": "snapshot", "svg": done.replace("<title>", "<title> ")})
     assert [drawn_statuses(d[SVG_MIME]) for d in updates][1:] == [(("a", "done"), ("b", "done"))]
 
@@ -130,3 +130,42 @@ def test_bad_pictures_from_the_browser_change_nothing(svg: Any, updates: list[di
     before = view.snapshot
     assert view.handle_snapshot_message({"type": "snapshot", "svg": svg})
     assert view.snapshot == before and updates == []
+
+
+def test_a_view_is_displayed_once_and_only_its_still_picture_is_updated(
+    monkeypatch: pytest.MonkeyPatch, updates: list[dict[str, Any]]
+) -> None:
+    """The widget output is published once, with no display_id: updating it would make JupyterLab and
+    Notebook 7 build the live view again (a flash, the user's tab lost). The still picture is the second
+    output, under a display_id, and is what the run's end updates; the runtime is offered at the display."""
+    import IPython.display
+
+    shown: list[tuple[dict[str, Any], str | None]] = []
+    monkeypatch.setattr(IPython.display, "display", lambda data, **kw: shown.append((data, kw.get("display_id"))))
+    monkeypatch.setattr(runtime, "_offered", True)
+    view = View()
+    view._ipython_display_()
+    (widget, no_id), (still, display_id) = shown
+    assert no_id is None and display_id == view._snapshot_display_id
+    assert set(widget) == {"application/vnd.jupyter.widget-view+json", "text/plain"} and widget["text/plain"] == ""
+    assert drawn_statuses(still[SVG_MIME]) == (("a", "idle"), ("b", "idle")) and still["text/plain"] == "a view"
+    view.node_status = {"a": "done", "b": "done"}
+    view.refresh_snapshot()
+    (update,) = updates
+    assert set(update) == {SVG_MIME, "text/plain"}  # the still alone: never the widget view
+    assert drawn_statuses(update[SVG_MIME]) == (("a", "done"), ("b", "done"))
+
+
+def test_the_still_output_is_an_image_even_before_any_picture_exists(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without `dot` and before a browser drew the view, the still is an empty picture: an image, so the
+    widget's CSS hides it under the live view (a text output there would show the outline twice)."""
+    import IPython.display
+
+    shown: list[dict[str, Any]] = []
+    monkeypatch.setattr(IPython.display, "display", lambda data, **kw: shown.append(data))
+    monkeypatch.setattr(runtime, "_offered", True)
+    view = View()
+    monkeypatch.setattr(view, "_local_snapshot", lambda: None)
+    monkeypatch.setattr(snapshot, "_RENDERED", type(snapshot._RENDERED)())
+    view._ipython_display_()
+    assert shown[1][SVG_MIME] == snapshot.EMPTY_SVG and shown[1]["text/plain"] == "a view"

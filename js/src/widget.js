@@ -1,10 +1,12 @@
 // The one ESM of dspyer-lab's widgets: GraphView (`_kind` "graph": the graph alone) and LabView
 // (`_kind` "lab": graph, toolbar, timeline and panels). Everything is drawn from small JSON the
-// kernel sends (synced traits `_layout`, `_picture`, `_panel` (a JSON string); see lab/model/viewmodel.py) with
+// kernel sends (synced traits `_layout`, `_picture`, and the panel as JSON strings `_head`, `_timeline`, `_tab`,
+// each parsed only when it changes: see usePanel; lab/model/) with
 // Preact + htm, which sets every text as a text node (like textContent): data never reaches an
 // HTML parser or MathJax. Clicks go back as custom messages {type: "select" | "seek" | "stop" |
 // "page" | "attempt" | "call" | "full-text" | "breakpoint" | "resume" | "step" | "fork" | "fork-editor" |
-// "show-run"}. Graphviz arrives once per page through loadViz (runtime.js);
+// "show-run" | "tab"}. Graphviz arrives once per page through loadViz (runtime.js), asked for when the model
+// is created; statuses the run took before the first drawing are replayed on it (recordEarly);
 // a standalone SVG goes back after the first layout and when a run ends (snapshot.js). Until the
 // runtime comes (and for good where no kernel sends it: a saved view in an HTML export, nbviewer, a
 // notebook reopened without its kernel) the graph shows the kernel's last static SVG (`_still`) as
@@ -27,25 +29,32 @@
 //       [data-taken="true"]                                   the last edge taken
 //     .dl-still > img.dl-still-img[src^="data:image/svg+xml"]   the static picture, until the drawing comes
 //       .dl-still-note                                      "static picture: no kernel" once the runtime is late
-//     .dl-legend .dl-key[data-status]                         the legend (plus .dl-key[data-path])
+//     .dl-legend .dl-key[data-status]                         the legend (plus .dl-key[data-path], .dl-key[data-mark="taken"],
+//                                                           and in a LabView .dl-key[data-mark="paused|breakpoint|inherited|diff"])
 //   LabView debugger (ui/debugmarks.js, ui/debug.js):
-//     g.node[data-node] > g.dl-bp[data-when="before"|"after"][data-on="true"?]   breakpoint pins (click toggles)
+//     g.node[data-node] > g.dl-bp[data-when="before"|"after"][data-on="true"?]   breakpoint pins (click toggles;
+//                                                           a faint ring on every node, solid when set)
 //     g.node[data-paused="before"|"after"]                    the node the run is paused at
 //     g.node[data-inherited="true"]                           a fork's node that ran in the parent before the branch
 //     g.node[data-diff="same"|"changed"|"added"|"removed"] > g.dl-diff   a fork's node vs its parent run
-//     .dl-debug[data-mode="paused"|"fork"|"idle"]: .dl-paused-at, button.dl-continue, button.dl-step,
+//     .dl-debug[data-mode="paused"|"fork"|"idle"] (always there; its .dl-debug-row one row high from the first render):
+//       .dl-paused-at, button.dl-continue, button.dl-step,
 //       button.dl-fork-open ("Run from here…"), button.dl-fork-run, button.dl-fork-cancel, .dl-fork-note,
 //       select.dl-runs (one option per run of the view), .dl-diff-note,
 //       .dl-state .dl-field[data-field="<name>"][data-edited?][data-invalid?] > textarea.dl-field-value,
-//       .dl-edit-error (under the field it names, or for the whole edit)
-//   .dl-toolbar: button.dl-stop[disabled?][title=hint]  .dl-stop-hint  .dl-status
-//                .dl-run-calls (the run's model calls, tokens, cost, model vs other time; once it made a call)
-//                input.dl-replay[type=range][min][max][value]  .dl-replay-note
+//       .dl-edit-error (under the field it names, or for the whole edit),
+//       .dl-bp-list > button.dl-bp-item[data-node][data-when] (click: clear it), button.dl-bp-clear-all
+//       (button.dl-fork-open only where the kernel says a fork can start)
+//   .dl-toolbar: three .dl-toolbar-line rows, each one row high from the first render:
+//                button.dl-stop[disabled?][title=hint]  .dl-status  .dl-stop-hint
+//                .dl-calls-line > .dl-run-calls (the run's model calls, tokens, cost, model vs other time; once it made a call)
+//                .dl-replay-line > input.dl-replay[type=range][min][max][value]  .dl-replay-note (once a run is over)
 //   .dl-timeline: .dl-position, button.dl-older / .dl-newer / .dl-newest,
 //                 .dl-row[data-index][data-kind][data-mine?] (> .dl-when, .dl-node, .dl-kind, .dl-text)
 //                 (token chunks are no rows: one .dl-row[data-kind="token"] per streamed field sums them up)
 //   .dl-tabs > button.dl-tab[data-tab="node|calls|validation|result|error"][aria-selected]
-//   .dl-panel[data-tab]: .dl-scope, select.dl-picker, .dl-facts, .dl-title, .dl-note, pre.dl-pre,
+//   .dl-panel[data-tab] (fixed height: it scrolls; a tab not yet sent by the kernel: .dl-note "loading…"):
+//                 .dl-scope, select.dl-picker, .dl-facts, .dl-title, .dl-note, pre.dl-pre,
 //                 table.dl-table (tr.dl-changed), .dl-clipped > button.dl-more, details.dl-fold > pre
 //                 details.dl-msg[data-role][open?] > summary (.dl-role, .dl-size) + pre.dl-pre   a message sent
 //                 pre.dl-stream[data-field][data-live="true|false"]   the text a model streams (node and calls tabs)
@@ -67,7 +76,7 @@ import { sendSnapshot } from "./snapshot.js";
 import { Batch } from "./ui/batch.js";
 import { Message, RunCalls, StreamText, drawCallTotals } from "./ui/calls.js";
 import { Drawing, STATUSES, layoutGraph, shapeBox } from "./ui/graph.js";
-import { BreakpointHint, Debugger } from "./ui/debug.js";
+import { Debugger } from "./ui/debug.js";
 import { addDebugMarks, applyDebugMarks, pinOf } from "./ui/debugmarks.js";
 
 const html = htm.bind(h);
@@ -85,10 +94,22 @@ function useTrait(model, name) {
 
 // ---- the graph --------------------------------------------------------------------------
 
-function Legend() {
+// Every mark the graph can draw, each drawn as the graph draws it (widget.css, ui/debug.css): the statuses,
+// the path taken and its last edge; with `debug` (LabView), the debugger's marks too.
+const DEBUG_KEYS = [
+  ["paused", "paused here"],
+  ["breakpoint", "breakpoint (click a ◌ to set)"],
+  ["inherited", "ran before the fork"],
+  ["diff", "output ≠ parent run"],
+];
+
+function Legend({ debug }) {
   return html`<div class="dl-legend" aria-label="legend">
     ${STATUSES.map((s) => html`<span class="dl-key" data-status=${s}><span class="dl-swatch"></span>${s}</span>`)}
     <span class="dl-key" data-path="true"><span class="dl-line"></span>path taken</span>
+    <span class="dl-key" data-mark="taken"><span class="dl-line"></span>last edge</span>
+    ${debug && DEBUG_KEYS.map(([mark, text]) => html`<span class="dl-key" data-mark=${mark}><span
+      class="dl-swatch" aria-hidden="true">${mark === "diff" ? "≠" : ""}</span>${text}</span>`)}
   </div>`;
 }
 
@@ -100,6 +121,47 @@ function Still({ svg, stalled }) {
     <img class="dl-still-img" alt="the graph (static picture)" src=${src} />
     ${stalled && html`<div class="dl-still-note">static picture: no kernel</div>`}
   </div>`;
+}
+
+// model -> the node statuses its `_picture` took before the model's first drawing (recorded from
+// `initialize`, before any view renders): on a fresh page the run may be under way before Graphviz
+// arrives, and a node that ran meanwhile would never be seen `running`. The first drawing replays them.
+const early = new WeakMap();
+const EARLY_MAX = 40;
+const REPLAY_MS = 600; // the whole replay, however many steps: brief
+
+function recordEarly(model) {
+  const seen = [];
+  const record = () => {
+    const status = (model.get("_picture") || {}).status;
+    if (!status) return;
+    const last = seen[seen.length - 1];
+    if (last && JSON.stringify(last) === JSON.stringify(status)) return;
+    seen.push(status);
+    if (seen.length > EARLY_MAX) seen.splice(1, 1); // keep the first, and the newest
+  };
+  record();
+  model.on("change:_picture", record);
+  early.set(model, { seen, stop: () => model.off("change:_picture", record) });
+}
+
+// The statuses seen before this drawing that differ from the current ones: [] when there is nothing to replay.
+function takeEarly(model) {
+  const entry = early.get(model);
+  if (!entry) return [];
+  entry.stop();
+  early.delete(model);
+  return entry.seen.length > 1 ? entry.seen : [];
+}
+
+async function replayEarly(drawn, history, latest, alive) {
+  if (!history.length) return;
+  const step = REPLAY_MS / history.length;
+  for (const status of history) {
+    if (!alive()) return;
+    drawn.apply({ ...latest.current, status });
+    await new Promise((resolve) => setTimeout(resolve, step));
+  }
 }
 
 // `debug` (LabView only): {breakpoints, enabled}: breakpoint pins on the nodes (ui/debugmarks.js).
@@ -133,16 +195,22 @@ function GraphPane({ model, layout, picture, debug, legend }) {
         const svg = await layoutGraph(viz, layout.dot, font);
         if (!live) return;
         const drawn = new Drawing(svg, layout);
-        drawn.apply(latest.current);
+        const history = takeEarly(model);
+        drawn.apply(history.length ? { ...latest.current, status: history[0] } : latest.current);
         if (marks.current) {
           addDebugMarks(drawn, shapeBox);
           applyDebugMarks(drawn, latest.current, marks.current.breakpoints, marks.current.enabled);
         }
         stage.current.replaceChildren(svg);
         drawCallTotals(drawn, latest.current.calls);
-        drawing.current = drawn;
         setLive(true);
         setError("");
+        await replayEarly(drawn, history, latest, () => live);
+        if (!live) return;
+        drawn.apply(latest.current);
+        if (marks.current) applyDebugMarks(drawn, latest.current, marks.current.breakpoints, marks.current.enabled);
+        drawCallTotals(drawn, latest.current.calls);
+        drawing.current = drawn;
         requestAnimationFrame(() => sendSnapshot(model, svg));
       } catch (err) {
         if (live) setError(`Could not lay out the graph: ${err && err.message ? err.message : err}`);
@@ -191,8 +259,7 @@ function GraphPane({ model, layout, picture, debug, legend }) {
     ${!live && html`<${Still} svg=${still} stalled=${stalled} />`}
     <div class="dl-stage" ref=${stage} onClick=${pick} onKeyDown=${pick}></div>
     ${error && html`<pre class="dl-error">${error}</pre>`}
-    ${legend || html`<${Legend} />`}
-    ${debug && debug.enabled && html`<${BreakpointHint} />`}
+    ${legend || html`<${Legend} debug=${Boolean(debug)} />`}
   </div>`;
 }
 
@@ -275,26 +342,32 @@ function Picker({ label, picker, onPick }) {
     </select></label>`;
 }
 
+// Three lines, each kept from the first render whether it has something to say or not (the status;
+// the run's model calls; the replay slider), so nothing under them moves while a run goes on or ends.
 function Toolbar({ model, toolbar }) {
-  if (!toolbar) return null;
-  const stop = toolbar.stop || {};
-  const replay = toolbar.replay;
-  const blocked = !stop.enabled && toolbar.run_state === "running" && stop.hint;
+  const bar = toolbar || {};
+  const stop = bar.stop || {};
+  const replay = bar.replay;
+  const blocked = !stop.enabled && bar.run_state === "running" && stop.hint;
   return html`<div class="dl-toolbar">
-    ${stop.shown && html`<button class="dl-stop" disabled=${!stop.enabled} title=${stop.hint || ""}
-      onClick=${() => model.send({ type: "stop" })}>■ Stop</button>`}
-    ${blocked && html`<span class="dl-stop-hint">${stop.hint}</span>`}
-    <span class="dl-status">${toolbar.status}</span>
-    <${RunCalls} text=${toolbar.calls} />
-    ${replay && html`<label class="dl-replay-label">replay
-      <input class="dl-replay" type="range" min="0" max=${replay.max} value=${replay.value}
-        onInput=${(e) => model.send({ type: "seek", step: +e.currentTarget.value })} /></label>
-      <span class="dl-replay-note">${replay.note}</span>`}
+    <div class="dl-toolbar-line">
+      ${stop.shown && html`<button class="dl-stop" disabled=${!stop.enabled} title=${stop.hint || ""}
+        onClick=${() => model.send({ type: "stop" })}>■ Stop</button>`}
+      <span class="dl-status" title=${bar.status || ""}>${bar.status || ""}</span>
+      ${blocked && html`<span class="dl-stop-hint" title=${stop.hint}>${stop.hint}</span>`}
+    </div>
+    <div class="dl-toolbar-line dl-calls-line"><${RunCalls} text=${bar.calls} /></div>
+    <div class="dl-toolbar-line dl-replay-line">
+      ${replay && html`<label class="dl-replay-label">replay
+        <input class="dl-replay" type="range" min="0" max=${replay.max} value=${replay.value}
+          onInput=${(e) => model.send({ type: "seek", step: +e.currentTarget.value })} /></label>
+        <span class="dl-replay-note" title=${replay.note || ""}>${replay.note}</span>`}
+    </div>
   </div>`;
 }
 
 function Timeline({ model, timeline }) {
-  if (!timeline) return null;
+  if (!timeline || !timeline.rows) return null;
   const page = (offset) => model.send({ type: "page", offset });
   const size = timeline.rows.length || 1;
   return html`<div class="dl-timeline">
@@ -302,7 +375,7 @@ function Timeline({ model, timeline }) {
       <button class="dl-older" disabled=${!timeline.older} onClick=${() => page(timeline.offset + size)}>◀ older</button>
       <button class="dl-newer" disabled=${!timeline.newer} onClick=${() => page(Math.max(0, timeline.offset - size))}>newer ▶</button>
       <button class="dl-newest" disabled=${!timeline.newer} onClick=${() => page(0)}>newest</button>
-      <span class="dl-position">${timeline.position}</span>
+      <span class="dl-position" title=${timeline.position}>${timeline.position}</span>
     </div>
     <div class="dl-rows" role="listbox">
       ${timeline.rows.map((r) => html`<div class="dl-row" role="option" tabindex="0" data-index=${r.i} data-kind=${r.kind}
@@ -316,82 +389,109 @@ function Timeline({ model, timeline }) {
   </div>`;
 }
 
-// model -> {tab, n}: the tab shown and the last focus request (`panel.focus.n`) applied, shared by every
-// view of the model. A view made again (JupyterLab re-renders an output whose display is updated with a
-// new snapshot at the end of a run) keeps the tab the user picked instead of going back to the request.
+// The panel arrives in three JSON strings, each parsed only when it changes: `_head` {toolbar, tabs (ids
+// and titles), focus: {tab, n}, debug}, `_timeline`, and `_tab` {id, ...} (only the tab the kernel thinks
+// is shown). The browser keeps the last body it got per tab id, so a tab switch shows at once (stale
+// until the kernel answers the {type: "tab"} it sends). A BatchView's opened example, which changes only
+// when another example opens, comes as one `_panel` string {head, timeline, tab} (ui/batch.js).
+const TAB_IDS = ["node", "calls", "validation", "result", "error"];
+
+function parseJson(text) {
+  return text ? JSON.parse(text) : {};
+}
+
+function bodiesOf(tab) {
+  return tab && typeof tab.id === "string" ? { [tab.id]: tab } : {};
+}
+
+function usePanel(model) {
+  const split = model.get("_head") !== undefined;
+  const headText = useTrait(model, split ? "_head" : "_panel");
+  const timelineText = useTrait(model, split ? "_timeline" : "_panel");
+  const tabText = useTrait(model, split ? "_tab" : "_panel");
+  const whole = useMemo(() => (split ? null : parseJson(headText)), [split, headText]);
+  const head = useMemo(() => (whole ? whole.head || {} : parseJson(headText)), [whole, headText]);
+  const timeline = useMemo(() => (whole ? whole.timeline : parseJson(timelineText)), [whole, timelineText]);
+  const fresh = useMemo(() => bodiesOf(whole ? whole.tab : parseJson(tabText)), [whole, tabText]);
+  const kept = useRef({});
+  kept.current = { ...kept.current, ...fresh };
+  return { head, timeline, bodies: kept.current };
+}
+
+// model -> {tab, n}: the tab shown and the last focus request (`head.focus.n`) applied, shared by every
+// view of the model (two views of one model show the same tab).
 const tabsSeen = new WeakMap();
 
-function Tabs({ model, panel, full }) {
-  const focus = panel.focus || {};
+function Tabs({ model, head, bodies, full }) {
+  const focus = head.focus || {};
   const [tab, showTab] = useState(() => {
     const seen = tabsSeen.get(model);
     return seen && seen.n === focus.n ? seen.tab : focus.tab || "node";
   });
-  const setTab = (id) => {
+  const setTab = (id, ask) => {
     tabsSeen.set(model, { tab: id, n: focus.n });
     showTab(id);
+    if (ask) model.send({ type: "tab", tab: id });
   };
   // A layout effect: the tab the kernel asks for is shown in the same task as the panel that asks,
   // so a click that lands after the panel is on screen is never undone by a late focus.
   useLayoutEffect(() => {
     const seen = tabsSeen.get(model);
     if (seen && seen.n === focus.n) return; // applied already (by this view or an earlier one)
-    setTab(focus.tab || tab);
+    setTab(focus.tab || tab, false);
   }, [focus.n]);
-  const node = panel.node || {};
-  const validation = panel.validation || {};
-  const calls = panel.calls || {};
-  const body = {
-    node: html`<${Picker} label="visit" picker=${node.visits}
+  const shown = bodies[tab];
+  const body = (id, b) => {
+    if (!b) return html`<div class="dl-note">loading…</div>`;
+    if (id === "node") return html`<${Picker} label="visit" picker=${b.visits}
         onPick=${(v) => model.send({ type: "select", visit: v })} />
-      <${Blocks} blocks=${node.blocks} full=${full} />`,
-    calls: html`<div class="dl-scope">${calls.scope}</div>
-      <${Picker} label="call" picker=${calls.calls} onPick=${(v) => model.send({ type: "call", index: v })} />
-      <${Blocks} blocks=${calls.blocks} full=${full} />`,
-    validation: html`<div class="dl-scope">${validation.scope}</div>
-      <${Picker} label="attempt" picker=${validation.attempts}
+      <${Blocks} blocks=${b.blocks} full=${full} />`;
+    if (id === "calls") return html`<div class="dl-scope">${b.scope}</div>
+      <${Picker} label="call" picker=${b.calls} onPick=${(v) => model.send({ type: "call", index: v })} />
+      <${Blocks} blocks=${b.blocks} full=${full} />`;
+    if (id === "validation") return html`<div class="dl-scope">${b.scope}</div>
+      <${Picker} label="attempt" picker=${b.attempts}
         onPick=${(v) => model.send({ type: "attempt", key: v })} />
-      <${Blocks} blocks=${validation.blocks} full=${full} />`,
-    result: html`<${Blocks} blocks=${(panel.result || {}).blocks} full=${full} />`,
-    error: html`<${Blocks} blocks=${(panel.error || {}).blocks} full=${full} />`,
+      <${Blocks} blocks=${b.blocks} full=${full} />`;
+    return html`<${Blocks} blocks=${b.blocks} full=${full} />`;
   };
   return html`<div class="dl-side">
     <div class="dl-tabs" role="tablist">
-      ${(panel.tabs || []).map((t) => html`<button class="dl-tab" role="tab" data-tab=${t.id}
+      ${(head.tabs || []).map((t) => html`<button class="dl-tab" role="tab" data-tab=${t.id}
         data-alert=${t.alert ? "true" : undefined} aria-selected=${t.id === tab ? "true" : "false"}
-        onClick=${() => setTab(t.id)}>${t.title}</button>`)}
+        onClick=${() => setTab(t.id, true)}>${t.title}</button>`)}
     </div>
-    <div class="dl-panel" role="tabpanel" data-tab=${tab}>${body[tab] || null}</div>
+    <div class="dl-panel" role="tabpanel" data-tab=${tab}>${TAB_IDS.includes(tab) ? body(tab, shown) : null}</div>
   </div>`;
 }
 
 function Lab({ model }) {
   const layout = useTrait(model, "_layout") || {};
   const picture = useTrait(model, "_picture") || {};
-  const panelText = useTrait(model, "_panel") || "{}";
-  const panel = useMemo(() => JSON.parse(panelText), [panelText]);
+  const { head, timeline, bodies } = usePanel(model);
   const full = useFullTexts(model);
   const breakpoints = useTrait(model, "breakpoints");
-  const debug = useMemo(() => ({ breakpoints, enabled: Boolean(panel.debug && panel.debug.can_break) }),
-    [breakpoints, panel.debug && panel.debug.can_break]);
-  const state = (panel.toolbar && panel.toolbar.run_state) || picture.run_state || "idle";
+  const debug = useMemo(() => ({ breakpoints, enabled: Boolean(head.debug && head.debug.can_break) }),
+    [breakpoints, head.debug && head.debug.can_break]);
+  const state = (head.toolbar && head.toolbar.run_state) || picture.run_state || "idle";
   return html`<div class="dspyer-lab" data-run-state=${state}>
-    <${Toolbar} model=${model} toolbar=${panel.toolbar} />
-    <${Debugger} model=${model} debug=${panel.debug} />
+    <${Toolbar} model=${model} toolbar=${head.toolbar} />
+    <${Debugger} model=${model} debug=${head.debug} breakpoints=${breakpoints} />
     <div class="dl-body">
       <div class="dl-main">
         <${GraphPane} model=${model} layout=${layout} picture=${picture} debug=${debug} />
-        <${Timeline} model=${model} timeline=${panel.timeline} />
+        <${Timeline} model=${model} timeline=${timeline} />
       </div>
-      <${Tabs} model=${model} panel=${panel} full=${full} />
+      <${Tabs} model=${model} head=${head} bodies=${bodies} full=${full} />
     </div>
   </div>`;
 }
 
-// The kernel pushes the Graphviz runtime when a view is first displayed (it reads no message while
-// a blocking run goes on): listen for it as soon as the model exists, before any view renders.
+// Ask for the Graphviz runtime as soon as the model exists, before any view renders (the kernel also
+// pushes it at its first display), and record the statuses the run takes until the first drawing.
 function initialize({ model }) {
   loadViz(model).catch(() => {});
+  recordEarly(model);
 }
 
 function BatchApp({ model }) {

@@ -375,22 +375,19 @@ def wait_for_output(page: Page, index: int, text: str | re.Pattern[str], timeout
     return outputs
 
 
-# The view shown by cell `index` of the open notebook is the last one its output will get. At a run's end the
-# kernel may replace the view's output (`update_display`, to give it the picture of the run's end: its local
-# `dot` render during a cell that blocks, the browser's own drawing once it reads the browser's message), and
-# JupyterLab (or Notebook 7) then makes the widget view again: its element is replaced, and what lived only
-# in the page (the tab picked, a fold opened) is gone. That ends when the output's picture is the browser's
-# drawing (the local render embeds a <style>) of the statuses the view draws now, and the view made last is
-# drawn; a BatchView's picture never changes (its nodes stay idle): its output ends with the text of the
-# status line the view shows.
+# A view's still output (the output after its widget's: see lab/widgets/snapshot.py) is final. At a run's end
+# the kernel updates the still with the picture of the run's end (its local `dot` render during a cell that
+# blocks, the browser's own drawing once it reads the browser's message); the widget view itself is never made
+# again. The still is final when it is the browser's drawing (the local render embeds a <style>) of the
+# statuses the view draws now; a BatchView's picture never changes (its nodes stay idle): its still's text
+# ends with the status line the view shows.
 _VIEW_SETTLED_JS = """(index) => {
   const cell = window.jupyterapp?.shell.currentWidget?.content?.widgets?.[index];
   const outputs = cell?.model?.outputs;
   if (!outputs) return false;
   let data = null;
-  for (let i = 0; i < outputs.length; i++) {
-    const d = outputs.get(i).data;
-    if (d['application/vnd.jupyter.widget-view+json']) data = d;
+  for (let i = 0; i + 1 < outputs.length; i++) {
+    if (outputs.get(i).data['application/vnd.jupyter.widget-view+json']) data = outputs.get(i + 1).data;
   }
   if (data === null) return false;
   const text = (value) => (Array.isArray(value) ? value.join('') : String(value ?? ''));
@@ -409,13 +406,10 @@ _VIEW_SETTLED_JS = """(index) => {
 
 
 def wait_for_view_settled(page: Page, index: int, timeout: float = 60_000) -> None:
-    """After a run (or batch) ended: wait until the view cell `index` shows is the last one its output gets.
-
-    Until then JupyterLab (or Notebook 7) may make the view again, when the kernel updates the view's output
-    with the picture of the run's end (see `_VIEW_SETTLED_JS`): an element found before is then detached, and a
-    tab clicked or a fold opened in the page is undone. The browser sends its picture when the view is first
-    drawn and when a run ends: not for a seek, nor for a pause (unless what it shows is the first picture).
-    """
+    """After a run (or batch) ended: wait until the still output of the view cell `index` shows is final
+    (see `_VIEW_SETTLED_JS`), as a saved notebook would keep it. The browser sends its picture when the view
+    is first drawn and when a run ends: not for a seek, nor for a pause (unless what it shows is the first
+    picture)."""
     page.wait_for_function(_VIEW_SETTLED_JS, arg=index, timeout=timeout, polling=100)
 
 

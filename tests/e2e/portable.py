@@ -82,9 +82,8 @@ def expect_run_over(root: Locator, timeout: float = 5_000) -> None:
 class LabOnPage:
     """The one LabView on `page`, read and clicked as a user would.
 
-    `settled` waits, after a run ended, until the view is the one the frontend keeps: Notebook 7 makes it
-    again when the kernel updates its output with the run's end picture (`helpers.wait_for_view_settled`);
-    marimo never does.
+    `settled` waits, after a run ended, until the still output has the run's end picture
+    (`helpers.wait_for_view_settled`); marimo shows no still output.
     """
 
     def __init__(self, page: Page, settled: Callable[[], None] = lambda: None) -> None:
@@ -233,7 +232,7 @@ class LabOnPage:
         expect(pauses).to_have_count(2)  # the breakpoint's, then the Step's
         self.seek(int(pauses.first.get_attribute("data-index") or "") + 1)
         expect(self.node("answer", "idle")).to_have_count(1)
-        expect(debug.locator(".dl-fork-note")).to_contain_text("from after step 1: node 'answer' runs next")
+        expect(debug.locator(".dl-fork-note")).to_contain_text("after step 1: node 'answer' runs")
         debug.locator("button.dl-fork-open").click()
         expect(debug).to_have_attribute("data-mode", "fork")
         question = debug.locator('.dl-field[data-field="question"] textarea.dl-field-value')

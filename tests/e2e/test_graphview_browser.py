@@ -93,7 +93,7 @@ def test_nodes_show_running_retrying_done_during_a_self_correcting_run(
     expect(lab_page.locator(f"{GRAPH} g.node[data-marker]")).to_have_count(2)  # START and END
     expect(lab_page.locator(node("prepare", "done"))).to_have_count(1)
     expect(lab_page.locator(node("answer", "done"))).to_have_count(1)
-    wait_for_view_settled(lab_page, 1)  # the view JupyterLab keeps once it has the browser's picture of the end
+    wait_for_view_settled(lab_page, 1)  # the still output has the browser's picture of the end
 
     # Run the run cell again with the drawing on screen: watch it live, while the cell executes.
     recorder = StatusRecorder(lab_page)

@@ -74,8 +74,8 @@ class Lab:
         return self.root.locator(f'button.dl-tab[data-tab="{TABS[title]}"]')
 
     def settled(self) -> None:
-        """After a run ended: wait until the view is the last one JupyterLab makes for the output (see
-        `wait_for_view_settled`), so a tab clicked or a picture taken is not lost with a view made again."""
+        """After a run ended: wait until the still output has the browser's picture of the end (see
+        `wait_for_view_settled`): the output as a saved notebook keeps it (the live view is never made again)."""
         wait_for_view_settled(self.page, self.cell)
 
     def open(self, title: str) -> Locator:
@@ -162,8 +162,10 @@ def test_quickstart_notebook_shows_its_run_in_the_labview(
     assert history["answer"][-2:] == ["retrying", "done"], history
     expect(lab.status).to_have_text(re.compile(r"^finished · 2 steps"))
 
-    # Node tab follows the run: the last node, `answer`, with the patch it wrote (the corrected citation).
-    node_panel = lab.showing("Node")
+    # The tab picked during the run is still shown after its end (the view is never made again) ...
+    expect(lab.tab("Validation")).to_have_attribute("aria-selected", "true")
+    # ... and the Node tab followed the run: the last node, `answer`, with the patch it wrote (the corrected citation).
+    node_panel = lab.open("Node")
     expect(header(node_panel)).to_have_text(re.compile(r"^answer \(llm\) · .* · done · .* · 2 attempt\(s\)$"))
     expect(node_panel).to_contain_text("Patch (fields this node wrote)")
     expect(node_panel).to_contain_text('[{"doc_id": "kb-2", "quote": "within 30 days of delivery"}]')
@@ -480,7 +482,8 @@ def test_a_blocking_run_disables_stop_and_statuses_read_in_both_themes(
         passages.locator("button.dl-more").click()
         expect(passages).to_contain_text("Returns are accepted within 30 days.")
         legend = lab.graph.locator(".dl-legend .dl-key")
-        expect(legend).to_have_count(7)  # six statuses and the path
+        # six statuses, the path and its last edge, and the debugger's marks (paused, pin, inherited, diff)
+        expect(legend).to_have_count(12)
         # the six statuses look different from each other (border colour or style) in this theme
         looks = legend.evaluate_all(
             "keys => keys.filter(k => k.dataset.status).map(k => { const s = getComputedStyle(k.firstElementChild);"

@@ -7,9 +7,11 @@ whose first buffer is ``static/viz-runtime.js`` (js/src/runtime.js imports it fr
 and keeps it for the page). Custom messages are never saved, and no server extension or
 network is involved.
 
-A kernel only reads incoming messages between cells: a view displayed just before a blocking
-run would wait for the run to end before it could draw. So `offer_runtime` also pushes the
-runtime unasked, once per kernel, when the first view is displayed.
+The browser asks the moment a view's model exists (js/src/widget.js `initialize`), before any view
+renders. A kernel reads that request mid-run only while its cell awaits (`%%dspyer`, `await
+view.run(...)`); behind a blocking run it would wait for the run's end. So `offer_runtime` also pushes
+the runtime unasked, once per kernel, when the first view is displayed. Statuses the run takes before
+the drawing is ready are replayed on it when it comes (widget.js `recordEarly`).
 """
 
 from __future__ import annotations

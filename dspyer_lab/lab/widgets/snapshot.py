@@ -1,16 +1,23 @@
-"""A picture that survives: the output of a view also carries the graph as ``image/svg+xml``.
+"""A picture that survives: a displayed view is two outputs, the live widget and a still ``image/svg+xml``.
 
-Where no widget can render (an nbconvert HTML export without widget state, nbviewer, GitHub,
-a reopened notebook), frontends fall back to the next MIME type of the output bundle. So a
-displayed view publishes its widget view *and* a standalone SVG of the graph with its
-statuses, under a display_id, and replaces that SVG when a better one exists:
+Where no widget can render (an nbconvert HTML export without widget state, nbviewer, GitHub, a
+reopened notebook), the graph must still show with its statuses. And a displayed view must never be
+re-created while a browser shows it: any `update_display` of the widget's own output makes JupyterLab
+and Notebook 7 build a new view (a flash to the picture, a height jump, the user's tab and unfolded
+details lost). So `_ipython_display_` publishes two outputs: the widget view (never updated), then the
+still picture under a display_id, and only the still is ever updated. The widget's own CSS hides the
+still while the live view is on the page (js/src/widget.css: ``.jp-OutputArea-child:has(.dspyer-lab)
++ .jp-OutputArea-child:has(.jp-RenderedSVG)``; JupyterLab, Notebook 7 and nbconvert's HTML share these
+classes); where the widget does not render, its CSS is never injected and the still shows. marimo
+shows a view as the cell's value through its own anywidget support: one output, no still.
+
+The still is replaced when a better picture exists:
 
 - the browser's own drawing, sent back by js/src/snapshot.js after the first layout and when a
   run ends (``{"type": "snapshot", "svg": ...}``): what the user saw, fonts and all. It is kept
   only if the statuses it draws (its ``data-node``/``data-status`` attributes) are the view's
   current ones, and it replaces the output only when those statuses differ from the picture
-  already there. That matters: JupyterLab re-creates the widget view when its output is
-  updated, and the new view sends its own snapshot; a picture of the same statuses ends there.
+  already there (several views of one model each send theirs).
 - without a browser (nbclient, CI), a render by the local ``dot`` when displayed and when a run
   ends (`refresh_snapshot`), so an executed-then-exported notebook shows the final statuses.
 
@@ -20,10 +27,13 @@ nbconvert's HTML, nbviewer and a notebook reopened without its kernel pick the w
 Graphviz runtime no kernel will send; the ESM shows ``_still`` until (unless) the live drawing
 comes. It changes only with the picture above (display, run end), never per event.
 
-Priorities (checked in nbconvert 7.17 and JupyterLab 4.6): both prefer
-``application/vnd.jupyter.widget-view+json``; nbconvert skips it when the notebook's saved widget
-state lacks the model (JupyterLab saves no widget state by default), then takes ``image/svg+xml``
-(before ``text/plain``; the bundle has no ``text/html``, which would win).
+Priorities (checked in nbconvert 7.17 and JupyterLab 4.6): nbconvert skips the widget view when the
+notebook's saved widget state lacks the model (JupyterLab saves no widget state by default) and shows
+the widget output's ``text/plain``, left empty (the outline is the still's text); the still has no
+``text/html``, which would outrank its ``image/svg+xml``.
+
+`_repr_mimebundle_` (one output, for a caller that asks for a bundle rather than displaying the view)
+still carries the widget view, the SVG and the text outline together.
 """
 
 from __future__ import annotations
@@ -37,9 +47,12 @@ from typing import Any
 
 from .runtime import offer_runtime
 
-__all__ = ["MAX_SNAPSHOT_CHARS", "SVG_MIME", "SnapshotMixin"]
+__all__ = ["EMPTY_SVG", "MAX_SNAPSHOT_CHARS", "SVG_MIME", "SnapshotMixin", "WIDGET_MIME"]
 
 SVG_MIME = "image/svg+xml"
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+EMPTY_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="0" height="0"></svg>'
+"""The still output before any picture exists (no local `dot`, no browser yet)."""
 MAX_SNAPSHOT_CHARS = 4_000_000
 """Larger pictures from the browser are ignored (a graph's SVG is tens of KB)."""
 
@@ -50,7 +63,7 @@ _RENDERED_MAX = 64
 
 
 class SnapshotMixin:
-    """Gives an anywidget view a static ``image/svg+xml`` next to its widget view (mix in first).
+    """Gives an anywidget view a still ``image/svg+xml`` output after its widget view (mix in first).
 
     The widget provides `_local_snapshot` (the current picture by the local ``dot``, or None) and,
     unless its ``node_status`` says it, `_snapshot_statuses` (node name -> the status drawn now), offers each custom message to
@@ -135,14 +148,17 @@ class SnapshotMixin:
         self._snapshot_drawn = drawn
         self._snapshot_local = local
         self._keep_still(svg)
+        self._publish_still()
+
+    def _publish_still(self) -> None:
+        """Update the still output (never the widget's: that would re-create the live view)."""
         if self._snapshot_display_id is None:
             return
         from IPython.display import update_display
 
         bundle = self._repr_mimebundle_()
         if bundle is not None:
-            data, metadata = bundle
-            update_display(data, metadata=metadata, raw=True, display_id=self._snapshot_display_id)
+            update_display(self._still_data(bundle[0]), raw=True, display_id=self._snapshot_display_id)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict, dict] | None:
         bundle = super()._repr_mimebundle_(**kwargs)  # type: ignore[misc]
@@ -157,8 +173,15 @@ class SnapshotMixin:
             self._keep_still(self._snapshot_svg)
         return data, metadata
 
+    @staticmethod
+    def _still_data(data: Mapping[str, Any]) -> dict[str, Any]:
+        """The still output of a view's bundle: its picture (an empty one until there is one: the output
+        must be an image for the widget's CSS to hide it) and its text outline."""
+        return {SVG_MIME: data.get(SVG_MIME) or EMPTY_SVG, "text/plain": data.get("text/plain", "")}
+
     def _ipython_display_(self) -> None:
-        """Display under this view's display_id (so the picture can be updated) and offer the runtime."""
+        """Display the widget, then its still picture under a display_id (see the module doc), and offer
+        the Graphviz runtime at once, so the first view can draw the run from its first event."""
         from IPython.display import display
 
         bundle = self._repr_mimebundle_()
@@ -167,7 +190,9 @@ class SnapshotMixin:
         data, metadata = bundle
         if self._snapshot_display_id is None:
             self._snapshot_display_id = f"dspyer-lab-{uuid.uuid4().hex}"
-        display(data, metadata=metadata, raw=True, display_id=self._snapshot_display_id)
+        widget = {WIDGET_MIME: data[WIDGET_MIME], "text/plain": ""}  # the outline is the still's text
+        display(widget, metadata=metadata, raw=True)
+        display(self._still_data(data), raw=True, display_id=self._snapshot_display_id)
         offer_runtime(self)  # type: ignore[arg-type]
 
 

@@ -5,7 +5,7 @@
 // chosen here (every measure's level is in `_picture`), so switching it costs no message.
 //
 // A click on a row sends {type: "open", index}; the kernel builds that example's LabView and mirrors
-// its `_picture`/`_panel` into this widget's `_open_picture`/`_open_panel`. The LabView UI of
+// its picture and panel into this widget's `_open_picture`/`_open_panel`. The LabView UI of
 // widget.js draws it below the table through `exampleModel`, a view of this model that reads those
 // traits and tags what it sends {to: "example"} (the kernel passes it on to the example's LabView).
 //
@@ -41,9 +41,11 @@ const MEASURE_SCALE = {
   p95: "relative to the slowest node",
 };
 
-// This model, as the LabView of the opened example sees it (see the top comment).
+// This model, as the LabView of the opened example sees it (see the top comment). `_open_panel` is the
+// example's {head, timeline, tab} (widget.js usePanel). The example has no still
+// picture of its own: the batch's graph is drawn already, so the runtime is on the page.
 function exampleModel(model) {
-  const names = { _picture: "_open_picture", _panel: "_open_panel", _still: "_open_still" };
+  const names = { _picture: "_open_picture", _panel: "_open_panel" };
   const wrapped = new Map();
   const traitEvent = (event) => {
     const m = /^change:(.*)$/.exec(event);
@@ -59,7 +61,7 @@ function exampleModel(model) {
     return wrapped.get(fn);
   };
   return {
-    get: (name) => model.get(names[name] ?? name),
+    get: (name) => (name === "_still" ? "" : model.get(names[name] ?? name)),
     on: (event, fn) => model.on(traitEvent(event), wrap(event, fn)),
     off: (event, fn) => model.off(traitEvent(event), wrap(event, fn)),
     send: (content, ...rest) =>
