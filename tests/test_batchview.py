@@ -154,14 +154,20 @@ async def test_the_heatmap_numbers_are_the_batch_stats() -> None:
 
 
 def test_the_model_alone_folds_a_stream_into_json() -> None:
-    """BatchModel and its JSON need no widget: a saved or scripted (index, event) stream is enough."""
+    """BatchModel and its JSON need no widget: a scripted (index, event) stream of contract events is enough."""
     g = Graph().add_node("a", lambda s: None).set_entry_point("a")
     model = BatchModel(2)
+    envelope = [{"run_id": f"r{i}", "seq": 0, "ts": 0.0} for i in range(2)]
+
+    def apply(i: int, event_kind: str, ts: float = 0.0, **fields: Any) -> None:
+        model.apply(i, {"event": event_kind, **envelope[i], "ts": ts, **fields})
+        envelope[i]["seq"] += 1
+
     for i in range(2):
-        model.apply(i, {"event": "run_start", "run_id": f"r{i}", "inputs": {"q": i}, "ts": 0.0})
-        model.apply(i, {"event": "node_start", "node": "a", "ts": 0.0})
-    model.apply(0, {"event": "node_end", "node": "a", "duration": 0.5, "ts": 0.5})
-    model.apply(0, {"event": "finished", "duration": 0.5, "ts": 0.5})
+        apply(i, "run_start", inputs={"q": i})
+        apply(i, "node_start", node="a", kind="python", step=1, inputs=None)
+    apply(0, "node_end", 0.5, node="a", patch={}, duration=0.5, attempts=1)
+    apply(0, "finished", 0.5, output=None, state={"q": 0}, steps=1, duration=0.5)
     model.end("cancelled")
     drawing = build_drawing(g)
     shown = batch_json(model, drawing, TableQuery())

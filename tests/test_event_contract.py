@@ -14,7 +14,9 @@ from typing_extensions import get_args, get_overloads, get_type_hints
 from dspyer_lab import END, AgentTranspiler, Checkpoint, Graph, ScriptedLM, StatefulNode
 from dspyer_lab.core.events import BATCH_EVENT_KINDS, EVENT_KINDS, EVENT_TYPES, Envelope, RunEvents, kind_of
 from dspyer_lab.core.eventschema import validate_event
+from dspyer_lab.lab.model.presenter import LabPresenter
 from dspyer_lab.lab.model.runfile import read_run, write_run
+from dspyer_lab.lab.model.runmodel import RunModel
 
 from core_helpers import Question, Scored, collect, echo_chain_program, echo_script
 
@@ -105,6 +107,18 @@ async def test_the_engine_makes_every_kind_each_fits_its_typeddict_and_round_tri
     for n, (run, graph) in enumerate(zip(runs, graphs)):
         path = write_run(tmp_path / f"run{n}.json", graph, run, None, None)
         assert read_run(path).events == run
+
+
+async def test_every_kind_the_engine_makes_passes_the_check_of_a_watched_stream_and_folds_the_same() -> None:
+    """What `watch` checks (a foreign stream) is what the engine makes: its events pass, copied, and the view's
+    run model is the one the fold makes of the engine's own events."""
+    runs = [*await engine_runs(), await batch_run()]
+    for run, graph in zip(runs, [program(), program(), echo_chain_program()]):
+        view = LabPresenter(graph)
+        watched = await view.watch(run)
+        own = RunModel.replay(run)
+        assert watched.events == run and all(a is not b for a, b in zip(watched.events, run))
+        assert (watched.status, watched.node_status(), watched.path()) == (own.status, own.node_status(), own.path())
 
 
 def test_each_make_overload_takes_exactly_its_kinds_fields() -> None:

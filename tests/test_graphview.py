@@ -18,6 +18,7 @@ from pydantic import BaseModel, field_validator
 
 from dspyer_lab import END, AgentTranspiler, Graph, ScriptedLM, StatefulNode
 from dspyer_lab.core.events import RunEvents
+from dspyer_lab.core.eventschema import EventContractError
 from dspyer_lab.lab.dot import describe
 from dspyer_lab.lab.widgets import base
 from dspyer_lab.lab.widgets.graph import SYNC_INTERVAL, GraphView
@@ -232,8 +233,28 @@ def test_run_start_and_reset_clear_the_previous_run(good_run, failed_run):
 def test_unknown_events_are_ignored():
     view = GraphView(loop_graph())
     wire = Wire(view)
-    view.update({"event": "something_new", "node": "write"})
+    view.update({"event": "something_new", "run_id": "r", "seq": 0, "ts": 1.0, "node": "write"})
     assert len(wire) == 0 and view.node_status["write"] == "idle"
+
+
+def test_an_event_off_the_contract_is_refused_in_one_line_and_changes_nothing(good_run):
+    """`update` takes events from anywhere: one without its envelope (``ts``), or with a field of the wrong
+    type, is refused naming the event and the field; what was drawn stays, and the next good event draws."""
+    view = GraphView(loop_graph())
+    for event in good_run[:2]:
+        view.update(event)
+    view.flush()
+    drawn = (view.node_status, view.node_visits, view.run_state)
+    wire = Wire(view)
+    with pytest.raises(EventContractError, match=r"^event 2 \(something_new\) has no 'ts'$"):
+        view.update({"event": "something_new", "run_id": "r", "seq": 2, "node": "write"})
+    with pytest.raises(EventContractError, match=r"^event 2 \(node_end\): 'patch' should be an object \(got 'x'\)$"):
+        view.update({**good_run[2], "event": "node_end", "node": "write", "patch": "x", "duration": 0.1, "attempts": 1})
+    view.flush()
+    assert len(wire) == 0 and (view.node_status, view.node_visits, view.run_state) == drawn
+    for event in good_run[2:]:
+        view.update(event)
+    assert view.run_state == "finished"
 
 
 # -- follow ---------------------------------------------------------------------------
@@ -308,7 +329,8 @@ async def test_a_stop_that_lands_after_the_run_finished_keeps_it_finished(good_r
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
-    view.update({"event": "cancelled"})  # a marker appended after the end (an older saved run) changes nothing
+    # a marker appended after the end changes nothing
+    view.update({"event": "cancelled", "run_id": good_run[0]["run_id"], "seq": len(good_run), "ts": 1.0})
     assert view.run_state == "finished" and set(view.node_status.values()) == {"done"}
 
 

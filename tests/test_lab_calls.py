@@ -20,6 +20,8 @@ from test_magics import ONE_NODE_CELL
 from test_runmodel import Recorder
 
 from dspyer_lab import AgentTranspiler, Graph, ScriptedLM, StatefulNode
+from dspyer_lab.core.eventschema import EventContractError
+from dspyer_lab.lab.model.presenter import LabPresenter
 from dspyer_lab.lab.widgets import LabView
 
 from dspyer_lab.lab.model.runfile import RunFileError
@@ -176,22 +178,35 @@ def test_a_seek_inside_a_stream_then_folding_on_leaves_the_live_run_untouched() 
 
 
 @pytest.mark.parametrize("bad", [None, 3, "x", [], {"prompt_tokens": "9"}, [{"role": 1}], True])
-def test_lm_call_and_token_fields_of_the_wrong_type_never_make_the_fold_raise(bad: Any) -> None:
+def test_lm_call_and_token_fields_of_the_wrong_type_are_refused_where_they_enter(bad: Any) -> None:
+    """Events a view is shown come from a caller: a call or token field of the wrong type is refused in one line
+    naming the event and the field, and the view keeps what it showed; what the contract allows (a call's
+    ``usage``, ``cost`` or ``completion`` None) is shown, as text."""
     e = Recorder()
     e("run_start", inputs={})
     e("node_start", node="n", kind="llm", step=1, inputs={})
-    for key in ("node", "attempt", "model", "messages", "completion", "usage", "cost", "duration", "cached"):
-        call(e, "n", 1, "ok", **{})
-        e.events[-1][key] = bad
-    for key in ("node", "attempt", "field", "chunk"):
-        e("token", node="n", attempt=1, field="f", chunk="c")
-        e.events[-1][key] = bad
-    model = RunModel.replay(e.events)
-    for event in e.events:
-        summarize(event)
-    assert model.call_totals.calls == 9
-    json = lab_json(model, model, Selection(), Page(), screen())
-    assert all(isinstance(s, str) for s in strings(json))
+    good = list(e.events)
+    call(e, "n", 1, "ok")
+    e("token", node="n", attempt=1, field="f", chunk="c")
+    lab = LabPresenter(Graph().add_node("n", lambda state: None).set_entry_point("n"))
+    lab.show_events(good)
+    for i, keys in ((2, ("node", "attempt", "model", "messages", "completion", "usage", "cost", "duration", "cached")),
+                    (3, ("node", "attempt", "field", "chunk"))):
+        kind = e.events[i]["event"]
+        for key in keys:
+            tampered = [*good, {**e.events[i], key: bad}]
+            try:
+                lab.show_events(tampered)
+            except EventContractError as refused:
+                assert str(refused).startswith(f"event 2 ({kind})") and repr(key)[:-1] in str(refused)
+                assert "\n" not in str(refused) and lab.events == good  # the view still shows what it showed
+                continue
+            assert lab.events == tampered and lab.run_log.call_totals.calls == (kind == "lm_call")
+            for event in lab.events:
+                summarize(event)
+            json = lab_json(lab.run_log, lab.run_log, Selection(), Page(), screen())
+            assert all(isinstance(s, str) for s in strings(json))
+            lab.show_events(good)
 
 
 def test_a_secret_output_field_is_learned_from_the_call_before_its_node_ends() -> None:

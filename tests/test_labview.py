@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
+from collections.abc import AsyncIterator
 from typing import Any
 
 import dspy
@@ -13,12 +15,14 @@ from pydantic import BaseModel, Field, field_validator
 
 from core_helpers import LMCallTracker, settle
 from dspyer_lab import AgentTranspiler, Graph, NodeValidationError, ScriptedLM, StatefulNode
+from dspyer_lab.core.eventschema import EventContractError
+from dspyer_lab.lab.model import presenter
 from dspyer_lab.lab.model.presenter import Rendered
 from dspyer_lab.lab.textview import MASK
 from dspyer_lab.lab.widgets import GraphView, LabView, show
 from dspyer_lab.lab.widgets.labview import STOP_HINT
 from test_panels import HOSTILE, assert_plain_text, browser_sends, facts, pre_texts, rows, synced_text, tables, text
-from test_runmodel import EXPECTED_STATUS, disagreement_runs
+from test_runmodel import EXPECTED_STATUS, disagreement_runs, nameless_start_run
 
 SECRET = "sk-test-0123456789"
 
@@ -570,6 +574,52 @@ async def test_graphview_alone_and_labview_show_the_same_run(case: str) -> None:
         shown = {k: v for k, v in lab._picture.items() if k not in debugger}
         assert {**alone._picture, "run_state": shown["run_state"]} == shown, (case, step)
     assert alone.node_status == EXPECTED_STATUS[case]
+
+
+async def test_an_off_contract_event_in_a_watched_stream_fails_the_run_in_both_views_keeping_what_came_before() -> None:
+    """A foreign stream's ``node_start`` without ``node`` is refused where it enters (`watch`, GraphView.follow):
+    the same one-line error in both views, the run failed with it, the events before it still shown."""
+    events = nameless_start_run()
+    graph = graph_of(["draft", "check"])
+    alone, lab = GraphView(graph), LabView(graph)
+    said = "event 1 (node_start) has no 'node'"
+    with pytest.raises(EventContractError, match=re.escape(said)):
+        await lab.watch(events)
+
+    async def stream() -> AsyncIterator[dict[str, Any]]:
+        for event in events:
+            yield event
+
+    with pytest.raises(EventContractError, match=re.escape(said)):
+        await alone.follow(stream())
+    for view in (lab.run_log, alone._run):
+        assert [e["event"] for e in view.events] == ["run_start", "error"] and view.inputs == {"q": "x"}
+        assert view.status == "failed" and view.error is not None and view.error["error"] == said
+    assert alone.run_state == lab.graph.run_state == "failed"
+    assert alone.node_status == lab.graph.node_status == {"draft": "idle", "check": "idle"}
+    assert said in text(blocks(lab, "error"))
+    lab.seek(1)  # later renders of the kept run do not raise
+    assert lab.graph.run_state == "running"
+    lab.seek(2)
+    assert lab.graph.run_state == "failed"
+
+
+async def test_events_a_view_is_shown_are_checked_once_and_a_bad_one_leaves_the_view_as_it_was(
+    tmp_path, monkeypatch
+) -> None:
+    graph = graph_of(["draft", "check"])
+    good = disagreement_runs()["cancelled"]
+    bad = [*good[:3], {**good[3], "attempts": "two"}]
+    said = "event 3 (node_end): 'attempts' should be an integer (got 'two')"
+    with pytest.raises(EventContractError, match=re.escape(said)):
+        LabView.of_events(graph, bad)
+    view = LabView.of_events(graph, good)
+    with pytest.raises(EventContractError, match=re.escape(said)):
+        view.show_events(bad)
+    assert view.events == good and view.graph.node_status == EXPECTED_STATUS["cancelled"]  # still shown
+    path = view.save(tmp_path / "run.json", mask_secrets=False)
+    monkeypatch.setattr(presenter, "checked_event", None)  # `read_run` checked the file: not checked again
+    assert LabView.load(path).events == good
 
 
 def test_the_stop_button_is_disabled_with_a_hint_while_a_run_blocks_its_cell() -> None:

@@ -23,6 +23,7 @@ from dspyer_lab.lab.model.runmodel import (
     summarize,
     summary_fields,
 )
+from dspyer_lab.lab.model.viewmodel import Page, Screen, Selection, lab_json
 from dspyer_lab.lab.textview import MASK, Masker, clip, clipped_text, esc, name_words, one_line, seconds, to_text
 
 
@@ -183,18 +184,11 @@ def disagreement_runs() -> dict[str, list[dict[str, Any]]]:
     - ``gave_up``: a rejected answer with no retry left, then the ``error`` (the node failed, it is not retrying);
     - ``gave_up_mid``: the same cut just after the rejection (a live run: still failed, not retrying);
     - ``cancelled``: stopped while ``check`` ran (check is cancelled, not idle);
-    - ``nameless_start``: a ``node_start`` without ``node`` (tolerated, nothing drawn for it);
     - ``router_failed``: the router after ``check`` failed once check had ended (check failed).
     """
     gave_up = failing_run()
     cancelled = loop_run()[:6]
     cancelled.append(RunModel.replay(cancelled).closing_event(CANCELLED))
-    e = Recorder("run3")
-    e("run_start", inputs={"q": "x"})
-    e("node_start", kind="llm", step=1, inputs={"q": "x"})
-    e("node_end", node="draft", patch={"text": "t"}, duration=0.1, attempts=1)
-    e("route", source="draft", decision=None, target="check")
-    nameless = e.events
     e = Recorder("run4")
     e("run_start", inputs={})
     e("node_start", node="check", kind="python", step=1, inputs=None)
@@ -205,7 +199,6 @@ def disagreement_runs() -> dict[str, list[dict[str, Any]]]:
         "gave_up": gave_up,
         "gave_up_mid": gave_up[:3],
         "cancelled": cancelled,
-        "nameless_start": nameless,
         "router_failed": e.events,
     }
 
@@ -214,10 +207,19 @@ EXPECTED_STATUS: dict[str, dict[str, str]] = {
     "gave_up": {"rate": "failed"},
     "gave_up_mid": {"rate": "failed"},
     "cancelled": {"draft": "done", "check": "cancelled"},
-    "nameless_start": {"draft": "idle", "check": "idle"},
     "router_failed": {"check": "failed"},
 }
 """The statuses every view must show at the end of each of `disagreement_runs`."""
+
+
+def nameless_start_run() -> list[dict[str, Any]]:
+    """A run whose second event, a ``node_start``, has no ``node``: off the contract, refused where it enters."""
+    e = Recorder("run3")
+    e("run_start", inputs={"q": "x"})
+    e("node_start", kind="llm", step=1, inputs={"q": "x"})
+    e("node_end", node="draft", patch={"text": "t"}, duration=0.1, attempts=1)
+    e("route", source="draft", decision=None, target="check")
+    return e.events
 
 
 @pytest.mark.parametrize("case", sorted(EXPECTED_STATUS))
@@ -338,9 +340,12 @@ def test_a_seek_is_a_model_of_its_own() -> None:
 _WRONG_VALUES: list[Any] = [None, True, -1, 1.5, "", "<b>x</b>", [], ["a", 1], {}, {"a": [1]}, [[{}]]]
 
 
-def test_hostile_events_never_make_the_fold_raise() -> None:
-    """Every field of every event of a run replaced, in turn, by values of every wrong type (or removed)."""
-    events = [*loop_run(), *failing_run()[1:], RunModel().closing_event(CANCELLED)]
+def test_hostile_events_are_refused_where_they_enter_or_never_make_the_fold_raise() -> None:
+    """Every field of every event of a run replaced, in turn, by values of every wrong type (or removed), then
+    passed through the check every entry of untrusted events makes (`checked_event`: watch, show_events,
+    GraphView.update): either refused in one line naming the event and the field, or folded without raising."""
+    events = [*loop_run(), *failing_run()[1:]]
+    events.append(RunModel.replay(events).closing_event(CANCELLED))
     for i, event in enumerate(events):
         for key in event:
             for value in [*_WRONG_VALUES, _MISSING]:
@@ -350,30 +355,43 @@ def test_hostile_events_never_make_the_fold_raise() -> None:
                 else:
                     tampered[key] = value
                 run = [*events[:i], tampered, *events[i + 1 :]]
-                model = RunModel.replay(run)
+                try:
+                    checked = [checked_event(e, f"event {n}") for n, e in enumerate(run)]
+                except EventContractError as refused:
+                    message = str(refused)
+                    assert message.startswith(f"event {i}") and repr(key)[:-1] in message and "\n" not in message
+                    continue
+                model = RunModel.replay(checked)
                 assert len(model.events) <= len(run)
                 assert all(s in NODE_STATUSES for s in model.node_status().values())
-                model.path(), model.at(i), model.closing_event(CANCELLED), summarize(tampered)
+                model.path(), model.at(i), model.closing_event(CANCELLED), summarize(checked[i])
+                lab_json(model, model, Selection(), Page(), Screen(Masker()))  # what a view renders of it
 
 
 _MISSING = object()
 
 
-def test_event_fields_that_are_not_numbers_are_dropped_not_shown() -> None:
-    """A saved run is a file anyone can write: step, attempts, duration, ts must be numbers to count."""
-    e = Recorder()
-    e("run_start", inputs={})
-    e("node_start", node="n", kind="llm", step="<b>1</b>", inputs={})
-    e("validation_error", node="n", attempt="<i>", max_attempts=[3], error="bad", failed_fields=["x"],
-      raw_output="", feedback="", will_retry=True)
-    e("node_end", node="n", patch={}, duration="<img src=x>", attempts="<img src=x onerror=alert(1)>")
-    e("node_start", node="n", kind="llm", step=True, inputs={}, ts="yesterday")
-    log = RunModel.replay(e.events)
-    first, second = log.visits
-    assert (first.step, first.duration, first.attempts) == (None, None, None)
-    assert (first.failures[0].attempt, first.failures[0].max_attempts) == (0, None)
-    assert second.step is None and second.start_ts is None and log.elapsed(log.events[-1]) is None
-    assert log.events[3]["attempts"] == "<img src=x onerror=alert(1)>"  # the event itself is kept as it was
+@pytest.mark.parametrize(("kind", "field", "value", "said"), [
+    ("node_start", "step", "<b>1</b>", "should be an integer"),
+    ("node_start", "step", True, "should be an integer"),
+    ("node_start", "ts", "yesterday", "should be a number"),
+    ("validation_error", "attempt", "<i>", "should be an integer"),
+    ("validation_error", "max_attempts", [3], "should be an integer"),
+    ("node_end", "duration", "<img src=x>", "should be a number"),
+    ("node_end", "attempts", "<img src=x onerror=alert(1)>", "should be an integer"),
+])
+async def test_event_fields_that_are_not_numbers_are_refused_where_they_enter(
+    kind: str, field: str, value: Any, said: str
+) -> None:
+    """Events given from outside (a foreign stream, events a view is shown) are anyone's: step, attempts,
+    duration, ts must be numbers, or the event is refused in one line naming it and the field."""
+    events = loop_run()
+    i = next(n for n, event in enumerate(events) if event["event"] == kind)
+    events[i] = {**events[i], field: value}
+    with pytest.raises(EventContractError) as refused:
+        _ = [e async for e in contract_events(_aiter(events), checked=True)]
+    assert str(refused.value).startswith(f"event {i} ({kind}): {field!r} {said} (got ")
+    assert "\n" not in str(refused.value)
 
 
 def test_unknown_event_kinds_are_kept_but_change_nothing() -> None:
@@ -508,6 +526,20 @@ async def test_upstream_dialect_becomes_contract_events() -> None:
     assert events[2]["feedback"] == "Field 'n' failed" and events[2]["failed_fields"] == ["n"]
     log = RunModel.replay(events)
     assert log.status == "finished" and log.state == {"n": 4}  # finished.state is the real final state
+    checked = [e async for e in contract_events(_aiter(upstream), checked=True)]  # what `watch` folds
+    assert [e["event"] for e in checked] == [e["event"] for e in events]
+
+
+async def test_a_failing_upstream_stream_is_translated_into_events_its_check_accepts() -> None:
+    upstream = [
+        {"event": "node_start", "node": "a", "inputs": {"q": "x"}},
+        {"event": "step_limit", "max_steps": 3},
+        {"event": "error", "error": "boom", "error_type": "RuntimeError"},
+    ]
+    events = [e async for e in contract_events(_aiter(upstream), checked=True)]
+    assert [e["event"] for e in events] == ["run_start", "node_start", "step_limit", "error"]
+    log = RunModel.replay(events)
+    assert log.status == "failed" and log.error is not None and log.error["node"] == "a"
 
 
 async def test_contract_events_pass_through_untouched() -> None:

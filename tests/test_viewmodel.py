@@ -64,6 +64,7 @@ def test_only_what_is_on_screen_is_sent_and_the_full_text_comes_on_request() -> 
     handles = list(shown.handles)
     lab_json(run, run, Selection(visit=4), Page(), shown)  # the next render: the old handles are gone
     assert all(shown.full_text(h) is None for h in handles)
+    assert shown.handles and not set(shown.handles) & set(handles)  # never reused: the browser keeps texts by handle
 
 
 def test_secrets_are_masked_on_every_path_out() -> None:

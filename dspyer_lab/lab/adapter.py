@@ -41,9 +41,10 @@ async def contract_events(
     known) supplies node kinds and input fields.
 
     Contract events are passed on as they are, not copied (the engine makes a new dict per event and
-    never changes it). `checked`: for a stream from outside the engine (`watch`), each contract event
-    is first checked against its kind's TypedDict and passed on as a copy (`checked_event`: an
-    `EventContractError` names the event and the field at fault).
+    never changes it). `checked`: for a stream from outside the engine (`watch`), each event passed on
+    (translated ones too) is first checked against its kind's TypedDict and passed on as a copy
+    (`checked_event`: an `EventContractError` names the event, by its index in what is passed on, and
+    the field at fault).
 
     Upstream-dialect mapping: ``run_start`` is synthesized from the first node's view of the
     state; a ``route`` (decision unknown, so None) is synthesized between consecutive nodes
@@ -54,17 +55,15 @@ async def contract_events(
     """
     translator = _Translator(graph)
     iterator = aiter(stream) if isinstance(stream, AsyncIterable) else _async(stream)
+    passed = 0
     try:
         async for event in iterator:
-            if is_contract_event(event):
+            for out in (event,) if is_contract_event(event) else translator.translate(event):
                 if checked:
-                    yield checked_event(event, event_label(translator.passed, event))
+                    yield checked_event(out, event_label(passed, out))
                 else:
-                    yield event if type(event) is dict else dict(event)
-                translator.passed += 1
-            else:
-                for out in translator.translate(event):
-                    yield out
+                    yield out if type(out) is dict else dict(out)
+                passed += 1
     finally:
         close = getattr(iterator, "aclose", None)
         if close is not None:
@@ -93,8 +92,6 @@ class _Translator:
         self.node_started = 0.0
         self.failures = 0
         self.fields_seen = 0
-        self.passed = 0
-        """Contract events passed through so far (how an error names the one at fault)."""
 
     def make(self, event_kind: str, /, **payload: Any) -> dict[str, Any]:
         event = {"event": event_kind, "run_id": self.run_id, "seq": self.seq, "ts": time.time()}

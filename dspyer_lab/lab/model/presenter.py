@@ -39,6 +39,7 @@ import dspy
 from pydantic import BaseModel
 
 from ...core.checkpoint import Checkpoint
+from ...core.eventschema import event_label
 from ...core.exceptions import CheckpointError, DspyerLabError, RunPaused
 from ...core.graph import END, Graph, StatefulNode
 from ...core.program import AgentTranspiler
@@ -51,7 +52,7 @@ from .debugview import branch_of, diff_blocks, fork_diff, inherited, run_label, 
 from .presenter_errors import UnknownVisit, ViewCommandError, ViewError
 from .presenter_graph import GraphState
 from .runfile import SavedRun, describe_output_model, write_run
-from .runmodel import CANCELLED, NodeVisit, RunModel, introduced
+from .runmodel import CANCELLED, NodeVisit, RunModel, checked_event, introduced
 from .viewmodel import (
     TAB_OF_EVENT,
     TABS,
@@ -81,6 +82,7 @@ __all__ = [
     "WHEN",
     "LabPresenter",
     "OnChange",
+    "Presenter",
     "Rendered",
     "check_same_nodes",
 ]
@@ -109,6 +111,27 @@ KEPT_RUNS = 20
 """Runs a view keeps for its selector, the oldest dropped first: a view run in a loop must not hold every run."""
 
 
+class Presenter:
+    """What every presenter does for its owner: tell it through one callback that what `render` returns may
+    have changed, at once (a click) or at most `refresh_rate` times a second (events streaming)."""
+
+    def __init__(self, on_change: OnChange | None, refresh_rate: float) -> None:
+        self.on_change = on_change
+        """Called with ``ended`` whenever what `render` returns may have changed (the owner renders and syncs)."""
+        self._ended = False
+        self._throttle = Throttle(self._tick, 1.0 / refresh_rate)
+
+    def _changed(self) -> None:
+        """Something the user did changed what is shown: the owner renders now."""
+        if self.on_change is not None:
+            self.on_change(False)
+
+    def _tick(self) -> None:
+        ended, self._ended = self._ended, False
+        if self.on_change is not None:
+            self.on_change(ended)
+
+
 @dataclass(frozen=True)
 class Rendered:
     """What a view shows, as JSON-ready dicts: the graph's picture and the panel's three parts."""
@@ -123,7 +146,7 @@ class Rendered:
     """``{"id": <tab shown>, ...}``: the one tab the presenter believes is shown, built."""
 
 
-class LabPresenter(Generic[T]):
+class LabPresenter(Presenter, Generic[T]):
     """Watch, inspect, stop, save, replay and debug runs of a program: a `LabView` without the widget.
 
     `program` is a compiled program (dspyer-lab's, or an upstream ``dspyer`` one), or a `Graph`
@@ -144,10 +167,9 @@ class LabPresenter(Generic[T]):
         stream_tokens: bool = True,
         on_change: OnChange | None = None,
     ) -> None:
+        super().__init__(on_change, refresh_rate)
         self.stream_tokens = stream_tokens
         """Whether runs started here stream the model's text token by token (``_stream_tokens``)."""
-        self.on_change = on_change
-        """Called with ``ended`` whenever what `render` returns may have changed (the owner renders and syncs)."""
         self.program: Any = program if hasattr(program, "astream") else None
         """What `run` executes (None for a graph not compiled yet, or a replay)."""
         self._uncompiled: Graph | None = program if isinstance(program, Graph) else None
@@ -170,8 +192,6 @@ class LabPresenter(Generic[T]):
         self._replay = False
         self._blocking = False
         self._quiet = False
-        self._ended = False
-        self._throttle = Throttle(self._tick, 1.0 / refresh_rate)
         self._output_description = describe_output_model(_output_model(self.program))
         self._screen = Screen(self.masker, display_limit, dict((self._output_description or {}).get("fields") or {}))
         # the debugger
@@ -307,7 +327,7 @@ class LabPresenter(Generic[T]):
     async def watch(self, events: AsyncIterable[Mapping[str, Any]] | Iterable[Mapping[str, Any]]) -> RunModel:
         """Follow an event stream (see `LabView.watch`); return the run model."""
         self._refuse_second_run()
-        result: asyncio.Task[RunModel] = self._launch(events, lambda log: log)
+        result: asyncio.Task[RunModel] = self._launch(events, lambda log: log, checked=True)
         return await result
 
     def stop(self) -> bool:
@@ -317,8 +337,15 @@ class LabPresenter(Generic[T]):
         self._task.cancel(STOPPED)
         return True
 
-    def show_events(self, events: Iterable[Mapping[str, Any]]) -> None:
-        """Show the run of `events` instead of what is shown (a view that runs nothing: `load`, `of_events`)."""
+    def show_events(self, events: Iterable[Mapping[str, Any]], *, ours: bool = False) -> None:
+        """Show the run of `events` instead of what is shown (a view that runs nothing: `load`, `of_events`).
+
+        They come from a caller, so each is checked first (`EventContractError` names the first bad one; the view
+        keeps what it showed); `ours`: they are our engine's (a batch's example), already as the contract says."""
+        self._show(events if ours else _checked_events(events))
+
+    def _show(self, events: Iterable[Mapping[str, Any]]) -> None:
+        """Show contract events (checked, or read by `read_run`), instead of what is shown."""
         if self.running:
             raise ViewError("A run is in progress: show other events once it is over")
         self._runs.clear()  # the runs kept (original and forks) are those of the events shown
@@ -336,14 +363,15 @@ class LabPresenter(Generic[T]):
             self._replay = True
         self._output_description = saved.output_model
         self._screen.output_fields = dict((saved.output_model or {}).get("fields") or {})
-        self.show_events(saved.events)
+        self._show(saved.events)  # `read_run` checked them
 
     def show_past(self, events: Iterable[Mapping[str, Any]]) -> None:
         """Show a run that already happened (e.g. one example of a batch), running nothing from then on."""
+        checked = _checked_events(events)  # before anything changes: a bad event leaves the view as it was
         self.program = self._uncompiled = None
         self._cannot_run = "This view shows a run that already happened: run the program in a LabView of its own"
         self._replay = True
-        self.show_events(events)
+        self._show(checked)
 
     def close(self) -> None:
         """Stop any run and the pending refresh (a paused run stays paused)."""
@@ -540,16 +568,6 @@ class LabPresenter(Generic[T]):
 
     # -- telling the owner ----------------------------------------------------------------
 
-    def _changed(self) -> None:
-        """Something the user did changed what is shown: the owner renders now."""
-        if self.on_change is not None:
-            self.on_change(False)
-
-    def _tick(self) -> None:
-        ended, self._ended = self._ended, False
-        if self.on_change is not None:
-            self.on_change(ended)
-
     # -- the run --------------------------------------------------------------------------
 
     def _can_run(self) -> bool:
@@ -587,14 +605,16 @@ class LabPresenter(Generic[T]):
         *,
         background: bool = False,
         continuing: bool = False,
+        checked: bool = False,
     ) -> asyncio.Task[Any]:
         """Begin following `events` in a task of its own, the one `stop` cancels; return it.
 
         `_settled` runs when the task is done (before whoever awaits it resumes), however
         it ended, even cancelled before its first step: that is where the outcome is shown.
         `continuing`: the events go on the run shown (a resumed pause) instead of a new run.
+        `checked`: the events come from outside our engine (`watch`) and are checked as they come.
         """
-        drive = self._drive(events, result)
+        drive = self._drive(events, result, checked)
         task = runner.run_background(drive, name="dspyer-lab LabView run") if background else asyncio.ensure_future(drive)
         self._blocking = not background and runner.blocking()
         self._task = task
@@ -605,8 +625,10 @@ class LabPresenter(Generic[T]):
         task.add_done_callback(self._settled)
         return task
 
-    async def _drive(self, events: AsyncIterable[Mapping[str, Any]] | Iterable[Mapping[str, Any]], result: _Result) -> Any:
-        async for event in contract_events(events, self.graph.graph):
+    async def _drive(
+        self, events: AsyncIterable[Mapping[str, Any]] | Iterable[Mapping[str, Any]], result: _Result, checked: bool
+    ) -> Any:
+        async for event in contract_events(events, self.graph.graph, checked=checked):
             if event.get("event") == "run_start" and self.run_log.events:  # a stream carrying a second run
                 self._new_run()
             self._fold(event)
@@ -894,6 +916,11 @@ def _upstream_result(program: Any, log: RunModel) -> Any:
     if model is not None:
         return model.model_validate(log.finished.get("output"))
     return dspy.Prediction(**dict(log.finished.get("state") or {}))
+
+
+def _checked_events(events: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Events from a caller, each checked against its kind's TypedDict (`checked_event`)."""
+    return [checked_event(event, event_label(i, event)) for i, event in enumerate(events)]
 
 
 def _parsed_update(texts: Any) -> dict[str, Any] | None:

@@ -25,9 +25,8 @@ from ..adapter import as_graph
 from ..dot import Drawing, build_drawing
 from ..masking import mask_exception
 from ..textview import DEFAULT_SECRET_PATTERNS, Masker
-from ..throttle import Throttle
 from .batchmodel import BatchModel, BatchState, TableQuery, batch_json, heat_json, progress_text
-from .presenter import STOP_HINT, LabPresenter, OnChange, Rendered
+from .presenter import STOP_HINT, LabPresenter, OnChange, Presenter, Rendered
 from .presenter_errors import ViewError, ViewProgramError
 
 __all__ = ["BATCH_STOPPED", "BatchPresenter", "BatchRendered"]
@@ -48,7 +47,7 @@ class BatchRendered:
     """The opened example's picture and panel parts (None when none is opened)."""
 
 
-class BatchPresenter:
+class BatchPresenter(Presenter):
     """Run a compiled program (or a `Graph`, compiled on first use) over many inputs; see `BatchView`."""
 
     def __init__(
@@ -64,8 +63,7 @@ class BatchPresenter:
         if not isinstance(program, Graph) and not hasattr(program, "new_batch"):
             kind = f"{type(program).__module__}.{type(program).__name__}"
             raise ViewProgramError(f"BatchView runs a dspyer_lab Graph or compiled program, got {kind}")
-        self.on_change = on_change
-        """Called with ``ended`` whenever what `render` returns may have changed (the owner renders and syncs)."""
+        super().__init__(on_change, refresh_rate)
         self._program: Any = program
         self.graph: Graph = as_graph(program)
         """The graph the batch runs."""
@@ -86,8 +84,6 @@ class BatchPresenter:
         self._query = TableQuery(size=page_size)
         self._task: asyncio.Task[Any] | None = None
         self._blocking = False
-        self._ended = False
-        self._throttle = Throttle(self._tick, 1.0 / refresh_rate)
 
     # -- what it shows ------------------------------------------------------------------
 
@@ -171,7 +167,7 @@ class BatchPresenter:
             )
             raise ViewError(f"Example {index}'s events were not kept: {why}")
         self._opened = index
-        self.example.show_events(events)  # tells this presenter's owner (`_example_changed`)
+        self.example.show_events(events, ours=True)  # tells this presenter's owner (`_example_changed`)
         return self.example
 
     def close_example(self) -> None:
@@ -244,11 +240,3 @@ class BatchPresenter:
         if self._opened is not None:  # the example presenter holds an old run until one is opened
             self._changed()
 
-    def _changed(self) -> None:
-        if self.on_change is not None:
-            self.on_change(False)
-
-    def _tick(self) -> None:
-        ended, self._ended = self._ended, False
-        if self.on_change is not None:
-            self.on_change(ended)

@@ -13,10 +13,10 @@ open visit of ``node``), added to per-node and run `CallTotals`; ``token`` event
 list append, a checkpoint shares the chunks, and the timeline lists one row per streamed
 field (`RunModel.rows`), not one per chunk.
 
-Events may come from a file anyone could have written: fields of the wrong type are
-treated as missing, and no event makes the fold raise. Where events from outside the engine
-enter a view (a foreign stream, events it is shown), `checked_event` checks them against their
-kind's TypedDict (as the run-file reader does), so that a bad event is refused in one line.
+The fold reads each event as its kind's TypedDict says (`dspyer_lab.core.events`): the engine makes
+them so, and events from anywhere else (a run file, a foreign stream given to a view) are checked
+where they enter, by `checked_event` (the run-file reader validates the same way). The fold
+itself checks nothing and copies nothing: it keeps each event as it is.
 """
 
 from __future__ import annotations
@@ -27,10 +27,12 @@ import time
 import traceback
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal, NamedTuple, get_args
+from typing import Any, Literal, NamedTuple, cast, get_args
 
+from ...core.events import ErrorEvent, Finished, NodeEnd, NodeStart, RunStart, Token, Update, ValidationErrorEvent
+from ...core.events import LMCall as LMCallEvent
+from ...core.events import Route as RouteEvent
 from ...core.eventschema import EventContractError, validate_event
-
 from ..textview import one_line, seconds, steps, to_text
 
 __all__ = [
@@ -369,25 +371,25 @@ class RunModel:
     # -- folding ------------------------------------------------------------------
 
     def apply(self, event: Mapping[str, Any]) -> None:
-        """Fold one event in. Unknown kinds are kept (they show in the timeline) but change nothing.
+        """Fold one contract event in. Unknown kinds are kept (they show in the timeline) but change nothing.
 
+        `event` is read as its kind's TypedDict says (`dspyer_lab.core.events`): the engine's events are, and
+        events from anywhere else (a file, a foreign stream) are checked where they enter (`checked_event`).
+        The event is kept as it is, not copied: nothing changes an event once it is made.
         A `CANCELLED` marker for a run that already ended is dropped: the run stays finished (or failed);
         one for a paused run ends it (stopped at the pause).
-        Fields of the wrong type count as missing (a ``node_start`` without a node name is kept
-        as an event but opens no visit); numbers the panels format (step, attempts, duration,
-        ts) are taken only when they are numbers.
         """
-        kind = event.get("event")
+        kind = event["event"]
         if kind == CANCELLED and self.status not in ("idle", "running", "paused"):
             return  # the run ended before the stop landed: it stays finished (or failed)
-        event = dict(event)
         index = len(self.events)
-        self.events.append(event)
+        self.events.append(event)  # type: ignore[arg-type]  # kept, never changed (see above)
         visit: NodeVisit | None = None
         if kind == "token":  # first: a flood of them must stay cheap
             self.tokens += 1
-            visit = self._open.get(_name(event.get("node")) or "")
-            if visit is None or self._token(visit, event, index):
+            token = cast(Token, event)
+            visit = self._open.get(token["node"])
+            if visit is None or self._token(visit, token, index):
                 self._rows.append(index)
             self._visit_of_event.append(None if visit is None else visit.index)
             if len(self.events) % CHECKPOINT_EVERY == 0:
@@ -395,58 +397,59 @@ class RunModel:
             return
         self._rows.append(index)
         if kind == "lm_call":
-            visit = self._open.get(_name(event.get("node")) or "")
-            self._call(event, index, visit)
+            call = cast(LMCallEvent, event)
+            self._call(call, index, self._open.get(call["node"]))
         elif kind == "run_start":
-            self.run_id = _name(event.get("run_id"))
-            self.inputs = _mapping(event.get("inputs")) or {}
+            start = cast(RunStart, event)
+            self.run_id = start["run_id"]
+            self.inputs = start["inputs"]
             self.state = dict(self.inputs)
             self.status = "running"
-            self.start_ts = _number(event.get("ts"))
+            self.start_ts = start["ts"]
         elif kind == "node_start":
             if self.status == "paused":  # a resumed run goes on in the same events
                 self.status = "running"
-            visit = self._start(event, index)
+            visit = self._start(cast(NodeStart, event), index)
         elif kind == "update":  # the user's edit at a pause or fork: part of the state from here on
-            self.state = {**self.state, **(_mapping(event.get("values")) or {})}
+            self.state = {**self.state, **cast(Update, event)["values"]}
         elif kind == "paused":
-            self.paused = event
+            self.paused = cast(dict[str, Any], event)
             self.status = "paused"
         elif kind == "validation_error":
-            visit = self._open.get(_name(event.get("node")) or "")
+            rejected = cast(ValidationErrorEvent, event)
+            visit = self._open.get(rejected["node"])
             if visit is not None:
-                attempt = _attempt(event, index)
+                attempt = _attempt(rejected, index)
                 visit.failures.append(attempt)
                 visit.status = "retrying" if attempt.will_retry else "failed"
         elif kind == "node_end":
-            visit = self._open.pop(_name(event.get("node")) or "", None)
-            patch = _mapping(event.get("patch")) or {}
+            end = cast(NodeEnd, event)
+            visit = self._open.pop(end["node"], None)
+            patch = end["patch"]
             self.state = {**self.state, **patch}
             if visit is not None:
                 visit.patch = patch
                 visit.state_after = self.state
-                visit.duration = _number(event.get("duration"))
-                visit.attempts = _count(event.get("attempts"))
+                visit.duration = end["duration"]
+                visit.attempts = end["attempts"]
                 visit.end_index = index
                 visit.status = "done"
         elif kind == "route":
-            visit = self._route(event, index)
+            visit = self._route(cast(RouteEvent, event), index)
         elif kind == "finished":
-            self.finished = event
-            final = _mapping(event.get("state"))
-            if final is not None:
-                self.state = final
+            finished = cast(Finished, event)
+            self.finished = cast(dict[str, Any], finished)
+            self.state = finished["state"]
             self.status = "finished"
         elif kind == "error":
-            self.error = event
-            final = _mapping(event.get("state"))
-            if final is not None:
-                self.state = final
+            error = cast(ErrorEvent, event)
+            self.error = cast(dict[str, Any], error)
+            self.state = error["state"]
             self.status = "failed"
-            self._failed_node = _name(event.get("node"))
+            self._failed_node = error["node"]
             visit = self._open.pop(self._failed_node or "", None)
             if visit is not None:
-                visit.error = str(event.get("error") or "")
+                visit.error = error["error"]
                 visit.end_index = index
                 _close(visit, "failed")
             for other in self._open.values():
@@ -458,68 +461,64 @@ class RunModel:
                 _close(other, "cancelled")
             self._open.clear()
         if self.start_ts is None:
-            self.start_ts = _number(event.get("ts"))
+            self.start_ts = event["ts"]
         self._visit_of_event.append(None if visit is None else visit.index)
         if len(self.events) % CHECKPOINT_EVERY == 0:
             self._checkpoints.append(self._checkpoint())
 
-    def _start(self, event: dict[str, Any], index: int) -> NodeVisit | None:
-        node = _name(event.get("node"))
-        if node is None:
-            return None  # kept in the timeline; there is no node to show it on
+    def _start(self, event: NodeStart, index: int) -> NodeVisit:
+        node = event["node"]
         count = self._visit_count.get(node, 0) + 1
         self._visit_count[node] = count
         if self.status == "idle":
             self.status = "running"
-        kind = _name(event.get("kind")) or "llm"
-        inputs = _mapping(event.get("inputs"))
+        kind = event["kind"]
+        inputs = event.get("inputs")
         if inputs is None:
             inputs = self.state if kind == "python" else {}  # a Python node is given the whole state
         visit = NodeVisit(
             index=len(self.visits),
             node=node,
             kind=kind,
-            step=_count(event.get("step")),
+            step=event["step"],
             visit=count,
             inputs=inputs,
             state_before=self.state,
             start_index=index,
-            start_ts=_number(event.get("ts")),
+            start_ts=event["ts"],
         )
         self.visits.append(visit)
         self._last_visit[node] = visit.index
         stale = self._open.pop(node, None)
-        if stale is not None:  # a node_start with no node_end before it (a tampered or cut stream)
+        if stale is not None:  # a node_start with no node_end before it (a cut stream)
             _close(stale, "cancelled")
         self._open[node] = visit
         return visit
 
-    def _token(self, visit: NodeVisit, event: dict[str, Any], index: int) -> bool:
+    def _token(self, visit: NodeVisit, event: Token, index: int) -> bool:
         """Add a chunk to its stream; True when it begins one (the stream's row in the timeline)."""
-        attempt, field_name = _count(event.get("attempt")), _name(event.get("field")) or ""
-        chunk = event.get("chunk")
-        stream = visit.streams.get((attempt, field_name))
+        key = (event["attempt"], event["field"])
+        stream = visit.streams.get(key)
         new = stream is None
         if stream is None:
-            stream = visit.streams[(attempt, field_name)] = Stream(attempt, field_name, index)
-        stream.add(chunk if isinstance(chunk, str) else _as_text(chunk), index)
+            stream = visit.streams[key] = Stream(key[0], key[1], index)
+        stream.add(event["chunk"], index)
         return new
 
-    def _call(self, event: dict[str, Any], index: int, visit: NodeVisit | None) -> None:
-        usage = event.get("usage")
-        usage = usage if isinstance(usage, Mapping) else {}
+    def _call(self, event: LMCallEvent, index: int, visit: NodeVisit | None) -> None:
+        usage = event["usage"] or {}
         call = LMCall(
-            node=_name(event.get("node")) or "",
-            attempt=_count(event.get("attempt")),
-            model=_as_text(event.get("model")),
-            messages=_messages(event.get("messages")),
-            completion=_as_text(event.get("completion")),
-            prompt_tokens=_count(usage.get("prompt_tokens")),
-            completion_tokens=_count(usage.get("completion_tokens")),
-            total_tokens=_count(usage.get("total_tokens")),
-            cost=_number(event.get("cost")),
-            duration=_number(event.get("duration")),
-            cached=event.get("cached") is True,
+            node=event["node"],
+            attempt=event["attempt"],
+            model=event["model"],
+            messages=[{"role": m["role"], "content": _as_text(m["content"])} for m in event["messages"]],
+            completion=event["completion"] or "",
+            prompt_tokens=usage.get("prompt_tokens"),
+            completion_tokens=usage.get("completion_tokens"),
+            total_tokens=usage.get("total_tokens"),
+            cost=event["cost"],
+            duration=event["duration"],
+            cached=event["cached"],
             event_index=index,
         )
         self.calls.append(call)
@@ -549,7 +548,7 @@ class RunModel:
         if visit is None or self.events[index].get("event") != "token":
             return None
         event = self.events[index]
-        return visit.streams.get((_count(event.get("attempt")), _name(event.get("field")) or ""))
+        return visit.streams.get((event["attempt"], event["field"]))
 
     def live_stream(self) -> tuple[NodeVisit, list[Stream]] | None:
         """The running visit that streams (its latest attempt's fields), if any: the text growing now."""
@@ -569,18 +568,14 @@ class RunModel:
         model = self.call_totals.model_time
         if self.status in ("idle", "running", "paused"):
             return model, None
-        wall = _number(self.finished.get("duration")) if self.finished is not None else None
+        wall = self.finished["duration"] if self.finished is not None else None
         if wall is None and self.events and self.start_ts is not None:
-            last = _number(self.events[-1].get("ts"))
-            wall = None if last is None else last - self.start_ts
+            wall = self.events[-1]["ts"] - self.start_ts
         return model, None if wall is None else max(wall - model, 0.0)
 
-    def _route(self, event: dict[str, Any], index: int) -> NodeVisit | None:
-        source, target = _name(event.get("source")), _name(event.get("target"))
-        if source is None or target is None:
-            return None
-        decision = event.get("decision")
-        route = Route(source, target, None if decision is None else to_text(decision), index)
+    def _route(self, event: RouteEvent, index: int) -> NodeVisit | None:
+        source = event["source"]
+        route = Route(source, event["target"], event["decision"], index)
         self._routes.append(route)
         self._route_counts[route.key] = self._route_counts.get(route.key, 0) + 1
         last = self._last_visit.get(source)
@@ -651,12 +646,10 @@ class RunModel:
         Views use it for what the engine cannot say itself: a ``cancelled`` marker, or an
         ``error`` for a stream that raised without reporting one.
         """
-        last = self.events[-1] if self.events else {}
-        seq = _count(last.get("seq"))
         return {
             "event": event_kind,
             "run_id": self.run_id,
-            "seq": seq + 1 if seq is not None else len(self.events),
+            "seq": self.events[-1]["seq"] + 1 if self.events else 0,
             "ts": time.time(),
             **payload,
         }
@@ -716,12 +709,9 @@ class RunModel:
         return [(v, a) for v in self.visits for a in v.failures]
 
     def elapsed(self, event: Mapping[str, Any]) -> float | None:
-        """Seconds between the run's first event and `event` (the wall time across pauses: a continued run is
-        one model)."""
-        ts = _number(event.get("ts"))
-        if ts is None or self.start_ts is None:
-            return None
-        return ts - self.start_ts
+        """Seconds between the run's first event and `event`, one of its events (the wall time across pauses: a
+        continued run is one model)."""
+        return None if self.start_ts is None else event["ts"] - self.start_ts
 
 
 def money(cost: float) -> str:
@@ -759,9 +749,10 @@ def checked_event(event: Any, where: str = "event") -> dict[str, Any]:
     """`event` as the fold may read it, once its kind's TypedDict accepts it (`eventschema.validate_event`): a
     copy, so that the stream that gave it cannot change what the run model keeps.
 
-    For events from outside the engine (a foreign stream a view watches, events a view is shown). A kind
-    this version does not know needs only the envelope (it is kept, shown in the timeline, and changes
-    nothing). Raises `EventContractError` naming `where` and the field at fault.
+    For events from outside the engine (a foreign stream a view watches, events a view is shown): the
+    fold reads fields without checking them. A kind this version does not know needs only the envelope
+    (it is kept, shown in the timeline, and changes nothing). Raises `EventContractError` naming `where`
+    and the field at fault.
     """
     problem = validate_event(event, where)
     if problem is not None:
@@ -790,35 +781,17 @@ def introduced(event: Mapping[str, Any]) -> Any:
     return None if kind in _DERIVED else event
 
 
-def _attempt(event: Mapping[str, Any], index: int) -> Attempt:
+def _attempt(event: ValidationErrorEvent, index: int) -> Attempt:
     return Attempt(
-        attempt=_count(event.get("attempt")) or 0,
-        max_attempts=_count(event.get("max_attempts")),
-        error=_as_text(event.get("error")),
-        failed_fields=_texts(event.get("failed_fields")),
-        raw_output=_as_text(event.get("raw_output")),
-        feedback=_as_text(event.get("feedback")),
-        will_retry=event.get("will_retry") is not False,  # only an explicit False says the node gave up
+        attempt=event["attempt"],
+        max_attempts=event["max_attempts"],
+        error=event["error"],
+        failed_fields=event["failed_fields"],
+        raw_output=event["raw_output"],
+        feedback=event["feedback"],
+        will_retry=event["will_retry"],
         event_index=index,
     )
-
-
-def _name(value: Any) -> str | None:
-    """A name field of an event (node, source, target, run_id), or None when it is missing or not text."""
-    return value if isinstance(value, str) else None
-
-
-def _mapping(value: Any) -> dict[str, Any] | None:
-    """A mapping field of an event (inputs, patch, state) as a dict, or None when it is not one.
-
-    A dict is used as it is (events are never modified, and a copy per event is what made folding slow);
-    another mapping is copied with text keys.
-    """
-    if type(value) is dict:
-        return value
-    if not isinstance(value, Mapping):
-        return None
-    return {str(k): v for k, v in value.items()}
 
 
 def _texts(value: Any) -> list[str]:
@@ -838,16 +811,6 @@ def _count(value: Any) -> int | None:
 def _number(value: Any) -> float | None:
     """A numeric field of an event (duration, ts), or None when it is missing or not a number."""
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
-def _messages(value: Any) -> list[dict[str, str]]:
-    """The ``messages`` of an ``lm_call`` as ``{role, content}`` texts (anything else in the list is dropped)."""
-    if not isinstance(value, (list, tuple)):
-        return []
-    return [
-        {"role": _as_text(m.get("role")) or "?", "content": _as_text(m.get("content"))}
-        for m in value if isinstance(m, Mapping)
-    ]
 
 
 def _as_text(value: Any) -> str:

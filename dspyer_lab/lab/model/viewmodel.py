@@ -119,10 +119,9 @@ class Screen:
     _ids: itertools.count = field(default_factory=itertools.count)
 
     def begin(self) -> None:
-        """A new render: the last one's handles go, and new ones are numbered from 0 again, in build order,
-        so a part built the same is the same text (a widget then re-sends nothing)."""
+        """A new render: the last one's handles go. New ones are never numbered like an old one: the browser
+        keeps each full text it fetched by its handle, so a reused handle would show another value's text."""
         self.handles.clear()
-        self._ids = itertools.count()
 
     def text(self, value: Any, indent: int | None = None) -> str:
         """`value` masked, as display text."""

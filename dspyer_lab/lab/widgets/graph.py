@@ -14,8 +14,9 @@ import time
 from collections.abc import AsyncIterable, Mapping
 from typing import Any
 
+from ...core.eventschema import event_label
 from ..model.presenter_graph import GraphState
-from ..model.runmodel import CANCELLED, RunModel
+from ..model.runmodel import CANCELLED, RunModel, checked_event
 from ..throttle import Throttle
 from .base import ViewWidget
 
@@ -47,8 +48,16 @@ class GraphView(GraphState, ViewWidget):
     # -- applying events ------------------------------------------------------------
 
     def update(self, event: Mapping[str, Any]) -> None:
-        """Apply one core event (see `dspyer_lab.core.events`); a ``run_start`` begins a new run."""
-        kind = event.get("event")
+        """Apply one core event (see `dspyer_lab.core.events`); a ``run_start`` begins a new run.
+
+        The event may come from anywhere, so it is checked first (`checked_event`): one its kind's TypedDict
+        refuses raises `EventContractError` (naming its index in the run and the field) and changes nothing.
+        """
+        self._apply(checked_event(event, event_label(len(self._run.events), event)))
+
+    def _apply(self, event: dict[str, Any]) -> None:
+        """Fold a contract event (checked, or one this view makes: a ``cancelled`` marker, an ``error``)."""
+        kind = event["event"]
         if kind == "run_start" and self._run.events:
             self._run = RunModel()
         self._run.apply(event)
@@ -61,8 +70,8 @@ class GraphView(GraphState, ViewWidget):
     async def follow(self, events: AsyncIterable[Mapping[str, Any]]) -> Mapping[str, Any] | None:
         """Apply every event of `events` (e.g. ``program.astream(...)``) as it comes; return the last one.
 
-        An exception from the stream marks the run failed and is re-raised; a cancelled
-        await (or a keyboard interrupt) marks it cancelled; a run that already finished or
+        An exception from the stream (or an event `update` refuses) marks the run failed and is re-raised;
+        a cancelled await (or a keyboard interrupt) marks it cancelled; a run that already finished or
         failed keeps that outcome. The browser is exact on return.
         """
         last = None
@@ -71,11 +80,11 @@ class GraphView(GraphState, ViewWidget):
                 self.update(event)
                 last = event
         except (asyncio.CancelledError, KeyboardInterrupt):
-            self.update(self._run.closing_event(CANCELLED))
+            self._apply(self._run.closing_event(CANCELLED))
             raise
         except BaseException as exc:
             if self._run.status in ("idle", "running"):  # no `error` (or `finished`) event came before it
-                self.update(self._run.error_event(exc))
+                self._apply(self._run.error_event(exc))
             raise
         finally:
             self.flush()

@@ -198,6 +198,8 @@ class LabView(ViewWidget, Generic[T]):
         """Drive the whole view from an event stream (``program.astream(...)``, upstream ``dspyer``'s
         ``astream``, or any (async) iterable of contract events); return the run model.
 
+        Each event is checked against its kind's TypedDict as it comes: one off the contract ends the run as
+        failed with an `EventContractError` naming it and the field (the events before it stay shown).
         The stream's exception is re-raised after the view shows it; `stop` (or cancelling
         the awaiting task) closes the stream, marks the run cancelled and raises
         ``asyncio.CancelledError``.
@@ -258,7 +260,10 @@ class LabView(ViewWidget, Generic[T]):
         return view
 
     def show_events(self, events: Iterable[Mapping[str, Any]]) -> None:
-        """Show the run of `events` instead of what the view shows (a view that runs nothing: `load`, `of_events`)."""
+        """Show the run of `events` instead of what the view shows (a view that runs nothing: `load`, `of_events`).
+
+        Each event is checked first: `EventContractError` names the first one off the contract, and the view
+        keeps what it showed."""
         self.presenter.show_events(events)
 
     # -- the debugger ---------------------------------------------------------------------
