@@ -13,6 +13,7 @@ from .core.batch import Batch
 from .core.batchstats import BatchStats
 from .core.checkpoint import Checkpoint
 from .core.events import BATCH_EVENT_KINDS, EVENT_KINDS
+from .core.eventschema import EventContractError
 from .core.exceptions import (
     ArgumentTypeError,
     BatchIndexError,
@@ -67,6 +68,7 @@ __all__ = [
     "Checkpoint",
     "CheckpointError",
     "DspyerLabError",
+    "EventContractError",
     "EventLoopError",
     "Graph",
     "GraphDefinitionError",
