@@ -139,7 +139,7 @@ async def test_run_with_a_self_correcting_node_fills_every_panel() -> None:
     ]
     assert view.graph.node_status == {"rate": "done", "shout": "done"} and view.graph.run_state == "finished"
     assert status(view).startswith("finished · 2 steps")
-    assert titles(view) == ("Node", "Calls (2)", "Validation (1)", "Result", "Error")
+    assert titles(view) == ("Node", "Calls (2)", "Validation (1)", "Result", "Error", "Waterfall")
 
     # validation panel: the validator's message, the failed field, the offending value, raw output, feedback
     validation = blocks(view, "validation")
@@ -168,7 +168,7 @@ async def test_a_failing_run_is_shown_then_raised() -> None:
         await view.run(query="q")
     assert view.graph.run_state == "failed" and view.graph.node_status["rate"] == "failed"
     assert view.run_log.status == "failed"
-    assert focused(view) == "error" and titles(view)[-1] == "Error ⚠"
+    assert focused(view) == "error" and "Error ⚠" in titles(view)
     assert facts(blocks(view, "error")) == ["NodeValidationError", "in node 'rate'"]
     assert "Traceback" in full_text_of(view, "error", "Full error and traceback")
     assert view.panel["validation"]["scope"].startswith("2 rejected answer(s)")

@@ -52,12 +52,17 @@
 //   .dl-timeline: .dl-position, button.dl-older / .dl-newer / .dl-newest,
 //                 .dl-row[data-index][data-kind][data-mine?] (> .dl-when, .dl-node, .dl-kind, .dl-text)
 //                 (token chunks are no rows: one .dl-row[data-kind="token"] per streamed field sums them up)
-//   .dl-tabs > button.dl-tab[data-tab="node|calls|validation|result|error"][aria-selected]
+//   .dl-tabs > button.dl-tab[data-tab="node|calls|validation|result|error|waterfall"][aria-selected]
 //   .dl-panel[data-tab] (fixed height: it scrolls; a tab not yet sent by the kernel: .dl-note "loading…"):
 //                 .dl-scope, select.dl-picker, .dl-facts, .dl-title, .dl-note, pre.dl-pre,
 //                 table.dl-table (tr.dl-changed), .dl-clipped > button.dl-more, details.dl-fold > pre
 //                 details.dl-msg[data-role][open?] > summary (.dl-role, .dl-size) + pre.dl-pre   a message sent
 //                 pre.dl-stream[data-field][data-live="true|false"]   the text a model streams (node and calls tabs)
+//   .dl-panel[data-tab="waterfall"] > .dl-waterfall (ui/waterfall.js): .dl-scope (visits shown, lanes, time span),
+//                 .dl-lane[data-task] (one per concurrent task; "main" for a sequential run) > .dl-lane-track >
+//                 .dl-bar[data-visit][data-node][data-status][data-live?][data-selected?] (one per node visit, placed
+//                 on the run's time axis; title = duration, calls, tokens; click: {type: "select", visit})
+//                 > .dl-call[data-attempt][data-outcome="answer|rejected|cached"] (its model calls; title = tokens, time)
 //   .dspyer-batch[data-run-state][data-measure]               BatchView root (`_kind` "batch", ui/batch.js)
 //     .dl-batch-progress: button.dl-stop, .dl-bar[data-done][data-total], .dl-status (done/total, rate, ...)
 //     select.dl-measure                                       what the heatmap colours by
@@ -78,6 +83,7 @@ import { Message, RunCalls, StreamText, drawCallTotals } from "./ui/calls.js";
 import { Drawing, STATUSES, layoutGraph, shapeBox } from "./ui/graph.js";
 import { Debugger } from "./ui/debug.js";
 import { addDebugMarks, applyDebugMarks, pinOf } from "./ui/debugmarks.js";
+import { Waterfall } from "./ui/waterfall.js";
 
 const html = htm.bind(h);
 const TERMINAL = new Set(["finished", "failed", "cancelled"]);
@@ -394,7 +400,7 @@ function Timeline({ model, timeline }) {
 // is shown). The browser keeps the last body it got per tab id, so a tab switch shows at once (stale
 // until the kernel answers the {type: "tab"} it sends). A BatchView's opened example, which changes only
 // when another example opens, comes as one `_panel` string {head, timeline, tab} (ui/batch.js).
-const TAB_IDS = ["node", "calls", "validation", "result", "error"];
+const TAB_IDS = ["node", "calls", "validation", "result", "error", "waterfall"];
 
 function parseJson(text) {
   return text ? JSON.parse(text) : {};
@@ -453,6 +459,7 @@ function Tabs({ model, head, bodies, full }) {
       <${Picker} label="attempt" picker=${b.attempts}
         onPick=${(v) => model.send({ type: "attempt", key: v })} />
       <${Blocks} blocks=${b.blocks} full=${full} />`;
+    if (id === "waterfall") return html`<${Waterfall} model=${model} body=${b} />`;
     return html`<${Blocks} blocks=${b.blocks} full=${full} />`;
   };
   return html`<div class="dl-side">

@@ -42,7 +42,8 @@ PICTURE_LIMIT = 300_000  # bytes: README pictures stay small
 GRAPH = ".dspyer-graphview"
 LAB = ".dspyer-lab"
 """A LabView: one widget (see the markup contract at the top of js/src/widget.js)."""
-TABS = {"Node": "node", "Calls": "calls", "Validation": "validation", "Result": "result", "Error": "error"}
+TABS = {"Node": "node", "Calls": "calls", "Validation": "validation", "Result": "result", "Error": "error",
+        "Waterfall": "waterfall"}
 """LabView's tabs: title (may carry a suffix, e.g. "Validation (1)") -> data-tab."""
 
 

@@ -73,6 +73,7 @@ from .viewmodel import (
     timeline_json,
     validation_json,
 )
+from .waterfall import waterfall_json
 
 __all__ = [
     "KEPT_RUNS",
@@ -272,7 +273,7 @@ class LabPresenter(Presenter, Generic[T]):
         )
 
     def open_tab(self, tab: str) -> None:
-        """Show panel `tab` (``node``, ``calls``, ``validation``, ``result`` or ``error``)."""
+        """Show panel `tab` (``node``, ``calls``, ``validation``, ``result``, ``error`` or ``waterfall``)."""
         if tab not in TABS:
             raise ViewError(f"no tab {tab!r}: the tabs are {', '.join(TABS)}")
         self._focus_tab(tab)
@@ -892,6 +893,8 @@ class LabPresenter(Presenter, Generic[T]):
             return validation_json(log, visit, sel.attempt, screen)
         if tab == "result":
             return result_json(log, screen)
+        if tab == "waterfall":
+            return waterfall_json(log, visit, screen)
         return error_json(log, screen)
 
 

@@ -258,6 +258,8 @@ class NodeVisit:
     """The model calls of this visit, in order (one per attempt; a router's decision too)."""
     streams: dict[tuple[int | None, str], Stream] = field(default_factory=dict)
     """(attempt, field) -> the text streamed for it, in the order streaming began."""
+    task: str | None = None
+    """The ``task`` id of its ``node_start`` (a branch that runs concurrently with others); None in a sequential run."""
 
     def pending_streams(self) -> list[Stream]:
         """Streams of attempts whose ``lm_call`` has not come (the text still growing, or cut off by the run's end)."""
@@ -486,6 +488,7 @@ class RunModel:
             state_before=self.state,
             start_index=index,
             start_ts=event["ts"],
+            task=_task_of(event),
         )
         self.visits.append(visit)
         self._last_visit[node] = visit.index
@@ -726,6 +729,12 @@ def usage_text(prompt: int | None, completion: int | None) -> str:
     if prompt is None and completion is None:
         return "tokens not reported"
     return f"{prompt or 0:,} in + {completion or 0:,} out tokens"
+
+
+def _task_of(event: NodeStart) -> str | None:
+    """The event's ``task`` id as text, when the engine gave one (parallel branches); None otherwise."""
+    task = cast(Mapping[str, Any], event).get("task")
+    return None if task is None else str(task)
 
 
 def _close(visit: NodeVisit, status: NodeStatus) -> None:

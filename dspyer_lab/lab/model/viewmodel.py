@@ -67,10 +67,11 @@ __all__ = [
     "stream_blocks",
     "taken_edges",
     "timeline_json",
+    "totals_facts",
     "validation_json",
 ]
 
-TABS = ("node", "calls", "validation", "result", "error")
+TABS = ("node", "calls", "validation", "result", "error", "waterfall")
 """The panels of a LabView, in tab order."""
 TAB_OF_EVENT = {"validation_error": "validation", "finished": "result", "error": "error", "lm_call": "calls",
                 "token": "calls"}
@@ -254,6 +255,7 @@ def tabs_json(run: RunModel) -> list[dict[str, Any]]:
         {"id": "validation", "title": f"Validation ({failures})" if failures else "Validation"},
         {"id": "result", "title": "Result"},
         {"id": "error", "title": "Error ⚠" if run.error else "Error", "alert": run.error is not None},
+        {"id": "waterfall", "title": "Waterfall"},
     ]
 
 
@@ -516,7 +518,7 @@ def _short(n: int) -> str:
     return f"{n / 1000:.1f}k" if n >= 10_000 or (n >= 1000 and n % 1000) else f"{n:,}"
 
 
-def _totals_facts(totals: CallTotals) -> list[str]:
+def totals_facts(totals: CallTotals) -> list[str]:
     """Calls, tokens, cost and model time of `totals`, as display facts (what was not reported is said)."""
     facts = [f"{totals.calls} model call{'s' if totals.calls != 1 else ''}"]
     if totals.has_usage:
@@ -540,7 +542,7 @@ def graph_totals(run: RunModel) -> dict[str, dict[str, Any]]:
             label += f" · {_short(totals.tokens)} tok"
         if totals.has_cost:
             label += f" · {money(totals.cost)}"
-        hint = " · ".join([*_totals_facts(totals), f"{seconds(totals.model_time)} waiting for the model"])
+        hint = " · ".join([*totals_facts(totals), f"{seconds(totals.model_time)} waiting for the model"])
         shown[node] = {"calls": totals.calls, "tokens": totals.tokens, "label": label, "hint": f"{node}: {hint}"}
     return shown
 
@@ -551,7 +553,7 @@ def run_totals_text(run: RunModel) -> str | None:
         return None
     waiting, rest = run.model_time_split()
     split = f"model {seconds(waiting)}" + (f", other {seconds(rest)}" if rest is not None else " so far")
-    return " · ".join([*_totals_facts(run.call_totals), split])
+    return " · ".join([*totals_facts(run.call_totals), split])
 
 
 def _calls_note(run: RunModel, visit: NodeVisit) -> list[dict[str, Any]]:
@@ -560,9 +562,9 @@ def _calls_note(run: RunModel, visit: NodeVisit) -> list[dict[str, Any]]:
         return []
     mine = CallTotals.of(visit.calls)
     node = run.node_totals(visit.node)
-    text = f"This visit: {' · '.join(_totals_facts(mine))}, {seconds(mine.model_time)}"
+    text = f"This visit: {' · '.join(totals_facts(mine))}, {seconds(mine.model_time)}"
     if node.calls != mine.calls:
-        text += f". Node '{visit.node}' in the run: {' · '.join(_totals_facts(node))}, {seconds(node.model_time)}"
+        text += f". Node '{visit.node}' in the run: {' · '.join(totals_facts(node))}, {seconds(node.model_time)}"
     return [{"note": text + " (see the Calls tab)."}]
 
 
@@ -620,7 +622,7 @@ def calls_json(run: RunModel, visit: NodeVisit | None, pinned: int | None, scree
             f"No model calls for {where}" + (" yet" if visit.status in ("running", "retrying") else ""))
         return {"scope": scope, "calls": None, "blocks": [*streaming, *overview]}
     totals = CallTotals.of(visit.calls)
-    scope = f"{where}: {' · '.join(_totals_facts(totals))} · {seconds(totals.model_time)} waiting for the model"
+    scope = f"{where}: {' · '.join(totals_facts(totals))} · {seconds(totals.model_time)} waiting for the model"
     keys = [c.event_index for c in visit.calls]
     choice = pinned if pinned in keys else keys[-1]
     options = [{"value": c.event_index, "label": f"attempt {c.attempt} · {c.model or 'model'} · "

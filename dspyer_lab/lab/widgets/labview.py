@@ -168,7 +168,7 @@ class LabView(ViewWidget, Generic[T]):
         return self.presenter.panel
 
     def open_tab(self, tab: str) -> None:
-        """Show panel `tab` (``node``, ``calls``, ``validation``, ``result`` or ``error``) in the browser."""
+        """Show panel `tab` (``node``, ``calls``, ``validation``, ``result``, ``error`` or ``waterfall``) in the browser."""
         self.presenter.open_tab(tab)
 
     # -- running --------------------------------------------------------------------------
