@@ -16,7 +16,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,6 +38,7 @@ __all__ = [
     "css_string",
     "notebook_with_cells",
     "open_and_run_all",
+    "open_bundle_page",
     "open_notebook",
     "picture",
     "run_all",
@@ -45,6 +46,7 @@ __all__ = [
     "start_lab",
     "start_marimo",
     "start_notebook7",
+    "timed_click",
     "wait_for_run",
     "wait_for_output",
     "wait_for_view_settled",
@@ -487,3 +489,48 @@ class StatusRecorder:
         """key -> the successive values seen (consecutive repeats collapsed)."""
         return self.page.evaluate("() => window.__e2eHistory")
 
+
+
+def open_bundle_page(page: Page) -> None:
+    """Point `page` (no network) at a site serving the committed bundle and the Graphviz runtime, as a widget
+    manager loads them, and open its empty page (an ``#out`` element to render a view into)."""
+    static = Path(__file__).resolve().parents[2] / "dspyer_lab" / "static"
+    files = {
+        "/": ("text/html", b'<!doctype html><link rel="stylesheet" href="/widget.css"><div id="out"></div>'),
+        "/widget.js": ("text/javascript", (static / "widget.js").read_bytes()),
+        "/widget.css": ("text/css", (static / "widget.css").read_bytes()),
+        "/viz-runtime.js": ("text/javascript", (static / "viz-runtime.js").read_bytes()),
+    }
+    site = "http://dspyer.test"
+
+    def serve(route: Any) -> None:
+        kind, body = files.get(route.request.url.removeprefix(site), ("", b""))
+        if not kind:
+            route.fulfill(status=404)
+            return
+        route.fulfill(status=200, content_type=kind, body=body)
+
+    page.route(f"{site}/**", serve)
+    page.goto(f"{site}/")
+
+
+_TIME_THE_ANSWER = """(node) => {
+  const selected = 'g.node[data-node="' + CSS.escape(node) + '"][data-selected="true"]';
+  window.__dspyerAnswered = new Promise((resolve) => {
+    let clicked = null;
+    document.addEventListener('click', () => { clicked = clicked ?? performance.now(); }, true);
+    const check = () => {
+      if (clicked !== null && document.querySelector('.dspyer-lab ' + selected)) resolve(performance.now() - clicked);
+    };
+    new MutationObserver(check).observe(document.body, {subtree: true, childList: true, attributes: true,
+                                                        attributeFilter: ['data-selected']});
+  });
+}"""
+
+
+def timed_click(page: Page, node: str, click: Callable[[], None]) -> float:
+    """Seconds from `click` on node `node` (the page's click event, capture phase) to the kernel's answer: the
+    node drawn selected in a LabView. Waits for that answer."""
+    page.evaluate(_TIME_THE_ANSWER, node)
+    click()
+    return float(page.evaluate("window.__dspyerAnswered")) / 1000

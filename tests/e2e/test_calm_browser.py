@@ -27,9 +27,11 @@ from .helpers import (
     LabServer,
     MarimoServer,
     StatusRecorder,
+    open_bundle_page,
     open_notebook,
     run_all,
     start_marimo,
+    timed_click,
     wait_for_output,
     wait_for_run,
     wait_for_view_settled,
@@ -112,21 +114,6 @@ SAMPLER_JS = """() => {
   requestAnimationFrame(tick);
 }""".replace("PARTS_JSON", json.dumps(PARTS))
 
-# From a click on the node `first` (capture phase) to the node drawn selected: the kernel's answer.
-TIME_THE_ANSWER_JS = """() => {
-  const selected = 'g.node[data-node="first"][data-selected="true"]';
-  window.__calmAnswered = new Promise((resolve) => {
-    let clicked = null;
-    document.addEventListener('click', () => { clicked = clicked ?? performance.now(); }, true);
-    const check = () => {
-      if (clicked !== null && document.querySelector('.dspyer-lab ' + selected)) resolve(performance.now() - clicked);
-    };
-    new MutationObserver(check).observe(document.body, {subtree: true, childList: true, attributes: true,
-                                                        attributeFilter: ['data-selected']});
-  });
-}"""
-
-
 def sampled(page: Page) -> list[dict[str, Any]]:
     """Stop the sampler; the frames it recorded."""
     return page.evaluate("() => { window.__calmStop = true; return window.__calmFrames; }")
@@ -160,9 +147,7 @@ def pick_mid_run(page: Page, lab: LabOnPage) -> dict[str, Any]:
     """While `second` runs: click `first` (timed), open the Calls tab and unfold its first folded message,
     tagged in the page so the same element can be found after the end."""
     expect(lab.node("second", "running")).to_have_count(1, timeout=60_000)
-    page.evaluate(TIME_THE_ANSWER_JS)
-    lab.node("first").click()
-    answered = page.evaluate("window.__calmAnswered") / 1000
+    answered = timed_click(page, "first", lab.node("first").click)
     expect(lab.node("second", "running")).to_have_count(1)  # the run still goes on
     calls = lab.open_tab("calls")
     folded = calls.locator("details.dl-msg:not([open])").first
@@ -306,7 +291,6 @@ def test_marimo_view_stays_still_through_a_run(page: Page, calm_marimo: MarimoSe
 
 # ---- statuses that arrive before the drawing ----------------------------------------------------------
 
-_SITE = "http://dspyer.test"
 _LATE_RUNTIME_JS = """async () => {
   // A LabView's model whose run goes on before the Graphviz runtime arrives: `first` runs and ends, then
   // `second` runs, all before the runtime comes; the drawing must still show `first` running, briefly.
@@ -345,24 +329,7 @@ _LATE_RUNTIME_JS = """async () => {
 @pytest.fixture
 def bundle_page(page: Page) -> Iterator[Page]:
     """A page (no network) serving the committed bundle and the runtime, as a widget manager loads them."""
-    static = Path(__file__).resolve().parents[2] / "dspyer_lab" / "static"
-    files = {
-        "/": ("text/html", b'<!doctype html><link rel="stylesheet" href="/widget.css"><div id="out"></div>'),
-        "/widget.js": ("text/javascript", (static / "widget.js").read_bytes()),
-        "/widget.css": ("text/css", (static / "widget.css").read_bytes()),
-        "/viz-runtime.js": ("text/javascript", (static / "viz-runtime.js").read_bytes()),
-    }
-
-    def serve(route: Any) -> None:
-        path = route.request.url.removeprefix(_SITE)
-        if path not in files:
-            route.fulfill(status=404)
-            return
-        kind, body = files[path]
-        route.fulfill(status=200, content_type=kind, body=body)
-
-    page.route(f"{_SITE}/**", serve)
-    page.goto(f"{_SITE}/")
+    open_bundle_page(page)
     yield page
 
 

@@ -24,12 +24,11 @@ from urllib.parse import unquote
 
 import nbformat
 import pytest
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Page, expect
 
-from dspyer_lab.lab.widgets.runtime import RUNTIME_PATH
 from dspyer_lab.lab.widgets.snapshot import drawn_statuses
 
-from .helpers import LabServer, open_and_run_all, wait_for_view_settled, write_notebook
+from .helpers import LabServer, open_and_run_all, open_bundle_page, wait_for_view_settled, write_notebook
 from .portable import HOSTILE_NODE, PROGRAM
 
 pytestmark = pytest.mark.browser
@@ -100,7 +99,6 @@ def exported_view(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     return view
 
 
-_SITE = "http://dspyer.test"
 _RENDER_JS = """async ({state, answer}) => {
   // A model like a widget manager's for a saved view: its state, and no kernel behind `send`
   // (unless `answer`: then the runtime comes, as a kernel sends it).
@@ -129,24 +127,7 @@ _RENDER_JS = """async ({state, answer}) => {
 @pytest.fixture
 def saved_page(page: Page) -> Iterator[Page]:
     """A page (no network) serving the committed bundle, as the widget manager loads it."""
-    static = RUNTIME_PATH.parent
-    files = {
-        "/": ("text/html", b'<!doctype html><link rel="stylesheet" href="/widget.css"><div id="out"></div>'),
-        "/widget.js": ("text/javascript", (static / "widget.js").read_bytes()),
-        "/widget.css": ("text/css", (static / "widget.css").read_bytes()),
-        "/viz-runtime.js": ("text/javascript", (static / "viz-runtime.js").read_bytes()),
-    }
-
-    def serve(route: Route) -> None:
-        path = route.request.url.removeprefix(_SITE)
-        if path not in files:
-            route.fulfill(status=404)
-            return
-        kind, body = files[path]
-        route.fulfill(status=200, content_type=kind, body=body)
-
-    page.route(f"{_SITE}/**", serve)
-    page.goto(f"{_SITE}/")
+    open_bundle_page(page)
     yield page
 
 
