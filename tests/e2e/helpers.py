@@ -491,15 +491,41 @@ class StatusRecorder:
 
 
 
+_FAKE_MODEL_JS = """// A model like a widget manager's with no kernel behind it: `state` read (and changed by `set`) in place,
+// every message sent recorded in window.__sent; with `runtime`, a need-runtime is answered as a kernel does.
+export function fakeModel(state, { runtime = false } = {}) {
+  const listeners = {};
+  const emit = (name, ...args) => { for (const fn of [...(listeners[name] ?? [])]) fn(...args); };
+  const set = (name, value) => { state[name] = value; emit(`change:${name}`); };
+  window.__sent = [];
+  const model = {
+    get: (name) => state[name],
+    set() {},
+    save_changes() {},
+    on(name, fn) { (listeners[name] ??= new Set()).add(fn); },
+    off(name, fn) { listeners[name]?.delete(fn); },
+    send(message) {
+      window.__sent.push(message);
+      if (!runtime || message.type !== "need-runtime") return;
+      fetch("/viz-runtime.js").then((r) => r.arrayBuffer()).then((bytes) => emit("msg:custom", { type: "runtime" }, [bytes]));
+    },
+  };
+  return { model, emit, set };
+}
+"""
+
+
 def open_bundle_page(page: Page) -> None:
     """Point `page` (no network) at a site serving the committed bundle and the Graphviz runtime, as a widget
-    manager loads them, and open its empty page (an ``#out`` element to render a view into)."""
+    manager loads them, and open its empty page (an ``#out`` element to render a view into). ``/fake-model.js``
+    exports ``fakeModel(state, {runtime})``: a widget model without a kernel, for a view rendered by hand."""
     static = Path(__file__).resolve().parents[2] / "dspyer_lab" / "static"
     files = {
         "/": ("text/html", b'<!doctype html><link rel="stylesheet" href="/widget.css"><div id="out"></div>'),
         "/widget.js": ("text/javascript", (static / "widget.js").read_bytes()),
         "/widget.css": ("text/css", (static / "widget.css").read_bytes()),
         "/viz-runtime.js": ("text/javascript", (static / "viz-runtime.js").read_bytes()),
+        "/fake-model.js": ("text/javascript", _FAKE_MODEL_JS.encode()),
     }
     site = "http://dspyer.test"
 

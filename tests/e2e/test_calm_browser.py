@@ -295,26 +295,20 @@ _LATE_RUNTIME_JS = """async () => {
   // A LabView's model whose run goes on before the Graphviz runtime arrives: `first` runs and ends, then
   // `second` runs, all before the runtime comes; the drawing must still show `first` running, briefly.
   const { default: widget } = await import("/widget.js");
-  const listeners = {};
+  const { fakeModel } = await import("/fake-model.js");
   const state = {
     _kind: "lab",
     _layout: { dot: 'digraph { n0 [label="first"]; n1 [label="second"]; n0 -> n1 [class="e0"]; }',
                nodes: { n0: "first", n1: "second" }, edges: [{ id: "e0", source: "first", target: "second", key: null }] },
     _picture: { run_state: "idle", status: { first: "idle", second: "idle" } },
-    _panel: "{}",
+    _head: "{}",
+    _timeline: "{}",
+    _tab: "{}",
     _still: "",
     breakpoints: { before: [], after: [] },
   };
-  const emit = (name, ...args) => { for (const fn of [...(listeners[name] ?? [])]) fn(...args); };
-  const model = {
-    get: (name) => state[name],
-    set() {},
-    save_changes() {},
-    on(name, fn) { (listeners[name] ??= new Set()).add(fn); },
-    off(name, fn) { listeners[name]?.delete(fn); },
-    send() {},
-  };
-  const picture = (status) => { state._picture = { run_state: "running", status }; emit("change:_picture"); };
+  const { model, emit, set } = fakeModel(state);
+  const picture = (status) => set("_picture", { run_state: "running", status });
   widget.initialize({ model });
   widget.render({ model, el: document.getElementById("out") });
   picture({ first: "running", second: "idle" });
@@ -349,7 +343,7 @@ def test_statuses_before_the_drawing_are_drawn_when_it_comes(bundle_page: Page) 
 _SPLIT_PANEL_JS = """async () => {
   // A LabView's model as the presenter syncs it: `_head`, `_timeline` and `_tab` (the shown tab only).
   const { default: widget } = await import("/widget.js");
-  const listeners = {};
+  const { fakeModel } = await import("/fake-model.js");
   const json = (value) => JSON.stringify(value);
   const state = window.__state = {
     _kind: "lab",
@@ -368,21 +362,8 @@ _SPLIT_PANEL_JS = """async () => {
     _still: "",
     breakpoints: { before: ["first"], after: ["second"] },
   };
-  window.__sent = [];
-  const emit = (name, ...args) => { for (const fn of [...(listeners[name] ?? [])]) fn(...args); };
-  window.__set = (name, value) => { state[name] = value; emit(`change:${name}`); };
-  const model = {
-    get: (name) => state[name],
-    set() {},
-    save_changes() {},
-    on(name, fn) { (listeners[name] ??= new Set()).add(fn); },
-    off(name, fn) { listeners[name]?.delete(fn); },
-    send(message) {
-      window.__sent.push(message);
-      if (message.type !== "need-runtime") return;
-      fetch("/viz-runtime.js").then((r) => r.arrayBuffer()).then((bytes) => emit("msg:custom", { type: "runtime" }, [bytes]));
-    },
-  };
+  const { model, set } = fakeModel(state, { runtime: true });
+  window.__set = set;
   widget.initialize({ model });
   widget.render({ model, el: document.getElementById("out") });
 }"""

@@ -103,22 +103,8 @@ _RENDER_JS = """async ({state, answer}) => {
   // A model like a widget manager's for a saved view: its state, and no kernel behind `send`
   // (unless `answer`: then the runtime comes, as a kernel sends it).
   const { default: widget } = await import("/widget.js");
-  const listeners = {};
-  window.__sent = [];
-  const model = {
-    get: (name) => state[name],
-    set() {},
-    save_changes() {},
-    on(name, fn) { (listeners[name] ??= new Set()).add(fn); },
-    off(name, fn) { listeners[name]?.delete(fn); },
-    send(message) {
-      window.__sent.push(message);
-      if (!answer || message.type !== "need-runtime") return;
-      fetch("/viz-runtime.js").then((r) => r.arrayBuffer()).then((bytes) => {
-        for (const fn of [...(listeners["msg:custom"] ?? [])]) fn({ type: "runtime" }, [bytes]);
-      });
-    },
-  };
+  const { fakeModel } = await import("/fake-model.js");
+  const { model } = fakeModel(state, { runtime: answer });
   widget.initialize({ model });
   widget.render({ model, el: document.getElementById("out") });
 }"""
