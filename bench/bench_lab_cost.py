@@ -66,7 +66,8 @@ comm.create_comm = SerializingComm
 import dspy  # noqa: E402
 
 from bench_graphview import loop_program  # noqa: E402
-from dspyer_lab import AgentTranspiler, Graph, LabView, ScriptedLM  # noqa: E402
+from bench_runmodel import loop_graph  # noqa: E402
+from dspyer_lab import AgentTranspiler, LabView, ScriptedLM  # noqa: E402
 from dspyer_lab.lab.runner import run_blocking  # noqa: E402
 
 MB = 1024 * 1024
@@ -100,25 +101,8 @@ def interleaved(paths: dict[str, Callable[[], Any]], repeats: int) -> dict[str, 
     return {name: statistics.median(t) for name, t in times.items()}
 
 
-def loop_graph(steps: int) -> Graph:
-    """tick (Python) --again--> tick ... --done--> END: `steps` node visits, each writing ``blob`` back unchanged
-    (so the value is in every ``node_end`` patch, as a node that reads and passes on a document would)."""
-
-    def tick(state: dict[str, Any]) -> dict[str, Any]:
-        return {"n": state.get("n", 0) + 1, "blob": state.get("blob", "")}
-
-    def again(state: dict[str, Any]) -> str:
-        return "done" if state["n"] >= steps else "again"
-
-    g = Graph()
-    g.add_node("tick", tick)
-    g.add_conditional_edges("tick", again, {"again": "tick", "done": "__end__"})
-    g.set_entry_point("tick")
-    return g
-
-
 def record(steps: int, value_mb: float, repeats: int) -> dict[str, float]:
-    program = AgentTranspiler.compile(loop_graph(steps), max_steps=steps + 1)
+    program = AgentTranspiler.compile(loop_graph(steps, carry=("blob",)), max_steps=steps + 1)
     big = "x" * int(value_mb * MB)
     small = "x" * 10
 
@@ -178,7 +162,7 @@ def magic(rounds: int, latency_ms: float, repeats: int) -> dict[str, float]:
 
 
 def seek(steps: int, seeks: int) -> dict[str, list[float]]:
-    program = AgentTranspiler.compile(loop_graph(steps), max_steps=steps + 1)
+    program = AgentTranspiler.compile(loop_graph(steps, carry=("blob",)), max_steps=steps + 1)
     view = LabView(program)
     asyncio.run(view.run(n=0, note="a small value"))
     n = len(view.events)

@@ -49,11 +49,13 @@ from dspyer_lab.lab.textview import Masker
 MB = 1024 * 1024
 
 
-def loop_graph(steps: int) -> Graph:
-    """tick (Python) --again--> tick ... --done--> END: `steps` node visits, 3 events each."""
+def loop_graph(steps: int, carry: tuple[str, ...] = ()) -> Graph:
+    """tick (Python) --again--> tick ... --done--> END: `steps` node visits, 3 events each. Each visit also writes
+    the fields `carry` back unchanged (so their values are in every ``node_end`` patch, as a node that reads and
+    passes on a document would)."""
 
     def tick(state: dict[str, Any]) -> dict[str, Any]:
-        return {"n": state.get("n", 0) + 1}
+        return {"n": state.get("n", 0) + 1, **{name: state.get(name, "") for name in carry}}
 
     def again(state: dict[str, Any]) -> str:
         return "done" if state["n"] >= steps else "again"

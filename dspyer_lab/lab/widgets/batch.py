@@ -55,7 +55,7 @@ class BatchView(ViewWidget):
         "", help="the opened example's panel as JSON {head, timeline, tab} (a LabView's three parts; '' if none)"
     ).tag(sync=True)
 
-    presenter: BatchPresenter | None = None  # None only while a refused `__init__` unwinds (`close` may still run)
+    presenter: BatchPresenter
 
     def __init__(
         self,
@@ -78,34 +78,29 @@ class BatchView(ViewWidget):
     # -- public API -----------------------------------------------------------------
 
     @property
-    def _presenter(self) -> BatchPresenter:
-        assert self.presenter is not None  # set in __init__
-        return self.presenter
-
-    @property
     def program(self) -> Any:
         """The compiled program (a `Graph` given to the view is compiled here, once)."""
-        return self._presenter.program
+        return self.presenter.program
 
     @property
     def masker(self) -> Masker:
         """Masks secret-looking input fields in everything shown (shared with every opened example)."""
-        return self._presenter.masker
+        return self.presenter.masker
 
     @property
     def model(self) -> BatchModel:
         """The batch model of the last batch (`model.stats` is its `BatchStats`)."""
-        return self._presenter.model
+        return self.presenter.model
 
     @property
     def batch(self) -> Batch[Any] | None:
         """The last batch run (`batch.results`, `batch.errors`, `batch.scores` by input index)."""
-        return self._presenter.batch
+        return self.presenter.batch
 
     @property
     def running(self) -> bool:
         """Whether a batch is in progress (from `run`/`start` until the view shows how it ended)."""
-        return self._presenter.running
+        return self.presenter.running
 
     @property
     def results(self) -> dict[int, Any]:
@@ -126,7 +121,7 @@ class BatchView(ViewWidget):
     @property
     def status(self) -> str:
         """The progress line (``finished · 40/40 done · 3 failed · 12.5/s · mean score 0.700``)."""
-        return self._presenter.status
+        return self.presenter.status
 
     @property
     def panel(self) -> dict[str, Any]:
@@ -141,7 +136,7 @@ class BatchView(ViewWidget):
     @property
     def opened(self) -> int | None:
         """The index of the example shown below the table (`open`), if any."""
-        return self._presenter.opened
+        return self.presenter.opened
 
     def to_pandas(self, table: str = "examples") -> Any:
         """A `pandas.DataFrame` of the examples, ``"nodes"`` or ``"edges"`` (needs pandas)."""
@@ -162,7 +157,7 @@ class BatchView(ViewWidget):
         awaiting task) cancels the runs in flight and raises ``asyncio.CancelledError``; what
         finished stays in `results`. Bad inputs are refused at once, before anything runs.
         """
-        return await self._presenter.launch(inputs, metric, concurrency, options)
+        return await self.presenter.launch(inputs, metric, concurrency, options)
 
     def start(
         self,
@@ -172,7 +167,7 @@ class BatchView(ViewWidget):
         **options: Any,
     ) -> asyncio.Task[list[Any]]:
         """Start `run` in the background (the cell returns; the Stop button works) and return its task."""
-        return self._presenter.launch(inputs, metric, concurrency, options, background=True)
+        return self.presenter.launch(inputs, metric, concurrency, options, background=True)
 
     def run_blocking(
         self,
@@ -191,7 +186,7 @@ class BatchView(ViewWidget):
         The cancellation lands on the loop's next turn, once the events the runs already sent are folded:
         a run that ended before the stop shows as it ended (as in `results`), not as cancelled.
         """
-        return self._presenter.stop()
+        return self.presenter.stop()
 
     @overload
     def open(self) -> None: ...
@@ -212,26 +207,27 @@ class BatchView(ViewWidget):
         if index is None:
             super().open()
             return None
-        return self._presenter.open(index)
+        return self.presenter.open(index)
 
     def close_example(self) -> None:
         """Stop showing the opened example."""
-        self._presenter.close_example()
+        self.presenter.close_example()
 
     def close(self) -> None:
         """Stop any batch and close the widget."""
-        if self.presenter is not None:
-            self.presenter.close()
+        presenter = getattr(self, "presenter", None)  # none while a refused `__init__` unwinds
+        if presenter is not None:
+            presenter.close()
         super().close()
 
     def __repr__(self) -> str:
-        return f"BatchView({len(self._presenter.graph.nodes)} nodes, {self.status})"
+        return f"BatchView({len(self.presenter.graph.nodes)} nodes, {self.status})"
 
     # -- rendering and clicks ------------------------------------------------------------
 
     def _presented(self, ended: bool) -> None:
         """The presenter says something changed: sync what it renders (and the output once the batch ended)."""
-        shown = self._presenter.render()
+        shown = self.presenter.render()
         example = shown.example
         with self.hold_sync():  # a trait set to what it holds is not sent again
             self._picture = shown.picture
@@ -245,15 +241,15 @@ class BatchView(ViewWidget):
     def _on_message(self, content: Mapping[str, Any]) -> None:
         if content.get("to") == "example" and content.get("type") in ("snapshot", "need-runtime"):
             return  # the page's own requests, answered by the view (`ViewWidget._dispatch`)
-        reply = self._presenter.handle(content)
+        reply = self.presenter.handle(content)
         if reply is not None:
             self.send(reply)
 
     def _svg(self) -> str:
-        return render_svg(self._presenter.drawing, {}, None)
+        return render_svg(self.presenter.drawing, {}, None)
 
     def _outline(self) -> str:
-        return f"{describe(self._presenter.graph)}\n{self.status}"
+        return f"{describe(self.presenter.graph)}\n{self.status}"
 
     # -- the static output ----------------------------------------------------------------
 
