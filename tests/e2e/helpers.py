@@ -318,16 +318,6 @@ def run_cell(page: Page, index: int) -> None:
     prompt.filter(has_not_text=before).wait_for(state="attached", timeout=10_000)
 
 
-def wait_until_shown(page: Page, selector: str, timeout: float = 30_000) -> None:
-    """Wait until an element matching `selector` is in the page (light DOM), checking on every animation frame.
-
-    Playwright's `wait_for_selector` re-checks after growing pauses (0, 20, 50, 100, 100 ms, then every
-    500 ms), so it misses a state the page shows for less than half a second whenever no check falls
-    inside it (a node retrying during one 300 ms model call); a check per frame sees every rendered state.
-    """
-    page.wait_for_function("(sel) => document.querySelector(sel) !== null", arg=selector, polling="raf", timeout=timeout)
-
-
 class RunError(AssertionError):
     """A notebook cell raised (or wrote to stderr) during Run All."""
 
@@ -484,10 +474,28 @@ class StatusRecorder:
             }""",
             [key_attr, value_attr],
         )
+        self._at_install = {key: len(values) for key, values in self.history().items()}
 
     def history(self) -> dict[str, list[str]]:
         """key -> the successive values seen (consecutive repeats collapsed)."""
         return self.page.evaluate("() => window.__e2eHistory")
+
+    def wait_for(self, key: str, values: list[str], timeout: float = 30_000) -> None:
+        """Wait until `key` has taken `values` in this order (others may come between), seen since install.
+
+        The observer records every state the page showed, however briefly, so this never races a state
+        shorter than a poll (a node retrying during one 300 ms model call), as waiting for a selector would.
+        """
+        self.page.wait_for_function(
+            """([key, values, from]) => {
+              const seen = (window.__e2eHistory[key] || []).slice(from);
+              let at = 0;
+              for (const value of seen) if (value === values[at]) at += 1;
+              return at >= values.length;
+            }""",
+            arg=[key, values, self._at_install.get(key, 0)],
+            timeout=timeout,
+        )
 
 
 

@@ -18,7 +18,6 @@ from .helpers import (
     run_cell,
     wait_for_run,
     wait_for_view_settled,
-    wait_until_shown,
     write_notebook,
 )
 
@@ -98,10 +97,9 @@ def test_nodes_show_running_retrying_done_during_a_self_correcting_run(
     # Run the run cell again with the drawing on screen: watch it live, while the cell executes.
     recorder = StatusRecorder(lab_page)
     run_cell(lab_page, 3)
-    for status in ("running", "retrying", "done"):
-        wait_until_shown(lab_page, node("answer", status), timeout=30_000)
-        if status == "retrying":  # the picture for the README: a node correcting itself
-            picture(lab_page.locator(GRAPH), e2e_artifacts / "graphview-retrying.png", grow=False)
+    recorder.wait_for("answer", ["running", "retrying"])
+    picture(lab_page.locator(GRAPH), e2e_artifacts / "graphview-retrying.png", grow=False)  # a node correcting itself
+    recorder.wait_for("answer", ["running", "retrying", "done"])
     wait_for_run(lab_page)
     expect(lab_page.locator(f'{GRAPH}[data-run-state="finished"]')).to_have_count(1)
     wait_for_view_settled(lab_page, 1)
