@@ -33,11 +33,12 @@ from .core.exceptions import (
     NodeValidationError,
     OptionValueError,
     OutputModelError,
+    ParallelWriteError,
     RouteError,
     RunPaused,
     RunStateError,
 )
-from .core.graph import END, Graph, GraphWarning, StatefulNode
+from .core.graph import END, Graph, GraphWarning, Send, StatefulNode
 from .core.program import AgentTranspiler, TranspiledProgram
 from .core.scripted import MockCompletionResult, ScriptedLM, ScriptError
 
@@ -83,11 +84,13 @@ __all__ = [
     "NodeValidationError",
     "OptionValueError",
     "OutputModelError",
+    "ParallelWriteError",
     "RouteError",
     "RunPaused",
     "RunStateError",
     "ScriptError",
     "ScriptedLM",
+    "Send",
     "StatefulNode",
     "TranspiledProgram",
     "load_ipython_extension",

@@ -47,6 +47,14 @@ def program() -> Any:
     return AgentTranspiler.compile(g)
 
 
+def fan_out() -> Any:
+    """split -> (left, right) in one superstep -> END: two tasks, so a merge."""
+    g = Graph().add_node("split", lambda state: None, inline=True)
+    g.add_node("left", lambda state: {"l": 1}, inline=True).add_node("right", lambda state: {"r": 2}, inline=True)
+    g.add_edge("split", "left").add_edge("split", "right").set_entry_point("split")
+    return AgentTranspiler.compile(g)
+
+
 def scripted() -> ScriptedLM:
     return ScriptedLM({"rate": [{"answer": "a", "score": 99}, {"answer": "a", "score": 7}]})
 
@@ -56,7 +64,8 @@ async def engine_runs() -> list[list[dict[str, Any]]]:
 
     1. streamed tokens (no lm_call, so the file keeps them), a self-correction, a route, a pause before `check`,
        then its resume with an update that makes `check` fail;
-    2. a fork of that run after `run_start` (model calls on): lm_call, a self-correction again, finished.
+    2. a fork of that run after `run_start` (model calls on): lm_call, a self-correction again, finished;
+    3. a fan-out: two tasks in one superstep, merged.
     """
     prog = program()
     with dspy.context(lm=scripted()):
@@ -70,7 +79,9 @@ async def engine_runs() -> list[list[dict[str, Any]]]:
             prog.astream(_resume=Checkpoint.from_events(paused, 1), _fork=True, _update={"query": "again"})
         )
         assert error is None and fork[-1]["event"] == "finished"
-    return [paused + failed, fork]
+    fanned, error = await collect(fan_out().astream())
+    assert error is None
+    return [paused + failed, fork, fanned]
 
 
 async def batch_run() -> list[dict[str, Any]]:
@@ -103,7 +114,7 @@ async def test_the_engine_makes_every_kind_each_fits_its_typeddict_and_round_tri
         assert required <= set(event) <= every, event["event"]
     fork_start = runs[1][0]
     assert fork_start["parent_run_id"] == runs[0][0]["run_id"] and fork_start["parent_step"] == 0
-    graphs = [program().graph, program().graph, echo_chain_program().graph]
+    graphs = [program().graph, program().graph, fan_out().graph, echo_chain_program().graph]
     for n, (run, graph) in enumerate(zip(runs, graphs)):
         path = write_run(tmp_path / f"run{n}.json", graph, run, None, None)
         assert read_run(path).events == run
@@ -113,7 +124,7 @@ async def test_every_kind_the_engine_makes_passes_the_check_of_a_watched_stream_
     """What `watch` checks (a foreign stream) is what the engine makes: its events pass, copied, and the view's
     run model is the one the fold makes of the engine's own events."""
     runs = [*await engine_runs(), await batch_run()]
-    for run, graph in zip(runs, [program(), program(), echo_chain_program()]):
+    for run, graph in zip(runs, [program(), program(), fan_out(), echo_chain_program()]):
         view = LabPresenter(graph)
         watched = await view.watch(run)
         own = RunModel.replay(run)

@@ -31,16 +31,16 @@ from core_helpers import (
     settle,
 )
 
-EXTRA_KEYS = {
+EXTRA_KEYS = {  # every event of a node instance names it (`task`; sequential runs have one task per superstep)
     "run_start": {"inputs"},
-    "node_start": {"node", "kind", "step", "inputs"},
-    "token": {"node", "attempt", "field", "chunk"},
-    "lm_call": {"node", "attempt", "model", "messages", "completion", "usage", "cost", "duration", "cached"},
+    "node_start": {"node", "kind", "step", "inputs", "task"},
+    "token": {"node", "attempt", "field", "chunk", "task"},
+    "lm_call": {"node", "attempt", "model", "messages", "completion", "usage", "cost", "duration", "cached", "task"},
     "validation_error": {
-        "node", "attempt", "max_attempts", "error", "failed_fields", "raw_output", "feedback", "will_retry",
+        "node", "attempt", "max_attempts", "error", "failed_fields", "raw_output", "feedback", "will_retry", "task",
     },
-    "node_end": {"node", "patch", "duration", "attempts"},
-    "route": {"source", "decision", "target"},
+    "node_end": {"node", "patch", "duration", "attempts", "task"},
+    "route": {"source", "decision", "target", "task"},
     "finished": {"output", "state", "steps", "duration"},
     "error": {"node", "router", "error", "error_type", "traceback", "state"},
 }
@@ -100,7 +100,7 @@ async def _rich_events() -> list[dict[str, Any]]:
 async def test_every_event_has_envelope_contract_keys_and_gapless_seq() -> None:
     events = await _rich_events()
     kinds = [e["event"] for e in events]
-    assert set(kinds) == set(EVENT_KINDS) - {"error", "paused", "update"}  # the last two: tests/test_checkpoints.py
+    assert set(kinds) == set(EVENT_KINDS) - {"error", "paused", "update", "merge"}  # merge: tests/test_parallel.py
     assert kinds[0] == "run_start" and kinds[-1] == "finished"
     run_ids = {e["run_id"] for e in events}
     assert len(run_ids) == 1 and all(isinstance(r, str) and r for r in run_ids)

@@ -133,7 +133,7 @@ BAD_AT_RUN_TIME: dict[str, tuple[Any, str, str | None, str | None]] = {
     "async node returns a string": (lambda: _then(_async_returning("text")), "NodeOutputError", "bad", None),
     "router returns an unknown key": (lambda: _routed(lambda s: "elsewhere"), "RouteError", "start", "start"),
     "router returns None": (lambda: _routed(lambda s: None), "RouteError", "start", "start"),
-    "router returns an unhashable list": (lambda: _routed(lambda s: ["go"]), "RouteError", "start", "start"),
+    "router returns an unhashable set": (lambda: _routed(lambda s: {"go"}), "RouteError", "start", "start"),
     "router returns an unprintable object": (lambda: _routed(lambda s: Unprintable()), "RuntimeError", None, "start"),
     "router raises": (lambda: _routed(lambda s: 1 / 0), "ZeroDivisionError", None, "start"),
     "loop that never ends": (

@@ -99,8 +99,11 @@ class Checkpoint:
                 )
             kind = event.get("event")
             if kind == "node_start":
-                started, pending = event["step"], {}
+                if event["step"] != started:
+                    started, pending = event["step"], {}
             elif kind == "node_end":
+                pending = {**pending, **event["patch"]}
+            elif kind == "merge":  # what a superstep of several tasks (or a reducer) applied
                 pending = event["patch"]
             elif kind == "route":
                 state.update(pending)
@@ -125,7 +128,7 @@ def _entry_point(events: Sequence[Mapping[str, Any]]) -> str:
     raise CheckpointError("the events never start a node, so the run's entry point is unknown", key="k")
 
 
-_READ = frozenset({"run_start", "node_start", "node_end", "route", "update", "paused"})
+_READ = frozenset({"run_start", "node_start", "node_end", "merge", "route", "update", "paused"})
 """The kinds whose fields `from_events` reads; the others (most of a run: tokens, model calls) need only be events."""
 
 

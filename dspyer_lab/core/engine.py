@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import functools
 import inspect
 import time
 import traceback
 import types
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TypeVar, Union, get_args, get_origin
@@ -30,7 +32,7 @@ from pydantic import BaseModel, ValidationError
 from .checkpoint import Checkpoint
 from .calls import CallLog, TokenStream
 from .correction import AttemptFailure, NodeCall, call_predictor, check_answer
-from .events import Event, LMCall, Paused, RunEvents, Token, jsonable
+from .events import Event, LMCall, Paused, RunEvents, TaskFields, Token, jsonable
 from .exceptions import (
     DspyerLabError,
     MaxStepsExceeded,
@@ -38,11 +40,12 @@ from .exceptions import (
     NodeOutputError,
     NodeStopIteration,
     NodeValidationError,
+    ParallelWriteError,
     RouteError,
     RunPaused,
     RunStateError,
 )
-from .graph import END, PythonNode, Router, StatefulNode, decision_key
+from .graph import END, PythonNode, Router, Send, StatefulNode, decision_key
 
 if TYPE_CHECKING:
     from .program import TranspiledProgram
@@ -57,7 +60,7 @@ class RunOptions:
     """Limits of one run (program defaults, overridden per call with `_max_steps=` etc.)."""
 
     max_steps: int
-    """Node executions allowed before the run stops."""
+    """Supersteps allowed before the run stops (node executions, in a graph without parallel branches)."""
     max_retries: int
     """Self-correction retries of an LLM node without its own `max_retries`."""
     on_max_steps: Literal["raise", "return"]
@@ -70,12 +73,55 @@ class RunOptions:
     """Emit an `lm_call` event per model call (the event stream only: `aforward` makes no events)."""
     stream_tokens: bool = False
     """Emit `token` events as the model writes each output field (the event stream only)."""
+    max_concurrency: int | None = None
+    """Tasks of one superstep running at once (a map over 100 items, 16 at a time); None: all of them."""
 
 
 @dataclass
 class _NodeDone:
     patch: dict[str, Any]
     attempts: int
+
+
+@dataclass(frozen=True)
+class _Branch:
+    """A node the next superstep runs: plain, or one `Send` instance (its `arg` over the state, its `index`)."""
+
+    node: str
+    arg: Mapping[str, Any] | None = None
+    index: int | None = None
+
+
+@dataclass(frozen=True)
+class _Task:
+    """One node instance of a superstep; `id` ("3.1": superstep 3, second task) is unique in the run."""
+
+    node: str
+    id: str
+    step: int
+    arg: Mapping[str, Any] | None = None
+    index: int | None = None
+
+    def fields(self) -> TaskFields:
+        """The keys its events carry."""
+        return {"task": self.id} if self.index is None else {"task": self.id, "index": self.index}
+
+    @property
+    def label(self) -> str:
+        """How errors name it: the node, with the Send instance's index."""
+        return self.node if self.index is None else f"{self.node}[{self.index}]"
+
+
+@dataclass
+class _TaskDone:
+    task: _Task
+    patch: dict[str, Any]
+
+
+@dataclass
+class _TaskFailed:
+    task: _Task
+    error: Exception
 
 
 @dataclass
@@ -119,6 +165,8 @@ class Run(Generic[T]):
         self._started = False
         self._finished = False
         self._result: T | None = None
+        self._at_fault: _Task | None = None
+        """The task running alone, or the one that failed, while a superstep runs (an `error` event names it)."""
 
     @property
     def run_id(self) -> str:
@@ -158,78 +206,74 @@ class Run(Generic[T]):
     async def _execute(self, emit: bool) -> AsyncIterator[Event]:
         graph, make, options, resume = self.program.graph, self.events_of.make, self.options, self.resume
         started = time.perf_counter()
-        current: str
+        frontier: list[_Branch]
         if resume is None:
-            self.state, current, steps = dict(self.inputs), graph.entry_point, 0  # type: ignore[assignment]
+            self.state, steps = dict(self.inputs), 0
+            frontier = [_Branch(graph.entry_point)]  # type: ignore[arg-type]  # validated at compile
             if emit:
                 yield make("run_start", inputs=jsonable(self.inputs))
         else:
-            self.state, current, steps = dict(resume.state), resume.next, resume.step
+            self.state, steps = dict(resume.state), resume.step
+            frontier = [] if resume.next == END else [_Branch(resume.next)]
             if emit and self.fork:
                 yield make("run_start", inputs=jsonable(self.state), parent_run_id=resume.run_id, parent_step=resume.step)
         if self.update:
             self.state.update(self.update)
             if emit:
                 yield make("update", values=jsonable(self.update))
-        resuming = resume is not None  # a resumed run does not pause again before its first node
-        running: str | None = None  # the node executing now; None between nodes, where no node is at fault
+        resuming = resume is not None  # a resumed run does not pause again before its first superstep
+        joined: dict[int, set[str]] = {}  # join (its index in graph.joins) -> the sources finished since it last fired
         where = "before the first node"  # for the note added to a user's exception
-        routing: str | None = None  # the node whose Python router is deciding now
+        routing: _Task | None = None  # the task whose Python router is deciding now
+        self._at_fault = None
         try:
-            while current != END:
+            while frontier:
                 if steps >= options.max_steps:
                     if options.on_max_steps == "return":
                         break
-                    raise MaxStepsExceeded(options.max_steps, current, dict(self.state))
-                if current in options.interrupt_before and not resuming:
-                    paused = self._pause(current, "before", steps, current)
+                    raise MaxStepsExceeded(options.max_steps, frontier[0].node, dict(self.state))
+                stop = next((b.node for b in frontier if b.node in options.interrupt_before), None)
+                if stop is not None and not resuming:
+                    paused = self._pause(stop, "before", steps, frontier, joined)
                     if emit:
                         yield paused
                     return
                 resuming = False
                 steps += 1
-                running, where = current, f"in node '{current}'"
-                node = graph.nodes[current]
-                node_started = time.perf_counter()
-                if isinstance(node, StatefulNode):
-                    done: _NodeDone | None = None
-                    stream = self._llm_node(node, steps, emit)
-                    async with contextlib.aclosing(stream):  # closed at once when the consumer stops early
-                        async for item in stream:
-                            if isinstance(item, _NodeDone):
-                                done = item
-                            elif emit:
-                                yield item
-                    assert done is not None
-                    patch, attempts = done.patch, done.attempts
-                else:
-                    if emit:  # a Python node reads the whole state: derivable from run_start plus the patches
-                        yield make("node_start", node=current, kind="python", step=steps, inputs=None)
-                    patch, attempts = await self._python_node(node), 1
+                tasks = [_Task(b.node, f"{steps}.{i}", steps, b.arg, b.index) for i, b in enumerate(frontier)]
+                where = f"in node '{tasks[0].node}'" if len(tasks) == 1 else f"in superstep {steps}"
+                done: dict[str, _TaskDone] = {}
+                stream = self._run_tasks(tasks, emit)
+                async with contextlib.aclosing(stream):  # closed at once when the consumer stops early
+                    async for item in stream:
+                        if isinstance(item, _TaskDone):
+                            done[item.task.id] = item
+                        else:
+                            yield item
+                self._at_fault = None
+                writes = [done[t.id] for t in tasks]  # the order the tasks started, never the order they finished
+                patch = _merge(self.state, writes, self.program.reducers)
                 self.state.update(patch)
-                if emit:
-                    yield make(
-                        "node_end",
-                        node=current,
-                        patch=jsonable(patch),
-                        duration=time.perf_counter() - node_started,
-                        attempts=attempts,
-                    )
-                running, where = None, f"in the router after node '{current}'"  # the node is done
-                routing = current
-                target, decision = await self._next(current)
+                if emit and (len(writes) > 1 or patch != writes[0].patch):
+                    yield make("merge", step=steps, patch=jsonable(patch), tasks=[t.id for t in tasks])
+                frontier = []
+                for task in tasks:
+                    where, routing = f"in the router after node '{task.node}'", task
+                    for decision, branch in await self._next(task.node, joined):
+                        if emit:
+                            yield make("route", source=task.node, decision=decision, target=branch.node, **task.fields())
+                        if branch.node != END and (branch.arg is not None or branch not in frontier):
+                            frontier.append(branch)  # a node triggered by several tasks runs once; each Send runs
                 routing = None
-                if emit:
-                    yield make("route", source=current, decision=decision, target=target)
-                if isinstance(node, PythonNode) and node.on_loop:
+                if len(tasks) == 1 and getattr(graph.nodes[tasks[0].node], "on_loop", False):
                     await asyncio.sleep(0)  # let the loop run (views animate, servers answer) between cheap steps
-                if current in options.interrupt_after:
-                    paused = self._pause(current, "after", steps, target)
+                stop = next((t.node for t in tasks if t.node in options.interrupt_after), None)
+                if stop is not None:
+                    paused = self._pause(stop, "after", steps, frontier, joined)
                     if emit:
                         yield paused
                     return
-                current = target
-            running, where = None, "while building the output"
+            where = "while building the output"
             self._result = self.program.build_output(self.state)
             self._finished = True
             if emit:
@@ -241,56 +285,151 @@ class Run(Generic[T]):
                     duration=time.perf_counter() - started,
                 )
         except Exception as exc:
-            node_at_fault = getattr(exc, "node", running) if isinstance(exc, DspyerLabError) else running
+            culprit = self._at_fault
+            node_at_fault = culprit.node if culprit is not None else None
+            if isinstance(exc, DspyerLabError):
+                node_at_fault = getattr(exc, "node", node_at_fault)
             add_note = getattr(exc, "add_note", None)  # Python 3.11+
             if add_note is not None and not isinstance(exc, DspyerLabError):  # our own errors say where already
                 with contextlib.suppress(Exception):  # e.g. a __notes__ that is not a list
-                    add_note(f"(raised {where} of the dspyer-lab graph)")
+                    add_note(f"(raised {where if culprit is None else f'in node {culprit.label!r}'} of the dspyer-lab graph)")
             if emit:
                 yield make(  # every part is built so that it cannot raise: the error event always arrives
                     "error",
                     node=node_at_fault,
-                    router=routing,
+                    router=routing.node if routing is not None else None,
                     error=_guarded(str, exc),
                     error_type=type(exc).__name__,
                     traceback=_guarded(lambda e: "".join(traceback.format_exception(e)), exc),
                     state=jsonable(self.state),
+                    **_task_fields(culprit or routing),
                 )
             raise
 
-    def _pause(self, node: str, when: Literal["before", "after"], steps: int, next_node: str) -> Paused:
+    def _pause(
+        self, node: str, when: Literal["before", "after"], steps: int, frontier: list[_Branch], joined: dict[int, set[str]]
+    ) -> Paused:
         """Stop at a breakpoint: record where (`self.paused`) and return the `paused` event.
 
         The checkpoint's `seq` counts the `paused` event itself, so a resumed stream continues the `seq`.
         """
+        if len(frontier) > 1 or any(b.arg is not None for b in frontier) or any(joined.values()):
+            raise RunStateError(
+                self.run_id, f"cannot pause {when} node '{node}': checkpoints of parallel branches are not supported yet"
+            )
+        next_node = frontier[0].node if frontier else END
         checkpoint = Checkpoint(self.run_id, steps, self.events_of.seq + 1, next_node, jsonable(self.state))
         self.paused = RunPaused(node, when, checkpoint)
         return self.events_of.make("paused", node=node, when=when, checkpoint=checkpoint.to_dict())
 
+    # -- tasks ----------------------------------------------------------------------
+
+    async def _run_tasks(self, tasks: list[_Task], emit: bool) -> AsyncGenerator[Event | _TaskDone, None]:
+        """Run a superstep's tasks: one in the consumer's own task; several each in a task of its own.
+
+        Their events come through one queue in the order they were made (`seq` stays contiguous). The
+        first failure cancels the running siblings and awaits them before it is raised; so does closing
+        the stream or cancelling its consumer.
+        """
+        if len(tasks) == 1:
+            self._at_fault = tasks[0]
+            async with contextlib.aclosing(self._run_task(tasks[0], emit, None)) as stream:
+                async for item in stream:
+                    yield item
+            return
+        queue: asyncio.Queue[Event | _TaskDone | _TaskFailed] = asyncio.Queue()
+        limit = self.options.max_concurrency
+        gate = asyncio.Semaphore(limit) if limit is not None and limit < len(tasks) else contextlib.nullcontext()
+        threaded = sum(isinstance(n, PythonNode) and not n.on_loop for n in (self.program.graph.nodes[t.node] for t in tasks))
+        pool = ThreadPoolExecutor(min(threaded, limit or threaded), "dspyer-branch") if threaded > 1 else None
+
+        async def pump(task: _Task) -> None:
+            try:
+                async with gate:
+                    async with contextlib.aclosing(self._run_task(task, emit, pool)) as stream:
+                        async for item in stream:
+                            queue.put_nowait(item)
+            except Exception as exc:  # a CancelledError (a BaseException) is the run's, not a failure
+                queue.put_nowait(_TaskFailed(task, exc))
+
+        running = [asyncio.ensure_future(pump(task)) for task in tasks]  # started in frontier order
+        try:
+            finished = 0
+            while finished < len(tasks):
+                got = await queue.get()
+                if isinstance(got, _TaskFailed):
+                    self._at_fault = got.task
+                    raise got.error
+                finished += isinstance(got, _TaskDone)
+                yield got
+        finally:
+            for future in running:
+                future.cancel()
+            await asyncio.gather(*running, return_exceptions=True)
+            if pool is not None:
+                pool.shutdown(wait=False)  # a sync node still running in a thread cannot be stopped; it is not waited for
+
+    async def _run_task(
+        self, task: _Task, emit: bool, pool: Executor | None
+    ) -> AsyncGenerator[Event | _TaskDone, None]:
+        """One node instance, from its `node_start` to its `node_end`, reading the state (with its Send's arg)."""
+        node = self.program.graph.nodes[task.node]
+        view = self.state if task.arg is None else {**self.state, **task.arg}
+        started = time.perf_counter()
+        if isinstance(node, StatefulNode):
+            done: _NodeDone | None = None
+            stream = self._llm_node(node, task, view, emit)
+            async with contextlib.aclosing(stream):
+                async for item in stream:
+                    if isinstance(item, _NodeDone):
+                        done = item
+                    else:
+                        yield item
+            assert done is not None
+            patch, attempts = done.patch, done.attempts
+        else:
+            if emit:  # a Python node reads the whole state: derivable from run_start plus the patches
+                yield self.events_of.make(
+                    "node_start", node=node.name, kind="python", step=task.step, inputs=None, **task.fields()
+                )
+            patch, attempts = await self._python_node(node, view, pool), 1
+        if emit:
+            yield self.events_of.make(
+                "node_end",
+                node=node.name,
+                patch=jsonable(patch),
+                duration=time.perf_counter() - started,
+                attempts=attempts,
+                **task.fields(),
+            )
+        yield _TaskDone(task, patch)
+
     # -- nodes ----------------------------------------------------------------------
 
-    def _node_inputs(self, node: StatefulNode) -> dict[str, Any]:
-        values, missing = state_values(node.input_model, self.state)
+    def _node_inputs(self, node: StatefulNode, view: Mapping[str, Any]) -> dict[str, Any]:
+        values, missing = state_values(node.input_model, view)
         if missing:
-            raise NodeInputError(node.name, node.input_model.__name__, missing, list(self.state))
+            raise NodeInputError(node.name, node.input_model.__name__, missing, list(view))
         try:
             model = node.input_model.model_validate(values)
         except ValidationError as exc:
             bad = sorted({str(e["loc"][0]) for e in exc.errors() if e["loc"]})
-            raise NodeInputError(node.name, node.input_model.__name__, bad, list(self.state), detail=str(exc)) from exc
+            raise NodeInputError(node.name, node.input_model.__name__, bad, list(view), detail=str(exc)) from exc
         return {n: getattr(model, n) for n in node.input_model.model_fields}
 
-    async def _llm_node(self, node: StatefulNode, step: int, emit: bool) -> AsyncGenerator[Event | _NodeDone, None]:
-        inputs = self._node_inputs(node)
+    async def _llm_node(
+        self, node: StatefulNode, task: _Task, view: Mapping[str, Any], emit: bool
+    ) -> AsyncGenerator[Event | _NodeDone, None]:
+        inputs = self._node_inputs(node, view)
         if emit:
             yield self.events_of.make("node_start", node=node.name, kind=self.program.graph.node_kind(node.name),
-                                      step=step, inputs=jsonable(inputs))
+                                      step=task.step, inputs=jsonable(inputs), **task.fields())
         predictor = self.program.predictor(node.name)
         retries = node.max_retries if node.max_retries is not None else self.options.max_retries
         router = self.program.graph.routers.get(node.name)
         extra_check = _decision_check(node, router) if router is not None and router.decide is node else None
         kwargs: dict[str, Any] = dict(inputs)
-        context = {"node": node.name, "inputs": inputs, "state": MappingProxyType(self.state)}
+        context = {"node": node.name, "inputs": inputs, "state": MappingProxyType(view)}
         signature = None
         failure: AttemptFailure | None = None
         watch = emit and (self.options.lm_calls or self.options.stream_tokens)
@@ -298,7 +437,7 @@ class Run(Generic[T]):
             call = NodeCall(node.name, attempt, kwargs)
             answer: dspy.Prediction | AdapterParseError | None = None
             if watch:
-                async for item in self._watched_call(node, predictor, call, signature):
+                async for item in self._watched_call(node, task, predictor, call, signature):
                     if isinstance(item, _Answer):
                         answer = item.outcome
                     else:
@@ -324,6 +463,7 @@ class Run(Generic[T]):
                     raw_output=failure.raw_output,
                     feedback=feedback,
                     will_retry=will_retry,
+                    **task.fields(),
                 )
             signature = signature or self.program.retry_signature(node.name)
             kwargs = {**inputs, "previous_attempt": failure.raw_output, "validation_feedback": feedback}
@@ -333,7 +473,12 @@ class Run(Generic[T]):
         ) from failure.exception
 
     async def _watched_call(
-        self, node: StatefulNode, predictor: dspy.Predict, call: NodeCall, signature: type[dspy.Signature] | None
+        self,
+        node: StatefulNode,
+        task: _Task,
+        predictor: dspy.Predict,
+        call: NodeCall,
+        signature: type[dspy.Signature] | None,
     ) -> AsyncGenerator[Token | LMCall | _Answer, None]:
         """One attempt's model call with its events: `token`s as the model writes, then one `lm_call` per call.
 
@@ -349,20 +494,21 @@ class Run(Generic[T]):
                 work = call_predictor(predictor, call, signature, {**settings, **tokens.settings()})
                 async with contextlib.aclosing(tokens.run(work)) as pieces:
                     async for field, chunk in pieces:
-                        yield make("token", node=node.name, attempt=call.attempt, field=field, chunk=chunk)
+                        yield make("token", node=node.name, attempt=call.attempt, field=field, chunk=chunk, **task.fields())
                 outcome = tokens.result
             else:
                 outcome = await call_predictor(predictor, call, signature, settings)
         except Exception as exc:
             failure = exc
         for fields in log.take() if log is not None else ():
+            fields.update(task.fields())
             yield make("lm_call", **fields)
         if failure is not None:
             raise failure
         yield _Answer(outcome)
 
-    async def _python_node(self, node: PythonNode) -> dict[str, Any]:
-        patch = await _call(node.fn, node.on_loop, dict(self.state), node.name)
+    async def _python_node(self, node: PythonNode, view: Mapping[str, Any], pool: Executor | None) -> dict[str, Any]:
+        patch = await _call(node.fn, node.on_loop, dict(view), node.name, pool=pool)
         if patch is None:
             return {}
         if not isinstance(patch, Mapping):
@@ -376,32 +522,97 @@ class Run(Generic[T]):
 
     # -- routing --------------------------------------------------------------------
 
-    async def _next(self, source: str) -> tuple[str, str | None]:
+    async def _next(self, source: str, joined: dict[int, set[str]]) -> list[tuple[str | None, _Branch]]:
+        """Where a finished task of `source` leads: (decision, branch) pairs; END when it has no way out.
+
+        A router may return one key, a list of keys or `Send`s (one instance each). A join's target is
+        returned by the task that completes it (`joined` keeps the sources finished so far).
+        """
         graph = self.program.graph
         router = graph.routers.get(source)
         if router is None:
-            return graph.edges.get(source, END), None
+            found: list[tuple[str | None, _Branch]] = [(None, _Branch(t)) for t in graph.edges.get(source, ())]
+            for i, join in enumerate(graph.joins):
+                if source in join.sources:
+                    seen = joined.setdefault(i, set())
+                    seen.add(source)
+                    if seen.issuperset(join.sources):
+                        seen.clear()
+                        found.append((None, _Branch(join.target)))
+            waits = any(source in join.sources for join in graph.joins)
+            return found or ([] if waits else [(None, _Branch(END))])
         if isinstance(router.decide, StatefulNode):
-            decision = decision_key(self.state[router.decide.decision_field])
+            decisions: Any = self.state[router.decide.decision_field]
         else:
-            decision = decision_key(await _call(router.decide, router.on_loop, dict(self.state), source, router=True))
-        if decision not in router.path_map:
-            raise RouteError(source, decision, list(router.path_map))
-        return router.path_map[decision], decision
+            decisions = await _call(router.decide, router.on_loop, dict(self.state), source, router=True)
+        if not isinstance(decisions, (list, tuple)):
+            decisions = [decisions]
+        found, sends = [], 0
+        for decision in decisions:
+            if isinstance(decision, Send):
+                if decision.node not in router.path_map.values():
+                    raise RouteError(source, decision, list(router.path_map))
+                found.append((None, _Branch(decision.node, decision.arg, sends)))
+                sends += 1
+                continue
+            key = decision_key(decision)
+            if key not in router.path_map:
+                raise RouteError(source, key, list(router.path_map))
+            found.append((key, _Branch(router.path_map[key])))
+        return found or [(None, _Branch(END))]
+
+
+def _merge(state: Mapping[str, Any], writes: Sequence[_TaskDone], reducers: Mapping[str, Callable[[Any, Any], Any]]) -> dict[str, Any]:
+    """The superstep's patch: its tasks' writes in the order given, a field with a reducer folded into its value.
+
+    A field written by two tasks without a reducer is a `ParallelWriteError` naming both.
+    """
+    merged: dict[str, Any] = {}
+    writer: dict[str, str] = {}
+    for done in writes:
+        for key, value in done.patch.items():
+            reducer = reducers.get(key)
+            if reducer is not None:
+                current = merged[key] if key in merged else state.get(key, _ABSENT)
+                merged[key] = value if current is _ABSENT else reducer(current, value)
+            elif key in writer:
+                raise ParallelWriteError(key, writer[key], done.task.label)
+            else:
+                merged[key] = value
+            writer.setdefault(key, done.task.label)
+    return merged
+
+
+_ABSENT = object()
+
+
+def _task_fields(task: _Task | None) -> TaskFields:
+    """The `task` (and `index`) keys of an event about `task`; none outside a task."""
+    return task.fields() if task is not None else {}
 
 
 async def _call(
-    fn: Callable[[dict[str, Any]], Any], on_loop: bool, state: dict[str, Any], node: str, *, router: bool = False
+    fn: Callable[[dict[str, Any]], Any],
+    on_loop: bool,
+    state: dict[str, Any],
+    node: str,
+    *,
+    router: bool = False,
+    pool: Executor | None = None,
 ) -> Any:
-    """Call a node or router function: on the loop, or (sync and not inline) in a worker thread.
+    """Call a node or router function: on the loop, or (sync and not inline) in a worker thread of `pool`
+    (None: the loop's default executor), carrying the context variables (`dspy.context`) into the thread.
 
-    `asyncio.to_thread` carries the context variables (`dspy.context`, the current node) into the thread.
     A sync function that returns an awaitable has it awaited on the loop. A StopIteration can cross
     neither the engine's generators ("async generator raised StopIteration") nor an asyncio future (the
     run would wait forever), so it becomes `NodeStopIteration` (a RuntimeError) naming `node`, chained to it.
     """
     try:
-        value = fn(state) if on_loop else await asyncio.to_thread(_in_thread, fn, state)
+        if on_loop:
+            value = fn(state)
+        else:
+            work = functools.partial(contextvars.copy_context().run, _in_thread, fn, state)
+            value = await asyncio.get_running_loop().run_in_executor(pool, work)
         if isinstance(value, _Stopped):
             raise value.stop
         return await value if inspect.isawaitable(value) else value

@@ -8,7 +8,7 @@ and, through the pydantic metadata of their fields, the bounds an event read fro
 docs/events.md says what each key means (a test checks its tables against these types).
 
 The state of a run at any point is ``run_start.inputs`` with every ``update.values`` and
-``node_end.patch`` applied in order; views rely on this to show state before and after each node.
+``node_end.patch`` applied in order (a ``merge`` event's ``patch`` instead of the ``node_end`` patches of its superstep); views rely on this to show state before and after each node.
 Only ``finished`` and ``error`` carry the whole state, so no event's cost grows with it: a Python
 node, which is given the whole state, has ``inputs`` None in its ``node_start``.
 
@@ -48,6 +48,8 @@ __all__ = [
     "FinishedFields",
     "LMCall",
     "LMCallFields",
+    "Merge",
+    "MergeFields",
     "Message",
     "ModelRetry",
     "ModelRetryFields",
@@ -67,6 +69,7 @@ __all__ = [
     "ScoreFields",
     "Seconds",
     "State",
+    "TaskFields",
     "Token",
     "TokenFields",
     "Update",
@@ -163,7 +166,14 @@ class Update(Envelope, UpdateFields):
     event: Literal["update"]
 
 
-class NodeStartFields(TypedDict):
+class TaskFields(TypedDict):
+    """The node instance an event belongs to: ``task`` unique in the run, ``index`` a `Send` instance's position."""
+
+    task: NotRequired[str]
+    index: NotRequired[Count]
+
+
+class NodeStartFields(TaskFields):
     """``inputs``: an LLM node's validated inputs; None for a Python node (it is given the whole state)."""
 
     node: str
@@ -176,7 +186,7 @@ class NodeStart(Envelope, NodeStartFields):
     event: Literal["node_start"]
 
 
-class TokenFields(TypedDict):
+class TokenFields(TaskFields):
     """A piece of an output field's text as the model writes it (only with ``_stream_tokens=True``)."""
 
     node: str
@@ -202,7 +212,7 @@ class Usage(TypedDict):
     total_tokens: NotRequired[Count | None]
 
 
-class LMCallFields(TypedDict):
+class LMCallFields(TaskFields):
     """One model call of an attempt, exactly as sent and received (``usage`` and ``cost`` None when unknown)."""
 
     node: str
@@ -220,7 +230,7 @@ class LMCall(Envelope, LMCallFields):
     event: Literal["lm_call"]
 
 
-class ValidationErrorFields(TypedDict):
+class ValidationErrorFields(TaskFields):
     """A rejected answer; ``feedback`` is what goes back to the model (empty when no retry follows)."""
 
     node: str
@@ -237,7 +247,7 @@ class ValidationErrorEvent(Envelope, ValidationErrorFields):
     event: Literal["validation_error"]
 
 
-class NodeEndFields(TypedDict):
+class NodeEndFields(TaskFields):
     """``patch``: exactly the fields the node wrote."""
 
     node: str
@@ -250,7 +260,7 @@ class NodeEnd(Envelope, NodeEndFields):
     event: Literal["node_end"]
 
 
-class RouteFields(TypedDict):
+class RouteFields(TaskFields):
     """``decision`` is None for a static edge."""
 
     source: str
@@ -260,6 +270,18 @@ class RouteFields(TypedDict):
 
 class Route(Envelope, RouteFields):
     event: Literal["route"]
+
+
+class MergeFields(TypedDict):
+    """After a superstep of several tasks (or a reducer): ``patch`` is what was applied to the state, ``tasks`` in merge order."""
+
+    step: Count
+    patch: State
+    tasks: list[str]
+
+
+class Merge(Envelope, MergeFields):
+    event: Literal["merge"]
 
 
 class PausedFields(TypedDict):
@@ -285,7 +307,7 @@ class Finished(Envelope, FinishedFields):
     event: Literal["finished"]
 
 
-class ErrorFields(TypedDict):
+class ErrorFields(TaskFields):
     """``node`` None outside a node; ``router`` the node whose Python router failed (absent in older files)."""
 
     node: str | None
@@ -328,7 +350,9 @@ class Score(Envelope, ScoreFields):
     event: Literal["score"]
 
 
-Event = Union[RunStart, Update, NodeStart, Token, LMCall, ValidationErrorEvent, NodeEnd, Route, Paused, Finished, ErrorEvent]
+Event = Union[
+    RunStart, Update, NodeStart, Token, LMCall, ValidationErrorEvent, NodeEnd, Merge, Route, Paused, Finished, ErrorEvent
+]
 """An event of a run, as `Run.events()` and `astream` yield it: ``event["event"] == "node_end"`` narrows it to `NodeEnd`."""
 BatchEvent = Union[ModelRetry, Score]
 """The kinds a batch adds to a run's events."""
@@ -459,6 +483,8 @@ class RunEvents:
     ) -> ValidationErrorEvent: ...
     @overload
     def make(self, kind: Literal["node_end"], /, **fields: Unpack[NodeEndFields]) -> NodeEnd: ...
+    @overload
+    def make(self, kind: Literal["merge"], /, **fields: Unpack[MergeFields]) -> Merge: ...
     @overload
     def make(self, kind: Literal["route"], /, **fields: Unpack[RouteFields]) -> Route: ...
     @overload

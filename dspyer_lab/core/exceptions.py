@@ -19,6 +19,7 @@ __all__ = [
     "NodeValidationError",
     "RouteError",
     "MaxStepsExceeded",
+    "ParallelWriteError",
     "OutputModelError",
     "RunStateError",
     "CallOptionError",
@@ -149,8 +150,28 @@ class RouteError(DspyerLabError, KeyError):
         )
 
 
+class ParallelWriteError(DspyerLabError, ValueError):
+    """Two branches of one superstep wrote a state field that declares no reducer to merge their writes."""
+
+    def __init__(self, field: str, first: str, second: str) -> None:
+        super().__init__(field, first, second)
+        self.field = field
+        self.first = first
+        """The instance that wrote the field first in merge order (a node name, ``name[i]`` for a Send instance)."""
+        self.second = second
+        self.node = second.partition("[")[0]
+        """The node whose write could not be merged."""
+
+    def message(self) -> str:
+        return (
+            f"Nodes '{self.first}' and '{self.second}' both wrote field '{self.field}' in one superstep and it has no "
+            f"reducer: declare one on an output model (e.g. {self.field}: Annotated[list[str], operator.add]) "
+            "or let one branch write it"
+        )
+
+
 class MaxStepsExceeded(DspyerLabError, RuntimeError):
-    """The run went past `max_steps` node executions (usually a loop that never exits)."""
+    """The run went past `max_steps` supersteps (usually a loop that never exits)."""
 
     def __init__(self, max_steps: int, next_node: str, state: dict[str, Any]) -> None:
         super().__init__(max_steps, next_node, state)
@@ -162,7 +183,7 @@ class MaxStepsExceeded(DspyerLabError, RuntimeError):
 
     def message(self) -> str:
         return (
-            f"Run stopped after max_steps={self.max_steps} node executions; the next node would have been "
+            f"Run stopped after max_steps={self.max_steps} steps (supersteps); the next node would have been "
             f"'{self.next_node}'. Raise max_steps (or _max_steps=... per call), or check the loop's exit condition."
         )
 

@@ -15,6 +15,7 @@ from typing import Any, Literal, Union
 import dspy
 from pydantic import BaseModel
 
+from .events import shown
 from .exceptions import GraphDefinitionError
 
 __all__ = [
@@ -25,6 +26,8 @@ __all__ = [
     "Router",
     "Edge",
     "Graph",
+    "Join",
+    "Send",
     "GraphWarning",
     "NodeKind",
 ]
@@ -220,6 +223,36 @@ class Router:
 
 
 @dataclass(frozen=True)
+class Send:
+    """A router's order to run one instance of `node` reading `arg` over the state (a map over a list).
+
+    ``[Send("summarize", {"doc": d}) for d in state["docs"]]`` runs one `summarize` per document,
+    concurrently, each seeing ``{**state, **arg}``; `node` must be a target of the router's path_map.
+    """
+
+    node: str
+    arg: Mapping[str, Any]
+
+    def __post_init__(self) -> None:
+        _check_node_name(self.node)
+        if not isinstance(self.arg, Mapping):
+            raise GraphDefinitionError(f"Send to '{self.node}': arg must be a dict of state values, got {shown(self.arg)}")
+        bad = [k for k in self.arg if not isinstance(k, str) or k.startswith("_")]
+        if bad:
+            raise GraphDefinitionError(
+                f"Send to '{self.node}': arg key(s) {bad} are not state keys (strings not starting with '_')"
+            )
+
+
+@dataclass(frozen=True)
+class Join:
+    """`target` runs once every one of `sources` has finished since it last ran (`add_edge([...], target)`)."""
+
+    sources: tuple[str, ...]
+    target: str
+
+
+@dataclass(frozen=True)
 class Edge:
     """One drawable edge of the graph."""
 
@@ -229,6 +262,8 @@ class Edge:
     label: str | None = None
     """The path_map key for a conditional edge."""
     conditional: bool = False
+    join: bool = False
+    """One source's edge into a join (its target waits for all the join's sources)."""
 
 
 Node = Union[StatefulNode, PythonNode]
@@ -239,17 +274,20 @@ class Graph:
     """A state machine of typed steps. Build it, then `AgentTranspiler.compile(graph, ...)` it.
 
     The state is a dict. A run starts from its inputs; every node writes a patch into it.
-    A node with no outgoing edge ends the run.
+    Several edges from one node run their targets concurrently (docs/design/parallel.md).
+    A node with no way out ends its branch; the run ends when no branch goes on.
     """
 
     nodes: dict[str, Node] = field(default_factory=dict)
     """Name -> node, in insertion order."""
-    edges: dict[str, str] = field(default_factory=dict)
-    """Static edges: source -> target."""
+    edges: dict[str, list[str]] = field(default_factory=dict)
+    """Static edges: source -> its targets, in the order added (several run concurrently)."""
     routers: dict[str, Router] = field(default_factory=dict)
     """Conditional edges: source -> router."""
     entry_point: str | None = None
     """The first node of every run."""
+    joins: list[Join] = field(default_factory=list)
+    """Barriers: each target runs once all its sources have finished."""
 
     # -- building -----------------------------------------------------------------
 
@@ -279,10 +317,29 @@ class Graph:
         self.nodes[new.name] = new
         return self
 
-    def add_edge(self, source: str, target: str) -> Graph:
-        """Always go from `source` to `target` (a node name or END)."""
-        self._check_free_source(source)
-        self.edges[source] = END if _is_end(target) else target
+    def add_edge(self, source: str | Sequence[str], target: str) -> Graph:
+        """Go from `source` to `target` (a node name or END); a list of sources is a join.
+
+        Several edges from one source run their targets concurrently in the next superstep.
+        ``add_edge(["a", "b"], "w")`` runs `w` once both `a` and `b` have finished (a barrier over
+        the run), whereas ``add_edge("a", "w")`` plus ``add_edge("b", "w")`` runs `w` after either.
+        """
+        target = END if _is_end(target) else target
+        if isinstance(source, str):
+            self._check_free_source(source)
+            targets = self.edges.setdefault(source, [])
+            if target in targets:
+                raise GraphDefinitionError(f"Node '{source}' already has an edge to '{target}'")
+            targets.append(target)
+            return self
+        sources = tuple(source) if isinstance(source, Sequence) else ()
+        if len(set(sources)) < 2 or not all(isinstance(s, str) for s in sources) or len(set(sources)) < len(sources):
+            raise GraphDefinitionError(
+                f"A join into '{target}' needs a list of two or more distinct node names, got {source!r}"
+            )
+        if target == END or any(_is_end(s) for s in sources):
+            raise GraphDefinitionError(f"A join into '{target}' joins nodes into a node; END is neither")
+        self.joins.append(Join(sources, target))
         return self
 
     def add_conditional_edges(
@@ -320,6 +377,7 @@ class Graph:
         elif not callable(router):
             raise GraphDefinitionError(f"Router for '{source}' must be a callable or a StatefulNode, got {router!r}")
         self._check_free_source(source)
+        self._check_no_edges(source)
         self.routers[source] = Router(source, router, mapping, inline)
         return self
 
@@ -331,17 +389,23 @@ class Graph:
     def _check_free_source(self, source: str) -> None:
         if _is_end(source):
             raise GraphDefinitionError("END has no outgoing edges")
+        if source in self.routers:
+            raise GraphDefinitionError(
+                f"Node '{source}' already has conditional edges: its router is its only way out "
+                "(return a list of keys or Sends from the router to branch)"
+            )
+
+    def _check_no_edges(self, source: str) -> None:
         if source in self.edges:
             raise GraphDefinitionError(
-                f"Node '{source}' already goes to '{self.edges[source]}'; a node has one successor "
-                "(use add_conditional_edges to branch)"
+                f"Node '{source}' already goes to {', '.join(map(repr, self.edges[source]))}; "
+                "a node with conditional edges has no static ones (return a list of keys from the router to branch)"
             )
-        if source in self.routers:
-            raise GraphDefinitionError(f"Node '{source}' already has conditional edges")
 
     def copy(self) -> Graph:
         """A snapshot: adding nodes or edges to the copy (or the original) leaves the other as it was."""
-        return Graph(dict(self.nodes), dict(self.edges), dict(self.routers), self.entry_point)
+        edges = {source: list(targets) for source, targets in self.edges.items()}
+        return Graph(dict(self.nodes), edges, dict(self.routers), self.entry_point, list(self.joins))
 
     # -- reading ------------------------------------------------------------------
 
@@ -354,17 +418,41 @@ class Graph:
         return "router" if router is not None and router.decide is node else "llm"
 
     def iter_edges(self) -> Iterator[Edge]:
-        """All edges, static then conditional, for drawing."""
-        for source, target in self.edges.items():
-            yield Edge(source, target)
+        """All edges, static, conditional, then the joins' (one per source), for drawing."""
+        for source, targets in self.edges.items():
+            for target in targets:
+                yield Edge(source, target)
         for source, router in self.routers.items():
             for key, target in router.path_map.items():
                 yield Edge(source, target, label=key, conditional=True)
+        for join in self.joins:
+            for source in join.sources:
+                yield Edge(source, join.target, join=True)
 
     def successors(self, name: str) -> list[str]:
+        """The nodes `name` may lead to (END when it has no way out)."""
         if name in self.routers:
             return list(dict.fromkeys(self.routers[name].path_map.values()))
-        return [self.edges[name]] if name in self.edges else [END]
+        joined = [join.target for join in self.joins if name in join.sources]
+        return list(dict.fromkeys([*self.edges.get(name, []), *joined])) or [END]
+
+    def reducers(self, *models: type[BaseModel]) -> dict[str, Callable[[Any, Any], Any]]:
+        """State field -> how writes merge (``reducer(current, write)``), from ``Annotated[T, callable]`` on
+        the LLM nodes' output models and `models` (the program's output model); one reducer per field."""
+        found: dict[str, tuple[str, Callable[[Any, Any], Any]]] = {}
+        owners = [(n.name, n.output_model) for n in self.nodes.values() if isinstance(n, StatefulNode)]
+        for owner_name, model in [*owners, *((m.__name__, m) for m in models)]:
+            for name, info in model.model_fields.items():
+                reducer = next((m for m in reversed(info.metadata) if callable(m) and not isinstance(m, type)), None)
+                if reducer is None:
+                    continue
+                owner, known = found.setdefault(name, (owner_name, reducer))
+                if known is not reducer:
+                    raise GraphDefinitionError(
+                        f"'{owner_name}': field '{name}' has reducer {shown(reducer)}, but '{owner}' "
+                        f"declares {shown(known)}; a field has one reducer"
+                    )
+        return {name: reducer for name, (_, reducer) in found.items()}
 
     def validate(self) -> list[str]:
         """Raise `GraphDefinitionError` for a graph that cannot run; return the problems of one that runs oddly.
@@ -380,11 +468,24 @@ class Graph:
         known = f"known nodes: {', '.join(self.nodes)}"
         if self.entry_point not in self.nodes:
             raise GraphDefinitionError(f"Entry point '{self.entry_point}' is not a node; {known}")
-        for source, target in self.edges.items():
-            if source not in self.nodes:
-                raise GraphDefinitionError(f"Edge from unknown node '{source}' (to '{target}'); {known}")
-            if target != END and target not in self.nodes:
-                raise GraphDefinitionError(f"Edge from '{source}' to unknown node '{target}'; {known} (or END)")
+        for source, targets in self.edges.items():
+            for target in targets:
+                if source not in self.nodes:
+                    raise GraphDefinitionError(f"Edge from unknown node '{source}' (to '{target}'); {known}")
+                if target != END and target not in self.nodes:
+                    raise GraphDefinitionError(f"Edge from '{source}' to unknown node '{target}'; {known} (or END)")
+        for join in self.joins:
+            for name in (*join.sources, join.target):
+                if name not in self.nodes:
+                    raise GraphDefinitionError(
+                        f"Join of {list(join.sources)} into '{join.target}' names unknown node '{name}'; {known}"
+                    )
+            routed = next((s for s in join.sources if s in self.routers), None)
+            if routed is not None:
+                raise GraphDefinitionError(
+                    f"Node '{routed}' has conditional edges and is a source of the join into '{join.target}': "
+                    "its router is its only way out"
+                )
         for source, router in self.routers.items():
             if source not in self.nodes:
                 raise GraphDefinitionError(f"Conditional edges from unknown node '{source}'; {known}")

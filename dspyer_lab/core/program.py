@@ -33,6 +33,7 @@ _OPTIONS = (
     "interrupt_after",
     "lm_calls",
     "stream_tokens",
+    "max_concurrency",
     "resume",
     "update",
     "fork",
@@ -63,12 +64,15 @@ class TranspiledProgram(dspy.Module, Generic[T]):
         on_max_steps: Literal["raise", "return"] = "raise",
         interrupt_before: Interrupts = None,
         interrupt_after: Interrupts = None,
+        max_concurrency: int | None = None,
     ) -> None:
         super().__init__()
         graph = graph.copy()  # editing the Graph after compiling (re-running a cell) must not change this program
         self.graph_warnings = graph.validate()
         """What looks wrong with the graph without stopping it from running (e.g. unreachable nodes)."""
-        _check_options(max_steps, max_retries, on_max_steps)
+        _check_options(max_steps, max_retries, on_max_steps, max_concurrency)
+        self.reducers = graph.reducers(*([output_model] if output_model is not None else []))
+        """State field -> the reducer merging its writes (from the output models' ``Annotated`` metadata)."""
         self.graph = graph
         """The graph this program runs, as it was when compiled (read by the notebook views)."""
         self.output_model = output_model
@@ -79,6 +83,7 @@ class TranspiledProgram(dspy.Module, Generic[T]):
             on_max_steps,
             _interrupts(graph, "interrupt_before", interrupt_before),
             _interrupts(graph, "interrupt_after", interrupt_after),
+            max_concurrency=max_concurrency,
         )
         """Limits used when a call does not override them."""
         self.node_predictors: dict[str, dspy.Predict] = {
@@ -154,6 +159,7 @@ class TranspiledProgram(dspy.Module, Generic[T]):
         max_steps: int | None = None,
         max_retries: int | None = None,
         on_max_steps: Literal["raise", "return"] | None = None,
+        max_concurrency: int | None = None,
         **more_inputs: Any,
     ) -> Run[T]:
         """A run, not started yet: `run.events()` executes it (once); then `run.result` is the typed result.
@@ -174,6 +180,7 @@ class TranspiledProgram(dspy.Module, Generic[T]):
             stream_tokens: `token` events as the model writes (default False).
             lm_calls: an `lm_call` event per model call (default True).
             max_steps, max_retries, on_max_steps: the program's limits for this run (None: the program's).
+            max_concurrency: tasks of one superstep running at once (None: the program's).
             more_inputs: more inputs; also every control spelt with a leading ``_`` (`_resume=`,
                 `_update=`, `_max_steps=` ...), as `aforward`, `astream` and the call take them.
         """
@@ -181,6 +188,7 @@ class TranspiledProgram(dspy.Module, Generic[T]):
             "resume": resume, "update": update, "fork": fork if fork is not False else None,
             "interrupt_before": interrupt_before, "interrupt_after": interrupt_after, "stream_tokens": stream_tokens,
             "lm_calls": lm_calls, "max_steps": max_steps, "max_retries": max_retries, "on_max_steps": on_max_steps,
+            "max_concurrency": max_concurrency,
         }
         controls = {name: value for name, value in given.items() if value is not None}  # None: not given
         spelt = {name: name for name in controls}
@@ -251,7 +259,7 @@ class TranspiledProgram(dspy.Module, Generic[T]):
             if name in overrides:
                 overrides[name] = _interrupts(self.graph, spelt[name], overrides[name])
         options = replace(self.defaults, **overrides)
-        _check_options(options.max_steps, options.max_retries, options.on_max_steps, spelt)
+        _check_options(options.max_steps, options.max_retries, options.on_max_steps, options.max_concurrency, spelt)
         for name in ("lm_calls", "stream_tokens"):
             if not isinstance(getattr(options, name), bool):
                 raise OptionValueError(spelt[name], getattr(options, name), "True or False")
@@ -453,7 +461,13 @@ def _interrupts(graph: Graph, option: str, nodes: Interrupts) -> frozenset[str]:
     return frozenset(nodes)
 
 
-def _check_options(max_steps: int, max_retries: int, on_max_steps: str, spelt: Mapping[str, str] | None = None) -> None:
+def _check_options(
+    max_steps: int,
+    max_retries: int,
+    on_max_steps: str,
+    max_concurrency: int | None,
+    spelt: Mapping[str, str] | None = None,
+) -> None:
     """The limits' values, checked; an error names the option as `spelt` (``_max_steps`` at a call)."""
     name = (spelt or {}).get
     if not isinstance(max_steps, int) or isinstance(max_steps, bool) or max_steps < 1:  # True is an int
@@ -462,6 +476,10 @@ def _check_options(max_steps: int, max_retries: int, on_max_steps: str, spelt: M
         raise OptionValueError(name("max_retries", "max_retries"), max_retries, "an integer >= 0")
     if on_max_steps not in ("raise", "return"):
         raise OptionValueError(name("on_max_steps", "on_max_steps"), on_max_steps, "'raise' or 'return'")
+    if max_concurrency is not None and (
+        not isinstance(max_concurrency, int) or isinstance(max_concurrency, bool) or max_concurrency < 1
+    ):
+        raise OptionValueError(name("max_concurrency", "max_concurrency"), max_concurrency, "a positive integer or None")
 
 
 _PLAIN = {
@@ -531,6 +549,7 @@ class AgentTranspiler:
         on_max_steps: Literal["raise", "return"] = ...,
         interrupt_before: Interrupts = ...,
         interrupt_after: Interrupts = ...,
+        max_concurrency: int | None = ...,
     ) -> TranspiledProgram[dspy.Prediction]: ...
 
     @overload
@@ -544,6 +563,7 @@ class AgentTranspiler:
         on_max_steps: Literal["raise", "return"] = ...,
         interrupt_before: Interrupts = ...,
         interrupt_after: Interrupts = ...,
+        max_concurrency: int | None = ...,
     ) -> TranspiledProgram[M]: ...
 
     @staticmethod
@@ -556,24 +576,26 @@ class AgentTranspiler:
         on_max_steps: Literal["raise", "return"] = "raise",
         interrupt_before: Interrupts = None,
         interrupt_after: Interrupts = None,
+        max_concurrency: int | None = None,
     ) -> TranspiledProgram[Any]:
         """Check the graph and build its program.
 
         Args:
             graph: the state machine to run.
             output_model: a pydantic model built from the final state; `aforward` returns it.
-            max_steps: node executions allowed per run (guards loops).
+            max_steps: supersteps allowed per run (guards loops; node executions when no branches run in parallel).
             max_retries: self-correction retries of LLM nodes without their own `max_retries`.
             on_max_steps: "raise" `MaxStepsExceeded`, or "return" the output built from the state so far.
             interrupt_before: breakpoints: nodes to pause before ("*": every node), for every run.
             interrupt_after: nodes to pause after, once they ran and routed.
+            max_concurrency: tasks of one superstep running at once (a `Send` map, a fan-out); None: all.
         """
         if not isinstance(graph, Graph):
             raise GraphDefinitionError(f"AgentTranspiler.compile expects a Graph, got {type(graph).__name__}")
         if output_model is not None and not (isinstance(output_model, type) and issubclass(output_model, BaseModel)):
             raise GraphDefinitionError(f"output_model must be a pydantic BaseModel class, got {output_model!r}")
         program: TranspiledProgram[Any] = TranspiledProgram(
-            graph, output_model, max_steps, max_retries, on_max_steps, interrupt_before, interrupt_after
+            graph, output_model, max_steps, max_retries, on_max_steps, interrupt_before, interrupt_after, max_concurrency
         )
         for message in program.graph_warnings:
             warnings.warn(message, GraphWarning, stacklevel=2)

@@ -131,7 +131,7 @@ def _graph_edges(graph: Graph) -> list[DrawnEdge]:
         )
         for i, e in enumerate(graph.iter_edges())
     ]
-    has_successor = set(graph.edges) | set(graph.routers)
+    has_successor = {e.source for e in graph.iter_edges()}
     for name in graph.nodes:
         if name not in has_successor:
             edges.append(DrawnEdge(id=f"e{len(edges)}", source=name, target=END, key=None, kind="implicit"))

@@ -124,7 +124,7 @@ def describe_graph(graph: Graph) -> dict[str, Any]:
         "dot": build_drawing(graph).source,
         "entry_point": graph.entry_point,
         "nodes": nodes,
-        "edges": [{"source": s, "target": t} for s, t in graph.edges.items()],
+        "edges": [{"source": s, "target": t} for s, targets in graph.edges.items() for t in targets],
         "routers": [
             {"source": s, "label": r.label, "llm": r.is_llm, "path_map": dict(r.path_map)}
             for s, r in graph.routers.items()
