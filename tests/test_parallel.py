@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import operator
 import random
+import threading
 from typing import Annotated, Any
 
 import dspy
@@ -262,3 +263,20 @@ async def test_no_task_leaks_over_a_hundred_random_cancellations() -> None:
             consumer.cancel()
             await asyncio.gather(consumer, return_exceptions=True)
         assert await settle() == set(), round_
+
+
+def test_sync_python_branches_are_not_capped_by_the_default_thread_pool() -> None:
+    """Ten sync nodes that each wait for all ten: with the loop's default pool (min(32, cpus + 4) threads) on a
+    small machine they would never meet (the barrier's timeout is only a guard against hanging the suite)."""
+    barrier = threading.Barrier(10, timeout=30)
+
+    def meet(state: dict[str, Any]) -> dict[str, Any]:
+        barrier.wait()
+        return {"met": [state["i"]]}
+
+    class Report(BaseModel):
+        met: Annotated[list[int], operator.add]
+
+    g = Graph().add_node("fan", lambda state: None, inline=True).add_node("meet", meet)
+    g.add_conditional_edges("fan", lambda state: [Send("meet", {"i": i}) for i in range(10)], ["meet"])
+    assert AgentTranspiler.compile(g.set_entry_point("fan"), Report)().met == list(range(10))
