@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from dspyer_lab import (
     END,
     AgentTranspiler,
+    Checkpoint,
     Graph,
     GraphDefinitionError,
     ParallelWriteError,
@@ -280,3 +281,33 @@ def test_sync_python_branches_are_not_capped_by_the_default_thread_pool() -> Non
     g = Graph().add_node("fan", lambda state: None, inline=True).add_node("meet", meet)
     g.add_conditional_edges("fan", lambda state: [Send("meet", {"i": i}) for i in range(10)], ["meet"])
     assert AgentTranspiler.compile(g.set_entry_point("fan"), Report)().met == list(range(10))
+
+
+async def test_a_pause_before_a_map_resumes_every_instance_and_a_fork_with_an_update_too() -> None:
+    docs = ["a", "b", "c"]
+    script = {"summarize": lambda inputs: {"notes": [f"N({inputs['doc']})"]}}
+    program = mapped()
+    with dspy.context(lm=ScriptedLM(script)):
+        paused, error = await collect(program.astream(docs=docs, _interrupt_before=["summarize"]))
+        assert error is None and paused[-1]["event"] == "paused"
+        checkpoint = paused[-1]["checkpoint"]
+        assert checkpoint["frontier"] == [{"node": "summarize", "arg": {"doc": d}, "index": i} for i, d in enumerate(docs)]
+        assert Checkpoint.from_dict(checkpoint).to_dict() == checkpoint  # read back exactly
+        resumed, error = await collect(program.astream(_resume=checkpoint))
+        assert error is None and resumed[-1]["state"]["notes"] == ["N(a)", "N(b)", "N(c)"]
+        assert [e["index"] for e in by_kind(resumed, "node_start")] == [0, 1, 2]
+        assert [e["seq"] for e in paused + resumed] == list(range(len(paused) + len(resumed)))
+        forked, error = await collect(program.astream(_resume=checkpoint, _fork=True, _update={"notes": ["first"]}))
+    assert error is None and forked[-1]["state"]["notes"] == ["first", "N(a)", "N(b)", "N(c)"]
+
+
+async def test_a_pause_between_a_joins_sources_keeps_what_the_join_has_seen() -> None:
+    program = AgentTranspiler.compile(joined(barrier=True))
+    paused, error = await collect(program.astream(_interrupt_after=["fast"]))
+    checkpoint = paused[-1]["checkpoint"]
+    assert error is None and checkpoint["next"] == "slow2" and "frontier" not in checkpoint  # one node: as before
+    assert checkpoint["joined"] == [["fast"]]
+    resumed, error = await collect(program.astream(_resume=checkpoint))
+    assert error is None
+    assert [(e["node"], e["step"]) for e in by_kind(resumed, "node_start")] == [("slow2", 3), ("write", 4)]
+    assert resumed[-1]["state"]["seen"] == ["write"]

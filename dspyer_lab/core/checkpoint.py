@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .events import CheckpointDict, jsonable
+from .events import BranchDict, CheckpointDict, jsonable
 from .eventschema import check_checkpoint, event_label, explain, validate_event
 from .exceptions import CheckpointError
 
@@ -41,10 +41,22 @@ class Checkpoint:
     """The node that would run next, or `END`."""
     state: dict[str, Any]
     """The state at this point, as JSON (`run_start.inputs` plus every update and patch so far)."""
+    frontier: tuple[BranchDict, ...] = ()
+    """The node instances the next superstep runs, in order, when that is more than `next` alone (a fan-out,
+    a `Send` map); empty otherwise."""
+    joined: tuple[tuple[str, ...], ...] = ()
+    """Per join of the graph (in order): its sources finished since it last fired; empty when none waits."""
 
     def to_dict(self) -> CheckpointDict:
         """This checkpoint as strict JSON (what `paused` events carry and `from_dict` reads)."""
-        return {"run_id": self.run_id, "step": self.step, "seq": self.seq, "next": self.next, "state": jsonable(self.state)}
+        data: CheckpointDict = {
+            "run_id": self.run_id, "step": self.step, "seq": self.seq, "next": self.next, "state": jsonable(self.state)
+        }
+        if self.frontier:
+            data["frontier"] = [b.copy() for b in self.frontier]
+        if self.joined:
+            data["joined"] = [list(sources) for sources in self.joined]
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Checkpoint:
@@ -64,7 +76,9 @@ class Checkpoint:
             state = json.loads(json.dumps(fields["state"], allow_nan=False))
         except (TypeError, ValueError, RecursionError) as exc:
             raise CheckpointError(f"checkpoint: 'state' is not strict JSON ({exc})", key="state") from exc
-        return cls(fields["run_id"], fields["step"], fields["seq"], fields["next"], state)
+        frontier = tuple(fields.get("frontier", ()))
+        joined = tuple(tuple(sources) for sources in fields.get("joined", ()))
+        return cls(fields["run_id"], fields["step"], fields["seq"], fields["next"], state, frontier, joined)
 
     @classmethod
     def from_events(cls, events: Sequence[Mapping[str, Any]], k: int, *, checked: bool = True) -> Checkpoint:

@@ -32,7 +32,7 @@ from pydantic import BaseModel, ValidationError
 from .checkpoint import Checkpoint
 from .calls import CallLog, TokenStream
 from .correction import AttemptFailure, NodeCall, call_predictor, check_answer
-from .events import Event, LMCall, Paused, RunEvents, TaskFields, Token, jsonable
+from .events import BranchDict, Event, LMCall, Paused, RunEvents, TaskFields, Token, jsonable
 from .exceptions import (
     DspyerLabError,
     MaxStepsExceeded,
@@ -90,6 +90,15 @@ class _Branch:
     node: str
     arg: Mapping[str, Any] | None = None
     index: int | None = None
+
+    def to_dict(self) -> BranchDict:
+        """As a checkpoint holds it (JSON)."""
+        branch: BranchDict = {"node": self.node}
+        if self.arg is not None:
+            branch["arg"] = jsonable(self.arg)
+        if self.index is not None:
+            branch["index"] = self.index
+        return branch
 
 
 @dataclass(frozen=True)
@@ -214,7 +223,8 @@ class Run(Generic[T]):
                 yield make("run_start", inputs=jsonable(self.inputs))
         else:
             self.state, steps = dict(resume.state), resume.step
-            frontier = [] if resume.next == END else [_Branch(resume.next)]
+            frontier = [_Branch(b["node"], b.get("arg"), b.get("index")) for b in resume.frontier]
+            frontier = frontier or ([] if resume.next == END else [_Branch(resume.next)])
             if emit and self.fork:
                 yield make("run_start", inputs=jsonable(self.state), parent_run_id=resume.run_id, parent_step=resume.step)
         if self.update:
@@ -222,7 +232,8 @@ class Run(Generic[T]):
             if emit:
                 yield make("update", values=jsonable(self.update))
         resuming = resume is not None  # a resumed run does not pause again before its first superstep
-        joined: dict[int, set[str]] = {}  # join (its index in graph.joins) -> the sources finished since it last fired
+        # join (its index in graph.joins) -> the sources finished since it last fired
+        joined = {i: set(sources) for i, sources in enumerate(resume.joined if resume is not None else ()) if sources}
         where = "before the first node"  # for the note added to a user's exception
         routing: _Task | None = None  # the task whose Python router is deciding now
         self._at_fault = None
@@ -313,12 +324,15 @@ class Run(Generic[T]):
 
         The checkpoint's `seq` counts the `paused` event itself, so a resumed stream continues the `seq`.
         """
-        if len(frontier) > 1 or any(b.arg is not None for b in frontier) or any(joined.values()):
-            raise RunStateError(
-                self.run_id, f"cannot pause {when} node '{node}': checkpoints of parallel branches are not supported yet"
-            )
+        alone = len(frontier) == 1 and frontier[0].arg is None
+        branches = () if alone else tuple(b.to_dict() for b in frontier)
+        waiting = () if not any(joined.values()) else tuple(
+            tuple(sorted(joined.get(i, ()))) for i in range(len(self.program.graph.joins))
+        )
         next_node = frontier[0].node if frontier else END
-        checkpoint = Checkpoint(self.run_id, steps, self.events_of.seq + 1, next_node, jsonable(self.state))
+        checkpoint = Checkpoint(
+            self.run_id, steps, self.events_of.seq + 1, next_node, jsonable(self.state), branches, waiting
+        )
         self.paused = RunPaused(node, when, checkpoint)
         return self.events_of.make("paused", node=node, when=when, checkpoint=checkpoint.to_dict())
 

@@ -38,6 +38,7 @@ __all__ = [
     "REPR_LIMIT",
     "STRICT",
     "BatchEvent",
+    "BranchDict",
     "CheckpointDict",
     "Count",
     "Envelope",
@@ -134,14 +135,26 @@ class Envelope(TypedDict):
 
 
 @with_config({**STRICT, "extra": "forbid"})
+class BranchDict(TypedDict):
+    """A node instance a checkpoint's next superstep runs: ``arg`` and ``index`` for a `Send` instance."""
+
+    node: Annotated[str, Field(min_length=1)]
+    arg: NotRequired[State]
+    index: NotRequired[Count]
+
+
+@with_config({**STRICT, "extra": "forbid"})
 class CheckpointDict(TypedDict):
-    """A `Checkpoint.to_dict()`: exactly these keys (it is read back exactly)."""
+    """A `Checkpoint.to_dict()`: exactly these keys (it is read back exactly); ``frontier`` and ``joined``
+    only where parallel branches are pending."""
 
     run_id: RunId
     step: Count
     seq: Count
     next: Annotated[str, Field(min_length=1)]
     state: State
+    frontier: NotRequired[list[BranchDict]]
+    joined: NotRequired[list[list[str]]]
 
 
 class RunStartFields(TypedDict):
