@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from dspyer_lab import (
     END,
     AgentTranspiler,
+    BatchStats,
     Checkpoint,
     Graph,
     GraphDefinitionError,
@@ -30,6 +31,9 @@ from dspyer_lab import (
 )
 
 from core_helpers import LMCallTracker, Question, by_kind, collect, settle
+from http_helpers import ENGINES, Gate, aclose_lm, make_lm
+
+from dspyer_lab.testing import ChatServer
 
 
 class WebNotes(BaseModel):
@@ -311,3 +315,38 @@ async def test_a_pause_between_a_joins_sources_keeps_what_the_join_has_seen() ->
     assert error is None
     assert [(e["node"], e["step"]) for e in by_kind(resumed, "node_start")] == [("slow2", 3), ("write", 4)]
     assert resumed[-1]["state"]["seen"] == ["write"]
+
+
+async def test_a_batch_counts_each_instance_of_a_mapped_node() -> None:
+    script = {"summarize": lambda inputs: {"notes": [inputs["doc"]]}}
+    examples = [dspy.Example(docs=[f"{q}{i}" for i in range(n)]).with_inputs("docs") for q, n in (("a", 3), ("b", 4))]
+    stats = BatchStats(len(examples))
+    with dspy.context(lm=ScriptedLM(script)):
+        async for index, event in mapped(max_concurrency=2).abatch_stream(examples, concurrency=2):
+            stats.apply(index, event)
+    nodes = stats.as_dict()["nodes"]
+    assert nodes["summarize"]["visits"] == 3 + 4 and nodes["fetch"]["visits"] == 2
+    assert stats.count("finished") == 2
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+async def test_a_map_over_http_has_all_its_calls_in_flight_at_once(engine: str) -> None:
+    with ChatServer(responder=Gate(8)) as server:  # no answer until 8 calls are in flight together
+        lm = make_lm(server, engine)
+        try:
+            with dspy.context(lm=lm):
+                events, error = await collect(mapped().astream(docs=[f"d{i}" for i in range(8)]))
+        finally:
+            await aclose_lm(lm)
+        assert server.max_in_flight == 8 and server.request_count == 8
+    assert error is None
+    assert len(events[-1]["state"]["notes"]) >= 8  # each instance's notes, merged by operator.add
+    assert sorted(e["index"] for e in by_kind(events, "lm_call")) == list(range(8))
+
+
+async def test_a_reducer_applies_in_a_superstep_of_one_node_too_and_says_so_in_a_merge() -> None:
+    g = Graph().add_node(StatefulNode("note", Question, Notes)).set_entry_point("note")
+    with dspy.context(lm=ScriptedLM({"note": {"notes": ["new"]}})):
+        events, error = await collect(AgentTranspiler.compile(g).astream(query="q", notes=["old"]))
+    assert error is None and by_kind(events, "node_end")[0]["patch"] == {"notes": ["new"]}
+    assert by_kind(events, "merge")[0]["patch"] == {"notes": ["old", "new"]} == {"notes": events[-1]["state"]["notes"]}

@@ -83,7 +83,7 @@ class _NodeDone:
     attempts: int
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Branch:
     """A node the next superstep runs: plain, or one `Send` instance (its `arg` over the state, its `index`)."""
 
@@ -101,7 +101,7 @@ class _Branch:
         return branch
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: made every step, and a frozen dataclass costs more to make
 class _Task:
     """One node instance of a superstep; `id` ("3.1": superstep 3, second task) is unique in the run."""
 
@@ -157,6 +157,9 @@ class Run(Generic[T]):
         fork: bool = False,
     ) -> None:
         self.program = program
+        self.graph = program.graph
+        """The program's graph (read every step: a `dspy.Module`'s attributes are slow to get)."""
+        self.reducers = program.reducers
         self.inputs = inputs
         """The state the run starts from: the keyword arguments, or a resumed run's checkpoint state."""
         self.options = options
@@ -213,7 +216,7 @@ class Run(Generic[T]):
         self._started = True
 
     async def _execute(self, emit: bool) -> AsyncIterator[Event]:
-        graph, make, options, resume = self.program.graph, self.events_of.make, self.options, self.resume
+        graph, make, options, resume, reducers = self.graph, self.events_of.make, self.options, self.resume, self.reducers
         started = time.perf_counter()
         frontier: list[_Branch]
         if resume is None:
@@ -234,7 +237,7 @@ class Run(Generic[T]):
         resuming = resume is not None  # a resumed run does not pause again before its first superstep
         # join (its index in graph.joins) -> the sources finished since it last fired
         joined = {i: set(sources) for i, sources in enumerate(resume.joined if resume is not None else ()) if sources}
-        where = "before the first node"  # for the note added to a user's exception
+        where = "between two supersteps"  # for the note added to a user's exception outside a node and a router
         routing: _Task | None = None  # the task whose Python router is deciding now
         self._at_fault = None
         try:
@@ -243,8 +246,8 @@ class Run(Generic[T]):
                     if options.on_max_steps == "return":
                         break
                     raise MaxStepsExceeded(options.max_steps, frontier[0].node, dict(self.state))
-                stop = next((b.node for b in frontier if b.node in options.interrupt_before), None)
-                if stop is not None and not resuming:
+                stop = _first_in(options.interrupt_before, frontier) if not resuming else None
+                if stop is not None:
                     paused = self._pause(stop, "before", steps, frontier, joined)
                     if emit:
                         yield paused
@@ -252,24 +255,29 @@ class Run(Generic[T]):
                 resuming = False
                 steps += 1
                 tasks = [_Task(b.node, f"{steps}.{i}", steps, b.arg, b.index) for i, b in enumerate(frontier)]
-                where = f"in node '{tasks[0].node}'" if len(tasks) == 1 else f"in superstep {steps}"
                 done: dict[str, _TaskDone] = {}
-                stream = self._run_tasks(tasks, emit)
-                async with contextlib.aclosing(stream):  # closed at once when the consumer stops early
-                    async for item in stream:
-                        if isinstance(item, _TaskDone):
-                            done[item.task.id] = item
-                        else:
-                            yield item
+                self._at_fault = tasks[0] if len(tasks) == 1 else None
+                alone = graph.nodes[tasks[0].node] if len(tasks) == 1 and not emit else None
+                if isinstance(alone, PythonNode):  # the cheapest step: no generator to go through
+                    done[tasks[0].id] = _TaskDone(tasks[0], await self._python_node(alone, self.state, None))
+                else:
+                    stream = self._run_task(tasks[0], emit, None) if len(tasks) == 1 else self._run_tasks(tasks, emit)
+                    async with contextlib.aclosing(stream):  # closed at once when the consumer stops early
+                        async for item in stream:
+                            if isinstance(item, _TaskDone):
+                                done[item.task.id] = item
+                            else:
+                                yield item
                 self._at_fault = None
                 writes = [done[t.id] for t in tasks]  # the order the tasks started, never the order they finished
-                patch = _merge(self.state, writes, self.program.reducers)
+                patch = _merge(self.state, writes, reducers)
                 self.state.update(patch)
-                if emit and (len(writes) > 1 or patch != writes[0].patch):
+                reduced = bool(reducers) and any(key in reducers for key in writes[0].patch)
+                if emit and (len(writes) > 1 or reduced):  # else the one node_end's patch is what was applied
                     yield make("merge", step=steps, patch=jsonable(patch), tasks=[t.id for t in tasks])
                 frontier = []
                 for task in tasks:
-                    where, routing = f"in the router after node '{task.node}'", task
+                    routing = task
                     for decision, branch in await self._next(task.node, joined):
                         if emit:
                             yield make("route", source=task.node, decision=decision, target=branch.node, **task.fields())
@@ -278,7 +286,7 @@ class Run(Generic[T]):
                 routing = None
                 if len(tasks) == 1 and getattr(graph.nodes[tasks[0].node], "on_loop", False):
                     await asyncio.sleep(0)  # let the loop run (views animate, servers answer) between cheap steps
-                stop = next((t.node for t in tasks if t.node in options.interrupt_after), None)
+                stop = _first_in(options.interrupt_after, tasks)
                 if stop is not None:
                     paused = self._pause(stop, "after", steps, frontier, joined)
                     if emit:
@@ -303,7 +311,11 @@ class Run(Generic[T]):
             add_note = getattr(exc, "add_note", None)  # Python 3.11+
             if add_note is not None and not isinstance(exc, DspyerLabError):  # our own errors say where already
                 with contextlib.suppress(Exception):  # e.g. a __notes__ that is not a list
-                    add_note(f"(raised {where if culprit is None else f'in node {culprit.label!r}'} of the dspyer-lab graph)")
+                    if culprit is not None:
+                        where = f"in node {culprit.label!r}"
+                    elif routing is not None:
+                        where = f"in the router after node {routing.node!r}"
+                    add_note(f"(raised {where} of the dspyer-lab graph)")
             if emit:
                 yield make(  # every part is built so that it cannot raise: the error event always arrives
                     "error",
@@ -327,7 +339,7 @@ class Run(Generic[T]):
         alone = len(frontier) == 1 and frontier[0].arg is None
         branches = () if alone else tuple(b.to_dict() for b in frontier)
         waiting = () if not any(joined.values()) else tuple(
-            tuple(sorted(joined.get(i, ()))) for i in range(len(self.program.graph.joins))
+            tuple(sorted(joined.get(i, ()))) for i in range(len(self.graph.joins))
         )
         next_node = frontier[0].node if frontier else END
         checkpoint = Checkpoint(
@@ -339,22 +351,16 @@ class Run(Generic[T]):
     # -- tasks ----------------------------------------------------------------------
 
     async def _run_tasks(self, tasks: list[_Task], emit: bool) -> AsyncGenerator[Event | _TaskDone, None]:
-        """Run a superstep's tasks: one in the consumer's own task; several each in a task of its own.
+        """Run a superstep's tasks each in an asyncio task of its own (a lone task runs in the consumer's).
 
         Their events come through one queue in the order they were made (`seq` stays contiguous). The
         first failure cancels the running siblings and awaits them before it is raised; so does closing
         the stream or cancelling its consumer.
         """
-        if len(tasks) == 1:
-            self._at_fault = tasks[0]
-            async with contextlib.aclosing(self._run_task(tasks[0], emit, None)) as stream:
-                async for item in stream:
-                    yield item
-            return
         queue: asyncio.Queue[Event | _TaskDone | _TaskFailed] = asyncio.Queue()
         limit = self.options.max_concurrency
         gate = asyncio.Semaphore(limit) if limit is not None and limit < len(tasks) else contextlib.nullcontext()
-        threaded = sum(isinstance(n, PythonNode) and not n.on_loop for n in (self.program.graph.nodes[t.node] for t in tasks))
+        threaded = sum(isinstance(n, PythonNode) and not n.on_loop for n in (self.graph.nodes[t.node] for t in tasks))
         pool = ThreadPoolExecutor(min(threaded, limit or threaded), "dspyer-branch") if threaded > 1 else None
 
         async def pump(task: _Task) -> None:
@@ -387,7 +393,7 @@ class Run(Generic[T]):
         self, task: _Task, emit: bool, pool: Executor | None
     ) -> AsyncGenerator[Event | _TaskDone, None]:
         """One node instance, from its `node_start` to its `node_end`, reading the state (with its Send's arg)."""
-        node = self.program.graph.nodes[task.node]
+        node = self.graph.nodes[task.node]
         view = self.state if task.arg is None else {**self.state, **task.arg}
         started = time.perf_counter()
         if isinstance(node, StatefulNode):
@@ -436,11 +442,11 @@ class Run(Generic[T]):
     ) -> AsyncGenerator[Event | _NodeDone, None]:
         inputs = self._node_inputs(node, view)
         if emit:
-            yield self.events_of.make("node_start", node=node.name, kind=self.program.graph.node_kind(node.name),
+            yield self.events_of.make("node_start", node=node.name, kind=self.graph.node_kind(node.name),
                                       step=task.step, inputs=jsonable(inputs), **task.fields())
         predictor = self.program.predictor(node.name)
         retries = node.max_retries if node.max_retries is not None else self.options.max_retries
-        router = self.program.graph.routers.get(node.name)
+        router = self.graph.routers.get(node.name)
         extra_check = _decision_check(node, router) if router is not None and router.decide is node else None
         kwargs: dict[str, Any] = dict(inputs)
         context = {"node": node.name, "inputs": inputs, "state": MappingProxyType(view)}
@@ -542,18 +548,19 @@ class Run(Generic[T]):
         A router may return one key, a list of keys or `Send`s (one instance each). A join's target is
         returned by the task that completes it (`joined` keeps the sources finished so far).
         """
-        graph = self.program.graph
+        graph = self.graph
         router = graph.routers.get(source)
         if router is None:
             found: list[tuple[str | None, _Branch]] = [(None, _Branch(t)) for t in graph.edges.get(source, ())]
+            waits = False
             for i, join in enumerate(graph.joins):
                 if source in join.sources:
+                    waits = True
                     seen = joined.setdefault(i, set())
                     seen.add(source)
                     if seen.issuperset(join.sources):
                         seen.clear()
                         found.append((None, _Branch(join.target)))
-            waits = any(source in join.sources for join in graph.joins)
             return found or ([] if waits else [(None, _Branch(END))])
         if isinstance(router.decide, StatefulNode):
             decisions: Any = self.state[router.decide.decision_field]
@@ -581,6 +588,8 @@ def _merge(state: Mapping[str, Any], writes: Sequence[_TaskDone], reducers: Mapp
 
     A field written by two tasks without a reducer is a `ParallelWriteError` naming both.
     """
+    if len(writes) == 1 and not reducers:  # a sequential step: its patch as it is
+        return writes[0].patch
     merged: dict[str, Any] = {}
     writer: dict[str, str] = {}
     for done in writes:
@@ -598,6 +607,13 @@ def _merge(state: Mapping[str, Any], writes: Sequence[_TaskDone], reducers: Mapp
 
 
 _ABSENT = object()
+
+
+def _first_in(breakpoints: frozenset[str], instances: Sequence[_Branch | _Task]) -> str | None:
+    """The first of `instances`' nodes with a breakpoint, or None."""
+    if not breakpoints:  # most runs: no loop over the instances at all
+        return None
+    return next((i.node for i in instances if i.node in breakpoints), None)
 
 
 def _task_fields(task: _Task | None) -> TaskFields:
