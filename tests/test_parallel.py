@@ -350,3 +350,18 @@ async def test_a_reducer_applies_in_a_superstep_of_one_node_too_and_says_so_in_a
         events, error = await collect(AgentTranspiler.compile(g).astream(query="q", notes=["old"]))
     assert error is None and by_kind(events, "node_end")[0]["patch"] == {"notes": ["new"]}
     assert by_kind(events, "merge")[0]["patch"] == {"notes": ["old", "new"]} == {"notes": events[-1]["state"]["notes"]}
+
+
+async def test_the_error_of_a_failing_send_instance_names_its_node_and_index() -> None:
+    async def work(state: dict[str, Any]) -> dict[str, Any]:
+        if state["i"] == 2:
+            raise ValueError(f"item {state['i']} is bad")
+        await asyncio.Event().wait()  # the others would wait forever: only the cancel ends them
+        return {}
+
+    g = Graph().add_node("fan", lambda state: None, inline=True).add_node("work", work)
+    g.add_conditional_edges("fan", lambda state: [Send("work", {"i": i}) for i in range(4)], ["work"])
+    events, error = await collect(AgentTranspiler.compile(g.set_entry_point("fan")).astream())
+    assert isinstance(error, ValueError) and other_running() == set()
+    assert (events[-1]["node"], events[-1]["task"], events[-1]["index"]) == ("work", "2.2", 2)
+    assert not by_kind(events, "node_end")[1:]  # only fan ended: no instance wrote anything

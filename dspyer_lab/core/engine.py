@@ -599,7 +599,7 @@ def _merge(state: Mapping[str, Any], writes: Sequence[_TaskDone], reducers: Mapp
                 current = merged[key] if key in merged else state.get(key, _ABSENT)
                 merged[key] = value if current is _ABSENT else reducer(current, value)
             elif key in writer:
-                raise ParallelWriteError(key, writer[key], done.task.label)
+                raise ParallelWriteError(key, writer[key], done.task.label, done.task.node)
             else:
                 merged[key] = value
             writer.setdefault(key, done.task.label)

@@ -153,14 +153,14 @@ class RouteError(DspyerLabError, KeyError):
 class ParallelWriteError(DspyerLabError, ValueError):
     """Two branches of one superstep wrote a state field that declares no reducer to merge their writes."""
 
-    def __init__(self, field: str, first: str, second: str) -> None:
-        super().__init__(field, first, second)
+    def __init__(self, field: str, first: str, second: str, node: str) -> None:
+        super().__init__(field, first, second, node)
         self.field = field
         self.first = first
         """The instance that wrote the field first in merge order (a node name, ``name[i]`` for a Send instance)."""
         self.second = second
-        self.node = second.partition("[")[0]
-        """The node whose write could not be merged."""
+        self.node = node
+        """The node of `second`, whose write could not be merged."""
 
     def message(self) -> str:
         return (
