@@ -21,7 +21,7 @@ import traceback
 import types
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TypeVar, Union, get_args, get_origin
 
@@ -83,33 +83,34 @@ class _NodeDone:
     attempts: int
 
 
-@dataclass(slots=True)
-class _Branch:
-    """A node the next superstep runs: plain, or one `Send` instance (its `arg` over the state, its `index`)."""
+@dataclass(slots=True)  # not frozen: made every step, and a frozen dataclass costs more to make
+class _Task:
+    """One node instance of a superstep: plain, or one `Send` instance (its `arg` over the state, its `index`).
+
+    The routing that puts it in the next frontier makes it (one object per sequential step) and sets
+    its `step` and `position` there; equal tasks compare on what runs, not where.
+    """
 
     node: str
     arg: Mapping[str, Any] | None = None
     index: int | None = None
+    step: int = field(default=0, compare=False)
+    position: int = field(default=0, compare=False)
+    """Its place in the superstep's frontier (the merge order)."""
+
+    @property
+    def id(self) -> str:
+        """"3.1": superstep 3, second task; unique in the run (made only when an event or error needs it)."""
+        return f"{self.step}.{self.position}"
 
     def to_dict(self) -> BranchDict:
-        """As a checkpoint holds it (JSON)."""
+        """As a checkpoint's frontier holds it (JSON)."""
         branch: BranchDict = {"node": self.node}
         if self.arg is not None:
             branch["arg"] = jsonable(self.arg)
         if self.index is not None:
             branch["index"] = self.index
         return branch
-
-
-@dataclass(slots=True)  # not frozen: made every step, and a frozen dataclass costs more to make
-class _Task:
-    """One node instance of a superstep; `id` ("3.1": superstep 3, second task) is unique in the run."""
-
-    node: str
-    id: str
-    step: int
-    arg: Mapping[str, Any] | None = None
-    index: int | None = None
 
     def fields(self) -> TaskFields:
         """The keys its events carry."""
@@ -218,16 +219,18 @@ class Run(Generic[T]):
     async def _execute(self, emit: bool) -> AsyncIterator[Event]:
         graph, make, options, resume, reducers = self.graph, self.events_of.make, self.options, self.resume, self.reducers
         started = time.perf_counter()
-        frontier: list[_Branch]
+        frontier: list[_Task]
         if resume is None:
             self.state, steps = dict(self.inputs), 0
-            frontier = [_Branch(graph.entry_point)]  # type: ignore[arg-type]  # validated at compile
+            frontier = [_Task(graph.entry_point, step=1)]  # type: ignore[arg-type]  # validated at compile
             if emit:
                 yield make("run_start", inputs=jsonable(self.inputs))
         else:
             self.state, steps = dict(resume.state), resume.step
-            frontier = [_Branch(b["node"], b.get("arg"), b.get("index")) for b in resume.frontier]
-            frontier = frontier or ([] if resume.next == END else [_Branch(resume.next)])
+            frontier = [
+                _Task(b["node"], b.get("arg"), b.get("index"), steps + 1, i) for i, b in enumerate(resume.frontier)
+            ]
+            frontier = frontier or ([] if resume.next == END else [_Task(resume.next, step=steps + 1)])
             if emit and self.fork:
                 yield make("run_start", inputs=jsonable(self.state), parent_run_id=resume.run_id, parent_step=resume.step)
         if self.update:
@@ -246,7 +249,7 @@ class Run(Generic[T]):
                     if options.on_max_steps == "return":
                         break
                     raise MaxStepsExceeded(options.max_steps, frontier[0].node, dict(self.state))
-                stop = _first_in(options.interrupt_before, frontier) if not resuming else None
+                stop = _first_in(options.interrupt_before, frontier) if options.interrupt_before and not resuming else None
                 if stop is not None:
                     paused = self._pause(stop, "before", steps, frontier, joined)
                     if emit:
@@ -254,39 +257,39 @@ class Run(Generic[T]):
                     return
                 resuming = False
                 steps += 1
-                tasks = [_Task(b.node, f"{steps}.{i}", steps, b.arg, b.index) for i, b in enumerate(frontier)]
-                done: dict[str, _TaskDone] = {}
-                self._at_fault = tasks[0] if len(tasks) == 1 else None
-                alone = graph.nodes[tasks[0].node] if len(tasks) == 1 and not emit else None
-                if isinstance(alone, PythonNode):  # the cheapest step: no generator to go through
-                    done[tasks[0].id] = _TaskDone(tasks[0], await self._python_node(alone, self.state, None))
+                tasks, frontier = frontier, []
+                lone = graph.nodes[tasks[0].node] if len(tasks) == 1 else None  # a sequential step's node
+                self._at_fault = tasks[0] if lone is not None else None
+                patches: list[dict[str, Any]]  # by position: the order the tasks started, never the order they finished
+                if not emit and isinstance(lone, PythonNode):  # the cheapest step: no generator to go through
+                    patches = [await self._python_node(lone, self.state, None)]
                 else:
-                    stream = self._run_task(tasks[0], emit, None) if len(tasks) == 1 else self._run_tasks(tasks, emit)
+                    patches = [{}] * len(tasks)
+                    stream = self._run_task(tasks[0], emit, None) if lone is not None else self._run_tasks(tasks, emit)
                     async with contextlib.aclosing(stream):  # closed at once when the consumer stops early
                         async for item in stream:
                             if isinstance(item, _TaskDone):
-                                done[item.task.id] = item
+                                patches[item.task.position] = item.patch
                             else:
                                 yield item
                 self._at_fault = None
-                writes = [done[t.id] for t in tasks]  # the order the tasks started, never the order they finished
-                patch = _merge(self.state, writes, reducers)
+                patch = patches[0] if lone is not None and not reducers else _merge(self.state, tasks, patches, reducers)
                 self.state.update(patch)
-                reduced = bool(reducers) and any(key in reducers for key in writes[0].patch)
-                if emit and (len(writes) > 1 or reduced):  # else the one node_end's patch is what was applied
+                reduced = bool(reducers) and any(key in reducers for key in patches[0])
+                if emit and (lone is None or reduced):  # else the one node_end's patch is what was applied
                     yield make("merge", step=steps, patch=jsonable(patch), tasks=[t.id for t in tasks])
-                frontier = []
                 for task in tasks:
                     routing = task
                     for decision, branch in await self._next(task.node, joined):
                         if emit:
                             yield make("route", source=task.node, decision=decision, target=branch.node, **task.fields())
                         if branch.node != END and (branch.arg is not None or branch not in frontier):
+                            branch.step, branch.position = steps + 1, len(frontier)
                             frontier.append(branch)  # a node triggered by several tasks runs once; each Send runs
                 routing = None
-                if len(tasks) == 1 and getattr(graph.nodes[tasks[0].node], "on_loop", False):
+                if isinstance(lone, PythonNode) and lone.on_loop:
                     await asyncio.sleep(0)  # let the loop run (views animate, servers answer) between cheap steps
-                stop = _first_in(options.interrupt_after, tasks)
+                stop = _first_in(options.interrupt_after, tasks) if options.interrupt_after else None
                 if stop is not None:
                     paused = self._pause(stop, "after", steps, frontier, joined)
                     if emit:
@@ -330,7 +333,7 @@ class Run(Generic[T]):
             raise
 
     def _pause(
-        self, node: str, when: Literal["before", "after"], steps: int, frontier: list[_Branch], joined: dict[int, set[str]]
+        self, node: str, when: Literal["before", "after"], steps: int, frontier: list[_Task], joined: dict[int, set[str]]
     ) -> Paused:
         """Stop at a breakpoint: record where (`self.paused`) and return the `paused` event.
 
@@ -542,7 +545,7 @@ class Run(Generic[T]):
 
     # -- routing --------------------------------------------------------------------
 
-    async def _next(self, source: str, joined: dict[int, set[str]]) -> list[tuple[str | None, _Branch]]:
+    async def _next(self, source: str, joined: dict[int, set[str]]) -> list[tuple[str | None, _Task]]:
         """Where a finished task of `source` leads: (decision, branch) pairs; END when it has no way out.
 
         A router may return one key, a list of keys or `Send`s (one instance each). A join's target is
@@ -551,7 +554,7 @@ class Run(Generic[T]):
         graph = self.graph
         router = graph.routers.get(source)
         if router is None:
-            found: list[tuple[str | None, _Branch]] = [(None, _Branch(t)) for t in graph.edges.get(source, ())]
+            found: list[tuple[str | None, _Task]] = [(None, _Task(t)) for t in graph.edges.get(source, ())]
             waits = False
             for i, join in enumerate(graph.joins):
                 if source in join.sources:
@@ -560,60 +563,69 @@ class Run(Generic[T]):
                     seen.add(source)
                     if seen.issuperset(join.sources):
                         seen.clear()
-                        found.append((None, _Branch(join.target)))
-            return found or ([] if waits else [(None, _Branch(END))])
+                        found.append((None, _Task(join.target)))
+            return found or ([] if waits else [(None, _Task(END))])
         if isinstance(router.decide, StatefulNode):
             decisions: Any = self.state[router.decide.decision_field]
         else:
             decisions = await _call(router.decide, router.on_loop, dict(self.state), source, router=True)
-        if not isinstance(decisions, (list, tuple)):
-            decisions = [decisions]
+        if not isinstance(decisions, (list, tuple)):  # one key: a sequential step, no list to go through
+            key = decision_key(decisions)
+            return [(key, self._routed(source, router, key))]
         found, sends = [], 0
         for decision in decisions:
             if isinstance(decision, Send):
                 if decision.node not in router.path_map.values():
                     raise RouteError(source, decision, list(router.path_map))
-                found.append((None, _Branch(decision.node, decision.arg, sends)))
+                found.append((None, _Task(decision.node, decision.arg, sends)))
                 sends += 1
                 continue
             key = decision_key(decision)
-            if key not in router.path_map:
-                raise RouteError(source, key, list(router.path_map))
-            found.append((key, _Branch(router.path_map[key])))
-        return found or [(None, _Branch(END))]
+            found.append((key, self._routed(source, router, key)))
+        return found or [(None, _Task(END))]
+
+    @staticmethod
+    def _routed(source: str, router: Router, key: str) -> _Task:
+        """The task a router's `key` leads to; a key outside its path_map is a `RouteError`."""
+        target = router.path_map.get(key)
+        if target is None:
+            raise RouteError(source, key, list(router.path_map))
+        return _Task(target)
 
 
-def _merge(state: Mapping[str, Any], writes: Sequence[_TaskDone], reducers: Mapping[str, Callable[[Any, Any], Any]]) -> dict[str, Any]:
+def _merge(
+    state: Mapping[str, Any],
+    tasks: Sequence[_Task],
+    patches: Sequence[dict[str, Any]],
+    reducers: Mapping[str, Callable[[Any, Any], Any]],
+) -> dict[str, Any]:
     """The superstep's patch: its tasks' writes in the order given, a field with a reducer folded into its value.
 
-    A field written by two tasks without a reducer is a `ParallelWriteError` naming both.
+    A field written by two tasks without a reducer is a `ParallelWriteError` naming both. (A sequential
+    step without reducers does not call it: its patch is applied as it is.)
     """
-    if len(writes) == 1 and not reducers:  # a sequential step: its patch as it is
-        return writes[0].patch
     merged: dict[str, Any] = {}
     writer: dict[str, str] = {}
-    for done in writes:
-        for key, value in done.patch.items():
+    for task, patch in zip(tasks, patches):
+        for key, value in patch.items():
             reducer = reducers.get(key)
             if reducer is not None:
                 current = merged[key] if key in merged else state.get(key, _ABSENT)
                 merged[key] = value if current is _ABSENT else reducer(current, value)
             elif key in writer:
-                raise ParallelWriteError(key, writer[key], done.task.label, done.task.node)
+                raise ParallelWriteError(key, writer[key], task.label, task.node)
             else:
                 merged[key] = value
-            writer.setdefault(key, done.task.label)
+            writer.setdefault(key, task.label)
     return merged
 
 
 _ABSENT = object()
 
 
-def _first_in(breakpoints: frozenset[str], instances: Sequence[_Branch | _Task]) -> str | None:
-    """The first of `instances`' nodes with a breakpoint, or None."""
-    if not breakpoints:  # most runs: no loop over the instances at all
-        return None
-    return next((i.node for i in instances if i.node in breakpoints), None)
+def _first_in(breakpoints: frozenset[str], tasks: Sequence[_Task]) -> str | None:
+    """The first of `tasks`' nodes with a breakpoint, or None (called only when there are breakpoints)."""
+    return next((t.node for t in tasks if t.node in breakpoints), None)
 
 
 def _task_fields(task: _Task | None) -> TaskFields:
