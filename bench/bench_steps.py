@@ -18,7 +18,10 @@ Contenders, all in one process, interleaved trial by trial:
     pip install langgraph pydantic-graph     # not in the dev extra: only this benchmark needs them
     python bench/bench_steps.py              # 5 trials per contender and size (~2-4 min on 2 cores)
     python bench/bench_steps.py --repeats 3 --steps 500
-    PYTHONPATH=/path/to/older/checkout python bench/bench_steps.py --only dspyer-lab   # before/after
+    python bench/bench_steps.py --against /path/to/other/checkout --steps 5000 --repeats 9   # before/after
+
+`--against` compares two trees' engines, dspyer-lab contenders only: two worker processes (this
+tree's and the other's on PYTHONPATH) are asked for trials in turn, the first to go alternating by round.
 """
 
 from __future__ import annotations
@@ -27,13 +30,16 @@ import argparse
 import asyncio
 import gc
 import json
+import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from importlib import metadata
+from pathlib import Path
 from typing import Any, TypedDict
 
 from dspyer_lab import END, AgentTranspiler, Graph
@@ -204,6 +210,46 @@ def trial(runner: Runner, docs: Docs, steps: int) -> Sample:
     return sample
 
 
+class Worker:
+    """This benchmark in a child process with `tree` first on PYTHONPATH: one trial per request, over pipes."""
+
+    def __init__(self, tree: Path, steps: int) -> None:
+        self.tree = tree
+        env = {**os.environ, "PYTHONPATH": str(tree)}
+        command = [sys.executable, __file__, "--worker", "--steps", str(steps)]
+        self.process = subprocess.Popen(command, env=env, text=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.names: list[str] = json.loads(self._line())
+
+    def _line(self) -> str:
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the worker on {self.tree} exited")
+        return line
+
+    def trial(self, name: str, label: str) -> Sample:
+        assert self.process.stdin is not None
+        self.process.stdin.write(json.dumps([name, label]) + "\n")
+        self.process.stdin.flush()
+        return Sample(*json.loads(self._line()))
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        self.process.wait(timeout=30)
+
+
+def serve(steps: int) -> None:
+    """The worker's side: name its dspyer-lab contenders, then run the trials asked for on stdin."""
+    runners = dspyer_lab_runners(steps)
+    docs = {label: make_docs(n) for label, n in SIZES.items()}
+    print(json.dumps(list(runners)), flush=True)
+    for line in sys.stdin:
+        name, label = json.loads(line)
+        sample = trial(runners[name], docs[label], steps)
+        print(json.dumps([sample.wall, sample.cpu]), flush=True)
+
+
 def versions() -> str:
     names = ("dspy", "langgraph", "pydantic-graph", "pydantic")
     found = []
@@ -220,24 +266,46 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=1000)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--only", default="", help="run only the contenders whose name contains this text")
+    parser.add_argument("--against", type=Path, help="another checkout: its engine against this tree's, interleaved")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     steps = args.steps
-    runners = {**dspyer_lab_runners(steps), **langgraph_runners(steps), **pydantic_graph_runners(steps)}
-    runners = {name: runner for name, runner in runners.items() if args.only in name}
+    if args.worker:
+        serve(steps)
+        return
     docs = {label: make_docs(n) for label, n in SIZES.items()}
     sizes_kb = {label: len(json.dumps(d)) / 1000 for label, d in docs.items()}
     print(f"Python {platform.python_version()} on {platform.machine()}, {versions()}", file=sys.stderr)
     print(f"state sizes (JSON of docs): {', '.join(f'{k}: {v:.1f} kB' for k, v in sizes_kb.items())}", file=sys.stderr)
+    print(f"load average before: {', '.join(f'{x:.2f}' for x in os.getloadavg())}", file=sys.stderr)
+    measure: dict[str, Callable[[str], Sample]] = {}  # contender -> one trial at a state size
+    workers: list[Worker] = []
+    if args.against is None:
+        runners = {**dspyer_lab_runners(steps), **langgraph_runners(steps), **pydantic_graph_runners(steps)}
+        for name, runner in runners.items():
+            measure[name] = lambda label, runner=runner: trial(runner, docs[label], steps)  # type: ignore[misc]
+    else:
+        trees = {"this tree": Path(__file__).resolve().parent.parent, str(args.against): args.against.resolve()}
+        workers = [Worker(tree, steps) for tree in trees.values()]
+        for name in workers[0].names:
+            for (where, _), worker in zip(trees.items(), workers):
+                if name in worker.names:
+                    measure[f"{name} [{where}]"] = lambda label, w=worker, n=name: w.trial(n, label)  # type: ignore[misc]
+    measure = {name: m for name, m in measure.items() if args.only in name}
 
-    for runner in runners.values():  # warm-up: imports, first-call caches
+    for one in measure.values():  # warm-up: imports, first-call caches
         for label in SIZES:
-            trial(runner, docs[label], steps)
-    samples: dict[tuple[str, str], list[Sample]] = {(name, label): [] for name in runners for label in SIZES}
+            one(label)
+    samples: dict[tuple[str, str], list[Sample]] = {(name, label): [] for name in measure for label in SIZES}
     for r in range(args.repeats):
+        turns = list(measure.items()) if r % 2 == 0 else list(reversed(measure.items()))
         for label in SIZES:
-            for name, runner in runners.items():
-                samples[name, label].append(trial(runner, docs[label], steps))
+            for name, one in turns:
+                samples[name, label].append(one(label))
         print(f"trial {r + 1}/{args.repeats} done", file=sys.stderr)
+    for worker in workers:
+        worker.close()
+    print(f"load average after: {', '.join(f'{x:.2f}' for x in os.getloadavg())}", file=sys.stderr)
 
     def per_step(name: str, label: str, what: str) -> float:
         return statistics.median(getattr(s, what) for s in samples[name, label]) / steps * 1e6
@@ -246,11 +314,11 @@ def main() -> None:
         print(f"\nMicroseconds per step ({title}, median of {args.repeats}), {steps}-step loop:\n")
         print("| contender | " + " | ".join(SIZES) + " | 71 KB / 0 KB |")
         print("|---|" + "---|" * (len(SIZES) + 1))
-        for name in runners:
+        for name in measure:
             cells = [per_step(name, label, what) for label in SIZES]
-            print(f"| {name} | " + " | ".join(f"{c:,.0f}" for c in cells) + f" | {cells[-1] / cells[0]:.2f}x |")
+            print(f"| {name} | " + " | ".join(f"{c:,.1f}" for c in cells) + f" | {cells[-1] / cells[0]:.2f}x |")
     threaded_name, inline_name = "dspyer-lab aforward (sync fns, threads)", "dspyer-lab aforward (inline=True)"
-    if threaded_name in runners and inline_name in runners:
+    if threaded_name in measure and inline_name in measure:
         hop = per_step(threaded_name, "0 KB", "wall")
         saved = hop - per_step(inline_name, "0 KB", "wall")
         print(f"\nThread hop (sync node + sync router, vs inline=True): {saved:,.0f} us per step, wall time")
