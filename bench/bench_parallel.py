@@ -1,0 +1,284 @@
+"""Parallel branches against a model server: wall time of a fan-out and of a Send map, vs the ideal.
+
+Two graphs, every LLM call made by `dspy` against the loopback `ChatServer` (each answer waits
+`--latency`, default 0.2 s), so the ideal wall time is a number of waves times the latency:
+
+  fan-out   start -> 8 LLM nodes at once -> a join into write          ideal: 1 wave   (0.2 s)
+  map       fetch -> a Send per document (100) to one LLM node,         ideal: 7 waves  (1.4 s)
+            max_concurrency=16, its notes merged by operator.add
+
+Contenders: hand-written (the same `dspy.Predict` calls under `asyncio.gather`, a semaphore for the
+map: what dspy itself costs, the floor for a graph engine), dspyer-lab `aforward`, and (if installed:
+``pip install langgraph``) the same graphs in LangGraph (`Send`, fan-out, a join with a list of
+sources, ``max_concurrency`` in the config), whose nodes call the same `dspy.Predict` signatures, so
+all make the same HTTP calls. Every trial gets a fresh server, `dspy.LM` and event loop; trials are
+interleaved (hand-written, ours, LangGraph, hand-written, ...). The CPU column is the process's
+(client and the server's thread): on a small machine a wall time over the ideal is mostly that.
+
+    python bench/bench_parallel.py                  # 5 trials per graph and contender
+    python bench/bench_parallel.py --repeats 3 --latency 0.5
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import operator
+import os
+import platform
+import statistics
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from importlib import metadata
+from typing import Annotated, Any, TypedDict
+
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # offline: no model-metadata download
+
+import dspy
+from pydantic import BaseModel, Field, create_model
+
+from dspyer_lab import AgentTranspiler, Graph, Send, StatefulNode
+from dspyer_lab.testing import ChatServer
+
+BRANCHES, DOCS, MAP_CONCURRENCY = 8, 100, 16
+
+Case = Callable[[], Awaitable[None]]
+"""One run of a graph (built before the clock starts), checking its result."""
+
+
+class Question(BaseModel):
+    question: str = Field(description="The user's question")
+
+
+ANSWERS = [create_model(f"Answer{k}", **{f"a{k}": (str, Field(description=f"Answer {k}"))}) for k in range(BRANCHES)]
+
+
+class Doc(BaseModel):
+    doc: str = Field(description="A retrieved document")
+
+
+class Notes(BaseModel):
+    notes: Annotated[list[str], operator.add] = Field(description="Notes on the document")
+
+
+# --------------------------------------------------------------------------- hand-written
+
+
+def signature(inputs: type[BaseModel], outputs: type[BaseModel]) -> type[dspy.Signature]:
+    """The dspy signature of an LLM node (what the hand-written and LangGraph contenders call)."""
+    fields: dict[str, tuple[Any, Any]] = {n: (str, dspy.InputField(desc=f.description)) for n, f in inputs.model_fields.items()}
+    fields.update({n: (f.annotation, dspy.OutputField(desc=f.description)) for n, f in outputs.model_fields.items()})
+    return dspy.Signature(fields)
+
+
+
+
+def hand_fanout() -> Case:
+    predicts = [dspy.Predict(signature(Question, answer)) for answer in ANSWERS]
+
+    async def run() -> None:
+        answers = await asyncio.gather(*(p.acall(question="q") for p in predicts))
+        assert len(answers) == BRANCHES
+
+    return run
+
+
+def hand_map() -> Case:
+    predict = dspy.Predict(signature(Doc, Notes))
+
+    async def run() -> None:
+        gate = asyncio.Semaphore(MAP_CONCURRENCY)
+
+        async def summarize(doc: str) -> list[str]:
+            async with gate:
+                return (await predict.acall(doc=doc)).notes
+
+        notes = await asyncio.gather(*(summarize(f"d{i}") for i in range(DOCS)))
+        assert len(notes) == DOCS
+
+    return run
+
+
+# --------------------------------------------------------------------------- dspyer-lab
+
+
+def ours_fanout() -> Case:
+    g = Graph().add_node("start", lambda state: None, inline=True)
+    for k, answer in enumerate(ANSWERS):
+        g.add_node(StatefulNode(f"b{k}", Question, answer))
+        g.add_edge("start", f"b{k}")
+    g.add_node("write", lambda state: {"done": True}, inline=True)
+    g.add_edge([f"b{k}" for k in range(BRANCHES)], "write")
+    program = AgentTranspiler.compile(g.set_entry_point("start"))
+
+    async def run() -> None:
+        state = await program.aforward(question="q")
+        assert state["done"] and all(f"a{k}" in state for k in range(BRANCHES)), state
+
+    return run
+
+
+def ours_map() -> Case:
+    g = Graph().add_node("fetch", lambda state: None, inline=True)
+    g.add_node(StatefulNode("summarize", Doc, Notes))
+    g.add_conditional_edges("fetch", lambda state: [Send("summarize", {"doc": d}) for d in state["docs"]], ["summarize"])
+    program = AgentTranspiler.compile(g.set_entry_point("fetch"), max_concurrency=MAP_CONCURRENCY)
+
+    async def run() -> None:
+        state = await program.aforward(docs=[f"d{i}" for i in range(DOCS)])
+        assert len(state["notes"]) >= DOCS, len(state["notes"])
+
+    return run
+
+
+# --------------------------------------------------------------------------- LangGraph
+
+
+class FanState(TypedDict, total=False):
+    question: str
+    answers: Annotated[list[str], operator.add]
+    done: bool
+
+
+class MapState(TypedDict, total=False):
+    docs: list[str]
+    doc: str
+    notes: Annotated[list[str], operator.add]
+
+
+def langgraph_cases() -> dict[str, Case] | None:
+    try:
+        from langgraph.graph import END, START, StateGraph
+        from langgraph.types import Send as LGSend
+    except ImportError:
+        return None
+
+    def lg_fanout() -> Case:
+        builder = StateGraph(FanState)
+        builder.add_node("start", lambda state: {})
+        for k, answer in enumerate(ANSWERS):
+            predict = dspy.Predict(signature(Question, answer))
+
+            async def branch(state: FanState, predict: dspy.Predict = predict, k: int = k) -> dict[str, Any]:
+                return {"answers": [getattr(await predict.acall(question=state["question"]), f"a{k}")]}
+
+            builder.add_node(f"b{k}", branch)
+            builder.add_edge("start", f"b{k}")
+        builder.add_node("write", lambda state: {"done": True})
+        builder.add_edge([f"b{k}" for k in range(BRANCHES)], "write")
+        builder.add_edge(START, "start")
+        builder.add_edge("write", END)
+        app = builder.compile()
+
+        async def run() -> None:
+            state = await app.ainvoke({"question": "q"})
+            assert state["done"] and len(state["answers"]) == BRANCHES, state
+
+        return run
+
+    def lg_map() -> Case:
+        predict = dspy.Predict(signature(Doc, Notes))
+
+        async def summarize(state: MapState) -> dict[str, Any]:
+            return {"notes": (await predict.acall(doc=state["doc"])).notes}
+
+        builder = StateGraph(MapState)
+        builder.add_node("fetch", lambda state: {})
+        builder.add_node("summarize", summarize)
+        builder.add_edge(START, "fetch")
+        builder.add_conditional_edges("fetch", lambda state: [LGSend("summarize", {"doc": d}) for d in state["docs"]])
+        builder.add_edge("summarize", END)
+        app = builder.compile()
+
+        async def run() -> None:
+            state = await app.ainvoke({"docs": [f"d{i}" for i in range(DOCS)]}, {"max_concurrency": MAP_CONCURRENCY})
+            assert len(state["notes"]) >= DOCS, len(state["notes"])
+
+        return run
+
+    return {"fan-out": lg_fanout, "map": lg_map}  # type: ignore[dict-item]
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+@dataclass
+class Sample:
+    wall: float
+    cpu: float
+    """The process's CPU seconds (client and the server's thread)."""
+    in_flight: int
+    """The most calls the server held at once."""
+
+
+def trial(make: Callable[[], Case], latency: float) -> Sample:
+    """One run on a fresh server, `dspy.LM` and event loop."""
+
+    async def timed(base_url: str) -> tuple[float, float]:
+        lm = dspy.LM("openai/test-model", api_base=base_url, api_key="test", cache=False)
+        try:
+            with dspy.context(lm=lm):
+                run = make()
+                started, cpu = time.perf_counter(), time.process_time()
+                await run()
+                return time.perf_counter() - started, time.process_time() - cpu
+        finally:
+            await lm.aclose()
+
+    with ChatServer(latency=latency) as server:
+        wall, cpu = asyncio.run(timed(server.base_url))
+        return Sample(wall, cpu, server.max_in_flight)
+
+
+def versions() -> str:
+    found = []
+    for name in ("dspy", "langgraph", "litellm"):
+        try:
+            found.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name} (not installed)")
+    return f"Python {platform.python_version()}, nproc={os.cpu_count()}, " + ", ".join(found)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--latency", type=float, default=0.2)
+    args = parser.parse_args()
+    ideal = {"fan-out": args.latency, "map": math.ceil(DOCS / MAP_CONCURRENCY) * args.latency}
+    targets = {"fan-out": 1.25, "map": 1.15}
+    contenders: dict[str, dict[str, Callable[[], Case]]] = {
+        "hand-written": {"fan-out": hand_fanout, "map": hand_map},
+        "dspyer-lab": {"fan-out": ours_fanout, "map": ours_map},
+    }
+    theirs = langgraph_cases()
+    if theirs is not None:
+        contenders["LangGraph"] = theirs  # type: ignore[assignment]
+    print(versions())
+    print(f"load average before: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    for cases in contenders.values():  # warm-up: imports, first-call caches
+        for make in cases.values():
+            trial(make, args.latency)
+    samples: dict[tuple[str, str], list[Sample]] = {(c, g): [] for c in contenders for g in ideal}
+    for _ in range(args.repeats):
+        for graph in ideal:
+            for name, cases in contenders.items():
+                samples[name, graph].append(trial(cases[graph], args.latency))
+    print(f"load average after: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"\nWall time, median [min-max] of {args.repeats}, latency {args.latency} s:\n")
+    print("| graph | contender | wall (s) | vs ideal | target | CPU (s) | most calls in flight |")
+    print("|---|---|---|---|---|---|---|")
+    for graph, best in ideal.items():
+        for name in contenders:
+            runs = samples[name, graph]
+            walls = [s.wall for s in runs]
+            median = statistics.median(walls)
+            print(f"| {graph} (ideal {best:.1f} s) | {name} | {median:.3f} [{min(walls):.3f}-{max(walls):.3f}] | "
+                  f"{median / best:.2f}x | {targets[graph]}x | {statistics.median(s.cpu for s in runs):.3f} | "
+                  f"{max(s.in_flight for s in runs)} |")
+
+
+if __name__ == "__main__":
+    main()
