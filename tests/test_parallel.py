@@ -236,38 +236,71 @@ def test_a_send_to_a_node_outside_the_path_map_is_a_route_error_and_a_bad_send_a
         Graph().add_edge(["a"], "w")
 
 
-async def test_no_task_leaks_over_a_hundred_random_cancellations() -> None:
-    async def work(state: dict[str, Any]) -> dict[str, Any]:
-        for _ in range(state["i"] % 4):
-            await asyncio.sleep(0)
-        return {"notes": [state["i"]]}
+class Bodies:
+    """Node bodies in progress: a cancellation that was only requested, not awaited, leaves some still open."""
 
-    class Report(BaseModel):
-        notes: Annotated[list[int], operator.add]
+    def __init__(self) -> None:
+        self.open = 0
+        self.cancelled = 0
 
-    g = Graph().add_node("fan", lambda state: None, inline=True).add_node("work", work)
+    def node(self, name: str) -> Any:
+        async def work(state: dict[str, Any]) -> dict[str, Any]:
+            self.open += 1
+            try:
+                for _ in range((state.get("i", 0) + len(name)) % 4):
+                    await asyncio.sleep(0)
+                return {"notes": [f"{name}{state.get('i', '')}"]}
+            except asyncio.CancelledError:
+                self.cancelled += 1
+                raise
+            finally:
+                self.open -= 1
+
+        return work
+
+
+def looping_fan_out(bodies: Bodies) -> Any:
+    """fan -> (a, b: async Python, c: an LLM node) -> a join back into fan: a 3-branch fan-out every other superstep."""
+    g = Graph().add_node("fan", lambda state: None, inline=True)
+    g.add_node("a", bodies.node("a")).add_node("b", bodies.node("b")).add_node(StatefulNode("c", Question, Notes))
+    g.add_edge("fan", "a").add_edge("fan", "b").add_edge("fan", "c").add_edge(["a", "b", "c"], "fan")
+    return AgentTranspiler.compile(g.set_entry_point("fan"), Notes, max_steps=8, on_max_steps="return")
+
+
+def looping_map(bodies: Bodies) -> Any:
+    """fan -> a Send of work per item (6, max_concurrency=4) -> back to fan."""
+    g = Graph().add_node("fan", lambda state: None, inline=True).add_node("work", bodies.node("work"))
     g.add_conditional_edges("fan", lambda state: [Send("work", {"i": i}) for i in range(6)], ["work"])
     g.add_edge("work", "fan")
-    program = AgentTranspiler.compile(g.set_entry_point("fan"), Report, max_steps=6, on_max_steps="return",
-                                      max_concurrency=4)
+    return AgentTranspiler.compile(g.set_entry_point("fan"), Notes, max_steps=6, on_max_steps="return", max_concurrency=4)
+
+
+@pytest.mark.parametrize("graph", [looping_fan_out, looping_map], ids=["fan-out", "map"])
+async def test_no_task_leaks_over_a_hundred_random_cancellations(graph: Any) -> None:
+    bodies = Bodies()
+    program = graph(bodies)
     rng = random.Random(21)
-    for round_ in range(100):
-        stop_after = rng.randrange(1, 40)
-        if round_ % 2:  # break out of the stream: it is closed
-            stream = program.astream()
-            seen = 0
-            async for _ in stream:
-                seen += 1
-                if seen == stop_after:
-                    break
-            await stream.aclose()
-        else:  # cancel the task that iterates it
-            consumer = asyncio.ensure_future(collect(program.astream()))
-            for _ in range(stop_after):
-                await asyncio.sleep(0)
-            consumer.cancel()
-            await asyncio.gather(consumer, return_exceptions=True)
-        assert await settle() == set(), round_
+    with dspy.context(lm=ScriptedLM({"c": {"notes": ["c"]}})):
+        for round_ in range(100):
+            mode, stop_after = round_ % 3, rng.randrange(1, 40)
+            if mode == 0:  # break out of the stream: it is closed
+                stream = program.astream(query="q", notes=[])
+                seen = 0
+                async for _ in stream:
+                    seen += 1
+                    if seen == stop_after:
+                        break
+                await stream.aclose()
+            else:  # cancel the task that iterates the stream, or the one awaiting aforward
+                work = collect(program.astream(query="q", notes=[])) if mode == 1 else program.aforward(query="q", notes=[])
+                consumer = asyncio.ensure_future(work)
+                for _ in range(stop_after):
+                    await asyncio.sleep(0)
+                consumer.cancel()
+                await asyncio.gather(consumer, return_exceptions=True)
+            assert bodies.open == 0, round_  # every sibling's cancellation was awaited before the run gave up
+            assert await settle() == set(), round_
+    assert bodies.cancelled > 10  # the cancellations did land inside running branches
 
 
 def test_sync_python_branches_are_not_capped_by_the_default_thread_pool() -> None:

@@ -1,30 +1,31 @@
-"""Checkpoints: where a run stands between two steps, rebuilt from its events alone.
+"""Checkpoints: where a run stands between two supersteps, rebuilt from its events alone.
 
-A checkpoint is what a run needs to go on: the state, the node that would run next and the
-counters (`step`, `seq`). The engine makes one when a run pauses at a breakpoint;
-`Checkpoint.from_events` makes one at any step of any run's events (live, or read from a
-file), so `program.astream(_resume=checkpoint, _fork=True)` can try a past step again.
-Its state is JSON, like the events it comes from: each node validates it again on resume.
+A checkpoint is what a run needs to go on: the state, the node instances that would run next
+(`next`, and `frontier` for several), what its joins wait for, the counters (`step`, `seq`) and,
+cut inside a superstep, the writes of the instances that had ended (`pending`). The engine makes
+one when a run pauses at a breakpoint; `Checkpoint.from_events` makes one at any event of any
+run's events (live, or read from a file), so `program.astream(_resume=checkpoint, _fork=True)`
+can try a past step again. Its state is JSON, like the events it comes from: each node validates
+it again on resume.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
 
-from .events import BranchDict, CheckpointDict, jsonable
+from .events import BranchDict, CheckpointDict, jsonable, shown
 from .eventschema import check_checkpoint, event_label, explain, validate_event
 from .exceptions import CheckpointError
+from .graph import END
 
 __all__ = ["Checkpoint"]
 
 _FIELDS = tuple(CheckpointDict.__annotations__)
-_BOUNDARY = ("run_start", "route", "paused", "update")
-"""Kinds of event after which a run stands between two steps."""
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,8 @@ class Checkpoint:
     run_id: str
     """The run the checkpoint belongs to."""
     step: int
-    """Node executions completed so far (a resumed run counts on from here, also against `max_steps`)."""
+    """Supersteps completed so far (node executions in a sequential graph; a resumed run counts on from here, also
+    against `max_steps`)."""
     seq: int
     """The `seq` the run's next event carries (when the run streams its events; `aforward` makes none)."""
     next: str
@@ -46,6 +48,10 @@ class Checkpoint:
     a `Send` map); empty otherwise."""
     joined: tuple[tuple[str, ...], ...] = ()
     """Per join of the graph (in order): its sources finished since it last fired; empty when none waits."""
+    pending: Mapping[str, dict[str, Any]] = field(default_factory=dict)
+    """Task id (``"<step + 1>.<position>"``) -> its patch: the instances of the next superstep that had finished
+    when the checkpoint was cut in the middle of it (from events); they do not run again, their writes are merged
+    in their place. Empty at a superstep boundary."""
 
     def to_dict(self) -> CheckpointDict:
         """This checkpoint as strict JSON (what `paused` events carry and `from_dict` reads)."""
@@ -56,6 +62,8 @@ class Checkpoint:
             data["frontier"] = [b.copy() for b in self.frontier]
         if self.joined:
             data["joined"] = [list(sources) for sources in self.joined]
+        if self.pending:
+            data["pending"] = {task: jsonable(patch) for task, patch in self.pending.items()}
         return data
 
     @classmethod
@@ -78,17 +86,27 @@ class Checkpoint:
             raise CheckpointError(f"checkpoint: 'state' is not strict JSON ({exc})", key="state") from exc
         frontier = tuple(fields.get("frontier", ()))
         joined = tuple(tuple(sources) for sources in fields.get("joined", ()))
-        return cls(fields["run_id"], fields["step"], fields["seq"], fields["next"], state, frontier, joined)
+        pending = fields.get("pending", {})
+        tasks = [f"{fields['step'] + 1}.{i}" for i in range(max(len(frontier), 1))]
+        stray = next((task for task in pending if task not in tasks), None)
+        if stray is not None:
+            raise CheckpointError(
+                f"checkpoint: 'pending' names task {shown(stray)}, not one of its next superstep's ({', '.join(tasks)})",
+                key="pending",
+            )
+        return cls(fields["run_id"], fields["step"], fields["seq"], fields["next"], state, frontier, joined, pending)
 
     @classmethod
     def from_events(cls, events: Sequence[Mapping[str, Any]], k: int, *, checked: bool = True) -> Checkpoint:
         """The checkpoint after the first `k` events of a run (live, or read from a file).
 
-        A checkpoint stands between two steps: after `run_start`, a `route`, a `paused` or an
-        `update`. When the `k`-th event is inside a step (a `node_start`, `node_end`, ... before
-        its `route`), the checkpoint is the last step boundary before it: that step runs again
-        on resume, and its patch is not in the state. `events` may be the concatenated streams
-        of a paused and resumed run; `next` after `run_start` is the first node the run started.
+        A checkpoint stands at a superstep boundary: after `run_start`, a superstep's last `route`, a
+        `paused` or an `update`. When the `k`-th event is inside a superstep (a `node_start`, `node_end`,
+        `merge`, or a `route` another `route` follows), the checkpoint is the boundary before it: a superstep
+        of one node runs again on resume, its patch not in the state; in a superstep of several tasks the
+        instances that had ended (`node_end`) are kept as `pending` writes and only the others run again, so
+        the merge is the uninterrupted one. `events` may be the concatenated streams of a paused and resumed
+        run; `next` after `run_start` is the first node the run started.
         Each event read is checked against its kind's TypedDict first (`dspyer_lab.core.eventschema`):
         `CheckpointError` names the event and its field at fault. ``checked=False`` skips that check for
         events already checked where they entered (a lab's run model, which asks at every step of its slider).
@@ -99,36 +117,105 @@ class Checkpoint:
         first = read(events, 0)
         if first.get("event") != "run_start":
             raise CheckpointError(f"events must start with run_start, got {first.get('event')!r}", key="k")
-        run_id = first["run_id"]
-        state = dict(first["inputs"])
-        step = started = int(first.get("parent_step") or 0)
-        seq = first["seq"] + 1
-        nxt: str | None = None  # after run_start: the entry point, found below
-        pending: Mapping[str, Any] = {}  # the patch of a step whose route has not come yet
+        run = _Replay(first)
         for i in range(1, k):
             event = read(events, i)
-            if event.get("run_id") != run_id:
+            if event.get("run_id") != run.run_id:
                 raise CheckpointError(
-                    f"event {i} belongs to run {event.get('run_id')!r}, not {run_id!r}: pass one run's events", key="k"
+                    f"event {i} belongs to run {event.get('run_id')!r}, not {run.run_id!r}: pass one run's events", key="k"
                 )
-            kind = event.get("event")
-            if kind == "node_start":
-                if event["step"] != started:
-                    started, pending = event["step"], {}
-            elif kind == "node_end":
-                pending = {**pending, **event["patch"]}
-            elif kind == "merge":  # what a superstep of several tasks (or a reducer) applied
-                pending = event["patch"]
-            elif kind == "route":
-                state.update(pending)
-                step, nxt, pending = started, event["target"], {}
-            elif kind == "update":
-                state.update(event["values"])
-            elif kind == "paused":
-                step, nxt = event["checkpoint"]["step"], event["checkpoint"]["next"]
-            if kind in _BOUNDARY:
-                seq = event["seq"] + 1
-        return cls(run_id, step, seq, nxt if nxt is not None else _entry_point(events), state)
+            run.fold(event)
+        after = events[k] if k < len(events) else None
+        if run.routing and events[k - 1].get("event") == "route" and not (
+            isinstance(after, Mapping) and after.get("event") == "route"
+        ):
+            run.close()  # the superstep's last route: the run stands at the next boundary
+        return run.checkpoint(events)
+
+
+class _Replay:
+    """A run's events folded one at a time: its last superstep boundary, and what of the superstep after it ended."""
+
+    def __init__(self, start: Mapping[str, Any]) -> None:
+        self.run_id: str = start["run_id"]
+        self.state = dict(start["inputs"])
+        self.step = int(start.get("parent_step") or 0)
+        self.seq = start["seq"] + 1
+        self.frontier: list[BranchDict] | None = list(start["frontier"]) if "frontier" in start else None
+        """The next superstep's instances; None: one node, the first one the events start."""
+        self.joins = [tuple(sources) for sources in start.get("joins", ())]
+        self.joined = [set(sources) for sources in start.get("joined", ())]
+        # the superstep after the boundary, as far as the events go
+        self.ended: dict[str, Mapping[str, Any]] = dict(start.get("pending", {}))
+        """Task id -> its `node_end` patch."""
+        self.merged: Mapping[str, Any] | None = None
+        self.routed: list[BranchDict] = []
+        self.routing = False
+        self.route_seq = 0
+        self.last_seq: int = start["seq"]
+
+    def fold(self, event: Mapping[str, Any]) -> None:
+        kind, self.last_seq = event.get("event"), event["seq"]
+        if self.routing and kind != "route" and not (kind == "error" and event.get("router")):
+            self.close()  # its routes are all there (a router that failed leaves the superstep open)
+        if kind == "node_start":
+            if self.frontier is None:
+                self.frontier = [{"node": event["node"]}]
+        elif kind == "node_end":
+            self.ended[event.get("task", f"{self.step + 1}.{len(self.ended)}")] = event["patch"]
+        elif kind == "merge":  # what a superstep of several tasks (or a reducer) applied
+            self.merged = event["patch"]
+        elif kind == "route":
+            self.routing, self.route_seq = True, event["seq"]
+            branch: BranchDict = {"node": event["target"]}
+            if "send_arg" in event:  # a Send: one instance per route, as the engine makes it
+                branch = {"node": event["target"], "arg": event["send_arg"], "index": event.get("send_index", 0)}
+                self.routed.append(branch)
+            elif branch["node"] != END and branch not in self.routed:  # a node several tasks lead to runs once
+                self.routed.append(branch)
+        elif kind == "update":
+            self.state.update(event["values"])
+            self.seq = event["seq"] + 1
+        elif kind == "paused":
+            point = event["checkpoint"]
+            self.step, self.seq = point["step"], event["seq"] + 1
+            self.frontier = list(point.get("frontier", ())) or ([] if point["next"] == END else [{"node": point["next"]}])
+            self.joined = [set(sources) for sources in point.get("joined", ())]
+
+    def close(self) -> None:
+        """The superstep in progress ended with its routes: its patch applied, its joins counted, its routes the frontier."""
+        if self.merged is not None:
+            self.state.update(self.merged)
+        else:
+            for patch in self.ended.values():
+                self.state.update(patch)
+        for branch in self.frontier or ():  # in the order the engine routes them (joins' sources never have a router)
+            for i, sources in enumerate(self.joins):
+                if branch["node"] in sources:
+                    self.joined += [set() for _ in range(i + 1 - len(self.joined))]
+                    self.joined[i].add(branch["node"])
+                    if self.joined[i].issuperset(sources):
+                        self.joined[i].clear()
+        self.step, self.seq, self.frontier = self.step + 1, self.route_seq + 1, self.routed
+        self.ended, self.merged, self.routed, self.routing = {}, None, [], False
+
+    def checkpoint(self, events: Sequence[Mapping[str, Any]]) -> Checkpoint:
+        frontier: list[BranchDict] = self.frontier if self.frontier is not None else [{"node": _entry_point(events)}]
+        pending = dict(self.ended) if len(frontier) > 1 else {}  # a lone node runs again, as a sequential step did
+        alone = len(frontier) == 1 and "arg" not in frontier[0]
+        waiting = tuple(tuple(sorted(seen)) for seen in self.joined) if any(self.joined) else ()
+        if waiting:
+            waiting += ((),) * (len(self.joins) - len(waiting))
+        return Checkpoint(
+            self.run_id,
+            self.step,
+            self.last_seq + 1 if pending else self.seq,  # resumed, the run goes on after the events it keeps
+            frontier[0]["node"] if frontier else END,
+            self.state,
+            () if alone else tuple(frontier),
+            waiting,
+            {task: dict(patch) for task, patch in pending.items()},
+        )
 
 
 def _entry_point(events: Sequence[Mapping[str, Any]]) -> str:

@@ -32,7 +32,7 @@ from pydantic import BaseModel, ValidationError
 from .checkpoint import Checkpoint
 from .calls import CallLog, TokenStream
 from .correction import AttemptFailure, NodeCall, call_predictor, check_answer
-from .events import BranchDict, Event, LMCall, Paused, RunEvents, TaskFields, Token, jsonable
+from .events import BranchDict, Event, LMCall, Paused, RunEvents, RunStartFields, TaskFields, Token, jsonable
 from .exceptions import (
     DspyerLabError,
     MaxStepsExceeded,
@@ -220,19 +220,32 @@ class Run(Generic[T]):
         graph, make, options, resume, reducers = self.graph, self.events_of.make, self.options, self.resume, self.reducers
         started = time.perf_counter()
         frontier: list[_Task]
+        done: Mapping[str, dict[str, Any]] = {}  # task id -> patch: the instances of a cut superstep that had finished
+        start: RunStartFields = {"inputs": {}}
+        if emit and graph.joins:  # what each join waits for, so that a checkpoint rebuilt from the events knows it
+            start["joins"] = [list(join.sources) for join in graph.joins]
         if resume is None:
             self.state, steps = dict(self.inputs), 0
             frontier = [_Task(graph.entry_point, step=1)]  # type: ignore[arg-type]  # validated at compile
             if emit:
-                yield make("run_start", inputs=jsonable(self.inputs))
+                start["inputs"] = jsonable(self.inputs)
+                yield make("run_start", **start)
         else:
-            self.state, steps = dict(resume.state), resume.step
+            self.state, steps, done = dict(resume.state), resume.step, resume.pending
             frontier = [
                 _Task(b["node"], b.get("arg"), b.get("index"), steps + 1, i) for i, b in enumerate(resume.frontier)
             ]
             frontier = frontier or ([] if resume.next == END else [_Task(resume.next, step=steps + 1)])
             if emit and self.fork:
-                yield make("run_start", inputs=jsonable(self.state), parent_run_id=resume.run_id, parent_step=resume.step)
+                parent = resume.to_dict()  # a fork's events start where its checkpoint stands: frontier, joins, pending
+                start["inputs"], start["parent_run_id"], start["parent_step"] = parent["state"], resume.run_id, resume.step
+                if "frontier" in parent or not frontier:  # an empty one: the fork ends at once (its events say so)
+                    start["frontier"] = parent.get("frontier", [])
+                if "joined" in parent:
+                    start["joined"] = parent["joined"]
+                if "pending" in parent:
+                    start["pending"] = parent["pending"]
+                yield make("run_start", **start)
         if self.update:
             self.state.update(self.update)
             if emit:
@@ -261,11 +274,14 @@ class Run(Generic[T]):
                 lone = graph.nodes[tasks[0].node] if len(tasks) == 1 else None  # a sequential step's node
                 self._at_fault = tasks[0] if lone is not None else None
                 patches: list[dict[str, Any]]  # by position: the order the tasks started, never the order they finished
-                if not emit and isinstance(lone, PythonNode):  # the cheapest step: no generator to go through
+                if not emit and isinstance(lone, PythonNode) and not done:  # the cheapest step: no generator to go through
                     patches = [await self._python_node(lone, self.state, None)]
                 else:
-                    patches = [{}] * len(tasks)
-                    stream = self._run_task(tasks[0], emit, None) if lone is not None else self._run_tasks(tasks, emit)
+                    patches, running = [{}] * len(tasks), tasks
+                    if done:  # a checkpoint cut mid-superstep: its finished instances' writes, merged in their place
+                        patches = [dict(done.get(t.id, {})) for t in tasks]
+                        running, done, lone = [t for t in tasks if t.id not in done], {}, None
+                    stream = self._run_task(tasks[0], emit, None) if lone is not None else self._run_tasks(running, emit)
                     async with contextlib.aclosing(stream):  # closed at once when the consumer stops early
                         async for item in stream:
                             if isinstance(item, _TaskDone):
@@ -281,7 +297,10 @@ class Run(Generic[T]):
                 for task in tasks:
                     routing = task
                     for decision, branch in await self._next(task.node, joined):
-                        if emit:
+                        if emit and branch.index is not None:  # a Send: the instance it starts (from_events needs it)
+                            yield make("route", source=task.node, decision=decision, target=branch.node,
+                                       send_arg=jsonable(branch.arg), send_index=branch.index, **task.fields())
+                        elif emit:
                             yield make("route", source=task.node, decision=decision, target=branch.node, **task.fields())
                         if branch.node != END and (branch.arg is not None or branch not in frontier):
                             branch.step, branch.position = steps + 1, len(frontier)

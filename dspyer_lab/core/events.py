@@ -146,7 +146,8 @@ class BranchDict(TypedDict):
 @with_config({**STRICT, "extra": "forbid"})
 class CheckpointDict(TypedDict):
     """A `Checkpoint.to_dict()`: exactly these keys (it is read back exactly); ``frontier`` and ``joined``
-    only where parallel branches are pending."""
+    only where parallel branches are pending, ``pending`` (task id -> its patch) only for a checkpoint cut
+    in the middle of a superstep (the instances that had finished: not run again)."""
 
     run_id: RunId
     step: Count
@@ -155,14 +156,21 @@ class CheckpointDict(TypedDict):
     state: State
     frontier: NotRequired[list[BranchDict]]
     joined: NotRequired[list[list[str]]]
+    pending: NotRequired[dict[str, State]]
 
 
 class RunStartFields(TypedDict):
-    """A fork also has ``parent_run_id`` and ``parent_step``; its ``inputs`` are then the whole state at the checkpoint."""
+    """A fork also has ``parent_run_id`` and ``parent_step``; its ``inputs`` are then the whole state at the checkpoint,
+    and its checkpoint's ``frontier``, ``joined`` and ``pending`` when it has them. ``joins``: the sources of each of
+    the graph's joins (absent when it has none), so a checkpoint rebuilt from the events knows what a join waits for."""
 
     inputs: State
     parent_run_id: NotRequired[RunId | None]
     parent_step: NotRequired[Count | None]
+    joins: NotRequired[list[list[str]]]
+    frontier: NotRequired[list[BranchDict]]
+    joined: NotRequired[list[list[str]]]
+    pending: NotRequired[dict[str, State]]
 
 
 class RunStart(Envelope, RunStartFields):
@@ -274,11 +282,14 @@ class NodeEnd(Envelope, NodeEndFields):
 
 
 class RouteFields(TaskFields):
-    """``decision`` is None for a static edge."""
+    """``decision`` is None for a static edge and a `Send`; a Send's ``send_arg`` and ``send_index`` (its position
+    among its router's Sends) are those of the instance it starts (``task``/``index`` name the task routing)."""
 
     source: str
     decision: str | None
     target: str
+    send_arg: NotRequired[State]
+    send_index: NotRequired[Count]
 
 
 class Route(Envelope, RouteFields):
