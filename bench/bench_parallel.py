@@ -15,8 +15,14 @@ all make the same HTTP calls. Every trial gets a fresh server, `dspy.LM` and eve
 interleaved (hand-written, ours, LangGraph, hand-written, ...). The CPU column is the process's
 (client and the server's thread): on a small machine a wall time over the ideal is mostly that.
 
+A third case has no model at all: the engine's own cost per superstep in a loop of 2-branch fan-outs
+(`r` -> (`a`, `b`) -> a join back into `r`, every node and `r`'s router a trivial ``async def`` run on
+the loop, the router ending the loop after N rounds: 2 supersteps a round, one of them a fan-out), ours (`aforward`,
+no events) vs LangGraph's `ainvoke` of the same graph, interleaved in one process, microseconds per superstep.
+
     python bench/bench_parallel.py                  # 5 trials per graph and contender
     python bench/bench_parallel.py --repeats 3 --latency 0.5
+    python bench/bench_parallel.py --only superstep --rounds 2000
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ import os
 import platform
 import statistics
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from importlib import metadata
 from typing import Annotated, Any, TypedDict
@@ -39,7 +45,7 @@ os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # offline: no mod
 import dspy
 from pydantic import BaseModel, Field, create_model
 
-from dspyer_lab import AgentTranspiler, Graph, Send, StatefulNode
+from dspyer_lab import END, AgentTranspiler, Graph, Send, StatefulNode
 from dspyer_lab.testing import ChatServer
 
 BRANCHES, DOCS, MAP_CONCURRENCY = 8, 100, 16
@@ -201,6 +207,118 @@ def langgraph_cases() -> dict[str, Case] | None:
     return {"fan-out": lg_fanout, "map": lg_map}  # type: ignore[dict-item]
 
 
+# --------------------------------------------------------------------------- engine cost per superstep
+
+
+Loop = Callable[[], Coroutine[Any, Any, int]]
+"""One run of a superstep loop (built before the clock starts), returning the supersteps it ran."""
+
+
+class LoopState(TypedDict, total=False):
+    n: int
+
+
+async def count(state: Any) -> dict[str, Any]:
+    return {"n": state["n"] + 1}
+
+
+async def nothing(state: Any) -> dict[str, Any]:
+    return {}
+
+
+def decide(rounds: int, end: str, keys: str | list[str]) -> Callable[[Any], Awaitable[Any]]:
+    """r's router: `keys` until `rounds` rounds ran (async, as the nodes: nothing goes to a thread)."""
+
+    async def route(state: Any) -> Any:
+        return keys if state["n"] < rounds else end
+
+    return route
+
+
+def ours_superstep(rounds: int) -> Loop:
+    """r -> (a, b) -> a join back into r, `rounds` times; returns the supersteps run."""
+    g = Graph().add_node("r", count).add_node("a", nothing).add_node("b", nothing)
+    g.add_conditional_edges("r", decide(rounds, END, ["a", "b"]), {"a": "a", "b": "b", END: END})
+    g.add_edge(["a", "b"], "r")
+    program = AgentTranspiler.compile(g.set_entry_point("r"), max_steps=2 * rounds + 2)
+
+    async def run() -> int:
+        state = await program.aforward(n=0)
+        assert state["n"] == rounds, state
+        return 2 * rounds + 1
+
+    return run
+
+
+def ours_sequential(rounds: int) -> Loop:
+    """The same loop with one branch (r -> a -> r): what a superstep of one task costs, for reference."""
+    g = Graph().add_node("r", count).add_node("a", nothing)
+    g.add_conditional_edges("r", decide(rounds, END, "a"), {"a": "a", END: END})
+    g.add_edge("a", "r")
+    program = AgentTranspiler.compile(g.set_entry_point("r"), max_steps=2 * rounds + 2)
+
+    async def run() -> int:
+        state = await program.aforward(n=0)
+        assert state["n"] == rounds, state
+        return 2 * rounds + 1
+
+    return run
+
+
+def langgraph_superstep(rounds: int) -> Loop | None:
+    try:
+        from langgraph.graph import END as LG_END
+        from langgraph.graph import START, StateGraph
+    except ImportError:
+        return None
+    builder = StateGraph(LoopState)
+    builder.add_node("r", count).add_node("a", nothing).add_node("b", nothing)
+    builder.add_edge(START, "r")
+    builder.add_conditional_edges("r", decide(rounds, LG_END, ["a", "b"]))
+    builder.add_edge(["a", "b"], "r")
+    app = builder.compile()
+
+    async def run() -> int:
+        state = await app.ainvoke({"n": 0}, {"recursion_limit": 2 * rounds + 10})
+        assert state["n"] == rounds, state
+        return 2 * rounds + 1
+
+    return run
+
+
+async def timed_loop(run: Loop) -> tuple[float, float]:
+    """Wall and CPU microseconds per superstep of one run (the event loop made and closed outside the clock)."""
+    started, cpu = time.perf_counter(), time.process_time()
+    steps = await run()
+    return (time.perf_counter() - started) / steps * 1e6, (time.process_time() - cpu) / steps * 1e6
+
+
+def superstep_bench(rounds: int, repeats: int) -> None:
+    contenders = {"dspyer-lab aforward": ours_superstep(rounds)}
+    theirs = langgraph_superstep(rounds)
+    if theirs is None:
+        print("\nLangGraph is not importable (pip install langgraph): ours alone.")
+    else:
+        contenders["LangGraph ainvoke"] = theirs
+    contenders["dspyer-lab aforward, one branch (r -> a -> r)"] = ours_sequential(rounds)
+    for run in contenders.values():  # warm-up
+        asyncio.run(run())
+    print(f"\nload average before: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    samples: dict[str, list[tuple[float, float]]] = {name: [] for name in contenders}
+    for _ in range(repeats):
+        for name, run in contenders.items():  # interleaved: a drift of the machine hits every contender
+            samples[name].append(asyncio.run(timed_loop(run)))
+    print(f"load average after: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"\nEngine cost per superstep: a loop of {rounds} rounds (r, then a and b at once, joined back into r), "
+          f"{2 * rounds + 1} supersteps, trivial async nodes; median [min-max] of {repeats}:\n")
+    print("| contender | wall us per superstep | CPU us per superstep |")
+    print("|---|---|---|")
+    for name, runs in samples.items():
+        walls, cpus = [w for w, _ in runs], [c for _, c in runs]
+        print(f"| {name} | {statistics.median(walls):.1f} [{min(walls):.1f}-{max(walls):.1f}] | "
+              f"{statistics.median(cpus):.1f} [{min(cpus):.1f}-{max(cpus):.1f}] |")
+
+
 # --------------------------------------------------------------------------- measuring
 
 
@@ -246,8 +364,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--latency", type=float, default=0.2)
+    parser.add_argument("--only", choices=["http", "superstep"], help="one part of the bench (default: both)")
+    parser.add_argument("--rounds", type=int, default=1000, help="rounds of the superstep loop (2 supersteps each)")
     args = parser.parse_args()
-    ideal = {"fan-out": args.latency, "map": math.ceil(DOCS / MAP_CONCURRENCY) * args.latency}
+    print(versions())
+    if args.only != "superstep":
+        http_bench(args.repeats, args.latency)
+    if args.only != "http":
+        superstep_bench(args.rounds, args.repeats)
+
+
+def http_bench(repeats: int, latency: float) -> None:
+    """The fan-out and the map against the loopback server, every contender interleaved."""
+    ideal = {"fan-out": latency, "map": math.ceil(DOCS / MAP_CONCURRENCY) * latency}
     targets = {"fan-out": 1.25, "map": 1.15}
     contenders: dict[str, dict[str, Callable[[], Case]]] = {
         "hand-written": {"fan-out": hand_fanout, "map": hand_map},
@@ -256,18 +385,17 @@ def main() -> None:
     theirs = langgraph_cases()
     if theirs is not None:
         contenders["LangGraph"] = theirs  # type: ignore[assignment]
-    print(versions())
     print(f"load average before: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     for cases in contenders.values():  # warm-up: imports, first-call caches
         for make in cases.values():
-            trial(make, args.latency)
+            trial(make, latency)
     samples: dict[tuple[str, str], list[Sample]] = {(c, g): [] for c in contenders for g in ideal}
-    for _ in range(args.repeats):
+    for _ in range(repeats):
         for graph in ideal:
             for name, cases in contenders.items():
-                samples[name, graph].append(trial(cases[graph], args.latency))
+                samples[name, graph].append(trial(cases[graph], latency))
     print(f"load average after: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print(f"\nWall time, median [min-max] of {args.repeats}, latency {args.latency} s:\n")
+    print(f"\nWall time, median [min-max] of {repeats}, latency {latency} s:\n")
     print("| graph | contender | wall (s) | vs ideal | target | CPU (s) | most calls in flight |")
     print("|---|---|---|---|---|---|---|")
     for graph, best in ideal.items():
