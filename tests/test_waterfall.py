@@ -56,7 +56,7 @@ def test_a_bar_per_visit_on_one_time_axis_with_its_calls_and_retries_inside() ->
 
 def test_a_run_without_task_ids_is_one_lane() -> None:
     shown = waterfall(called_run())
-    assert shown["lanes"] == [{"task": "main", "label": "run"}]
+    assert shown["lanes"] == [{"lane": "1", "label": "lane 1"}]
     assert {b["lane"] for b in shown["bars"]} == {0}
     assert shown["scope"].startswith("3 visits · 1 lane")
 
@@ -76,20 +76,21 @@ def test_a_failed_visit_ends_where_the_run_failed_and_a_running_one_grows_to_now
     assert running["status"] == "running" and running["live"] and "so far" in running["hint"]
 
 
-def test_branches_with_a_task_id_get_a_lane_each_and_overlap_in_time() -> None:
+def test_branches_that_overlap_in_time_get_a_lane_each_and_what_follows_reuses_a_free_one() -> None:
     e = Recorder()
     e("run_start", inputs={"q": "owls"})
-    e("node_start", node="web", kind="llm", step=1, inputs={}, task="t1", ts=1001.0)
-    e("node_start", node="docs", kind="llm", step=1, inputs={}, task="t2", ts=1001.1)
-    e("node_end", node="web", patch={}, duration=1.0, attempts=1, ts=1002.0)
-    e("node_end", node="docs", patch={}, duration=1.0, attempts=1, ts=1002.1)
-    e("node_start", node="write", kind="llm", step=2, inputs={}, task="t3", ts=1002.2)
+    e("node_start", node="web", kind="llm", step=1, inputs={}, task="1.0", ts=1001.0)
+    e("node_start", node="docs", kind="llm", step=1, inputs={}, task="1.1", ts=1001.1)
+    e("node_end", node="web", patch={}, duration=1.0, attempts=1, task="1.0", ts=1002.0)
+    e("node_end", node="docs", patch={}, duration=1.0, attempts=1, task="1.1", ts=1002.1)
+    e("node_start", node="write", kind="llm", step=2, inputs={}, task="2.0", ts=1002.2)
     shown = waterfall(e.events)
-    assert [lane["task"] for lane in shown["lanes"]] == ["t1", "t2", "t3"]
+    assert [lane["label"] for lane in shown["lanes"]] == ["lane 1", "lane 2"]
     web, docs, write = shown["bars"]
-    assert (web["lane"], docs["lane"], write["lane"]) == (0, 1, 2)
+    assert (web["lane"], docs["lane"], write["lane"]) == (0, 1, 0)
+    assert [b["task"] for b in shown["bars"]] == ["1.0", "1.1", "2.0"]
     assert docs["start"] < web["end"]  # drawn side by side: both ran at once
-    assert shown["scope"].startswith("3 visits · 3 lanes")
+    assert shown["scope"].startswith("3 visits · 2 lanes")
 
 
 def test_a_long_run_sends_a_window_around_the_inspected_visit() -> None:

@@ -11,8 +11,9 @@ everything from the notebook theme.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 from xml.dom import minidom
@@ -51,6 +52,8 @@ _EDGE_STYLE: dict[str, dict[str, str]] = {
     "conditional": {"style": "dashed"},
     # a node without successors ends the run: shown as a dotted edge into END
     "implicit": {"style": "dotted"},
+    # a join's source: into the join's junction point, which leads on to the target once all have come
+    "join": {"arrowhead": "none"},
 }
 
 
@@ -67,7 +70,10 @@ class DrawnEdge:
     key: str | None
     """The path_map key of a conditional edge, None for a static or implicit one."""
     kind: str
-    """``static``, ``conditional`` or ``implicit`` (a node with no successor ends the run)."""
+    """``static``, ``conditional``, ``implicit`` (a node with no successor ends the run) or ``join`` (a source of
+    a join, drawn into the join's junction point)."""
+    join: str | None = None
+    """The DOT id of the junction point a join's source edge leads into (``j0``, ...); None for other edges."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,8 @@ class Drawing:
     node_ids: dict[str, str]
     """Node name -> DOT id (also the `<title>` Graphviz writes for the node)."""
     edges: tuple[DrawnEdge, ...]
+    joins: dict[str, str] = field(default_factory=dict)
+    """DOT id of each join's junction point (``j0``, ``j1``, ...) -> what it means ("w waits for a and b")."""
 
     @cached_property
     def _edges_by_ends(self) -> dict[tuple[str, str], list[DrawnEdge]]:
@@ -92,13 +100,23 @@ class Drawing:
         same_ends = self._edges_by_ends.get((source, target), [])
         return next((e for e in same_ends if e.key == decision), same_ends[0] if same_ends else None)
 
+    def joined(self, edge: DrawnEdge) -> list[DrawnEdge]:
+        """The edges a taken `edge` stands for: a join's source edge (the one whose node completed it) stands for
+        every source edge of its join (the join waited for them all); any other edge for itself."""
+        return [e for e in self.edges if e.join == edge.join] if edge.join is not None else [edge]
+
     def svg_map(self) -> dict[str, Any]:
-        """JSON for the browser: ``{"nodes": {id: name}, "edges": [{id, source, target, key}]}``."""
+        """JSON for the browser: ``{"nodes": {id: name}, "edges": [{id, source, target, key, kind, junction?, join?}],
+        "joins": {id: text}}`` (a join's source edge: ``junction`` the id of the point it leads into, ``join`` what
+        that means, "w waits for a and b")."""
         return {
             "nodes": {node_id: name for name, node_id in self.node_ids.items()},
             "edges": [
-                {"id": e.id, "source": e.source, "target": e.target, "key": e.key} for e in self.edges
+                {"id": e.id, "source": e.source, "target": e.target, "key": e.key, "kind": e.kind,
+                 **({"junction": e.join, "join": self.joins[e.join]} if e.join is not None else {})}
+                for e in self.edges
             ],
+            "joins": dict(self.joins),
         }
 
 
@@ -121,13 +139,15 @@ def _subtitle(node: StatefulNode | PythonNode) -> str | None:
 
 
 def _graph_edges(graph: Graph) -> list[DrawnEdge]:
+    junction = {(source, join.target): f"j{i}" for i, join in enumerate(graph.joins) for source in join.sources}
     edges = [
         DrawnEdge(
             id=f"e{i}",
             source=e.source,
             target=e.target,
             key=e.label,
-            kind="conditional" if e.conditional else "static",
+            kind="conditional" if e.conditional else "join" if e.join else "static",
+            join=junction[(e.source, e.target)] if e.join else None,
         )
         for i, e in enumerate(graph.iter_edges())
     ]
@@ -154,7 +174,8 @@ def build_drawing(graph: Graph) -> Drawing:
     """The DOT of `graph`: LLM nodes as rounded boxes, Python nodes as boxes, LLM routers as diamonds.
 
     The entry point gets an edge from a START point, `END` is a double circle,
-    conditional edges are dashed and labelled with their path key.
+    conditional edges are dashed and labelled with their path key, and the sources of a join
+    (`add_edge(["a", "b"], "w")`) meet at a small junction point that leads on to its target.
     """
     dot = graphviz.Digraph(name="dspyer_lab")
     dot.attr(rankdir="TB", bgcolor="transparent", pad="0.2", nodesep="0.35", ranksep="0.45", fontname=_FONT)
@@ -177,18 +198,28 @@ def build_drawing(graph: Graph) -> Drawing:
         subtitle = _subtitle(node) if kind != "router" else None
         label = _label(name, subtitle) if subtitle else _label(name)
         dot.node(node_id, label=label, **_NODE_STYLE[kind], **{"class": f"dl-node dl-{kind}"})
+    joins = {f"j{i}": f"{join.target} waits for {_names(join.sources)}" for i, join in enumerate(graph.joins)}
+    for join_id, join in zip(joins, graph.joins):  # a small point where a join's sources meet, then one edge on
+        dot.node(join_id, label="", shape="point", width="0.09", color="#616161", **{"class": "dl-join"})
+        dot.edge(join_id, node_ids[join.target], **{"class": f"dl-join-out {join_id}"})
     if any(e.target == END for e in edges):
         dot.node(
             END_ID, label="END", shape="doublecircle", width="0.42", fixedsize="true", fontsize="9",
             color="#616161", **{"class": "dl-end"},
         )
     for e in edges:
-        target_id = END_ID if e.target == END else node_ids[e.target]
+        target_id = e.join if e.join is not None else END_ID if e.target == END else node_ids[e.target]
         attrs = dict(_EDGE_STYLE[e.kind])
         if e.key is not None:
             attrs["label"] = _label(e.key)
         dot.edge(node_ids[e.source], target_id, **attrs, **{"class": f"dl-edge dl-{e.kind} {e.id}"})
-    return Drawing(source=dot.source, node_ids=node_ids, edges=tuple(edges))
+    return Drawing(source=dot.source, node_ids=node_ids, edges=tuple(edges), joins=joins)
+
+
+def _names(names: Iterable[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    *rest, last = names
+    return f"{', '.join(rest)} and {last}" if rest else last
 
 
 def describe(graph: Graph) -> str:
@@ -199,7 +230,8 @@ def describe(graph: Graph) -> str:
     outgoing: dict[str, list[str]] = {name: [] for name in names}
     for e in edges:
         target = "END" if e.target == END else repr(e.target)
-        outgoing[e.source].append(f"{e.key!r} -> {target}" if e.key is not None else f"-> {target}")
+        how = f"{e.key!r} -> {target}" if e.key is not None else f"-> {target}"
+        outgoing[e.source].append(f"{how} (join)" if e.kind == "join" else how)
     for name in names:
         node = graph.nodes.get(name)
         if node is None:
@@ -233,7 +265,34 @@ g.edge[data-path="true"] > path { stroke: #1976d2; stroke-width: 1.8px; }
 g.edge[data-path="true"] > polygon { stroke: #1976d2; fill: #1976d2; }
 g.edge[data-taken="true"] > path { stroke: #1976d2; stroke-width: 2.5px; }
 g.edge[data-taken="true"] > polygon { stroke: #1976d2; fill: #1976d2; }
+g.edge[data-sends] > path { stroke-width: 2.5px; stroke-dasharray: 6 2; }
 """
+
+
+def _box(group: minidom.Element, tags: tuple[str, ...]) -> tuple[float, float, float, float] | None:
+    """(x1, y1, x2, y2) of the group's shapes of kinds `tags` (from their points), None without one."""
+    shapes = [c for c in group.childNodes if isinstance(c, minidom.Element) and c.tagName in tags]
+    points = [float(n) for shape in shapes
+              for n in re.findall(r"-?\d*\.?\d+", shape.getAttribute("points") or shape.getAttribute("d"))]
+    if len(points) < 2:
+        return None
+    xs, ys = points[0::2], points[1::2]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _add_text(document: minidom.Document, group: minidom.Element, cls: str, at: tuple[float, float], anchor: str,
+              line: str) -> None:
+    """Write `line` (a text node: never markup) in `group` at `at`, in a ``g.<cls>`` as the live drawing does
+    (ui/parallel.js)."""
+    holder = document.createElement("g")
+    holder.setAttribute("class", cls)
+    text = document.createElement("text")
+    for name, value in (("x", f"{at[0]:.2f}"), ("y", f"{at[1]:.2f}"), ("text-anchor", anchor), ("font-size", "9"),
+                        ("font-weight", "600")):
+        text.setAttribute(name, value)
+    text.appendChild(document.createTextNode(line))
+    holder.appendChild(text)
+    group.appendChild(holder)
 
 
 def render_svg(
@@ -241,13 +300,17 @@ def render_svg(
     node_status: Mapping[str, str] | None = None,
     taken_edge: str | None = None,
     taken: Iterable[str] = (),
+    progress: Mapping[str, str] | None = None,
+    sends: Mapping[str, int] | None = None,
 ) -> str:
     """Lay out `drawing` with the local `dot` and return standalone SVG text.
 
     The SVG uses the browser widget's markup: each node group has ``data-node`` (its name, also
     its ``<title>``) and ``data-status``; edges have ``data-edge``/``data-source``/``data-target``,
     every edge of the path taken (ids in `taken`) has ``data-path="true"`` and the last one
-    (`taken_edge`) ``data-taken="true"``.
+    (`taken_edge`) ``data-taken="true"``. A node in `progress` (name -> "3/5": a map's instances done of all)
+    has ``data-progress`` and says "3/5 done" under its box, an edge in `sends` (id -> instances its router's
+    latest `Send` map started) has ``data-sends`` and says "Send ×N" by its arrowhead, as the live drawing does.
     """
     try:
         raw = graphviz.Source(drawing.source).pipe(format="svg", encoding="utf-8")
@@ -257,6 +320,7 @@ def render_svg(
     names = {node_id: name for name, node_id in drawing.node_ids.items()}
     edges = {e.id: e for e in drawing.edges}
     path = set(taken)
+    joined = {e.join for e in drawing.edges if e.id in path and e.join is not None}
     document = minidom.parseString(raw)
     svg = document.documentElement
     assert svg is not None  # `dot` wrote an SVG document
@@ -270,6 +334,18 @@ def render_svg(
             title.data = name
             group.setAttribute("data-node", name)
             group.setAttribute("data-status", status.get(name, "idle"))
+            if progress and name in progress:
+                group.setAttribute("data-progress", progress[name])
+                box = _box(group, ("polygon", "path"))
+                if box is not None:
+                    _add_text(document, group, "dl-progress", ((box[0] + box[2]) / 2 - 5, box[3] + 10), "end",
+                              f"{progress[name]} done")
+        elif "node" in classes and isinstance(title, minidom.Text) and node_id in drawing.joins:
+            title.data = drawing.joins[node_id]
+            group.setAttribute("data-join", node_id)
+        elif "dl-join-out" in classes:  # a join's one edge on: taken when the join fired
+            if any(c in joined for c in classes):
+                group.setAttribute("data-path", "true")
         elif "edge" in classes:
             edge = next((edges[c] for c in classes if c in edges), None)
             if edge is None:
@@ -279,6 +355,14 @@ def render_svg(
             group.setAttribute("data-target", edge.target)
             if edge.key is not None:
                 group.setAttribute("data-decision", edge.key)
+            if edge.join is not None and isinstance(title, minidom.Text):
+                group.setAttribute("data-join", edge.join)
+                title.data = f"{edge.source} → {edge.target}: {drawing.joins[edge.join]}"
+            if sends and edge.id in sends:
+                group.setAttribute("data-sends", str(sends[edge.id]))
+                arrow = _box(group, ("polygon",))
+                if arrow is not None:
+                    _add_text(document, group, "dl-sends", (arrow[2] + 4, arrow[1]), "start", f"Send ×{sends[edge.id]}")
             if edge.id in path:
                 group.setAttribute("data-path", "true")
             if edge.id == taken_edge:

@@ -23,13 +23,21 @@
 //       data-status: idle | running | retrying | done | failed | cancelled
 //       [data-calls="<n>"] > text.dl-calls > tspan          a node that called a model: "2 calls · 1.2k tok · $0.001"
 //                                                           (its <title>: the totals in full, on hover)
+//       [data-progress="3/5"] > g.dl-progress > text        a node with several instances in its latest superstep
+//                                                           (a map): "3/5 done" (k ended of the N it runs; the
+//                                                           g's <title>: each instance's index, status and failure)
 //     g.node[data-marker="start" | "end"]                     the START point and END terminal
+//     g.node[data-join="j<i>"] (<title> "w waits for a and b")  a join's junction point; its sources' edges
+//                                                           g.edge[data-join="true"] lead into it
 //     g.edge[data-edge="e<i>"][data-source][data-target][data-decision?]
 //       [data-path="true"][data-times="<n>"]                  every edge the run took (n times)
 //       [data-taken="true"]                                   the last edge taken
+//       [data-sends="<n>"] > g.dl-sends > text                a router's edge its latest Send map took: "Send ×n"
 //     .dl-still > img.dl-still-img[src^="data:image/svg+xml"]   the static picture, until the drawing comes
 //       .dl-still-note                                      "static picture: no kernel" once the runtime is late
 //     .dl-legend .dl-key[data-status]                         the legend (plus .dl-key[data-path], .dl-key[data-mark="taken"],
+//                                                           .dl-key[data-mark="join"] where the graph has a join,
+//                                                           .dl-key[data-mark="send"] once a Send map is drawn,
 //                                                           and in a LabView .dl-key[data-mark="paused|breakpoint|inherited|diff"])
 //   LabView debugger (ui/debugmarks.js, ui/debug.js):
 //     g.node[data-node] > g.dl-bp[data-when="before"|"after"][data-on="true"?]   breakpoint pins (click toggles;
@@ -38,7 +46,7 @@
 //     g.node[data-inherited="true"]                           a fork's node that ran in the parent before the branch
 //     g.node[data-diff="same"|"changed"|"added"|"removed"] > g.dl-diff   a fork's node vs its parent run
 //     .dl-debug[data-mode="paused"|"fork"|"idle"] (always there; its .dl-debug-row one row high from the first render):
-//       .dl-paused-at, button.dl-continue, button.dl-step,
+//       .dl-paused-at, .dl-paused-next (what the next superstep runs: "next: 'summarize' ×5"), button.dl-continue, button.dl-step,
 //       button.dl-fork-open ("Run from here…"), button.dl-fork-run, button.dl-fork-cancel, .dl-fork-note,
 //       select.dl-runs (one option per run of the view), .dl-diff-note,
 //       .dl-state .dl-field[data-field="<name>"][data-edited?][data-invalid?] > textarea.dl-field-value,
@@ -58,9 +66,12 @@
 //                 table.dl-table (tr.dl-changed), .dl-clipped > button.dl-more, details.dl-fold > pre
 //                 details.dl-msg[data-role][open?] > summary (.dl-role, .dl-size) + pre.dl-pre   a message sent
 //                 pre.dl-stream[data-field][data-live="true|false"]   the text a model streams (node and calls tabs)
+//                 ul.dl-instances > li > button.dl-instance[data-visit][data-status][data-selected?]   a map's
+//                 instances in the node tab (label "#2", status, duration, failure; click: {type: "select", visit})
 //   .dl-panel[data-tab="waterfall"] > .dl-waterfall (ui/waterfall.js): .dl-scope (visits shown, lanes, time span),
-//                 .dl-lane[data-task] (one per concurrent task; "main" for a sequential run) > .dl-lane-track >
-//                 .dl-bar[data-visit][data-node][data-status][data-live?][data-selected?] (one per node visit, placed
+//                 .dl-lane[data-lane="1|2|…"] (bars packed by time: one lane for a sequential run, one more per
+//                 branch running at once; label "lane 1") > .dl-lane-track >
+//                 .dl-bar[data-visit][data-node][data-task][data-status][data-live?][data-selected?] (one per node visit, placed
 //                 on the run's time axis; title = duration, calls, tokens; click: {type: "select", visit})
 //                 > .dl-call[data-attempt][data-outcome="answer|rejected|cached"] (its model calls; title = tokens, time)
 //   .dspyer-batch[data-run-state][data-measure]               BatchView root (`_kind` "batch", ui/batch.js)
@@ -83,6 +94,7 @@ import { Message, RunCalls, StreamText, drawCallTotals } from "./ui/calls.js";
 import { Drawing, STATUSES, layoutGraph, shapeBox } from "./ui/graph.js";
 import { Debugger } from "./ui/debug.js";
 import { addDebugMarks, applyDebugMarks, pinOf } from "./ui/debugmarks.js";
+import { Instances, drawProgress, drawSends } from "./ui/parallel.js";
 import { Waterfall } from "./ui/waterfall.js";
 
 const html = htm.bind(h);
@@ -109,11 +121,14 @@ const DEBUG_KEYS = [
   ["diff", "output ≠ parent run"],
 ];
 
-function Legend({ debug }) {
+// `joins`: the graph draws a join's junction; `sends`: a router's edge is marked as a Send map (only then keyed).
+function Legend({ debug, joins, sends }) {
   return html`<div class="dl-legend" aria-label="legend">
     ${STATUSES.map((s) => html`<span class="dl-key" data-status=${s}><span class="dl-swatch"></span>${s}</span>`)}
     <span class="dl-key" data-path="true"><span class="dl-line"></span>path taken</span>
     <span class="dl-key" data-mark="taken"><span class="dl-line"></span>last edge</span>
+    ${joins && html`<span class="dl-key" data-mark="join"><span class="dl-swatch"></span>join (waits for all)</span>`}
+    ${sends && html`<span class="dl-key" data-mark="send"><span class="dl-line"></span>Send map (×instances)</span>`}
     ${debug && DEBUG_KEYS.map(([mark, text]) => html`<span class="dl-key" data-mark=${mark}><span
       class="dl-swatch" aria-hidden="true">${mark === "diff" ? "≠" : ""}</span>${text}</span>`)}
   </div>`;
@@ -170,6 +185,13 @@ async function replayEarly(drawn, history, latest, alive) {
   }
 }
 
+// What is drawn next to the nodes and edges: model-call totals, a map's progress, a Send map's edge.
+function drawAnnotations(drawn, picture) {
+  drawCallTotals(drawn, picture.calls);
+  drawProgress(drawn, picture.progress);
+  drawSends(drawn, picture.sends);
+}
+
 // `debug` (LabView only): {breakpoints, enabled}: breakpoint pins on the nodes (ui/debugmarks.js).
 // `legend` (BatchView): drawn instead of the status legend.
 function GraphPane({ model, layout, picture, debug, legend }) {
@@ -208,14 +230,14 @@ function GraphPane({ model, layout, picture, debug, legend }) {
           applyDebugMarks(drawn, latest.current, marks.current.breakpoints, marks.current.enabled);
         }
         stage.current.replaceChildren(svg);
-        drawCallTotals(drawn, latest.current.calls);
+        drawAnnotations(drawn, latest.current);
         setLive(true);
         setError("");
         await replayEarly(drawn, history, latest, () => live);
         if (!live) return;
         drawn.apply(latest.current);
         if (marks.current) applyDebugMarks(drawn, latest.current, marks.current.breakpoints, marks.current.enabled);
-        drawCallTotals(drawn, latest.current.calls);
+        drawAnnotations(drawn, latest.current);
         drawing.current = drawn;
         requestAnimationFrame(() => sendSnapshot(model, svg));
       } catch (err) {
@@ -231,7 +253,7 @@ function GraphPane({ model, layout, picture, debug, legend }) {
     const drawn = drawing.current;
     if (!drawn) return;
     drawn.apply(picture);
-    drawCallTotals(drawn, picture.calls);
+    drawAnnotations(drawn, picture);
     const state = picture.run_state;
     if (state !== lastState.current && TERMINAL.has(state)) {
       requestAnimationFrame(() => sendSnapshot(model, drawn.svg));
@@ -265,7 +287,8 @@ function GraphPane({ model, layout, picture, debug, legend }) {
     ${!live && html`<${Still} svg=${still} stalled=${stalled} />`}
     <div class="dl-stage" ref=${stage} onClick=${pick} onKeyDown=${pick}></div>
     ${error && html`<pre class="dl-error">${error}</pre>`}
-    ${legend || html`<${Legend} debug=${Boolean(debug)} />`}
+    ${legend || html`<${Legend} debug=${Boolean(debug)} joins=${Object.keys(layout.joins || {}).length > 0}
+      sends=${Object.keys(picture.sends || {}).length > 0} />`}
   </div>`;
 }
 
@@ -323,7 +346,8 @@ function Table({ table, full }) {
   </table></div>`;
 }
 
-function Blocks({ blocks, full }) {
+// `onSelect` (the node tab): a click on one of a map's instances selects its visit.
+function Blocks({ blocks, full, onSelect }) {
   return (blocks || []).map((b) => {
     if (b.facts) return html`<div class="dl-facts"><b>${b.facts[0]}</b>${b.facts.slice(1).map((f) => ` · ${f}`)}</div>`;
     if (b.title !== undefined) return html`<div class="dl-title">${b.title}</div>`;
@@ -333,6 +357,7 @@ function Blocks({ blocks, full }) {
     if (b.fold !== undefined) return html`<${Fold} block=${b} full=${full} />`;
     if (b.message) return html`<${Message} message=${b.message} full=${full} Cell=${Cell} />`;
     if (b.stream) return html`<${StreamText} stream=${b.stream} />`;
+    if (b.instances && onSelect) return html`<${Instances} rows=${b.instances} onSelect=${onSelect} />`;
     return null;
   });
 }
@@ -451,7 +476,7 @@ function Tabs({ model, head, bodies, full }) {
     if (!b) return html`<div class="dl-note">loading…</div>`;
     if (id === "node") return html`<${Picker} label="visit" picker=${b.visits}
         onPick=${(v) => model.send({ type: "select", visit: v })} />
-      <${Blocks} blocks=${b.blocks} full=${full} />`;
+      <${Blocks} blocks=${b.blocks} full=${full} onSelect=${(v) => model.send({ type: "select", visit: v })} />`;
     if (id === "calls") return html`<div class="dl-scope">${b.scope}</div>
       <${Picker} label="call" picker=${b.calls} onPick=${(v) => model.send({ type: "call", index: v })} />
       <${Blocks} blocks=${b.blocks} full=${full} />`;

@@ -69,7 +69,7 @@ def test_the_waterfall_shows_a_bar_per_visit_and_a_click_selects_it(
 
     panel = lab.open("Waterfall")
     waterfall = panel.locator(".dl-waterfall")
-    expect(waterfall.locator('.dl-lane[data-task="main"]')).to_have_count(1)  # a sequential run: one lane
+    expect(waterfall.locator(".dl-lane")).to_have_count(1)  # a sequential run: one lane
     bars = waterfall.locator(".dl-bar")
     expect(bars).to_have_count(2)
     answer = waterfall.locator('.dl-bar[data-node="answer"][data-status="done"]')

@@ -12,6 +12,8 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
+from ...core.checkpoint import Checkpoint
+from ...core.graph import END
 from ..textview import Masker
 from .runmodel import NodeVisit, RunModel
 
@@ -22,6 +24,7 @@ __all__ = [
     "diff_blocks",
     "fork_diff",
     "inherited",
+    "next_superstep",
     "run_label",
     "state_fields",
 ]
@@ -77,6 +80,20 @@ def fork_diff(parent: RunModel, fork: RunModel) -> dict[str, Difference]:
         else:
             diff[node] = "changed"
     return diff
+
+
+def next_superstep(cp: Checkpoint) -> tuple[str, str]:
+    """What the superstep after `cp` runs, in plain words (``'summarize' ×5``, ``'web', 'docs'``), and for a
+    checkpoint cut in the middle of a map, which of its instances ran already (they do not run again; "" if none)."""
+    branches = list(cp.frontier) or ([{"node": cp.next}] if cp.next != END else [])
+    counts: dict[str, int] = {}
+    for branch in branches:
+        counts[branch["node"]] = counts.get(branch["node"], 0) + 1
+    runs = ", ".join(f"'{node}' ×{n}" if n > 1 else f"'{node}'" for node, n in counts.items()) or "nothing"
+    positions = sorted(int(task.rpartition(".")[2]) for task in cp.pending)
+    ran = [branches[i] for i in positions if i < len(branches)]
+    names = ", ".join(f"{b['node']} #{b['index']}" if "index" in b else b["node"] for b in ran)
+    return runs, f"{len(ran)} of them ran already: {names}" if ran else ""
 
 
 def inherited(parent: RunModel, fork: RunModel) -> list[str]:

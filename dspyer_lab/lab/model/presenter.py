@@ -48,7 +48,7 @@ from ..adapter import as_graph, contract_events
 from ..masking import mask_exception
 from ..textview import DEFAULT_SECRET_PATTERNS, MASK, Masker
 from ..throttle import Throttle
-from .debugview import branch_of, diff_blocks, fork_diff, inherited, run_label, state_fields
+from .debugview import branch_of, diff_blocks, fork_diff, inherited, next_superstep, run_label, state_fields
 from .presenter_errors import UnknownVisit, ViewCommandError, ViewError
 from .presenter_graph import GraphState
 from .runfile import SavedRun, describe_output_model, write_run
@@ -782,7 +782,7 @@ class LabPresenter(Presenter, Generic[T]):
     # -- the parts of a render ----------------------------------------------------------------
 
     def _picture(self, log: RunModel, parent: RunModel | None, diff: Mapping[str, str]) -> dict[str, Any]:
-        picture = graph_json(log, self.graph.drawing, self.graph.selected_node)
+        picture = graph_json(log, self.graph.drawing, self.graph.selected_node, self.masker)
         paused = log.paused if log.status == "paused" else None
         picture["paused"] = {"node": paused.get("node"), "when": paused.get("when")} if paused else None
         picture["diff"] = dict(diff)
@@ -830,6 +830,7 @@ class LabPresenter(Presenter, Generic[T]):
             cp = paused.checkpoint
             debug["paused"] = {
                 "node": paused.node, "when": paused.when, "step": cp.step, "next": cp.next, "key": f"{whole.run_id}:{cp.seq}",
+                "note": _next_note("next: {}", cp),
                 "fields": state_fields(cp.state, self.masker, self._reads(cp.next)),
                 "enabled": not self.running,
             }
@@ -864,8 +865,10 @@ class LabPresenter(Presenter, Generic[T]):
             return {"available": False, "note": f"cannot run from here: {exc}", "editing": False}
         if cp.next == END:  # nothing left to run: the bar stays away until the slider moves back
             return None
-        where = f"from after step {cp.step}" if cp.step else "from the start"
-        fork: dict[str, Any] = {"available": True, "note": f"{where}: node '{cp.next}' runs next",
+        step = "superstep" if cp.frontier else "step"  # several instances run next: the step is a superstep
+        where = f"from after {step} {cp.step}" if cp.step else "from the start"
+        runs = _next_note("{} run next", cp) if cp.frontier else f"node '{cp.next}' runs next"
+        fork: dict[str, Any] = {"available": True, "note": f"{where}: {runs}",
                                 "editing": self._fork_editing, "key": f"{whole.run_id}:{cp.seq}", "next": cp.next}
         if fork["editing"]:
             fork["fields"] = state_fields(cp.state, self.masker, self._reads(cp.next))
@@ -921,6 +924,12 @@ def _upstream_result(program: Any, log: RunModel) -> Any:
     return dspy.Prediction(**dict(log.finished.get("state") or {}))
 
 
+def _next_note(template: str, cp: Checkpoint) -> str:
+    """`template` filled with what the superstep after `cp` runs, then which of it ran already (mid-map)."""
+    runs, ran = next_superstep(cp)
+    return template.format(runs) + (f" ({ran})" if ran else "")
+
+
 def _checked_events(events: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Events from a caller, each checked against its kind's TypedDict (`checked_event`)."""
     return [checked_event(event, event_label(i, event)) for i, event in enumerate(events)]
@@ -949,7 +958,7 @@ def _parsed_update(texts: Any) -> dict[str, Any] | None:
 
 
 def _through_step(events: Sequence[Mapping[str, Any]], step: int) -> int:
-    """How many of `events` make up the run up to the end of graph step `step` (its `route`)."""
+    """How many of `events` make up the run up to the end of graph step `step` (its last `route`)."""
     first = int(events[0].get("parent_step") or 0)  # a fork counts on from its branch point
     started, done = None, first
     for i, event in enumerate(events):
@@ -960,8 +969,11 @@ def _through_step(events: Sequence[Mapping[str, Any]], step: int) -> int:
             started = event.get("step")
         elif kind == "route" and started is not None:
             done = int(started)
-            if done == step:
-                return i + 1
+            if done == step:  # after the superstep's last route (a fan-out or a map routes several times)
+                end = i + 1
+                while end < len(events) and events[end].get("event") == "route":
+                    end += 1
+                return end
     if step == first:
         return len(events)
     raise ViewCommandError(f"No step {step} to fork after: the run shown has steps {first} to {done}")

@@ -157,7 +157,8 @@ class BatchPresenter(Presenter):
         return True
 
     def open(self, index: int) -> LabPresenter[Any]:
-        """Show example `index`'s kept run below the table; the presenter that shows it (`ViewError`: not kept)."""
+        """Show example `index`'s kept run below the table (the failed node instance selected, when it failed); the
+        presenter that shows it (`ViewError`: not kept)."""
         events = self.model.events_of(index)
         if events is None:
             summary = self.model.stats.examples.get(index)
@@ -168,6 +169,9 @@ class BatchPresenter(Presenter):
             raise ViewError(f"Example {index}'s events were not kept: {why}")
         self._opened = index
         self.example.show_events(events, ours=True)  # tells this presenter's owner (`_example_changed`)
+        failed = self.example.run_log.failed_visit
+        if failed is not None:  # the instance that failed (one of a map's, say) is what the user opened it for
+            self.example.select(visit=failed.index)
         return self.example
 
     def close_example(self) -> None:

@@ -16,7 +16,7 @@ from ...core.graph import Graph
 from ..adapter import as_graph
 from ..dot import Drawing, build_drawing, describe, render_svg
 from .runmodel import RunModel, RunState
-from .viewmodel import graph_json, taken_edges
+from .viewmodel import drawn_sends, graph_json, taken_edges
 
 __all__ = ["GraphState"]
 
@@ -99,7 +99,11 @@ class GraphState(traitlets.HasTraits):
         taken = taken_edges(self._run, self._drawing)
         status = self._run.node_status(self._drawing.node_ids)
         last = taken[-1]["edge"] if taken else None
-        return render_svg(self._drawing, status, last, taken=[e["edge"] for e in taken if e["edge"]])
+        progress = {node: f"{done}/{size}" for node, (done, size) in self._run.progress(self._drawing.node_ids).items()}
+        by_id = {e.id: e for e in self._drawing.edges}
+        path = {e.id for t in taken if t["edge"] for e in self._drawing.joined(by_id[t["edge"]])}  # a join: all its edges
+        return render_svg(self._drawing, status, last, taken=sorted(path), progress=progress,
+                          sends=drawn_sends(self._run, self._drawing))
 
     def outline(self) -> str:
         """A text outline of the graph (what frontends without widgets show)."""

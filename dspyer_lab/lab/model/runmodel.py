@@ -3,12 +3,20 @@
 Pure Python, no widgets: `RunModel.apply(event)` folds one contract event (see
 `dspyer_lab.core.events`). The state before and after every node visit is derived from
 ``run_start.inputs`` with each ``node_end.patch`` applied in order (never from
-``node_start.inputs``), so a run is known exactly from its compact events. The model
+``node_start.inputs``), so a run is known exactly from its compact events.
+
+Parallel runs (docs/design/parallel.md): visits are open per ``task`` id (per node in runs saved
+before there were task ids), so several instances of one node can run at once, each with its own
+calls, streams and failures. Every instance of a superstep reads the state as it was when the
+superstep began; its `NodeVisit.state_after` is that state plus its own patch (what it read and
+wrote), while the run's state is the engine's: a ``merge`` event (a superstep of several tasks, or
+a reducer) sets it to the state before the superstep plus the merged patch. An ``error`` fails the
+instance it names and cancels the siblings still running. The model
 keeps a checkpoint every `CHECKPOINT_EVERY` events, so `RunModel.at` (the run as it was
 after its first k events: the replay slider) costs a lookup and a few folds, not a replay.
 
 Model calls: each ``lm_call`` event becomes an `LMCall` of the visit it belongs to (its
-open visit of ``node``), added to per-node and run `CallTotals`; ``token`` events grow a
+open visit of ``task``), added to per-node and run `CallTotals`; ``token`` events grow a
 `Stream` per (attempt, field) of that visit. A token flood stays cheap: a chunk is one
 list append, a checkpoint shares the chunks, and the timeline lists one row per streamed
 field (`RunModel.rows`), not one per chunk.
@@ -29,7 +37,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, NamedTuple, cast, get_args
 
-from ...core.events import ErrorEvent, Finished, NodeEnd, NodeStart, RunStart, Token, Update, ValidationErrorEvent
+from ...core.events import (
+    ErrorEvent,
+    Finished,
+    Merge,
+    NodeEnd,
+    NodeStart,
+    RunStart,
+    Token,
+    Update,
+    ValidationErrorEvent,
+)
 from ...core.events import LMCall as LMCallEvent
 from ...core.events import Route as RouteEvent
 from ...core.eventschema import EventContractError, validate_event
@@ -248,6 +266,7 @@ class NodeVisit:
     failures: list[Attempt] = field(default_factory=list)
     patch: dict[str, Any] | None = None
     state_after: dict[str, Any] | None = None
+    """`state_before` plus its own `patch` (an instance running beside others sees only its own writes)."""
     duration: float | None = None
     attempts: int | None = None
     """Answers asked of the model: from ``node_end``, or counted when the visit failed; None while it runs."""
@@ -259,7 +278,9 @@ class NodeVisit:
     streams: dict[tuple[int | None, str], Stream] = field(default_factory=dict)
     """(attempt, field) -> the text streamed for it, in the order streaming began."""
     task: str | None = None
-    """The ``task`` id of its ``node_start`` (a branch that runs concurrently with others); None in a sequential run."""
+    """The ``task`` id of its ``node_start`` (unique in the run: "superstep.position"); None in runs saved before them."""
+    instance: int | None = None
+    """Its position among the `Send`s of its router (``index``): which item of a map it is; None otherwise."""
 
     def pending_streams(self) -> list[Stream]:
         """Streams of attempts whose ``lm_call`` has not come (the text still growing, or cut off by the run's end)."""
@@ -283,6 +304,8 @@ class Route(NamedTuple):
     target: str
     decision: str | None
     event_index: int
+    task: str | None = None
+    """The ``task`` id of the instance that routed (None in a run without task ids)."""
 
     @property
     def key(self) -> tuple[str, str, str | None]:
@@ -323,6 +346,16 @@ class _Checkpoint:
     tokens: int
     call_totals: CallTotals
     node_totals: dict[str, CallTotals]
+    superstep: int | None
+    base: dict[str, Any]
+    sends: dict[tuple[str, str], tuple[str | None, int]]
+    routed: dict[str, tuple[int, bool]]
+    expected: dict[str, tuple[int, bool]]
+    args_routed: dict[tuple[str, int], dict[str, Any]]
+    args: dict[tuple[str, int], dict[str, Any]]
+    ended: dict[str, NodeVisit]
+    failed_visit: int | None
+    parallel: bool
 
 
 class RunModel:
@@ -352,6 +385,7 @@ class RunModel:
         self._routes: list[Route] = []
         self._route_counts: dict[tuple[str, str, str | None], int] = {}
         self._failed_node: str | None = None
+        self._failed_visit: int | None = None
         self._rows: list[int] = []
         self.calls: list[LMCall] = []
         """Every model call of the run, in order."""
@@ -360,6 +394,25 @@ class RunModel:
         self._node_totals: dict[str, CallTotals] = {}
         self.tokens = 0
         """How many ``token`` events arrived."""
+        self._superstep: int | None = None
+        self._base: dict[str, Any] = {}
+        """The state when the current superstep began: what each of its instances read (its `state_before`)."""
+        self._sends: dict[tuple[str, str], tuple[str | None, int]] = {}
+        """(source, target) -> (the routing task, how many `Send`s it routed on that edge): a router's latest map."""
+        self._routed: dict[str, tuple[int, bool]] = {}
+        """Node -> (Sends to it, whether a plain route leads to it) since the last superstep began: the next one's."""
+        self._expected: dict[str, tuple[int, bool]] = {}
+        """`_routed` as it was when the current superstep began: how many instances of each node it runs."""
+        self._args_routed: dict[tuple[str, int], dict[str, Any]] = {}
+        """(node, Send index) -> the Send's arg, for the next superstep (a route's ``send_arg``)."""
+        self._args: dict[tuple[str, int], dict[str, Any]] = {}
+        """`_args_routed` of the current superstep: what a Python instance of a map reads over the state."""
+        self._ended: dict[str, NodeVisit] = {}
+        """Task -> its visit, for the instances of the current superstep that ended (the routes after it name them)."""
+        self.parallel = False
+        """Whether a superstep ran several node instances (then a step is a superstep, not a visit)."""
+        self._flight: tuple[int, float] = (0, 0.0)
+        """(calls, seconds some call was in flight): `_in_flight` for that many calls, made again when more came."""
         self._checkpoints: list[_Checkpoint] = [self._checkpoint()]
 
     @classmethod
@@ -390,7 +443,7 @@ class RunModel:
         if kind == "token":  # first: a flood of them must stay cheap
             self.tokens += 1
             token = cast(Token, event)
-            visit = self._open.get(token["node"])
+            visit = self._open.get(_key(token))
             if visit is None or self._token(visit, token, index):
                 self._rows.append(index)
             self._visit_of_event.append(None if visit is None else visit.index)
@@ -400,7 +453,7 @@ class RunModel:
         self._rows.append(index)
         if kind == "lm_call":
             call = cast(LMCallEvent, event)
-            self._call(call, index, self._open.get(call["node"]))
+            self._call(call, index, self._open.get(_key(call)))
         elif kind == "run_start":
             start = cast(RunStart, event)
             self.run_id = start["run_id"]
@@ -419,23 +472,30 @@ class RunModel:
             self.status = "paused"
         elif kind == "validation_error":
             rejected = cast(ValidationErrorEvent, event)
-            visit = self._open.get(rejected["node"])
+            visit = self._open.get(_key(rejected))
             if visit is not None:
                 attempt = _attempt(rejected, index)
                 visit.failures.append(attempt)
                 visit.status = "retrying" if attempt.will_retry else "failed"
         elif kind == "node_end":
             end = cast(NodeEnd, event)
-            visit = self._open.pop(end["node"], None)
+            visit = self._open.pop(_key(end), None)
             patch = end["patch"]
-            self.state = {**self.state, **patch}
-            if visit is not None:
+            if visit is None:
+                self.state = {**self.state, **patch}
+            else:
+                after = {**visit.state_before, **patch}  # its own view: what it read and what it wrote
+                self.state = after if visit.state_before is self.state else {**self.state, **patch}
                 visit.patch = patch
-                visit.state_after = self.state
+                visit.state_after = after
+                if visit.task is not None:
+                    self._ended[visit.task] = visit
                 visit.duration = end["duration"]
                 visit.attempts = end["attempts"]
                 visit.end_index = index
                 visit.status = "done"
+        elif kind == "merge":  # the superstep's writes as merged (reducers) and applied: the run's state from here
+            self.state = {**self._base, **cast(Merge, event)["patch"]}
         elif kind == "route":
             visit = self._route(cast(RouteEvent, event), index)
         elif kind == "finished":
@@ -449,13 +509,14 @@ class RunModel:
             self.state = error["state"]
             self.status = "failed"
             self._failed_node = error["node"]
-            visit = self._open.pop(self._failed_node or "", None)
+            visit = self._open.pop(_key(error) if error["node"] is not None else "", None)
             if visit is not None:
                 visit.error = error["error"]
                 visit.end_index = index
                 _close(visit, "failed")
-            for other in self._open.values():
-                _close(other, "failed")
+                self._failed_visit = visit.index
+            for other in self._open.values():  # siblings the failure cancelled (in a sequential run: none)
+                _close(other, "cancelled")
             self._open.clear()
         elif kind == CANCELLED:
             self.status = "cancelled"
@@ -475,27 +536,41 @@ class RunModel:
         if self.status == "idle":
             self.status = "running"
         kind = event["kind"]
+        step = event["step"]
+        if step != self._superstep:  # a new superstep: its instances all read the state as it is now
+            self._superstep, self._base = step, self.state
+            self._expected, self._routed = self._routed, {}
+            self._args, self._args_routed = self._args_routed, {}
+            self._ended = {}
+        else:
+            self.parallel = True
         inputs = event.get("inputs")
-        if inputs is None:
-            inputs = self.state if kind == "python" else {}  # a Python node is given the whole state
+        instance = _count(event.get("index"))
+        if inputs is None and kind == "python":  # a Python node is given the whole state (a map's with its Send's arg)
+            arg = self._args.get((node, instance)) if instance is not None else None
+            inputs = self._base if arg is None else {**self._base, **arg}
+        elif inputs is None:
+            inputs = {}
         visit = NodeVisit(
             index=len(self.visits),
             node=node,
             kind=kind,
-            step=event["step"],
+            step=step,
             visit=count,
             inputs=inputs,
-            state_before=self.state,
+            state_before=self._base,
             start_index=index,
             start_ts=event["ts"],
             task=_task_of(event),
+            instance=instance,
         )
         self.visits.append(visit)
         self._last_visit[node] = visit.index
-        stale = self._open.pop(node, None)
+        key = visit.task if visit.task is not None else node
+        stale = self._open.pop(key, None)
         if stale is not None:  # a node_start with no node_end before it (a cut stream)
             _close(stale, "cancelled")
-        self._open[node] = visit
+        self._open[key] = visit
         return visit
 
     def _token(self, visit: NodeVisit, event: Token, index: int) -> bool:
@@ -567,8 +642,9 @@ class RunModel:
 
     def model_time_split(self) -> tuple[float, float | None]:
         """(seconds waiting for the model, seconds of everything else); the latter None until the run ended
-        (while it runs, the call in flight would count as "everything else")."""
-        model = self.call_totals.model_time
+        (while it runs, the call in flight would count as "everything else"). In a parallel run the wait is the
+        time some call was in flight (calls at once overlap: their sum can exceed the run's wall time)."""
+        model = self._in_flight() if self.parallel else self.call_totals.model_time
         if self.status in ("idle", "running", "paused"):
             return model, None
         wall = self.finished["duration"] if self.finished is not None else None
@@ -576,13 +652,39 @@ class RunModel:
             wall = self.events[-1]["ts"] - self.start_ts
         return model, None if wall is None else max(wall - model, 0.0)
 
+    def _in_flight(self) -> float:
+        """Seconds during which at least one model call was in flight (the union of the calls' spans)."""
+        if self._flight[0] != len(self.calls):
+            spans = sorted((self.events[c.event_index]["ts"] - (c.duration or 0.0), self.events[c.event_index]["ts"])
+                           for c in self.calls)
+            total, reach = 0.0, float("-inf")
+            for start, end in spans:
+                total += max(0.0, end - max(start, reach))
+                reach = max(reach, end)
+            self._flight = (len(self.calls), total)
+        return self._flight[1]
+
     def _route(self, event: RouteEvent, index: int) -> NodeVisit | None:
         source = event["source"]
-        route = Route(source, event["target"], event["decision"], index)
+        task = _task_of(event)
+        route = Route(source, event["target"], event["decision"], index, task)
         self._routes.append(route)
         self._route_counts[route.key] = self._route_counts.get(route.key, 0) + 1
+        sends, plain = self._routed.get(route.target, (0, False))
+        if "send_index" in event:  # one instance of the target each (a node routed to plainly runs once)
+            ends = (source, route.target)
+            by, times = self._sends.get(ends, (None, 0))
+            self._sends[ends] = (task, times + 1 if by == task else 1)
+            self._routed[route.target] = (sends + 1, plain)
+            send_index, arg = event.get("send_index"), event.get("send_arg")
+            if isinstance(send_index, int) and isinstance(arg, dict):
+                self._args_routed[(route.target, send_index)] = arg
+        elif not plain:
+            self._routed[route.target] = (sends, True)
         last = self._last_visit.get(source)
-        return None if last is None else self.visits[last]
+        if last is None:
+            return None
+        return self._ended.get(task, self.visits[last]) if task is not None else self.visits[last]
 
     def _checkpoint(self) -> _Checkpoint:
         return _Checkpoint(
@@ -607,6 +709,16 @@ class RunModel:
             tokens=self.tokens,
             call_totals=replace(self.call_totals),
             node_totals={n: replace(t) for n, t in self._node_totals.items()},
+            superstep=self._superstep,
+            base=self._base,
+            sends=dict(self._sends),
+            routed=dict(self._routed),
+            expected=self._expected,
+            args_routed=dict(self._args_routed),
+            args=self._args,
+            ended=dict(self._ended),
+            failed_visit=self._failed_visit,
+            parallel=self.parallel,
         )
 
     def at(self, k: int) -> RunModel:
@@ -638,6 +750,10 @@ class RunModel:
         model.tokens = cp.tokens
         model.call_totals = replace(cp.call_totals)
         model._node_totals = {n: replace(t) for n, t in cp.node_totals.items()}
+        model._superstep, model._base, model._sends = cp.superstep, cp.base, dict(cp.sends)
+        model._routed, model._expected, model.parallel = dict(cp.routed), cp.expected, cp.parallel
+        model._args_routed, model._args, model._ended = dict(cp.args_routed), cp.args, dict(cp.ended)
+        model._failed_visit = cp.failed_visit
         model._checkpoints = self._checkpoints[: k // CHECKPOINT_EVERY + 1]
         for event in self.events[cp.events : k]:
             model.apply(event)
@@ -659,9 +775,11 @@ class RunModel:
 
     def error_event(self, exc: BaseException) -> dict[str, Any]:
         """The ``error`` event for `exc` raised by a stream that did not report it."""
+        running = next(iter(self._open.values()), None)
         return self.closing_event(
             "error",
-            node=next(iter(self._open), None),
+            node=None if running is None else running.node,
+            **({} if running is None or running.task is None else {"task": running.task}),
             error=str(exc),
             error_type=type(exc).__name__,
             traceback="".join(traceback.format_exception(exc)),
@@ -678,9 +796,72 @@ class RunModel:
         status: dict[str, NodeStatus] = dict.fromkeys(nodes, "idle")
         for node, i in self._last_visit.items():
             status[node] = self.visits[i].status
+            if self.visits[i].task is not None:  # several instances at once: running while one runs, failed if one did
+                mine = self.instances(node)
+                shown = {v.status for v in mine}
+                status[node] = next((s for s in _AGGREGATE if s in shown), status[node])
+                if status[node] == "done" and self.status == "running" and self.map_size(mine) > len(mine):
+                    status[node] = "running"  # instances of its map wait for a free slot (max_concurrency)
         if self._failed_node is not None and self.status == "failed":
             status[self._failed_node] = "failed"  # e.g. its router failed after the node itself ended
         return status
+
+    @property
+    def superstep(self) -> int | None:
+        """The step of the latest node to start (a superstep: all the instances that ran at once), None before one."""
+        return self._superstep
+
+    def instances(self, node: str) -> list[NodeVisit]:
+        """The visits of `node` in the latest superstep it ran in (several for a map), in the order they started;
+        empty when it never ran.
+
+        A superstep's visits are contiguous in `visits` (the next one starts after its merge): a walk over
+        one superstep, not over the run.
+        """
+        last = self._last_visit.get(node)
+        return [] if last is None else self.siblings(self.visits[last])
+
+    def siblings(self, visit: NodeVisit) -> list[NodeVisit]:
+        """The visits of `visit`'s node in its superstep (itself among them), in the order they started."""
+        visits, i, j = self.visits, visit.index, visit.index + 1
+        while i > 0 and visits[i - 1].step == visit.step:
+            i -= 1
+        while j < len(visits) and visits[j].step == visit.step:
+            j += 1
+        return [v for v in visits[i:j] if v.node == visit.node]
+
+    def progress(self, nodes: Iterable[str] = ()) -> dict[str, tuple[int, int]]:
+        """Node -> (instances ended with their ``node_end``, instances in the superstep) in its latest superstep, for
+        the nodes of `nodes` that ran more than once in one superstep (a map: "3/5 done"). The instances of the
+        current superstep are those routed to it (a map's `Send`s), started or not."""
+        shown = {}
+        for node in nodes:
+            last = self._last_visit.get(node)
+            if last is None or self.visits[last].task is None:
+                continue
+            mine = self.instances(node)
+            size = self.map_size(mine)
+            if size > 1:
+                shown[node] = (sum(v.status == "done" for v in mine), size)
+        return shown
+
+    def map_size(self, instances: list[NodeVisit]) -> int:
+        """How many instances of a node its superstep runs: those started, or in the current superstep those
+        routed to it if more (a map's instances that wait for a free slot, `max_concurrency`, count)."""
+        if not instances or instances[-1].step != self._superstep:
+            return len(instances)
+        sends, plain = self._expected.get(instances[-1].node, (0, False))
+        return max(len(instances), sends + plain)
+
+    def sends(self, source: str, target: str) -> int:
+        """How many instances of `target` the latest routing of `source` started on that edge (a router's
+        `Send`s: its map over a list); 0 when none."""
+        return self._sends.get((source, target), (None, 0))[1]
+
+    @property
+    def failed_visit(self) -> NodeVisit | None:
+        """The node instance the run's ``error`` failed (None when the run did not fail in a running node)."""
+        return None if self._failed_visit is None else self.visits[self._failed_visit]
 
     def node_visits(self, nodes: Iterable[str] = ()) -> dict[str, int]:
         """How many times each node started in this run (2+ in a loop); `nodes` listed first, 0 when never."""
@@ -717,6 +898,10 @@ class RunModel:
         return None if self.start_ts is None else event["ts"] - self.start_ts
 
 
+_AGGREGATE: tuple[NodeStatus, ...] = ("running", "retrying", "failed")
+"""A node with several instances at once shows the first of these any of them has (else its latest's status)."""
+
+
 def money(cost: float) -> str:
     """A cost for display: ``$0.00042``, ``$1.25``."""
     if cost >= 1:
@@ -731,10 +916,15 @@ def usage_text(prompt: int | None, completion: int | None) -> str:
     return f"{prompt or 0:,} in + {completion or 0:,} out tokens"
 
 
-def _task_of(event: NodeStart) -> str | None:
-    """The event's ``task`` id as text, when the engine gave one (parallel branches); None otherwise."""
-    task = cast(Mapping[str, Any], event).get("task")
-    return None if task is None else str(task)
+def _key(event: Mapping[str, Any]) -> str:
+    """The open visit an event of a node instance belongs to: its ``task`` id, else (a run without them) its node."""
+    task: str | None = event.get("task")
+    return task if task is not None else event["node"]
+
+
+def _task_of(event: Mapping[str, Any]) -> str | None:
+    """The event's ``task`` id (None in runs saved before there were task ids)."""
+    return event.get("task")
 
 
 def _close(visit: NodeVisit, status: NodeStatus) -> None:
@@ -783,7 +973,7 @@ def introduced(event: Mapping[str, Any]) -> Any:
         return _answer_fields(completion) if isinstance(completion, str) else None
     if kind == "run_start":
         return event.get("inputs")
-    if kind == "node_end":
+    if kind in ("node_end", "merge"):  # a reducer may make a value no node wrote (a concatenation)
         return event.get("patch")
     if kind == "update":
         return event.get("values")
@@ -881,6 +1071,9 @@ def summarize(event: Mapping[str, Any], limit: int = 80) -> str:
         return f"attempt {event.get('attempt')}/{event.get('max_attempts')} rejected ({fields}), {retry}: {one_line(first, limit)}"
     if kind == "node_end":
         return f"wrote {one_line(event.get('patch'), limit)} in {seconds(event.get('duration'))}, {event.get('attempts')} attempt(s)"
+    if kind == "merge":
+        tasks = _texts(event.get("tasks"))
+        return f"superstep {event.get('step')}: {len(tasks)} task(s) merged, applied {one_line(event.get('patch'), limit)}"
     if kind == "route":
         decision = event.get("decision")
         how = f" [{one_line(decision, 30)}]" if decision is not None else ""

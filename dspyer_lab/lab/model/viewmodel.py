@@ -17,6 +17,7 @@ The JSON of a panel is a list of *blocks*, each one of::
     {"fold": text, "full": handle}            folded full text, fetched when opened
     {"message": {"role", "size", "text": cell, "open": bool}}   one message sent to a model (folded when long)
     {"stream": {"field", "attempt", "text", "live": bool}}     text a model is streaming (its newest end)
+    {"instances": [{"visit", "label", "status", "duration", "failure", "selected": bool}]}  a map's instances
 
 where a *cell* is a string, or ``{"text": clipped, "full": handle}`` when it was clipped.
 """
@@ -54,8 +55,10 @@ __all__ = [
     "calls_json",
     "error_json",
     "event_line",
+    "drawn_sends",
     "graph_json",
     "graph_totals",
+    "instance_label",
     "lab_json",
     "node_json",
     "result_json",
@@ -166,17 +169,20 @@ def taken_edges(run: RunModel, drawing: Drawing) -> list[dict[str, Any]]:
     return taken
 
 
-def graph_json(run: RunModel, drawing: Drawing, selected: str | None) -> dict[str, Any]:
-    """What the drawing shows of `run`: statuses, visit counts, the path taken (edge -> times), the last edge.
+def graph_json(run: RunModel, drawing: Drawing, selected: str | None, masker: Masker | None = None) -> dict[str, Any]:
+    """What the drawing shows of `run`: statuses, visit counts, the path taken (edge -> times), the last edge;
+    ``progress`` of the nodes with several instances in their latest superstep (node -> {"text": "3/5",
+    "hint": one line per instance}) and ``sends`` (a router's edge -> instances its latest map started).
 
-    Costs O(nodes + distinct edges taken), not O(events): it is rebuilt on every refresh of a live run.
+    Costs O(nodes + edges + instances of the latest superstep), not O(events): it is rebuilt on every refresh
+    of a live run. An instance's failure is in its hint only when `masker` is given (it may quote a secret).
     """
     names = list(drawing.node_ids)
     path: dict[str, int] = {}
     for (source, target, decision), times in run.path().counts.items():
         drawn = drawing.find_edge(source, target, decision)
-        if drawn is not None:
-            path[drawn.id] = path.get(drawn.id, 0) + times
+        for edge in drawing.joined(drawn) if drawn is not None else ():
+            path[edge.id] = path.get(edge.id, 0) + times
     last = run.last_route
     drawn_last = drawing.find_edge(last.source, last.target, last.decision) if last is not None else None
     return {
@@ -187,7 +193,53 @@ def graph_json(run: RunModel, drawing: Drawing, selected: str | None) -> dict[st
         "last": drawn_last.id if drawn_last else None,
         "run_state": shown_state(run),
         "selected": selected or "",
+        "progress": {node: {"text": f"{done}/{size}", "hint": _instances_hint(run, node, done, size, masker)}
+                     for node, (done, size) in run.progress(names).items()},
+        "sends": drawn_sends(run, drawing),
     }
+
+
+def drawn_sends(run: RunModel, drawing: Drawing) -> dict[str, int]:
+    """A router's drawn edge -> how many instances its latest `Send` map started on it (edges it mapped over)."""
+    return {e.id: n for e in drawing.edges if e.kind == "conditional" and (n := run.sends(e.source, e.target))}
+
+
+def instance_label(visit: NodeVisit) -> str:
+    """How an instance of a node is named: ``#2`` for a `Send`'s item, else its task id."""
+    return f"#{visit.instance}" if visit.instance is not None else f"task {visit.task}"
+
+
+def _failure_line(masker: Masker, error: str, limit: int) -> str:
+    """The first line of a failure, masked: what a list of instances says of one that failed."""
+    return one_line((masker.mask_text(error).strip().splitlines() or [""])[0], limit)
+
+
+def _some(instances: list[NodeVisit], limit: int) -> list[NodeVisit]:
+    """At most `limit` of a map's `instances`, in order: the failed ones, then the first others."""
+    failed = [v for v in instances if v.status == "failed"][:limit]
+    picked = {v.index for v in failed} | {v.index for v in instances[: limit - len(failed)]}
+    return [v for v in instances if v.index in picked]
+
+
+HINT_INSTANCES = 30
+"""Instances a mapped node's hover text lists at most (the failed ones first chosen): the picture is sent at every
+refresh, so a map over 1,000 items must not make it 1,000 lines long (the node tab lists more)."""
+
+
+def _instances_hint(run: RunModel, node: str, done: int, size: int, masker: Masker | None) -> str:
+    """A mapped node's hover text: how many are done, then each instance's status (and failure's first line)."""
+    lines = [f"{node}: {done}/{size} done"]
+    mine = run.instances(node)
+    picked = _some(mine, HINT_INSTANCES)
+    for v in picked:
+        failure = ""
+        if v.error is not None and masker is not None:
+            failure = f": {_failure_line(masker, v.error, 120)}"
+        took = f" · {seconds(v.duration)}" if v.duration is not None else ""
+        lines.append(f"{instance_label(v)} {v.status}{took}{failure}")
+    if size > len(picked):
+        lines.append(f"… and {size - len(picked)} more (click the node: its panel lists them)")
+    return "\n".join(lines)
 
 
 # -- the panels ---------------------------------------------------------------------------
@@ -196,13 +248,16 @@ def graph_json(run: RunModel, drawing: Drawing, selected: str | None) -> dict[st
 def status_text(run: RunModel, whole: RunModel, can_run: bool) -> str:
     """The toolbar's one line about `run` (`whole` when it is the run seen at an earlier step)."""
     if run is not whole:  # travelling back in time
+        if whole.parallel:
+            return (f"replaying superstep {run.superstep or 0} of {whole.superstep} ({len(run.visits)} of "
+                    f"{len(whole.visits)} visits) · event {len(run.events)}/{len(whole.events)}")
         return f"replaying step {len(run.visits)} of {len(whole.visits)} · event {len(run.events)}/{len(whole.events)}"
     if run.status == "running":
-        text = f"running · step {len(run.visits)} · {len(run.events)} events"
+        text = f"running · {_step_text(run)} · {len(run.events)} events"
     elif run.status == "finished" and run.finished is not None:
         text = f"finished · {steps(run.finished.get('steps'))} in {seconds(_wall_time(run, run.finished))}"
     elif run.status == "paused" and run.paused is not None:
-        text = f"paused {run.paused.get('when')} node '{run.paused.get('node')}' · step {len(run.visits)}"
+        text = f"paused {run.paused.get('when')} node '{run.paused.get('node')}' · {_step_text(run)}"
     elif run.status == "failed" and run.error is not None:
         where = _failed_where(run.error)
         where = f" {where}" if where else ""
@@ -212,6 +267,13 @@ def status_text(run: RunModel, whole: RunModel, can_run: bool) -> str:
     else:
         text = "ready" if can_run else "no run"
     return text
+
+
+def _step_text(run: RunModel) -> str:
+    """Where a run is: its step (a visit each in a sequential run), or its superstep and visits in a parallel one."""
+    if run.parallel:
+        return f"superstep {run.superstep} · {len(run.visits)} visits"
+    return f"step {len(run.visits)}"
 
 
 def _wall_time(run: RunModel, finished: Mapping[str, Any]) -> Any:
@@ -237,13 +299,17 @@ def _failed_where(error: Mapping[str, Any]) -> str:
 
 def selected_visit(run: RunModel, sel: Selection) -> NodeVisit | None:
     """The visit to inspect in `run`: the picked one (None if it has not started by then), else the
-    picked node's latest, else the newest."""
+    picked node's latest, else the newest; in a failed run, the instance that failed rather than a sibling the
+    failure cancelled (started after it in a map)."""
     if sel.visit is not None:
         return run.visits[sel.visit] if sel.visit < len(run.visits) else None
+    failed = run.failed_visit
     if sel.node:
+        if failed is not None and failed.node == sel.node:
+            return failed
         same = run.visits_of(sel.node)
         return same[-1] if same else None
-    return run.visits[-1] if run.visits else None
+    return failed or (run.visits[-1] if run.visits else None)
 
 
 def tabs_json(run: RunModel) -> list[dict[str, Any]]:
@@ -344,7 +410,9 @@ def node_json(run: RunModel, visit: NodeVisit | None, node: str | None, screen: 
     same_node = run.visits_of(name) if name is not None else []
     listed = _around(same_node, next((i for i, v in enumerate(same_node) if v is visit), len(same_node) - 1))
     visits = [
-        {"value": v.index, "label": f"{v.visit} of {len(same_node)} (step {v.step}, {v.status})"} for v in listed
+        {"value": v.index, "label": f"{v.visit} of {len(same_node)} (step {v.step}"
+                                    f"{f', {instance_label(v)}' if v.instance is not None else ''}, {v.status})"}
+        for v in listed
     ]
     picker = {"options": visits, "value": visit.index if visit is not None else None} if (
         len(same_node) > 1 or (visit is None and same_node)) else None
@@ -359,12 +427,13 @@ def node_json(run: RunModel, visit: NodeVisit | None, node: str | None, screen: 
     facts = [
         f"{visit.node} ({visit.kind})",
         f"visit {visit.visit}",
+        *([f"instance {instance_label(visit)}"] if visit.instance is not None else []),
         f"step {visit.step if visit.step is not None else '?'}",
         visit.status,
         *([seconds(visit.duration)] if visit.duration is not None else []),
         f"{visit.attempts if visit.attempts is not None else len(visit.failures) + 1} attempt(s)",
     ]
-    blocks: list[dict[str, Any]] = [{"facts": facts}, *_calls_note(run, visit),
+    blocks: list[dict[str, Any]] = [{"facts": facts}, *_instances_blocks(run, visit, screen), *_calls_note(run, visit),
                                     {"title": "Inputs"}, _table(visit.inputs, screen)]
     if visit.patch is None:
         blocks += stream_blocks(visit, screen)
@@ -392,6 +461,23 @@ def node_json(run: RunModel, visit: NodeVisit | None, node: str | None, screen: 
     blocks.append({"fold": "Full values (inputs, patch, state) as text",
                    "full": screen.handle(lambda: screen.text(snapshot, indent=2))})
     return {"node": name, "visits": picker, "blocks": blocks}
+
+
+def _instances_blocks(run: RunModel, visit: NodeVisit, screen: Screen, max_listed: int = 200) -> list[dict[str, Any]]:
+    """The instances of the visit's node in its superstep (a map), when there are several: a click selects one."""
+    siblings = run.siblings(visit)
+    if len(siblings) < 2:
+        return []
+    done, size = sum(v.status == "done" for v in siblings), run.map_size(siblings)
+    shown = _some(siblings, max_listed)
+    if all(v is not visit for v in shown):  # the inspected one is always listed
+        shown = sorted([*shown[:-1], visit], key=lambda v: v.index)
+    more = f" ({len(shown)} listed: the failed ones first)" if len(shown) < len(siblings) else ""
+    rows = [{"visit": v.index, "label": instance_label(v), "status": v.status,
+             "duration": seconds(v.duration) if v.duration is not None else "",
+             "failure": _failure_line(screen.masker, v.error, 160) if v.error is not None else "",
+             "selected": v is visit} for v in shown]
+    return [{"title": f"Instances in step {visit.step}: {done}/{size} done{more}"}, {"instances": rows}]
 
 
 def validation_json(

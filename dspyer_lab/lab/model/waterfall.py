@@ -1,8 +1,10 @@
-"""The waterfall: what ran when in a run, a lane per concurrent task and a bar per node visit, as small JSON.
+"""The waterfall: what ran when in a run, a bar per node visit in lanes of what ran at once, as small JSON.
 
 Bars are placed on one time axis (seconds since the run's first event); each bar holds its model calls
-(one per attempt, a rejected answer marked), so retries show inside the visit that made them. Lanes come
-from the ``task`` id of a visit's ``node_start`` (parallel branches); a run without one is one lane.
+(one per attempt, a rejected answer marked), so retries show inside the visit that made them. Bars are packed
+into lanes by time (interval partitioning: a bar goes to the first lane free when it starts), so a lane is
+what ran one after another and a sequential run is one lane, whatever its ``task`` ids (one per superstep);
+two branches that overlap take two lanes.
 
 A tab of its own rather than a mode of the timeline: a tab is built only while it is shown (the timeline
 is sent with every render), and the timeline keeps its event rows, which a bar sums up.
@@ -12,8 +14,8 @@ newest while following the run), so a 5,000-step run costs the same to show as a
 2 ms and 37 kB per render). The JSON (the waterfall tab's body)::
 
     {"scope": text, "span": [t0, t1], "selected": the inspected visit's index,
-     "lanes": [{"task": text, "label": text}],
-     "bars": [{"visit", "node", "lane", "status", "start", "end", "live": bool, "hint": text,
+     "lanes": [{"lane": text, "label": text}],
+     "bars": [{"visit", "node", "task", "lane", "status", "start", "end", "live": bool, "hint": text,
                "calls": [{"start", "end", "attempt", "outcome": "answer" | "rejected" | "cached", "hint"}]}]}
 """
 
@@ -23,14 +25,12 @@ from typing import Any
 
 from ..textview import one_line, seconds
 from .runmodel import CallTotals, LMCall, NodeVisit, RunModel, usage_text
-from .viewmodel import Screen, totals_facts
+from .viewmodel import Screen, instance_label, totals_facts
 
-__all__ = ["ONE_LANE", "WINDOW", "waterfall_json"]
+__all__ = ["WINDOW", "pack_lanes", "waterfall_json"]
 
 WINDOW = 200
 """Visits sent at most (the timeline's page size): the waterfall of a long run is a window of it."""
-ONE_LANE = "main"
-"""The lane of visits without a ``task`` id: the whole of a sequential run."""
 
 
 def waterfall_json(run: RunModel, visit: NodeVisit | None, screen: Screen, window: int = WINDOW) -> dict[str, Any]:
@@ -42,26 +42,40 @@ def waterfall_json(run: RunModel, visit: NodeVisit | None, screen: Screen, windo
     first = max(0, min(at - window // 2, len(visits) - window))
     shown = visits[first : first + window]
     now = run.events[-1]["ts"]
-    lanes: dict[str, int] = {}
-    bars = []
-    for v in shown:
-        task = v.task if v.task is not None else ONE_LANE
-        lane = lanes.setdefault(task, len(lanes))
-        bars.append(_bar(run, v, lane, now, screen))
+    bars = [_bar(run, v, now, screen) for v in shown]
+    lanes = pack_lanes([(b["start"], b["end"]) for b in bars])
+    for bar, lane in zip(bars, lanes):
+        bar["lane"] = lane
+    count = max(lanes) + 1
     t0 = min(b["start"] for b in bars)
     t1 = max(b["end"] for b in bars)
     where = f"visits {first + 1:,}–{first + len(shown):,} of {len(visits):,}" if len(shown) < len(visits) else (
         f"{len(visits):,} visit{'s' if len(visits) != 1 else ''}")
     return {
-        "scope": f"{where} · {len(lanes)} lane{'s' if len(lanes) != 1 else ''} · {seconds(t0)} to {seconds(t1)}",
+        "scope": f"{where} · {count} lane{'s' if count != 1 else ''} · {seconds(t0)} to {seconds(t1)}",
         "span": [t0, t1],
         "selected": at,
-        "lanes": [{"task": task, "label": "run" if task == ONE_LANE else f"task {one_line(task, 40)}"} for task in lanes],
+        "lanes": [{"lane": str(i + 1), "label": f"lane {i + 1}"} for i in range(count)],
         "bars": bars,
     }
 
 
-def _bar(run: RunModel, visit: NodeVisit, lane: int, now: float, screen: Screen) -> dict[str, Any]:
+def pack_lanes(spans: list[tuple[float, float]]) -> list[int]:
+    """The lane of each (start, end) span, in start order: the first lane whose last span ended by its start,
+    else a new lane. Deterministic; as few lanes as the most spans open at once."""
+    ends: list[float] = []
+    lanes = []
+    for start, end in spans:
+        lane = next((i for i, free in enumerate(ends) if free <= start), len(ends))
+        if lane == len(ends):
+            ends.append(end)
+        else:
+            ends[lane] = end
+        lanes.append(lane)
+    return lanes
+
+
+def _bar(run: RunModel, visit: NodeVisit, now: float, screen: Screen) -> dict[str, Any]:
     """One visit: its span (to now while it runs), its calls inside, and the hover text."""
     start = _since(run, visit.start_ts if visit.start_ts is not None else run.events[visit.start_index]["ts"])
     live = visit.end_index is None and visit.status in ("running", "retrying")
@@ -69,7 +83,8 @@ def _bar(run: RunModel, visit: NodeVisit, lane: int, now: float, screen: Screen)
     rejected = {a.attempt for a in visit.failures}
     node = one_line(screen.masker.mask(visit.node), 200)
     totals = CallTotals.of(visit.calls)
-    facts = [f"{node} · visit {visit.visit}", visit.status, f"{seconds(end - start)}{' so far' if live else ''}"]
+    instance = f" · {instance_label(visit)}" if visit.instance is not None else ""
+    facts = [f"{node} · visit {visit.visit}{instance}", visit.status, f"{seconds(end - start)}{' so far' if live else ''}"]
     if visit.calls:
         facts += totals_facts(totals)
     if visit.failures:
@@ -77,7 +92,8 @@ def _bar(run: RunModel, visit: NodeVisit, lane: int, now: float, screen: Screen)
     return {
         "visit": visit.index,
         "node": node,
-        "lane": lane,
+        "task": visit.task or "",
+        "lane": 0,
         "status": visit.status,
         "start": start,
         "end": max(end, start),

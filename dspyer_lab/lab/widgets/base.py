@@ -95,11 +95,12 @@ class ViewWidget(SnapshotMixin, anywidget.AnyWidget):
         return dict(self._picture.get("status") or {})
 
     def _snapshot_cache_key(self) -> str | None:
-        """What the local picture draws (see `dot.render_svg`): the drawing, node statuses, the edges taken and
-        the last one. Not the whole picture: its call counts and model times differ in every run, and each miss
+        """What the local picture draws (see `dot.render_svg`): the drawing, node statuses, the edges taken, the
+        last one and a map's progress. Not the whole picture: its call counts and model times differ in every run, and each miss
         runs `dot` (~30 ms) when a re-run cell ends with the same picture."""
         picture = self._picture
-        drawn = [picture.get("status"), picture.get("last"), sorted(picture.get("path") or ())]
+        progress = {node: shown.get("text") for node, shown in (picture.get("progress") or {}).items()}
+        drawn = [picture.get("status"), picture.get("last"), sorted(picture.get("path") or ()), progress]
         return json.dumps([type(self).__qualname__, self._layout, drawn], sort_keys=True, default=str)
 
     def _local_snapshot(self) -> str | None:

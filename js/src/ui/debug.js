@@ -87,9 +87,10 @@ export function Debugger({ model, debug, breakpoints }) {
   return html`<div class="dl-debug" data-mode=${paused ? "paused" : editing ? "fork" : "idle"}>
     <div class="dl-debug-row">
       ${paused && html`<span class="dl-paused-at">‖ paused ${paused.when} '${paused.node}'</span>
+        ${paused.note && html`<span class="dl-paused-next" title=${paused.note}>${paused.note}</span>`}
         <button class="dl-continue" disabled=${!paused.enabled} title="Go on from the pause with the edited state"
           onClick=${() => send("resume", paused.fields)}>▶ Continue</button>
-        <button class="dl-step" disabled=${!paused.enabled} title="Run the next node, then pause again"
+        <button class="dl-step" disabled=${!paused.enabled} title="Run the next step (all the nodes it runs at once), then pause again"
           onClick=${() => send("step", paused.fields)}>Step ▸</button>`}
       ${fork && !editing && html`<button class="dl-fork-open"
           title="Run again from the step the slider shows, as a new run (edit the state first)"

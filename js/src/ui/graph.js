@@ -131,8 +131,12 @@ export class Drawing {
     this.svg = svg;
     this.nodes = new Map(); // name -> { group, badge }
     this.edges = new Map(); // id -> group
+    this.sends = new Map(); // edge id -> its "Send ×N" text (ui/parallel.js)
+    this.junctions = new Map(); // edge id -> the join's junction it leads into
+    this.joinOuts = new Map(); // junction id -> the group of its one edge on to the join's target
     svg.setAttribute("class", "dl-svg");
     const names = layout.nodes || {};
+    const joins = layout.joins || {};
     for (const group of svg.querySelectorAll("g.node")) {
       const id = group.querySelector(":scope > title")?.textContent ?? "";
       if (Object.hasOwn(names, id)) {
@@ -145,9 +149,16 @@ export class Drawing {
       } else if (Object.hasOwn(MARKERS, id)) {
         group.setAttribute("data-marker", MARKERS[id]);
         setTitle(group, id.toUpperCase());
+      } else if (Object.hasOwn(joins, id)) {
+        group.setAttribute("data-join", id); // a join's junction: its target waits for all its sources
+        setTitle(group, joins[id]);
       }
     }
     const byId = new Map((layout.edges || []).map((e) => [e.id, e]));
+    for (const group of svg.querySelectorAll("g.edge.dl-join-out")) {
+      const junction = [...group.classList].find((c) => Object.hasOwn(joins, c));
+      if (junction) this.joinOuts.set(junction, group);
+    }
     for (const group of svg.querySelectorAll("g.edge")) {
       const info = [...group.classList].map((c) => byId.get(c)).find(Boolean);
       if (!info) continue;
@@ -156,7 +167,10 @@ export class Drawing {
       group.setAttribute("data-target", info.target);
       if (info.key !== null && info.key !== undefined) group.setAttribute("data-decision", info.key);
       const target = info.target === END ? "END" : info.target;
-      setTitle(group, info.key == null ? `${info.source} → ${target}` : `${info.source} → ${target} [${info.key}]`);
+      const title = info.key == null ? `${info.source} → ${target}` : `${info.source} → ${target} [${info.key}]`;
+      if (info.join) group.setAttribute("data-join", "true");
+      if (info.junction) this.junctions.set(info.id, info.junction);
+      setTitle(group, info.join ? `${title}: ${info.join}` : title);
       this.edges.set(info.id, group);
     }
   }
@@ -201,6 +215,11 @@ export class Drawing {
       }
       if (id === picture.last) group.setAttribute("data-taken", "true");
       else group.removeAttribute("data-taken");
+    }
+    const fired = new Set([...this.junctions].filter(([id]) => path[id] > 0).map(([, junction]) => junction));
+    for (const [junction, group] of this.joinOuts) {
+      if (fired.has(junction)) group.setAttribute("data-path", "true"); // the join fired: its edge on was taken
+      else group.removeAttribute("data-path");
     }
     if (picture.heat) this.applyHeat(picture.heat);
   }

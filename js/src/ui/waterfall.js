@@ -1,5 +1,5 @@
-// The waterfall tab of a LabView: what ran when. A lane per concurrent task (one for a sequential run), a
-// bar per node visit placed on the run's time axis, its model calls (one per attempt, a rejected answer
+// The waterfall tab of a LabView: what ran when. Bars packed into lanes by time (one lane for a sequential run,
+// a lane more for each branch running at once), a bar per node visit placed on the run's time axis, its model calls (one per attempt, a rejected answer
 // marked) inside it; hover says tokens and duration (`title`, set as text), a click selects the visit.
 // The kernel sends a window of the run's visits (lab/model/waterfall.py), positions in seconds.
 import { h } from "preact";
@@ -28,7 +28,7 @@ function Call({ call, bar }) {
 function Bar({ bar, span, selected, onSelect }) {
   const at = place(bar.start, bar.end, span[0], span[1]);
   return html`<div class="dl-bar" role="button" tabindex="0" data-visit=${bar.visit} data-node=${bar.node}
-    data-status=${bar.status} data-live=${bar.live ? "true" : undefined}
+    data-task=${bar.task || undefined} data-status=${bar.status} data-live=${bar.live ? "true" : undefined}
     data-selected=${selected ? "true" : undefined} style=${at} title=${bar.hint}
     onClick=${() => onSelect(bar.visit)} onKeyDown=${(e) => e.key === "Enter" && onSelect(bar.visit)}>
     ${bar.calls.map((c) => html`<${Call} call=${c} bar=${bar} />`)}
@@ -43,7 +43,7 @@ export function Waterfall({ model, body }) {
   return html`<div class="dl-waterfall">
     <div class="dl-scope">${body.scope}</div>
     <div class="dl-lanes" style=${{ minWidth: `${bars.length * MIN_PX_PER_BAR}px` }}>
-      ${(body.lanes || []).map((lane, i) => html`<div class="dl-lane" data-task=${lane.task}>
+      ${(body.lanes || []).map((lane, i) => html`<div class="dl-lane" data-lane=${lane.lane}>
         <span class="dl-lane-label" title=${lane.label}>${lane.label}</span>
         <div class="dl-lane-track">
           ${bars.filter((b) => b.lane === i).map((b) => html`<${Bar} bar=${b} span=${span}
