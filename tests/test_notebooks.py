@@ -29,6 +29,7 @@ NAMES = [
     "05_optimizing.ipynb",
     "06_debugging_step_by_step.ipynb",
     "07_batch_and_evaluate.ipynb",
+    "08_parallel_research.ipynb",
 ]
 CELL_TIMEOUT = 120
 WIDGET = "application/vnd.jupyter.widget-view+json"
@@ -233,6 +234,22 @@ def check_batch(nb: nbformat.NotebookNode) -> None:
         assert shown.splitlines()[-1].startswith("finished · 20/20 done · 4 failed · "), shown
 
 
+def check_parallel(nb: nbformat.NotebookNode) -> None:
+    ran = output_text(cell_with(nb, 'dspyer_view.open_tab("waterfall")'))
+    assert "superstep 2: search_web, search_docs (2 at once)" in ran  # the fan-out ran both searches together
+    assert "superstep 4: summarize[0], summarize[1], summarize[2], summarize[3], summarize[4] (2 at once)" in ran
+    assert "finished · 5 steps for 10 node visits" in ran  # max_steps counts supersteps
+    notes = output_text(cell_with(nb, "for note in result.notes")).splitlines()
+    assert notes[0] == "'Tidal energy, from 5 sources.'" and [n.split(":")[0] for n in notes[1:]] == [
+        " - Tidal farms in Scotland", " - The cost of tidal power", " - Turbines under the sea",
+        " - Maintenance schedule", " - Safety at sea"]  # the reducer merged them in the order of the Sends
+    clash = output_text(cell_with(nb, "except ParallelWriteError"))
+    assert "ParallelWriteError: Nodes 'from_web' and 'from_docs' both wrote field 'finding'" in clash
+    model, statuses = pictured(cell_with(nb, '%%dspyer -i topic="tidal energy"'))
+    assert model and set(statuses.values()) == {"done"} and len(statuses) == 6, statuses
+    assert json.loads(saved_state(nb, model)["_tab"])["id"] == "waterfall"  # the view saved on its waterfall tab
+
+
 CHECKS: dict[str, Callable[[nbformat.NotebookNode], None]] = {
     "01_quickstart.ipynb": check_quickstart,
     "02_routing_and_loops.ipynb": check_routing,
@@ -241,6 +258,7 @@ CHECKS: dict[str, Callable[[nbformat.NotebookNode], None]] = {
     "05_optimizing.ipynb": check_optimizing,
     "06_debugging_step_by_step.ipynb": check_stepping,
     "07_batch_and_evaluate.ipynb": check_batch,
+    "08_parallel_research.ipynb": check_parallel,
 }
 
 
