@@ -155,7 +155,7 @@ var k,Kt,We,F,yt,ot,Jt,nt,Xt,xt,kt,qe,Z=Symbol.for("pv"),rt={},it=[],ze=/^m(i|n|
       <span class="dl-call" data-outcome="rejected"></span> answer rejected (retried)
       <span class="dl-call" data-outcome="cached"></span> cached
     </div>
-  </div>`}var f=j.bind(O),Dn=new Set(["finished","failed","cancelled"]);function R(t,e){let[n,s]=T(()=>t.get(e));return N(()=>{let o=()=>s(t.get(e));return t.on(`change:${e}`,o),()=>t.off(`change:${e}`,o)},[t,e]),n}var Ln=[["paused","paused here"],["breakpoint","breakpoint (click a ◌ to set)"],["inherited","ran before the fork"],["diff","output ≠ parent run"]];function Rn({debug:t,joins:e,sends:n}){return f`<div class="dl-legend" aria-label="legend">
+  </div>`}var f=j.bind(O),Dn=new Set(["finished","failed","cancelled"]);function R(t,e){let[n,s]=T(()=>t.get(e));return N(()=>{let o=()=>s(t.get(e));return t.on(`change:${e}`,o),o(),()=>t.off(`change:${e}`,o)},[t,e]),n}var Ln=[["paused","paused here"],["breakpoint","breakpoint (click a ◌ to set)"],["inherited","ran before the fork"],["diff","output ≠ parent run"]];function Rn({debug:t,joins:e,sends:n}){return f`<div class="dl-legend" aria-label="legend">
     ${Rt.map(s=>f`<span class="dl-key" data-status=${s}><span class="dl-swatch"></span>${s}</span>`)}
     <span class="dl-key" data-path="true"><span class="dl-line"></span>path taken</span>
     <span class="dl-key" data-mark="taken"><span class="dl-line"></span>last edge</span>

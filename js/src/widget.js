@@ -100,11 +100,14 @@ import { Waterfall } from "./ui/waterfall.js";
 const html = htm.bind(h);
 const TERMINAL = new Set(["finished", "failed", "cancelled"]);
 
+// The trait's value, re-rendering on each change. Read again once subscribed: a change that lands between the
+// first render and this effect (an opened example's selection, set right after its run is shown) is not lost.
 function useTrait(model, name) {
   const [value, setValue] = useState(() => model.get(name));
   useEffect(() => {
     const update = () => setValue(model.get(name));
     model.on(`change:${name}`, update);
+    update();
     return () => model.off(`change:${name}`, update);
   }, [model, name]);
   return value;
