@@ -13,10 +13,11 @@ import secrets
 import socket
 import subprocess
 import sys
+import textwrap
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -226,6 +227,58 @@ class MarimoServer:
 
     def stop(self) -> None:
         _terminate(self.process)
+
+
+LAB_MARIMO_APP = '''import marimo
+
+app = marimo.App()
+
+
+@app.cell
+def _():
+    import marimo as mo
+{program}
+    widget = mo.ui.anywidget(view)
+    button = mo.ui.run_button(label="Run the program")
+    return button, dspy, mo, scripted, view, widget
+
+
+@app.cell
+def _(button, mo, widget):
+    mo.vstack([button, widget])
+    return
+
+
+@app.cell
+async def _(button, dspy, scripted, view):
+    if button.value:
+        with dspy.context(lm=scripted()):
+            await view.run({inputs})
+    return
+
+
+if __name__ == "__main__":
+    app.run()
+'''
+"""A marimo app showing `view` (a LabView made by `program`, which also defines `dspy` and `scripted()`, a
+ScriptedLM factory) with a button that runs it on `inputs` (keyword arguments as source text)."""
+
+
+def lab_marimo_app(program: str, inputs: str) -> str:
+    """The source of `LAB_MARIMO_APP` for `program` (a cell's code, indented into the app's first cell)."""
+    return LAB_MARIMO_APP.format(program=textwrap.indent(program.strip(), "    "), inputs=inputs)
+
+
+def serve_marimo_app(directory: Path, name: str, source: str, log_path: Path) -> Iterator[MarimoServer]:
+    """Write the app `source` as `directory/name` and serve it for as long as the generator is suspended
+    (a module fixture's body: ``yield from serve_marimo_app(...)``)."""
+    app = directory / name
+    app.write_text(source)
+    server = start_marimo(app, log_path)
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def start_marimo(app: Path, log_path: Path, timeout: float = 90.0) -> MarimoServer:

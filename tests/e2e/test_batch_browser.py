@@ -23,7 +23,7 @@ from .helpers import (
     css_string,
     open_notebook,
     run_all,
-    start_marimo,
+    serve_marimo_app,
     wait_for_run,
     wait_for_view_settled,
     write_notebook,
@@ -134,12 +134,10 @@ if __name__ == "__main__":
 @pytest.fixture(scope="module")
 def marimo_batch(tmp_path_factory: pytest.TempPathFactory, e2e_artifacts: Path) -> Iterator[MarimoServer]:
     pytest.importorskip("marimo")
-    app = tmp_path_factory.mktemp("marimo") / "batch_app.py"
     setup = SETUP.replace("%load_ext dspyer_lab\n", "")
-    app.write_text(MARIMO_APP.format(setup=textwrap.indent(setup.strip(), "    ")))
-    server = start_marimo(app, e2e_artifacts / "marimo-batch.log")
-    yield server
-    server.stop()
+    source = MARIMO_APP.format(setup=textwrap.indent(setup.strip(), "    "))
+    yield from serve_marimo_app(tmp_path_factory.mktemp("marimo"), "batch_app.py", source,
+                                e2e_artifacts / "marimo-batch.log")
 
 
 def run_and_check_batch(page: Page, server: LabServer, picture: Path) -> None:

@@ -9,59 +9,24 @@ and so do the debugger's clicks: Continue resumes the run in a task on marimo's 
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from .helpers import MarimoServer, StatusRecorder, start_marimo
+from .helpers import MarimoServer, StatusRecorder, lab_marimo_app, serve_marimo_app
 from .portable import PROGRAM, LabOnPage
 
 pytestmark = pytest.mark.browser
 
-APP = '''import marimo
-
-app = marimo.App()
-
-
-@app.cell
-def _():
-    import marimo as mo
-{program}
-    widget = mo.ui.anywidget(view)
-    button = mo.ui.run_button(label="Run the program")
-    return button, dspy, mo, scripted, view, widget
-
-
-@app.cell
-def _(button, mo, widget):
-    mo.vstack([button, widget])
-    return
-
-
-@app.cell
-async def _(button, dspy, scripted, view):
-    if button.value:
-        with dspy.context(lm=scripted()):
-            await view.run(question=" Capital of France? ")
-    return
-
-
-if __name__ == "__main__":
-    app.run()
-'''
 
 
 @pytest.fixture(scope="module")
 def marimo_app(tmp_path_factory: pytest.TempPathFactory, e2e_artifacts: Path) -> Iterator[MarimoServer]:
     pytest.importorskip("marimo")
-    app = tmp_path_factory.mktemp("marimo") / "lab_app.py"
-    app.write_text(APP.format(program=textwrap.indent(PROGRAM.strip(), "    ")))
-    server = start_marimo(app, e2e_artifacts / "marimo.log")
-    yield server
-    server.stop()
+    source = lab_marimo_app(PROGRAM, 'question=" Capital of France? "')
+    yield from serve_marimo_app(tmp_path_factory.mktemp("marimo"), "lab_app.py", source, e2e_artifacts / "marimo.log")
 
 
 def test_labview_in_marimo_runs_live_clicks_replays_and_debugs(

@@ -13,7 +13,6 @@ The checks read only the widget's markup contract (js/src/widget.js), so they ar
 from __future__ import annotations
 
 import re
-import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from textwrap import dedent
@@ -28,7 +27,8 @@ from .helpers import (
     open_notebook,
     picture,
     run_all,
-    start_marimo,
+    lab_marimo_app,
+    serve_marimo_app,
     wait_for_run,
     wait_for_view_settled,
     write_notebook,
@@ -200,47 +200,14 @@ def run_in_notebook(page: Page, server: LabServer, name: str, shot: Path) -> Non
     check_parallel_run(lab, recorder, shot)
 
 
-MARIMO_APP = '''import marimo
-
-app = marimo.App()
-
-
-@app.cell
-def _():
-    import marimo as mo
-{program}
-    widget = mo.ui.anywidget(view)
-    button = mo.ui.run_button(label="Run the program")
-    return button, dspy, mo, scripted, view, widget
-
-
-@app.cell
-def _(button, mo, widget):
-    mo.vstack([button, widget])
-    return
-
-
-@app.cell
-async def _(button, dspy, scripted, view):
-    if button.value:
-        with dspy.context(lm=scripted()):
-            await view.run(query="tidal energy")
-    return
-
-
-if __name__ == "__main__":
-    app.run()
-'''
 
 
 @pytest.fixture(scope="module")
 def parallel_marimo(tmp_path_factory: pytest.TempPathFactory, e2e_artifacts: Path) -> Iterator[MarimoServer]:
     pytest.importorskip("marimo")
-    app = tmp_path_factory.mktemp("parallel-marimo") / "parallel_app.py"
-    app.write_text(MARIMO_APP.format(program=textwrap.indent(PROGRAM.strip(), "    ")))
-    server = start_marimo(app, e2e_artifacts / "parallel-marimo.log")
-    yield server
-    server.stop()
+    source = lab_marimo_app(PROGRAM, 'query="tidal energy"')
+    yield from serve_marimo_app(tmp_path_factory.mktemp("parallel-marimo"), "parallel_app.py", source,
+                                e2e_artifacts / "parallel-marimo.log")
 
 
 def test_marimo_shows_two_branches_running_at_once_and_their_waterfall(
