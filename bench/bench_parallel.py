@@ -239,22 +239,18 @@ def ours_superstep(rounds: int) -> Loop:
     """r -> (a, b) -> a join back into r, `rounds` times; returns the supersteps run."""
     g = Graph().add_node("r", count).add_node("a", nothing).add_node("b", nothing)
     g.add_conditional_edges("r", decide(rounds, END, ["a", "b"]), {"a": "a", "b": "b", END: END})
-    g.add_edge(["a", "b"], "r")
-    program = AgentTranspiler.compile(g.set_entry_point("r"), max_steps=2 * rounds + 2)
-
-    async def run() -> int:
-        state = await program.aforward(n=0)
-        assert state["n"] == rounds, state
-        return 2 * rounds + 1
-
-    return run
+    return _ours_loop(g.add_edge(["a", "b"], "r"), rounds)
 
 
 def ours_sequential(rounds: int) -> Loop:
     """The same loop with one branch (r -> a -> r): what a superstep of one task costs, for reference."""
     g = Graph().add_node("r", count).add_node("a", nothing)
     g.add_conditional_edges("r", decide(rounds, END, "a"), {"a": "a", END: END})
-    g.add_edge("a", "r")
+    return _ours_loop(g.add_edge("a", "r"), rounds)
+
+
+def _ours_loop(g: Graph, rounds: int) -> Loop:
+    """The loop `g` (entered at r) compiled and run once per call, checked to have gone round `rounds` times."""
     program = AgentTranspiler.compile(g.set_entry_point("r"), max_steps=2 * rounds + 2)
 
     async def run() -> int:
