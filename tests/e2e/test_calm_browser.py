@@ -14,7 +14,6 @@ before the drawing is checked on its own with the committed bundle in a page who
 from __future__ import annotations
 
 import json
-import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from textwrap import dedent
@@ -29,8 +28,9 @@ from .helpers import (
     StatusRecorder,
     open_bundle_page,
     open_notebook,
+    lab_marimo_app,
     run_all,
-    start_marimo,
+    serve_marimo_app,
     timed_click,
     wait_for_output,
     wait_for_run,
@@ -226,53 +226,23 @@ def test_notebook7_view_is_built_once_and_stays_still_through_a_run(page: Page, 
         notebook7_server.shutdown_kernels()
 
 
-MARIMO_APP = '''import marimo
-
-app = marimo.App()
-
-
-@app.cell
-def _():
-    import dspy
-    import marimo as mo
-    from pydantic import BaseModel
-    from dspyer_lab import AgentTranspiler, Graph, LabView, ScriptedLM, StatefulNode
-{setup}
-    program = AgentTranspiler.compile(graph)
-    view = LabView(program)
-    widget = mo.ui.anywidget(view)
-    button = mo.ui.run_button(label="Run the program")
-    return ScriptedLM, button, dspy, mo, view, widget
-
-
-@app.cell
-def _(button, mo, widget):
-    mo.vstack([button, widget])
-    return
-
-
-@app.cell
-async def _(ScriptedLM, button, dspy, view):
-    if button.value:
-        with dspy.context(lm={lm}):
-            await view.run(question="Capital of France?")
-    return
-
-
-if __name__ == "__main__":
-    app.run()
-'''
 
 
 @pytest.fixture(scope="module")
 def calm_marimo(tmp_path_factory: pytest.TempPathFactory, e2e_artifacts: Path) -> Iterator[MarimoServer]:
     pytest.importorskip("marimo")
     classes = "\n".join(line for line in SETUP.splitlines() if not line.startswith(("%", "from")))
-    app = tmp_path_factory.mktemp("calm-marimo") / "calm_app.py"
-    app.write_text(MARIMO_APP.format(setup=textwrap.indent(classes + GRAPH, "    "), lm=LM % 1.5))
-    server = start_marimo(app, e2e_artifacts / "calm-marimo.log")
-    yield server
-    server.stop()
+    program = "\n".join([
+        "import dspy",
+        "from pydantic import BaseModel",
+        "from dspyer_lab import AgentTranspiler, Graph, LabView, ScriptedLM, StatefulNode",
+        classes + GRAPH,
+        "view = LabView(AgentTranspiler.compile(graph))",
+        f"scripted = lambda: {LM % 1.5}",
+    ])
+    yield from serve_marimo_app(tmp_path_factory.mktemp("calm-marimo"), "calm_app.py",
+                                lab_marimo_app(program, 'question="Capital of France?"'),
+                                e2e_artifacts / "calm-marimo.log")
 
 
 def test_marimo_view_stays_still_through_a_run(page: Page, calm_marimo: MarimoServer) -> None:
