@@ -21,8 +21,8 @@
 //   .dspyer-graphview[data-run-state]                         the graph (GraphView root, or inside a LabView)
 //     g.node[data-node="<name>"][data-status][data-visits][data-selected?]   one per node; <title> = name
 //       data-status: idle | running | retrying | done | failed | cancelled
-//       [data-calls="<n>"] > text.dl-calls > tspan          a node that called a model: "2 calls · 1.2k tok · $0.001"
-//                                                           (its <title>: the totals in full, on hover)
+//       [data-calls="<n>"] > g.dl-calls > text              a node that called a model: "2 calls · 1.2k tok · $0.001"
+//                                                           (the g's <title>: the totals in full, on hover)
 //       [data-progress="3/5"] > g.dl-progress > text        a node with several instances in its latest superstep
 //                                                           (a map): "3/5 done" (k ended of the N it runs; the
 //                                                           g's <title>: each instance's index, status and failure)

@@ -116,7 +116,7 @@ def test_tokens_stream_into_the_panel_before_the_node_ends_then_the_calls_tab_sh
 
     # Totals: under the node on the graph, and the run's in the toolbar.
     expect(lab.node("answer")).to_have_attribute("data-calls", "2")
-    expect(lab.node("answer").locator("text.dl-calls > tspan")).to_have_text(re.compile(r"^2 calls · \d+ tok$"))
+    expect(lab.node("answer").locator("g.dl-calls > text")).to_have_text(re.compile(r"^2 calls · \d+ tok$"))
     expect(lab.root.locator(".dl-toolbar .dl-run-calls")).to_have_text(
         re.compile(r"^2 model calls · \d+ tokens \(\d+ in, \d+ out\) · model \d+\.\d+ s, other \d+\.\d+ s$"))
     save_picture(lab, "lab-calls.png", e2e_artifacts)

@@ -5,7 +5,8 @@
 import { h } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import htm from "htm";
-import { shapeBox, svgEl } from "./graph.js";
+import { shapeBox } from "./graph.js";
+import { drawNotes } from "./notes.js";
 
 const html = htm.bind(h);
 const STICK_PX = 24; // a stream scrolled to within this of its end follows the text as it grows
@@ -48,34 +49,15 @@ export function RunCalls({ text }) {
   return html`<span class="dl-run-calls" title=${text}>${text}</span>`;
 }
 
-// Per-node totals under each node that called a model (picture.calls: name -> {calls, label, hint}).
-// `drawing` is the graph's Drawing; its node groups get data-calls and a text.dl-calls (hover: the hint).
+// Per-node totals under each node that called a model (picture.calls: name -> {calls, label, hint}): the node
+// gets data-calls and a g.dl-calls > text just right of its bottom centre, where an outgoing edge usually leaves.
 export function drawCallTotals(drawing, calls) {
-  const totals = calls || {};
-  for (const [name, entry] of drawing.nodes) {
-    const info = Object.hasOwn(totals, name) ? totals[name] : null;
-    const group = entry.group;
-    if (!info) {
-      if (entry.calls) entry.calls.text.remove();
-      entry.calls = null;
-      group.removeAttribute("data-calls");
-      continue;
-    }
-    if (!entry.calls) {
+  drawNotes(drawing.nodeGroups(), drawing.notes.calls, calls, {
+    cls: "dl-calls", attr: "data-calls",
+    place: (group) => {
       const box = shapeBox(group);
-      if (!box) continue;
-      const text = svgEl("text", {
-        // just right of the bottom centre, where an outgoing edge usually leaves
-        class: "dl-calls", x: (box.x1 + box.x2) / 2 + 5, y: box.y2 + 10, "text-anchor": "start", "font-size": 9,
-      });
-      const title = svgEl("title", {});
-      const label = svgEl("tspan", {});
-      text.append(title, label);
-      group.appendChild(text);
-      entry.calls = { text, title, label };
-    }
-    group.setAttribute("data-calls", String(info.calls));
-    if (entry.calls.label.textContent !== info.label) entry.calls.label.textContent = String(info.label ?? "");
-    if (entry.calls.title.textContent !== info.hint) entry.calls.title.textContent = String(info.hint ?? "");
-  }
+      return box && { x: (box.x1 + box.x2) / 2 + 5, y: box.y2 + 10, anchor: "start" };
+    },
+    show: (info) => ({ value: info.calls, label: String(info.label ?? ""), hint: String(info.hint ?? "") }),
+  });
 }

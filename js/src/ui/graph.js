@@ -131,7 +131,7 @@ export class Drawing {
     this.svg = svg;
     this.nodes = new Map(); // name -> { group, badge }
     this.edges = new Map(); // id -> group
-    this.sends = new Map(); // edge id -> its "Send ×N" text (ui/parallel.js)
+    this.notes = { calls: new Map(), progress: new Map(), sends: new Map() }; // texts beside them (ui/notes.js)
     this.junctions = new Map(); // edge id -> the join's junction it leads into
     this.joinOuts = new Map(); // junction id -> the group of its one edge on to the join's target
     svg.setAttribute("class", "dl-svg");
@@ -173,6 +173,11 @@ export class Drawing {
       setTitle(group, info.join ? `${title}: ${info.join}` : title);
       this.edges.set(info.id, group);
     }
+  }
+
+  // [name, group] of every drawn node (what ui/notes.js draws beside).
+  nodeGroups() {
+    return [...this.nodes].map(([name, entry]) => [name, entry.group]);
   }
 
   makeBadge(group) {
