@@ -37,9 +37,13 @@ from .core.exceptions import (
     RouteError,
     RunPaused,
     RunStateError,
+    StoreError,
+    StoreVersionError,
+    UnknownRunError,
 )
 from .core.graph import END, Graph, GraphWarning, Send, StatefulNode
 from .core.program import AgentTranspiler, TranspiledProgram
+from .core.recording import record_to, set_default_sink
 from .core.scripted import MockCompletionResult, ScriptedLM, ScriptError
 
 if TYPE_CHECKING:
@@ -47,6 +51,8 @@ if TYPE_CHECKING:
     from .lab.widgets import GraphView as GraphView
     from .lab.widgets import LabView as LabView
     from .lab.widgets import show as show
+    from .lab.model.store import RunStore as RunStore
+    from .lab.model.store import default_store as default_store
     from .lab.model.presenter_errors import UnknownVisit as UnknownVisit
     from .lab.model.presenter_errors import ViewCommandError as ViewCommandError
     from .lab.model.presenter_errors import ViewError as ViewError
@@ -92,19 +98,36 @@ __all__ = [
     "ScriptedLM",
     "Send",
     "StatefulNode",
+    "StoreError",
+    "StoreVersionError",
     "TranspiledProgram",
+    "UnknownRunError",
     "load_ipython_extension",
+    "record_to",
     "unload_ipython_extension",
 ]
 # BatchView, GraphView, LabView and show are public too, but loaded on first use (they import the widget
 # stack); they stay out of __all__ so that `from dspyer_lab import *` does not load it. So do the lab's
-# errors (ViewError, UnknownVisit, ViewCommandError, ViewProgramError), loaded with the lab's model on first use.
+# errors (ViewError, UnknownVisit, ViewCommandError, ViewProgramError), loaded with the lab's model on first use,
+# and the run store (RunStore, default_store).
+
+
+def _default_sink() -> Any:
+    """Where ``_record=True`` goes with no `record_to` sink: the lab's default store (loaded on first use)."""
+    from .lab.model.store import default_store
+
+    return default_store()
+
+
+set_default_sink(_default_sink)
 
 _LAZY = {
     "BatchView": "dspyer_lab.lab.widgets",
     "GraphView": "dspyer_lab.lab.widgets",
     "LabView": "dspyer_lab.lab.widgets",
     "show": "dspyer_lab.lab.widgets",
+    "RunStore": "dspyer_lab.lab.model.store",
+    "default_store": "dspyer_lab.lab.model.store",
     "UnknownVisit": "dspyer_lab.lab.model.presenter_errors",
     "ViewCommandError": "dspyer_lab.lab.model.presenter_errors",
     "ViewError": "dspyer_lab.lab.model.presenter_errors",

@@ -30,6 +30,7 @@ from dspy.utils.exceptions import AdapterParseError
 from pydantic import BaseModel, ValidationError
 
 from .checkpoint import Checkpoint
+from .recording import RunRecording, recording_for
 from .calls import CallLog, TokenStream
 from .correction import AttemptFailure, NodeCall, call_predictor, check_answer
 from .events import BranchDict, Event, LMCall, Paused, RunEvents, RunStartFields, TaskFields, Token, jsonable
@@ -75,6 +76,9 @@ class RunOptions:
     """Emit `token` events as the model writes each output field (the event stream only)."""
     max_concurrency: int | None = None
     """Tasks of one superstep running at once (a map over 100 items, 16 at a time); None: all of them."""
+    record: bool | None = None
+    """Send the run's events to a recording sink (`dspyer_lab.core.recording`): True: the active sink or the
+    default store; None: the active sink if any; False: never. A recorded `aforward` makes its events."""
 
 
 @dataclass
@@ -197,26 +201,31 @@ class Run(Generic[T]):
 
     def events(self) -> AsyncIterator[Event]:
         """Execute the graph, yielding each event as it happens; re-raise a failure after its `error` event."""
-        self._claim()
-        return self._execute(emit=True)
+        recording = self._claim()
+        stream = self._execute(emit=True)
+        return stream if recording is None else _recorded(stream, recording)
 
     async def finish(self) -> T:
-        """Execute the graph without making events; return the result, or raise `RunPaused` at a breakpoint."""
-        self._claim()
-        async for _ in self._execute(emit=False):
+        """Execute the graph without making events (unless it is recorded); return the result, or raise
+        `RunPaused` at a breakpoint."""
+        recording = self._claim()
+        stream = self._execute(emit=False) if recording is None else _recorded(self._execute(emit=True), recording)
+        async for _ in stream:
             pass
         if self.paused is not None:
             raise self.paused
         return self.result
 
-    def _claim(self) -> None:
+    def _claim(self) -> RunRecording | None:
+        """Mark the run started; its recording, when a sink records it (`dspyer_lab.core.recording`)."""
         if self._started:
             raise RunStateError(
                 self.run_id, "was started already: a Run executes once; call program.new_run(...) for another run"
             )
         self._started = True
+        return recording_for(self, self.options.record)
 
-    async def _execute(self, emit: bool) -> AsyncIterator[Event]:
+    async def _execute(self, emit: bool) -> AsyncGenerator[Event, None]:
         graph, make, options, resume, reducers = self.graph, self.events_of.make, self.options, self.resume, self.reducers
         started = time.perf_counter()
         frontier: list[_Task]
@@ -640,6 +649,18 @@ def _merge(
 
 
 _ABSENT = object()
+
+
+async def _recorded(stream: AsyncGenerator[Event, None], recording: RunRecording) -> AsyncGenerator[Event, None]:
+    """`stream`, each event handed to `recording` before it is yielded; the recording closed when the stream
+    ends, fails or is closed early (the stream is closed first, so its work in flight stops)."""
+    try:
+        async with contextlib.aclosing(stream):
+            async for event in stream:
+                recording.event(event)
+                yield event
+    finally:
+        recording.close()
 
 
 def _first_in(breakpoints: frozenset[str], tasks: Sequence[_Task]) -> str | None:

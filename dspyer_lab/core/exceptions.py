@@ -34,6 +34,9 @@ __all__ = [
     "NodeStopIteration",
     "MissingDependencyError",
     "EventLoopError",
+    "StoreError",
+    "StoreVersionError",
+    "UnknownRunError",
 ]
 
 
@@ -422,3 +425,37 @@ class EventLoopError(DspyerLabError, RuntimeError):
 
     def message(self) -> str:
         return self.problem
+
+
+class StoreError(DspyerLabError):
+    """The run store cannot do what was asked (its file, a value it was given); the message names it."""
+
+
+class StoreVersionError(StoreError):
+    """A run store file written by a newer dspyer-lab (its schema version is past the one this one knows)."""
+
+    def __init__(self, path: str, found: int, known: int) -> None:
+        super().__init__(path, found, known)
+        self.path = path
+        self.found = found
+        """The schema version in the file."""
+        self.known = known
+        """The newest schema version this dspyer-lab reads."""
+
+    def message(self) -> str:
+        return (
+            f"run store {self.path!r} has schema version {self.found}, newer than this dspyer-lab reads "
+            f"(up to {self.known}): upgrade dspyer-lab or use another DSPYER_LAB_STORE"
+        )
+
+
+class UnknownRunError(StoreError, KeyError):
+    """A run id the store does not hold."""
+
+    def __init__(self, run_id: Any, path: str) -> None:
+        super().__init__(run_id, path)
+        self.run_id = run_id
+        self.path = path
+
+    def message(self) -> str:
+        return f"run store {self.path!r} holds no run {self.run_id!r}"

@@ -34,6 +34,7 @@ _OPTIONS = (
     "lm_calls",
     "stream_tokens",
     "max_concurrency",
+    "record",
     "resume",
     "update",
     "fork",
@@ -160,6 +161,7 @@ class TranspiledProgram(dspy.Module, Generic[T]):
         max_retries: int | None = None,
         on_max_steps: Literal["raise", "return"] | None = None,
         max_concurrency: int | None = None,
+        record: bool | None = None,
         **more_inputs: Any,
     ) -> Run[T]:
         """A run, not started yet: `run.events()` executes it (once); then `run.result` is the typed result.
@@ -181,6 +183,8 @@ class TranspiledProgram(dspy.Module, Generic[T]):
             lm_calls: an `lm_call` event per model call (default True).
             max_steps, max_retries, on_max_steps: the program's limits for this run (None: the program's).
             max_concurrency: tasks of one superstep running at once (None: the program's).
+            record: True: send the run's events to the active recording sink (`dspyer_lab.record_to`), else to
+                the default run store; False: never; None: to the active sink if there is one.
             more_inputs: more inputs; also every control spelt with a leading ``_`` (`_resume=`,
                 `_update=`, `_max_steps=` ...), as `aforward`, `astream` and the call take them.
         """
@@ -188,7 +192,7 @@ class TranspiledProgram(dspy.Module, Generic[T]):
             "resume": resume, "update": update, "fork": fork if fork is not False else None,
             "interrupt_before": interrupt_before, "interrupt_after": interrupt_after, "stream_tokens": stream_tokens,
             "lm_calls": lm_calls, "max_steps": max_steps, "max_retries": max_retries, "on_max_steps": on_max_steps,
-            "max_concurrency": max_concurrency,
+            "max_concurrency": max_concurrency, "record": record,
         }
         controls = {name: value for name, value in given.items() if value is not None}  # None: not given
         spelt = {name: name for name in controls}
@@ -263,6 +267,8 @@ class TranspiledProgram(dspy.Module, Generic[T]):
         for name in ("lm_calls", "stream_tokens"):
             if not isinstance(getattr(options, name), bool):
                 raise OptionValueError(spelt[name], getattr(options, name), "True or False")
+        if options.record is not None and not isinstance(options.record, bool):
+            raise OptionValueError(spelt["record"], options.record, "True, False or None", self._field_hint("record", spelt))
         return options
 
     def _checked_update(self, checkpoint: Checkpoint, update: Any, option: str) -> dict[str, Any]:
@@ -310,7 +316,8 @@ class TranspiledProgram(dspy.Module, Generic[T]):
     async def aforward(self, **inputs: Any) -> T:
         """Run the graph; return an `output_model` instance (or a `dspy.Prediction` of the final state).
 
-        No events are made (nobody reads them), so nothing of the state is serialized.
+        No events are made (nobody reads them), so nothing of the state is serialized, unless the run is
+        recorded (``_record=True``, or a sink set with `dspyer_lab.record_to`).
         At a breakpoint it raises `RunPaused`, whose `checkpoint` resumes the run.
         """
         return await self._run_of_call(inputs).finish()
