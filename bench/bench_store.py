@@ -1,14 +1,24 @@
 """What recording to the run store costs: the same runs with and without `dspyer_lab.record_to(store)`.
 
-Ours against ours, one process, trials interleaved (with, without, with, ...), each timed in wall
-time and in process CPU (SQLite writes in this thread, so CPU counts them). Target: at most 1.1x.
+Ours against ours, one process, trials interleaved (the four ways of each trial in a rotating order), each timed
+in wall time and in process CPU (the store's writer thread counts: it is this process's). A recorded run is timed
+until `store.wait()` returns, i.e. until its last event and its finished row are committed (the store writes in a
+thread of its own, every 500 ms or when `wait` asks: this includes the last of those writes). Target: at most
+1.1x. Two baselines, side by side:
+
+  (a) no events: `aforward` without the store, which makes no events at all; against it, the same with the
+      store, which then makes the run's events (so the ratio counts making them too). For a batch, `abatch`
+      (which drains the batch's event stream itself: (a) and (b) run the same engine path there);
+  (b) streamed: `astream` (the batch's `events()`) consuming the run's events without the store, which is what a
+      LabView, a %%dspyer cell or a BatchView pays anyway; against it, the same with the store: the ratio counts
+      only the store's own work.
 
   step-llm     a 200-step run: one LLM node (ScriptedLM, DSPy's adapter formats and parses each call)
-               looping through a Python router; `aforward` without the store makes no events at all
-  step-python  the same 200 steps as a Python node (microseconds each): the store's worst case, every
-               step's events written at its end in a transaction of their own
-  batch        `abatch` of 1,000 examples of a two-LLM-node chain (ScriptedLM), concurrency 64: every
-               example recorded vs none
+               looping through a Python router
+  step-python  the same 200 steps as a Python node (microseconds each): the store's worst case, three events
+               a step and nothing else to do
+  batch        1,000 examples of a two-LLM-node chain (ScriptedLM), concurrency 64: `abatch` (a) or the batch's
+               event stream (b); every example recorded vs none
   batch-50ms   the same batch with each model answer taking 50 ms (`ScriptedLM(latency=0.05)`): a model's
                latency, as real runs have it
 
@@ -31,6 +41,8 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
+
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # offline: no model-metadata download
 
 import dspy
 from pydantic import BaseModel
@@ -65,24 +77,39 @@ def loop_program(llm: bool) -> Any:
     return AgentTranspiler.compile(g.set_entry_point("tick"), max_steps=STEPS + 1)
 
 
-def contenders(store: RunStore) -> dict[str, Callable[[bool], Awaitable[Any]]]:
+Contender = Callable[[bool, bool], Awaitable[Any]]
+"""One way to run a scenario: (stream its events, record to the store)."""
+
+WAYS = [(False, False), (False, True), (True, False), (True, True)]  # (stream, record)
+
+
+def contenders(store: RunStore) -> dict[str, Contender]:
     llm_loop, python_loop, chain = loop_program(True), loop_program(False), echo_chain_program()
     counter = itertools.count(1)
     counting = ScriptedLM({"tick": lambda inputs: {"n": next(counter) % (STEPS + 1)}})  # 1 ... STEPS, then again
     chain_lm, slow_lm = ScriptedLM(echo_script()), ScriptedLM(echo_script(), latency=0.05)
     inputs = [{"query": f"q{k}"} for k in range(1000)]
 
-    async def step_llm(record: bool) -> Any:
+    async def step_llm(stream: bool, record: bool) -> Any:
         with dspy.context(lm=counting):
-            return await llm_loop.aforward(i=0, n=0, _record=record)
+            if not stream:
+                return await llm_loop.aforward(i=0, n=0, _record=record)
+            async for _ in llm_loop.astream(i=0, n=0, _record=record):
+                pass
 
-    async def step_python(record: bool) -> Any:
-        return await python_loop.aforward(i=0, _record=record)
+    async def step_python(stream: bool, record: bool) -> Any:
+        if not stream:
+            return await python_loop.aforward(i=0, _record=record)
+        async for _ in python_loop.astream(i=0, _record=record):
+            pass
 
-    def batch(lm: ScriptedLM) -> Callable[[bool], Awaitable[Any]]:
-        async def run(record: bool) -> Any:
+    def batch(lm: ScriptedLM) -> Contender:
+        async def run(stream: bool, record: bool) -> Any:
             with dspy.context(lm=lm), dspyer_lab.record_to(store if record else None):
-                return await chain.abatch(inputs, concurrency=64)
+                if not stream:
+                    return await chain.abatch(inputs, concurrency=64)
+                async for _ in chain.new_batch(inputs, concurrency=64).events():
+                    pass
 
         return run
 
@@ -94,31 +121,40 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--contenders", nargs="*", default=["step-llm", "step-python", "batch", "batch-50ms"])
     args = parser.parse_args()
-    print(f"python {platform.python_version()} · {os.cpu_count()} cpus · load average before: {os.getloadavg()}")
+    print(f"python {platform.python_version()} · {os.cpu_count()} cpus · medians of {args.repeats} · "
+          "wall ms (cpu ms); ratio: median over trials of with the store / without in the same trial, wall (cpu)")
     with tempfile.TemporaryDirectory() as folder:
         store = RunStore(Path(folder) / "runs.sqlite")
         os.environ["DSPYER_LAB_STORE"] = str(store.path)  # `_record=True` goes to this store
         runners = contenders(store)
         for name in args.contenders:
             run = runners[name]
-            asyncio.run(run(False))  # warm-up: imports, caches, the graph's description
-            asyncio.run(run(True))
-            samples: dict[bool, list[tuple[float, float]]] = {False: [], True: []}
+            for stream, record in WAYS:  # warm-up: imports, caches, the graph's description
+                asyncio.run(run(stream, record))
+            store.wait()
+            load = os.getloadavg()[0]
+            samples: dict[tuple[bool, bool], list[tuple[float, float]]] = {way: [] for way in WAYS}
             for trial in range(args.repeats):
-                for record in (trial % 2 == 0, trial % 2 != 0):  # who goes first alternates
+                for stream, record in WAYS[trial % 4:] + WAYS[:trial % 4]:  # who goes first rotates
                     gc.collect()
                     wall, cpu = time.perf_counter(), time.process_time()
-                    asyncio.run(run(record))
-                    samples[record].append((time.perf_counter() - wall, time.process_time() - cpu))
-            off, on = (statistics.median(s for s, _ in samples[r]) for r in (False, True))
-            off_cpu, on_cpu = (statistics.median(c for _, c in samples[r]) for r in (False, True))
-            print(
-                f"{name:12} without {off * 1000:8.1f} ms (cpu {off_cpu * 1000:8.1f})   "
-                f"with store {on * 1000:8.1f} ms (cpu {on_cpu * 1000:8.1f})   "
-                f"ratio {on / off:5.2f}x (cpu {on_cpu / off_cpu:5.2f}x)   median of {args.repeats}"
-            )
-        print(f"stored runs: {len(store.runs())} · database {store.path.stat().st_size / 2**20:.1f} MB "
-              f"· load average after: {os.getloadavg()}")
+                    asyncio.run(run(stream, record))
+                    store.wait()  # recorded: written and committed
+                    samples[stream, record].append((time.perf_counter() - wall, time.process_time() - cpu))
+            med = {way: (statistics.median(w for w, _ in s), statistics.median(c for _, c in s))
+                   for way, s in samples.items()}
+
+            def pair(stream: bool) -> str:
+                (off, off_cpu), (on, on_cpu) = med[stream, False], med[stream, True]
+                trials = list(zip(samples[stream, False], samples[stream, True]))  # the same trial's two runs
+                ratio = statistics.median(b[0] / a[0] for a, b in trials)
+                ratio_cpu = statistics.median(b[1] / a[1] for a, b in trials)
+                return (f"{off * 1000:7.1f} ({off_cpu * 1000:7.1f}) -> {on * 1000:7.1f} ({on_cpu * 1000:7.1f})  "
+                        f"{ratio:4.2f}x ({ratio_cpu:4.2f}x)")
+
+            print(f"{name:11}  (a) no events {pair(False)}   (b) streamed {pair(True)}   "
+                  f"load {load:.2f}-{os.getloadavg()[0]:.2f}")
+        print(f"stored runs: {len(store.runs())} · database {store.path.stat().st_size / 2**20:.1f} MB")
         store.close()
 
 

@@ -24,19 +24,26 @@ completions, inputs, outputs and validators' messages (which may quote an answer
 ``content=True``.
 
 `RunSpans` takes a run's events one at a time (``event(...)`` then ``close()``: the shape of the core's recording
-hook, `dspyer_lab.core.recording.RunRecording`), so a live run can feed it as it goes; `export_run` feeds it a
-finished (or stored) run.
+hook, `dspyer_lab.core.recording.RunRecording`). Live: `instrument()` makes every run started afterwards a trace
+as it runs (a node's span ends when the node does), beside a run store if one records it too. After the fact:
+`export_run` exports one run's events, `export_stored` the runs a `RunStore` holds.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .core.exceptions import MissingDependencyError
+from .core.recording import add_sink, program_name, remove_sink
 from .lab.textview import Masker
+
+if TYPE_CHECKING:
+    from .core.engine import Run
+    from .lab.model.store import RunStore
 
 try:
     from opentelemetry import trace
@@ -44,7 +51,7 @@ try:
 except ImportError as exc:  # the optional extra is not installed: say which command installs it
     raise MissingDependencyError("OpenTelemetry export (dspyer_lab.otel)", '"dspyer-lab[otel]"') from exc
 
-__all__ = ["RunSpans", "export_run"]
+__all__ = ["Instrumentation", "RunSpans", "export_run", "export_stored", "instrument", "uninstrument"]
 
 MAX_TEXT = 8000
 """Longest text put in one attribute (inputs, output, messages, tracebacks); longer is clipped with "…"."""
@@ -334,3 +341,81 @@ def export_run(
         spans.event(event)
     spans.close()
     return spans.trace_id
+
+
+def export_stored(
+    store: RunStore,
+    run_ids: Iterable[str] | None = None,
+    tracer_provider: TracerProvider | None = None,
+    *,
+    content: bool = False,
+) -> int:
+    """Export runs a `RunStore` holds (`run_ids`; None: every one), each as a trace through `tracer_provider` (the
+    global one when None), named after its program; returns how many runs were exported.
+
+    The store's events were masked when written; `content=True` exports prompts, completions, inputs and outputs
+    too (see `export_run`). An id the store does not hold raises `UnknownRunError` before anything is exported.
+    """
+    stored = store.runs() if run_ids is None else [store.run(run_id) for run_id in run_ids]
+    for run in stored:
+        export_run(store.load(run.run_id).events, tracer_provider, content=content, program=run.program or "program")
+    return len(stored)
+
+
+class Instrumentation:
+    """Live tracing, as `instrument` started it: every run started while it is on becomes a trace as it runs.
+
+    A sink of the core's recording hook (`dspyer_lab.core.recording.add_sink`): it records beside a run store, not
+    instead of it. `close()` (or leaving its ``with`` block) stops it; runs already started finish their traces.
+    """
+
+    def __init__(self, tracer_provider: TracerProvider | None = None, *, content: bool = False) -> None:
+        self.tracer_provider = tracer_provider
+        self.content = content
+        add_sink(self)
+
+    def __call__(self, run: Run[Any]) -> RunSpans:
+        """The spans of `run`, fed its events as they come (the recording hook calls this as a run starts)."""
+        return RunSpans(self.tracer_provider, content=self.content, program=program_name(run.program))
+
+    def close(self) -> None:
+        """Stop tracing runs that start from now on."""
+        global _current
+        remove_sink(self)
+        with _instrumenting:
+            if _current is self:
+                _current = None
+
+    def __enter__(self) -> Instrumentation:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+_instrumenting = threading.Lock()
+_current: Instrumentation | None = None
+
+
+def instrument(tracer_provider: TracerProvider | None = None, *, content: bool = False) -> Instrumentation:
+    """Trace every run started from now on (plain calls, `astream`, LabView, BatchView) through `tracer_provider`
+    (the global one when None), live: a node's span ends when the node does. `content=True` also exports prompts,
+    completions, inputs and outputs, masked (see `export_run`).
+
+    Replaces the tracing a previous `instrument` started; `uninstrument()` or the returned object's `close()` stops
+    it. Runs kept out of the run store (``_record=False``, ``store=False``) are traced all the same.
+    """
+    global _current
+    with _instrumenting:
+        if _current is not None:
+            remove_sink(_current)
+        _current = Instrumentation(tracer_provider, content=content)
+        return _current
+
+
+def uninstrument() -> None:
+    """Stop the tracing `instrument` started (nothing when none is on)."""
+    with _instrumenting:
+        current = _current
+    if current is not None:
+        current.close()

@@ -3,23 +3,25 @@
 What a user relies on: the span tree (a run, its node visits, their model calls, sibling spans for a map's
 instances), the GenAI attributes a backend keys on (model, tokens), the run's own times (exported after the fact),
 error status on failure, secrets masked and prompts exported only when asked. The last test sends a run over
-OTLP/HTTP to a real receiver (Arize Phoenix's local server, started on loopback) and reads it back through its API.
+OTLP/HTTP to a real receiver (MLflow's tracking server, started on loopback) and reads it back through its REST API.
 """
 
 from __future__ import annotations
 
+import base64
 import importlib.metadata
 import json
 import operator
 import os
+import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -270,25 +272,19 @@ def test_importing_dspyer_lab_loads_no_opentelemetry() -> None:
 # -- end to end: a real OTLP receiver on loopback ----------------------------------------------------------------
 
 
-def _has_phoenix() -> bool:
-    """Whether the receiver is installed, asked of its metadata (importing phoenix costs seconds)."""
+def _has_mlflow() -> bool:
+    """Whether the receiver is installed, asked of its metadata (importing mlflow costs seconds)."""
     try:
-        importlib.metadata.version("arize-phoenix")
+        importlib.metadata.version("mlflow")
     except importlib.metadata.PackageNotFoundError:
         return False
     return True
 
 
-def _free_ports(count: int) -> list[int]:
-    """`count` distinct loopback ports free now (all held open at once, so none is handed out twice)."""
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [int(sock.getsockname()[1]) for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def _get(url: str) -> Any:
@@ -297,44 +293,63 @@ def _get(url: str) -> Any:
 
 
 @pytest.fixture
-def phoenix(tmp_path: Path) -> Iterator[str]:
-    """Arize Phoenix's server on a free loopback port, its data in `tmp_path`; yields its base URL."""
-    port, grpc_port = _free_ports(2)
-    env = {**os.environ, "PHOENIX_WORKING_DIR": str(tmp_path), "PHOENIX_HOST": "127.0.0.1",
-           "PHOENIX_PORT": str(port), "PHOENIX_GRPC_PORT": str(grpc_port), "PHOENIX_TELEMETRY_ENABLED": "false"}
-    server = subprocess.Popen([sys.executable, "-m", "phoenix.server.main", "serve"], env=env, cwd=tmp_path,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+def mlflow_server(tmp_path: Path) -> Iterator[str]:
+    """MLflow's tracking server on a free loopback port, its data in `tmp_path` (SQLite: its OTLP endpoint needs a
+    SQL store); yields its base URL. The server and the workers it starts are one process group, ended after."""
+    port = _free_port()
+    env = {**os.environ, "MLFLOW_DISABLE_TELEMETRY": "true", "DO_NOT_TRACK": "true",
+           "LITELLM_LOCAL_MODEL_COST_MAP": "True",  # it imports LiteLLM: offline, no model-metadata fetch
+           "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false"}  # no job workers: up in half the time
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mlflow", "server", "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
+         "--backend-store-uri", f"sqlite:///{tmp_path / 'mlflow.db'}", "--artifacts-destination", str(tmp_path / "artifacts")],
+        env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     log: list[str] = []
-    up = threading.Event()
 
-    def drain() -> None:  # read its log as it comes (a full pipe would block the server): listening is a line in it
+    def drain() -> None:  # read its log as it comes (a full pipe would block the server)
         assert server.stdout is not None
         for line in server.stdout:
             log.append(line)
-            if "Uvicorn running on" in line:  # logged once the socket is bound (after "startup complete")
-                up.set()
-        up.set()  # it exited: the test below says so, with its log
 
     threading.Thread(target=drain, daemon=True).start()
+    url = f"http://127.0.0.1:{port}"
     try:
-        up.wait(timeout=240)
-        assert server.poll() is None, "Phoenix exited:\n" + "".join(log[-30:])
-        url = f"http://127.0.0.1:{port}"
-        with urllib.request.urlopen(f"{url}/healthz", timeout=30) as response:
-            assert response.status == 200
+        deadline = time.monotonic() + 240
+        while True:  # up once its health check answers (it creates its database first)
+            assert server.poll() is None, "MLflow's server exited:\n" + "".join(log[-30:])
+            try:
+                with urllib.request.urlopen(f"{url}/health", timeout=5) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "MLflow's server did not answer in 240 s:\n" + "".join(log[-30:])
+            threading.Event().wait(0.2)
         yield url
     finally:
-        server.terminate()
+        os.killpg(server.pid, signal.SIGTERM)
         try:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            server.kill()
+            os.killpg(server.pid, signal.SIGKILL)
             server.wait()
 
 
-@pytest.mark.skipif(not _has_phoenix(), reason="the OTLP receiver of this test, arize-phoenix, is not installed "
+def _attributes(span: dict[str, Any]) -> dict[str, Any]:
+    """A span's attributes as MLflow's REST API gives them (OTLP JSON: typed values), as plain values."""
+    plain: dict[str, Any] = {}
+    for item in span.get("attributes", []):
+        value = item["value"]
+        if "int_value" in value:
+            plain[item["key"]] = int(value["int_value"])  # protobuf's JSON may write an int64 as a string
+        else:
+            plain[item["key"]] = next(iter(value.values()), None)
+    return plain
+
+
+@pytest.mark.skipif(not _has_mlflow(), reason="the OTLP receiver of this test, mlflow, is not installed "
                     "(pip install -e '.[dev]' installs it)")
-async def test_a_run_exported_over_otlp_http_is_read_back_from_a_real_receiver(phoenix: str) -> None:
+async def test_a_run_exported_over_otlp_http_is_read_back_from_a_real_receiver(mlflow_server: str) -> None:
     from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
     from opentelemetry.sdk.resources import Resource
     from opentelemetry.sdk.trace import TracerProvider
@@ -344,28 +359,145 @@ async def test_a_run_exported_over_otlp_http_is_read_back_from_a_real_receiver(p
 
     events = await rated_run()
     provider = TracerProvider(resource=Resource.create({"service.name": "dspyer-lab-test"}))
-    provider.add_span_processor(SimpleSpanProcessor(OTLPSpanExporter(endpoint=f"{phoenix}/v1/traces", timeout=30)))
+    exporter = OTLPSpanExporter(endpoint=f"{mlflow_server}/v1/traces", timeout=30,
+                                headers={"x-mlflow-experiment-id": "0"})  # MLflow's default experiment
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
     trace_id = export_run(events, provider, program="rater")
     provider.shutdown()
+    assert trace_id is not None
 
     spans: list[dict[str, Any]] = []
-    deadline = time.monotonic() + 60  # the receiver stores what it accepted in the background: wait until it has all 4
+    deadline = time.monotonic() + 60  # each span was a request of its own: wait until the receiver holds all 4
     while len(spans) < 4 and time.monotonic() < deadline:
-        found = _get(f"{phoenix}/v1/projects/default/spans?limit=100")["data"]
-        spans = [s for s in found if s["context"]["trace_id"] == trace_id]
+        try:
+            spans = _get(f"{mlflow_server}/api/3.0/mlflow/traces/get?trace_id=tr-{trace_id}")["trace"]["spans"]
+        except urllib.error.HTTPError as missing:  # 404 until its first span is stored
+            assert missing.code == 404, missing
         if len(spans) < 4:
             threading.Event().wait(0.2)
+    hex_id = {s["span_id"]: base64.b64decode(s["span_id"]).hex() for s in spans}
     by_name: dict[str, list[dict[str, Any]]] = {}
     for span in spans:
         by_name.setdefault(span["name"], []).append(span)
     assert sorted(by_name) == ["chat scripted/offline", "invoke_agent rater", "rate"], spans
     (run,), (rate,), chats = by_name["invoke_agent rater"], by_name["rate"], by_name["chat scripted/offline"]
-    assert run["parent_id"] is None and rate["parent_id"] == run["context"]["span_id"]
-    assert [c["parent_id"] for c in chats] == [rate["context"]["span_id"]] * 2
+    assert {base64.b64decode(s["trace_id"]).hex() for s in spans} == {trace_id}
+    assert not run.get("parent_span_id") and rate["parent_span_id"] == run["span_id"]
+    assert [c["parent_span_id"] for c in chats] == [rate["span_id"]] * 2 and len(set(hex_id.values())) == 4
     calls = by_kind(events, "lm_call")
-    assert sorted((c["attributes"]["gen_ai.usage.input_tokens"], c["attributes"]["gen_ai.usage.output_tokens"])
+    assert sorted((_attributes(c)["gen_ai.usage.input_tokens"], _attributes(c)["gen_ai.usage.output_tokens"])
                   for c in chats) == sorted((e["usage"]["prompt_tokens"], e["usage"]["completion_tokens"]) for e in calls)
-    assert run["attributes"]["dspyer.run.id"] == events[0]["run_id"]
-    started = datetime.fromisoformat(run["start_time"]).timestamp()
-    assert abs(started - events[0]["ts"]) < 1e-5  # the run's own time, kept through the wire and the receiver
-    assert rate["status_code"] == "UNSET"
+    assert {_attributes(c)["gen_ai.request.model"] for c in chats} == {"scripted/offline"}
+    assert _attributes(run)["dspyer.run.id"] == events[0]["run_id"]
+    assert _attributes(run)["gen_ai.operation.name"] == "invoke_agent"
+    assert int(run["start_time_unix_nano"]) == ns(events[0]["ts"])  # the run's own time, through the wire and back
+
+
+# -- live: instrument() traces every run as it runs ------------------------------------------------------------------
+
+
+@pytest.fixture
+def instrumented(exporter: Any) -> Iterator[Any]:
+    """Live tracing into the in-memory exporter, stopped after the test."""
+    from dspyer_lab.otel import instrument, uninstrument
+
+    instrument(exporter.provider)
+    yield exporter
+    uninstrument()
+
+
+async def test_instrument_traces_each_run_live_and_beside_a_store(instrumented: Any, tmp_path: Path) -> None:
+    import dspyer_lab
+    from dspyer_lab.lab.model.store import RunStore
+    from core_helpers import echo_chain_program, echo_script
+
+    program = echo_chain_program()
+    with RunStore(tmp_path / "runs.sqlite") as store, dspy.context(lm=ScriptedLM(echo_script())):
+        with dspyer_lab.record_to(store):
+            seen: list[list[str]] = []
+            async for event in program.astream(query="ice"):  # the spans as each event comes
+                seen.append([s.name for s in instrumented.get_finished_spans()])
+                if event["event"] == "node_end" and event["node"] == "answer":
+                    assert seen[-1] == ["chat scripted/offline", "answer"]  # ended with its node, the run still on
+            program(query="plain")
+        [plain, streamed] = store.runs()  # the store got both runs too
+        assert (plain.inputs, streamed.inputs) == ({"query": "plain"}, {"query": "ice"})
+        assert store.run(streamed.run_id).nodes == ["answer", "summarize"]
+    roots = [s for s in instrumented.get_finished_spans() if s.parent is None]
+    assert [r.name for r in roots] == ["invoke_agent Summary"] * 2
+    assert [r.attributes["dspyer.run.id"] for r in roots] == [streamed.run_id, plain.run_id]
+    for root in roots:
+        tree = [s for s in instrumented.get_finished_spans() if s.context.trace_id == root.context.trace_id]
+        nodes = {s.name: s for s in tree if s.parent is not None and s.parent.span_id == root.context.span_id}
+        assert sorted(nodes) == ["answer", "summarize"] and root.attributes["dspyer.run.status"] == "finished"
+        chats = [s for s in tree if s.name == "chat scripted/offline"]
+        assert sorted(c.parent.span_id for c in chats) == sorted(n.context.span_id for n in nodes.values())
+        assert all(c.attributes["gen_ai.usage.input_tokens"] > 0 for c in chats)
+
+
+async def test_instrument_without_a_store_traces_every_plain_call_until_it_is_closed(exporter: Any) -> None:
+    from dspyer_lab.otel import instrument
+
+    g = Graph().add_node(StatefulNode("rate", Question, Rated)).set_entry_point("rate")
+    program = AgentTranspiler.compile(g)
+    with dspy.context(lm=ScriptedLM({"rate": GOOD})):
+        with instrument(exporter.provider):
+            await program.aforward(question=QUESTION)  # makes no events unless recorded: traced all the same
+            await program.aforward(question=QUESTION, _record=False)  # kept out of a store only: traced too
+        await program.aforward(question=QUESTION)  # after close: not traced
+    assert [s.name for s in exporter.get_finished_spans()] == ["chat scripted/offline", "rate", "invoke_agent rate"] * 2
+
+
+async def test_live_content_goes_out_only_when_asked_and_masked(exporter: Any) -> None:
+    from dspyer_lab.otel import instrument, uninstrument
+
+    g = Graph().add_node(StatefulNode("rate", Keyed, Rated)).set_entry_point("rate")
+    program = AgentTranspiler.compile(g)
+    with dspy.context(lm=ScriptedLM({"rate": GOOD})):
+        instrument(exporter.provider, content=True)
+        try:
+            await program.aforward(question=QUESTION, api_key=SECRET)
+        finally:
+            uninstrument()
+        text = all_text(exporter)
+        assert SECRET not in text and QUESTION in text and "gen_ai.input.messages" in text
+        exporter.clear()
+        with instrument(exporter.provider):
+            await program.aforward(question=QUESTION, api_key=SECRET)
+    text = all_text(exporter)
+    assert SECRET not in text and QUESTION not in text and "gen_ai.input.messages" not in text
+    assert "chat scripted/offline" in text
+
+
+# -- after the fact: the runs a store holds ---------------------------------------------------------------------------
+
+
+async def test_export_stored_exports_every_run_or_the_ones_named(exporter: Any, tmp_path: Path) -> None:
+    import dspyer_lab
+    from dspyer_lab import UnknownRunError
+    from dspyer_lab.lab.model.store import RunStore
+    from dspyer_lab.otel import export_stored
+    from core_helpers import echo_chain_program, echo_script
+
+    program = echo_chain_program()
+    with RunStore(tmp_path / "runs.sqlite") as store:
+        with dspy.context(lm=ScriptedLM(echo_script())), dspyer_lab.record_to(store):
+            await program.aforward(query="one")
+            await program.aforward(query="two", api_key=SECRET)
+        stored = store.runs()
+        assert export_stored(store, tracer_provider=exporter.provider, content=True) == 2
+        roots = [s for s in exporter.get_finished_spans() if s.parent is None]
+        assert sorted(r.attributes["dspyer.run.id"] for r in roots) == sorted(r.run_id for r in stored)
+        assert {r.name for r in roots} == {"invoke_agent Summary"}
+        assert SECRET not in all_text(exporter)
+        assert sorted(s.name for s in exporter.get_finished_spans()) == sorted(
+            ["invoke_agent Summary", "answer", "summarize", "chat scripted/offline", "chat scripted/offline"] * 2)
+        exporter.clear()
+        assert export_stored(store, [stored[-1].run_id], exporter.provider) == 1
+        [root] = [s for s in exporter.get_finished_spans() if s.parent is None]
+        assert root.attributes["dspyer.run.id"] == stored[-1].run_id
+        assert root.start_time == ns(store.load(stored[-1].run_id).events[0]["ts"])  # the run's own time
+        exporter.clear()
+        with pytest.raises(UnknownRunError, match="'nope'"):
+            export_stored(store, [stored[0].run_id, "nope"], exporter.provider)
+        assert exporter.get_finished_spans() == ()

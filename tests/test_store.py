@@ -23,7 +23,7 @@ from core_helpers import echo_chain_program, echo_script
 
 import dspyer_lab
 from dspyer_lab import END, AgentTranspiler, Graph, RunPaused, ScriptedLM, StoreVersionError, UnknownRunError
-from dspyer_lab.core.recording import active_sink
+from dspyer_lab.core.recording import active_sink, add_sink, remove_sink
 from dspyer_lab.lab.model.presenter import LabPresenter
 from dspyer_lab.lab.model.store import SCHEMA_VERSION, RunStore, default_store
 from dspyer_lab.lab.textview import MASK
@@ -96,7 +96,7 @@ def test_a_paused_run_goes_on_in_its_row_and_a_fork_names_its_parent(store: RunS
         program(_resume=paused.value.checkpoint)  # the same run goes on
         fork = program.new_run(resume=paused.value.checkpoint, fork=True)
         dspyer_lab.core.sync.run_sync(fork.finish())
-    assert store.run(parent).status == "finished"
+    assert store.run(parent).status == "finished" and store.run(parent).nodes == ["answer", "summarize"]
     resumed = store.load(parent).events
     assert kinds(resumed).count("paused") == 1 and kinds(resumed)[-1] == "finished"
     assert [e["seq"] for e in resumed] == sorted(e["seq"] for e in resumed)
@@ -117,6 +117,33 @@ def test_a_stored_run_opens_in_a_lab_presenter_as_it_ended(store: RunStore) -> N
     assert replay.run_log.state == live.run_log.state
     assert replay.graph.node_status == live.graph.node_status
     assert len(replay.run_log.visits) == len(live.run_log.visits) == 2
+
+
+async def test_a_run_row_names_the_nodes_visited_and_the_node_that_failed(store: RunStore) -> None:
+    program = echo_chain_program()
+    with dspy.context(lm=scripted()), dspyer_lab.record_to(store):
+        async for event in program.astream(query="ice"):
+            if event["event"] == "run_start":  # listed as it starts: no node yet
+                started = store.run(event["run_id"])
+                assert (started.status, started.nodes, started.error_node) == ("running", [], None)
+    with dspy.context(lm=ScriptedLM({"answer": {"answer": "a"}})), dspyer_lab.record_to(store):
+        with pytest.raises(Exception, match="no answer for node 'summarize'"):
+            await program.aforward(query="q")
+    failed, finished = store.runs()
+    assert (finished.nodes, finished.error_node) == (["answer", "summarize"], None)
+    assert (failed.status, failed.nodes, failed.error_node) == ("failed", ["answer", "summarize"], "summarize")
+
+
+def test_a_node_visited_again_and_again_is_named_once_in_first_visit_order(store: RunStore) -> None:
+    def tick(state: dict[str, Any]) -> dict[str, Any]:
+        return {"i": state["i"] + 1}
+
+    g = Graph().add_node("start", lambda state: {"i": 0}).add_node("tick", tick).add_edge("start", "tick")
+    g.add_conditional_edges("tick", lambda state: "again" if state["i"] < 5 else "stop", {"again": "tick", "stop": END})
+    with dspyer_lab.record_to(store):
+        AgentTranspiler.compile(g.set_entry_point("start"))(i=0)
+    [run] = store.runs()
+    assert run.nodes == ["start", "tick"] and run.error_node is None
 
 
 # -- listing, deleting, limits ---------------------------------------------------------
@@ -201,6 +228,41 @@ def test_a_secret_input_never_reaches_the_database_files(store: RunStore) -> Non
         assert SECRET.encode() not in data and SECRET.encode("utf-16-le") not in data, path
 
 
+def test_a_secret_echoed_in_a_small_value_even_json_escaped_or_in_a_later_run_is_masked(store: RunStore) -> None:
+    tricky = 'pw-"quoted\\and-long'  # a quote and a backslash: JSON writes it escaped
+
+    def echo(state: dict[str, Any]) -> dict[str, Any]:
+        return {"note": f"k={state.get('api_key')} p={state.get('password')} s={state.get('said')}"}
+
+    g = Graph().add_node("echo", echo).add_edge("echo", END).set_entry_point("echo")
+    program = AgentTranspiler.compile(g)
+    with dspyer_lab.record_to(store):
+        program(api_key=SECRET, password=tricky)
+        program(said=SECRET)  # no secret-named field in this run: the store knows the value from the first
+    later, first = store.runs()
+    assert store.load(first.run_id).events[-1]["output"]["note"] == f"k={MASK} p={MASK} s=None"
+    assert store.load(later.run_id).events[-1]["output"]["note"] == f"k=None p=None s={MASK}"
+    assert later.inputs == {"said": MASK}
+    data = b"".join(p.read_bytes() for p in store.path.parent.iterdir() if p.name.startswith(store.path.name))
+    for secret in (SECRET, tricky, json.dumps(tricky)[1:-1]):
+        assert secret.encode() not in data
+
+
+def test_a_secret_field_is_masked_in_every_spelling_of_its_name_and_only_there(store: RunStore) -> None:
+    secret = ["OPENAI_API_KEY", "accessTokenV2", "token_2", "db-password", "Authorization", "api\nkey", 'my"token']
+    plain = ["prompt_tokens", "key_points", "tokenizer_name", "keyboard", "monkey"]
+
+    def spill(state: dict[str, Any]) -> dict[str, Any]:
+        return {"spilt": {name: f"value of {name}" for name in secret + plain}}
+
+    g = Graph().add_node("spill", spill).add_edge("spill", END).set_entry_point("spill")
+    with dspyer_lab.record_to(store):
+        AgentTranspiler.compile(g)(spilt={})
+    [run] = store.runs()
+    [end] = [e for e in store.load(run.run_id).events if e["event"] == "node_end"]
+    assert end["patch"]["spilt"] == {**dict.fromkeys(secret, MASK), **{name: f"value of {name}" for name in plain}}
+
+
 # -- the core's hook -----------------------------------------------------------------
 
 
@@ -248,6 +310,54 @@ async def test_a_stream_left_early_is_stored_as_cancelled(store: RunStore) -> No
         await stream.aclose()  # type: ignore[attr-defined]
     [run] = store.runs()
     assert run.status == "cancelled" and kinds(store.load(run.run_id).events)[-1] == "node_end"
+
+
+def test_an_added_sink_gets_every_run_beside_the_store_even_when_another_sink_fails(store: RunStore) -> None:
+    """A store records the runs `record_to` and ``_record`` say; a sink added with `add_sink` (a tracer) every run."""
+    class Broken:
+        def event(self, event: Any) -> None:
+            raise RuntimeError("this sink is broken")
+
+        def close(self) -> None:
+            pass
+
+    class Kept:
+        def __init__(self) -> None:
+            self.events: list[str] = []
+            self.closed = False
+
+        def event(self, event: Any) -> None:
+            self.events.append(event["event"])
+
+        def close(self) -> None:
+            self.closed = True
+
+    kept: list[Kept] = []
+
+    def keep(run: Any) -> Kept:
+        kept.append(Kept())
+        return kept[-1]
+
+    def broken(run: Any) -> Broken:
+        return Broken()
+
+    program = echo_chain_program()
+    add_sink(keep)
+    try:
+        with dspy.context(lm=scripted()):
+            program(query="alone")  # no store active: the added sink alone
+            with dspyer_lab.record_to(store):
+                program(query="both")
+                program(query="unstored", _record=False)  # out of the store, not out of the added sink
+                add_sink(broken)
+                with pytest.raises(RuntimeError, match="this sink is broken"):
+                    program(query="broken")
+    finally:
+        remove_sink(keep)
+        remove_sink(broken)
+    assert [k.events[0] for k in kept] == ["run_start"] * 4 and all(k.closed for k in kept)
+    assert kept[1].events == kinds(store.load(store.runs(status="finished")[0].run_id).events)
+    assert [r.inputs["query"] for r in store.runs()] == ["broken", "both"]
 
 
 def test_runs_without_recording_write_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -378,3 +488,12 @@ def test_a_file_that_is_not_a_store_is_refused_in_one_line(tmp_path: Path) -> No
     with pytest.raises(dspyer_lab.OptionValueError, match="record_to"):
         dspyer_lab.record_to("runs.sqlite")  # type: ignore[arg-type]
     assert active_sink() is None
+
+
+def test_a_second_store_object_of_the_file_reads_what_the_first_recorded(tmp_path: Path) -> None:
+    """`RunStore(path)` in a cell reads the runs a view's store of the same file has not committed yet."""
+    with RunStore(tmp_path / "runs.sqlite") as writer, RunStore(tmp_path / "runs.sqlite") as reader:
+        with dspy.context(lm=scripted()), dspyer_lab.record_to(writer):
+            echo_chain_program()(query="seen?")
+        [run] = reader.runs()
+        assert run.inputs == {"query": "seen?"} and run.status == "finished"

@@ -78,7 +78,8 @@ class RunOptions:
     """Tasks of one superstep running at once (a map over 100 items, 16 at a time); None: all of them."""
     record: bool | None = None
     """Send the run's events to a recording sink (`dspyer_lab.core.recording`): True: the active sink or the
-    default store; None: the active sink if any; False: never. A recorded `aforward` makes its events."""
+    default store; None: the active sink if any; False: not to a store (sinks added with `add_sink`, such as
+    `dspyer_lab.otel.instrument`'s, still get it). A recorded `aforward` makes its events."""
 
 
 @dataclass

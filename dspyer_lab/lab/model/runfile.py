@@ -47,14 +47,16 @@ draws the same DOT; its steps cannot run.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel, ValidationError, create_model
 
@@ -64,7 +66,7 @@ from ...core.exceptions import DspyerLabError
 from ...core.graph import Graph, StatefulNode
 from ..dot import build_drawing
 from ..textview import Masker
-from .runmodel import RunModel, Stream
+from .runmodel import RunModel, Stream, introduced
 
 __all__ = [
     "FORMAT",
@@ -73,15 +75,18 @@ __all__ = [
     "MAX_FILE_BYTES",
     "MAX_NESTING",
     "VERSION",
+    "EventEncoder",
     "ReplayOnlyError",
     "RunFileError",
     "RunSaveError",
     "SavedRun",
+    "answered_tokens",
     "describe_graph",
     "describe_output_model",
     "graph_from_description",
     "parse_run",
     "read_run",
+    "to_json",
     "write_run",
 ]
 
@@ -249,52 +254,144 @@ def _refuse(what: str) -> RunFileError:
 _REF, _LIT = "$ref", "$lit"
 
 
-class _Writer:
-    """Encodes a run's events for the file: masks them and stores each large value once."""
+class EventEncoder:
+    """Encodes one run's events as run files and the run store keep them: masked (with `masker`; None: as they
+    are), each value of `INTERN_SIZE`+ characters put once in `values` and referred to as ``{"$ref": i}``.
+
+    One encoder per run, fed its events in order (`event`, or `encode` for several at once): `values` grows
+    as they come, so the store appends each new part of the table beside the events that first refer to it.
+    """
 
     def __init__(self, masker: Masker | None) -> None:
         self.masker = masker
         self.values: list[Any] = []
         self._texts: dict[str, int] = {}  # str hashes are cached: a repeated 1 MB text is looked up in O(1)
         self._trees: dict[str, int] = {}
+        self._names, self._anywhere = _secret_names(masker.patterns if masker is not None else ())
 
     def event(self, event: Mapping[str, Any]) -> dict[str, Any]:
-        return {str(k): self._field(str(k), v)[0] for k, v in event.items()}
+        """`event` encoded: masked, its large values replaced by references to `values` (the caller learnt its secrets)."""
+        return self._walk(event, self.masker)
 
-    def _field(self, key: str, value: Any) -> tuple[Any, int]:
-        if self.masker is not None and self.masker.is_secret(key):
-            masked = self.masker.mask({key: value})[key]
-            return masked, len(_to_json(masked))
-        return self._value(value)
+    def encode(self, events: Sequence[Mapping[str, Any]]) -> str:
+        """The JSON array of `events` encoded, their secrets learnt first (`runmodel.introduced`: one echoed
+        before the field that holds it is masked too).
 
-    def _value(self, value: Any) -> tuple[Any, int]:
+        Most events of a run hold no secret: each is written in one C-encoded pass, and its text is checked for a
+        secret-looking field name, a known secret (or, once one is known, an escape that could hide one) and
+        anything that reads as a reference, on all the events' text at once, then on each event's only when
+        that finds one. An event that has none is kept as written when it is under `INTERN_SIZE` characters, and
+        walked for its large values only, unmasked, when it is longer; the others are walked by `event`.
+        """
+        texts = [_encoded(event) for event in events]
+        if None not in texts:
+            whole = cast("list[str]", texts)
+            joined = ",".join(whole)
+            if self._unnamed(joined) and self._unknown(joined):
+                if max(map(len, whole), default=0) < INTERN_SIZE:
+                    return "[" + joined + "]"
+                return "[" + ",".join(text if len(text) < INTERN_SIZE else to_json(self._bare(event)[0])
+                                      for event, text in zip(events, whole)) + "]"
+        masked = {i for i, text in enumerate(texts) if text is None or not self._unnamed(text)}
+        if self.masker is not None:
+            for i in sorted(masked):
+                self.masker.learn(introduced(events[i]))
+        encoded: list[str] = []
+        for i, (event, text) in enumerate(zip(events, texts)):
+            if text is None or i in masked or not self._unknown(text):
+                text = to_json(self._walk(event, self.masker))
+            elif len(text) >= INTERN_SIZE:
+                text = to_json(self._bare(event)[0])
+            encoded.append(text)
+        return "[" + ",".join(encoded) + "]"
+
+    def _unnamed(self, text: str) -> bool:
+        """Whether the JSON `text` has no secret-looking field name and nothing that reads as a reference."""
+        if _REF in text or _LIT in text:
+            return False
+        lowered = text.lower()
+        if len(lowered) != len(text):  # a character whose lower case is longer: the positions differ
+            return self._anywhere is None or self._anywhere.search(text) is None
+        for word, names in self._names:
+            at = lowered.find(word)
+            while at >= 0:
+                if any(name.match(text, at - offset) for offset, name in names if at >= offset):
+                    return False
+                at = lowered.find(word, at + 1)
+        return True
+
+    def _unknown(self, text: str) -> bool:
+        """Whether the JSON `text` holds no secret learnt so far (nor, once one is known, an escape that could hide
+        one: a secret with a quote or a backslash is escaped in JSON)."""
+        masker = self.masker
+        return masker is None or not masker.version or ("\\" not in text and masker.mask_text(text) == text)
+
+    def _bare(self, value: Any) -> tuple[Any, int]:
+        """`_value` without masking, for a value known to hold no secret: the plain types checked first (a model
+        call's event holds mostly dicts, lists and texts)."""
+        kind = type(value)
+        if kind is str:
+            if len(value) < INTERN_SIZE:
+                return value, len(value) + 2
+            index = self._texts.get(value)
+            if index is None:
+                index = self._texts[value] = self._add(value)
+            return {_REF: index}, 10
+        if kind is dict:
+            items: dict[str, Any] = {}
+            size = 2
+            for k, v in value.items():
+                key = k if type(k) is str else str(k)
+                if type(v) in _SCALARS:
+                    items[key], n = v, 8
+                else:
+                    items[key], n = self._bare(v)
+                size += n + len(key) + 4
+            if len(items) == 1 and (_REF in items or _LIT in items):
+                items = {_LIT: items}
+            return self._tree(items, size)
+        if kind is list:
+            encoded = [(v, 8) if type(v) in _SCALARS else self._bare(v) for v in value]
+            return self._tree([e for e, _ in encoded], 2 + sum(n + 1 for _, n in encoded))
+        return self._value(value, None)
+
+    def _walk(self, event: Mapping[str, Any], masker: Masker | None) -> dict[str, Any]:
+        return {str(k): self._field(str(k), v, masker)[0] for k, v in event.items()}
+
+    def _field(self, key: str, value: Any, masker: Masker | None) -> tuple[Any, int]:
+        if masker is not None and masker.is_secret(key):
+            masked = masker.mask({key: value})[key]
+            return masked, len(to_json(masked))
+        return self._value(value, masker)
+
+    def _value(self, value: Any, masker: Masker | None) -> tuple[Any, int]:
         """The encoded `value` and roughly how long its JSON is."""
         if isinstance(value, str):
             if len(value) < INTERN_SIZE:
-                text = value if self.masker is None else self.masker.mask(value)
+                text = value if masker is None else masker.mask(value)
                 return text, len(text) + 2
             index = self._texts.get(value)
             if index is None:
-                index = self._texts[value] = self._add(value if self.masker is None else self.masker.mask(value))
+                index = self._texts[value] = self._add(value if masker is None else masker.mask(value))
             return {_REF: index}, 10
         if isinstance(value, Mapping):
             items: dict[str, Any] = {}
             size = 2
             for k, v in value.items():
-                items[str(k)], n = self._field(str(k), v)
+                items[str(k)], n = self._field(str(k), v, masker)
                 size += n + len(str(k)) + 4
             if len(items) == 1 and (_REF in items or _LIT in items):
                 items = {_LIT: items}
             return self._tree(items, size)
         if isinstance(value, (list, tuple)):
-            encoded = [self._value(v) for v in value]
+            encoded = [self._value(v, masker) for v in value]
             return self._tree([e for e, _ in encoded], 2 + sum(n + 1 for _, n in encoded))
         return value, 8
 
     def _tree(self, value: dict[str, Any] | list[Any], size: int) -> tuple[Any, int]:
         if size < INTERN_SIZE:
             return value, size
-        key = _to_json(value)
+        key = to_json(value)
         index = self._trees.get(key)
         if index is None:
             index = self._trees[key] = self._add(value)
@@ -305,9 +402,54 @@ class _Writer:
         return len(self.values) - 1
 
 
-def _to_json(value: Any, ensure_ascii: bool = False) -> str:
-    """Compact JSON text; what JSON cannot hold is written as its repr."""
-    return json.dumps(value, ensure_ascii=ensure_ascii, separators=(",", ":"), default=repr)
+def to_json(value: Any, ensure_ascii: bool = False) -> str:
+    """Compact JSON text, as run files and the run store write values; what JSON cannot hold is written as its repr."""
+    return (_ENCODE if not ensure_ascii else _ENCODE_ASCII)(value)
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=repr).encode
+_ENCODE_ASCII = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"), default=repr).encode
+
+
+_NAME_END = r'(?:[^a-z0-9"\\]|\\(?:u[0-9a-f]{4}|[^u])|[0-9]|v[0-9])*":'
+"""What may follow, in JSON, the word that makes a field's name secret (`Masker.is_secret`: its last word, digits
+and version words after it ignored): separators (a JSON escape is one), digits, "v" and a digit (a version word,
+"V2" in camelCase), up to the end of the name (a quote and a colon). One way to read each character: matching is
+linear."""
+
+
+_SecretNames = list[tuple[str, list[tuple[int, re.Pattern[str]]]]]
+
+
+@functools.lru_cache(maxsize=16)
+def _secret_names(patterns: tuple[str, ...]) -> tuple[_SecretNames, re.Pattern[str] | None]:
+    """For `EventEncoder`: the words that make a field's name secret (lower-case; none that holds another, so
+    each is searched for once), each with the words that hold it (where in them) and the pattern of a secret
+    name from there on (ASCII letters in any case, as `Masker.is_secret` reads them); and one pattern for any."""
+    names: _SecretNames = []
+    for word in sorted(set(patterns), key=len):
+        if not any(shorter in word for shorter, _ in names):
+            holders = [(p.index(word), re.compile(re.escape(p) + _NAME_END, re.IGNORECASE | re.ASCII))
+                       for p in patterns if word in p]
+            names.append((word, holders))
+    anywhere = "(?:" + "|".join(map(re.escape, patterns)) + ")" + _NAME_END if patterns else None
+    return names, re.compile(anywhere, re.IGNORECASE | re.ASCII) if anywhere else None
+
+
+_C_ENCODER: Any = getattr(json.encoder, "c_make_encoder", None)  # not in the json module's public names
+_ONE_EVENT = (_C_ENCODER(None, repr, json.encoder.encode_basestring, None, ":", ",", False, False, True)
+              if _C_ENCODER is not None else None)
+"""The C encoder `to_json` uses, made once: `json.JSONEncoder.encode` makes one at each call, which costs as much as
+encoding a small event (a run makes thousands); None where the json module has none (then `to_json` is used)."""
+
+
+def _encoded(event: Mapping[str, Any]) -> str | None:
+    """`event` as JSON text (as `to_json` writes it), or None when JSON cannot hold its keys (`EventEncoder.event`
+    writes them as text)."""
+    try:
+        return "".join(_ONE_EVENT(event, 0)) if _ONE_EVENT is not None else _ENCODE(event)
+    except (TypeError, ValueError):
+        return None
 
 
 MAX_NESTING = 200
@@ -394,6 +536,7 @@ class _Reader:
 
 
 _CONTAINERS = (dict, list)
+_SCALARS = frozenset({int, float, bool, type(None)})
 
 
 # -- reading and writing -----------------------------------------------------------------
@@ -439,8 +582,8 @@ def _file_json(
     if masker is not None:
         for event in events:
             masker.learn(event)  # every secret first: one echoed before it was introduced is masked too
-    writer = _Writer(masker)
-    covered = _streamed_then_answered(events)
+    writer = EventEncoder(masker)
+    covered = answered_tokens(events)
     chunks = _masked_streams(events, covered, masker) if masker is not None else {}
     encoded = [writer.event({**e, "chunk": chunks[i]} if i in chunks else e)
                for i, e in enumerate(events) if i not in covered]
@@ -460,9 +603,9 @@ def _file_json(
 def _file_bytes(data: dict[str, Any]) -> bytes:
     """The file's JSON as UTF-8; all in ASCII escapes when a text holds a lone surrogate (which UTF-8 cannot hold)."""
     try:
-        return _to_json(data).encode("utf-8")
+        return to_json(data).encode("utf-8")
     except UnicodeEncodeError:  # e.g. bytes decoded with errors="surrogateescape": \udcff reads back the same
-        return _to_json(data, ensure_ascii=True).encode("ascii")
+        return to_json(data, ensure_ascii=True).encode("ascii")
 
 
 def _replace_file(path: Path, data: bytes) -> None:
@@ -487,8 +630,9 @@ def _replace_file(path: Path, data: bytes) -> None:
         raise
 
 
-def _streamed_then_answered(events: Sequence[Mapping[str, Any]]) -> set[int]:
-    """Indices of the ``token`` events whose attempt's ``lm_call`` follows (it carries their text)."""
+def answered_tokens(events: Sequence[Mapping[str, Any]]) -> set[int]:
+    """Indices of the ``token`` events whose attempt's ``lm_call`` follows (it carries their text): run files and
+    the store leave them out (see the module docstring)."""
     pending: dict[tuple[Any, Any], list[int]] = {}
     covered: set[int] = set()
     for i, event in enumerate(events):

@@ -1,13 +1,14 @@
 """The run store: every recorded run in an embedded SQLite database, read back after the kernel is gone.
 
 `RunStore(path)` is a sink of the core's recording hook (`dspyer_lab.record_to(store)`,
-``program(..., _record=True)``): each run's events are masked and encoded exactly as a saved run's
-(`runfile`: secrets masked, large values stored once, streamed tokens dropped when their ``lm_call``
-carries the text) in the run's own thread, in chunks: at each node's end, and at the run's start and end,
-which also write its row (status, inputs, output, error, totals), so it is listed (``running``) while it
-runs. A writer thread commits the chunks of every run in one transaction every `_COMMIT_EVERY` seconds (a
-commit costs more than its writes); reads wait for it (`RunStore.wait`). A run whose writing process is
-gone before its end reads back as ``interrupted``, with the events written so far (and its start's totals).
+``program(..., _record=True)``). In the run's own thread a recording only buffers the run's events and hands
+them over (at each node's end, and at the run's start and end) to the store's writer thread, which every
+`_COMMIT_EVERY` seconds takes what every run handed over and, per run, masks and encodes it exactly as a saved
+run's (`runfile.EventEncoder`: secrets masked, large values stored once, streamed tokens dropped when their
+``lm_call`` carries the text) into one chunk, and writes all the chunks in one transaction, with the rows of the
+runs that started or ended (status, inputs, output, error, totals, the nodes visited), so a run is listed
+(``running``) while it runs. Reads wait for the writer (`RunStore.wait`). A run whose writing process is gone
+before its end reads back as ``interrupted``, with the events written so far (and its start's totals).
 
 The database is in WAL mode with a busy timeout, so several processes (kernels) write at once.
 Its schema is versioned (`SCHEMA_VERSION`, migrated step by step on open); a newer file is refused
@@ -29,24 +30,25 @@ import sqlite3
 import threading
 import time
 import weakref
+from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...core.exceptions import StoreError, StoreVersionError, UnknownRunError
+from ...core.recording import program_name
 from ..textview import Masker
-from .runmodel import introduced
 from .runfile import (
     FORMAT,
     VERSION,
+    EventEncoder,
     SavedRun,
-    _to_json,
-    _Writer,
-    _streamed_then_answered,
+    answered_tokens,
     describe_graph,
     describe_output_model,
     parse_run,
+    to_json,
 )
 
 if TYPE_CHECKING:
@@ -59,10 +61,13 @@ __all__ = [
     "DEFAULT_PATH",
     "SCHEMA_VERSION",
     "STATUSES",
+    "SORT_KEYS",
+    "RunPage",
     "RunStore",
     "StoredBatch",
     "StoredRun",
     "default_store",
+    "shared_store",
 ]
 
 DEFAULT_PATH = Path(".dspyer") / "runs.sqlite"
@@ -77,14 +82,14 @@ DEFAULT_MAX_BYTES = 500 * 2**20
 STATUSES = ("running", "finished", "failed", "cancelled", "paused", "interrupted")
 """A stored run's status: ``cancelled`` its stream was stopped before its end; ``interrupted`` its process died."""
 
-_FLUSH_AT = frozenset({"run_start", "node_end", "paused", "finished", "error"})
-"""Events after which the buffered events are written (a node's tokens and calls go in one transaction)."""
+_HANDOFF = frozenset({"run_start", "node_end", "paused", "finished", "error"})
+"""Events after which a run hands its buffered events to the writer thread (a node's tokens and calls together)."""
 
 _LAST = frozenset({"paused", "finished", "error"})
 """Events that end a run's stream (a paused run may go on later, in the same row)."""
 
-_FLUSH_EVERY = 1000
-"""Buffered events written anyway (a node streaming many tokens)."""
+_HANDOFF_EVERY = 1000
+"""Buffered events handed over anyway (a node streaming many tokens)."""
 
 _MIGRATIONS: list[Sequence[str]] = [
     (  # version 1
@@ -96,7 +101,8 @@ _MIGRATIONS: list[Sequence[str]] = [
             started REAL NOT NULL, ended REAL, duration REAL,
             prompt_tokens INTEGER NOT NULL DEFAULT 0, completion_tokens INTEGER NOT NULL DEFAULT 0,
             total_tokens INTEGER NOT NULL DEFAULT 0, cost REAL, models TEXT NOT NULL DEFAULT '[]',
-            writer TEXT, size INTEGER NOT NULL DEFAULT 0)""",
+            writer TEXT, size INTEGER NOT NULL DEFAULT 0,
+            nodes TEXT NOT NULL DEFAULT '[]', error_node TEXT)""",
         "CREATE INDEX runs_by_started ON runs (started)",
         "CREATE INDEX runs_by_program ON runs (program, started)",
         "CREATE INDEX runs_by_status ON runs (status, started)",
@@ -137,6 +143,22 @@ class StoredRun:
     total_tokens: int
     cost: float | None
     models: list[str]
+    nodes: list[str]
+    """The nodes the run visited, in first-visit order."""
+    error_node: str | None
+    """The node whose failure ended the run (None: it did not fail, or failed outside a node)."""
+
+
+@dataclass(frozen=True)
+class RunPage:
+    """One page of `RunStore.query`: its runs and how many runs match in all (for "rows 21-40 of 312")."""
+
+    runs: list[StoredRun]
+    total: int
+
+
+SORT_KEYS = ("started", "program", "status", "duration", "total_tokens", "cost", "error")
+"""The columns `RunStore.query` sorts by."""
 
 
 @dataclass(frozen=True)
@@ -155,7 +177,7 @@ class StoredBatch:
 
 _RUN_COLUMNS = (
     "run_id, parent_run_id, program, graph_hash, status, started, ended, duration, inputs, output, error, "
-    "prompt_tokens, completion_tokens, total_tokens, cost, models, writer"
+    "prompt_tokens, completion_tokens, total_tokens, cost, models, writer, nodes, error_node"
 )
 
 
@@ -185,7 +207,16 @@ def _writer_alive(writer: str | None) -> bool:
         return False
     except PermissionError:  # alive, another user's
         return True
-    return _process_token(pid) == writer
+    return _process_token(pid) == writer and not _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    """A process that has exited but was not reaped yet (its parent has not waited for it): gone for our purpose."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as file:
+            return file.read().rsplit(b")", 1)[1].split()[0] == b"Z"
+    except (OSError, IndexError):
+        return False
 
 
 class RunStore:
@@ -210,20 +241,23 @@ class RunStore:
             if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 1):
                 raise StoreError(f"RunStore {name}={limit!r} must be a positive integer or None")
         self.path = Path(path)
+        self._file = os.path.realpath(self.path)
         self.max_runs = max_runs
         self.max_bytes = max_bytes
         self._lock = threading.Lock()
         self.masker = Masker()
         """Masks every run written here, and learns each one's secrets: a secret of one run is masked in all
         (as a BatchView's masker does for its examples)."""
-        self._masking = threading.Lock()  # runs in several threads share the masker
         self._evict_every = max(1, min(100, (max_runs or 10_000) // 100))
         """Runs ended between two evictions: a store holds at most `max_runs` plus 1% (100 at most) runs."""
         self._since_eviction = (0, 0)  # runs ended and bytes written since the last eviction
-        self._written = threading.Condition()  # guards the writer thread's queue and counters
-        self._pending: list[tuple[str, tuple[Any, ...]]] = []
-        self._queued = self._done = 0  # statements handed to the writer thread, and written
+        self._inbox: deque[tuple[_Recording | None, Any, float | None]] = deque()
+        """What runs hand the writer thread: (recording, its events, when its stream closed or None), and
+        `wait`'s (None, an Event to set, None). A deque: appending takes no lock, in the run's thread."""
+        self._wake = threading.Event()  # `wait` wakes the writer thread before its next round
+        self._starting = threading.Lock()  # one writer thread at a time
         self._writer: threading.Thread | None = None
+        self._writing = False  # the writer thread holds items it took from the inbox and has not written yet
         self._failure: BaseException | None = None
         _open_stores.add(self)
         self._graphs_written: set[str] = set()
@@ -298,10 +332,10 @@ class RunStore:
         """The graph's hash, description and output model description (JSON), worked out once per program."""
         known = self._graphs.get(program)
         if known is None:
-            description = _to_json(describe_graph(program.graph))
+            description = to_json(describe_graph(program.graph))
             output = describe_output_model(getattr(program, "output_model", None))
             digest = hashlib.sha256(description.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-            known = self._graphs[program] = (digest, description, _to_json(output) if output is not None else None)
+            known = self._graphs[program] = (digest, description, to_json(output) if output is not None else None)
         return known
 
     def save_batch(
@@ -321,61 +355,118 @@ class RunStore:
         with self._write():
             self._db.execute(
                 "INSERT OR REPLACE INTO batches (batch_id, program, started, ended, status, scores) VALUES (?,?,?,?,?,?)",
-                (batch_id, program, started, ended, status, _to_json(scores)),
+                (batch_id, program, started, ended, status, to_json(scores)),
             )
             self._db.execute("DELETE FROM batch_runs WHERE batch_id = ?", (batch_id,))
             self._db.executemany("INSERT INTO batch_runs (batch_id, idx, run_id, score) VALUES (?,?,?,?)", rows)
 
-    def _queue(self, statements: list[tuple[str, tuple[Any, ...]]], ended: int | None = None) -> None:
-        """Hand a run's statements to the writer thread, which commits all that are waiting in one transaction.
+    def _take(self, recording: _Recording, events: list[Mapping[str, Any]], closed: float | None = None) -> None:
+        """Hand the writer thread a run's next events (in the run's thread: no lock, no encoding here).
 
-        `ended`: the run ended, having written that many bytes; every 1% of `max_runs` runs ended (100 at most) or
-        of `max_bytes` written, an eviction follows (counting runs and bytes scans the table: not at every end).
         A write that failed is raised here (or by the next read) once, as a `StoreError`."""
-        with self._written:
+        self._inbox.append((recording, events, closed))
+        if self._writer is None:
+            self._start_writer()
+        if self._failure is not None:
             self._raise_failure()
-            self._pending.extend(statements)
-            if ended is not None:
-                runs, size = self._since_eviction[0] + 1, self._since_eviction[1] + ended
-                if runs >= self._evict_every or (self.max_bytes is not None and size * 100 >= self.max_bytes):
-                    runs, size = 0, 0
-                    self._pending.append(_EVICT)
-                self._since_eviction = (runs, size)
-            self._queued += len(statements)
+
+    def _start_writer(self) -> None:
+        with self._starting:
             if self._writer is None:
                 self._writer = threading.Thread(target=self._write_loop, name=f"dspyer-store-{self.path.name}",
                                                 daemon=True)
                 self._writer.start()
-            self._written.notify_all()
 
     def _write_loop(self) -> None:
-        """The writer thread: commit what is queued, in one transaction; exit after a second with nothing to do."""
+        """The writer thread: every `_COMMIT_EVERY` seconds (or when `wait` asks), take everything the runs
+        handed over, encode it and write it in one transaction; exit after `_IDLE` seconds with nothing to do."""
+        idle = 0.0
         while True:
-            with self._written:
-                if not self._pending and not self._written.wait_for(lambda: bool(self._pending), timeout=1.0):
-                    self._writer = None
-                    return
-            time.sleep(_COMMIT_EVERY)  # let the runs' next writes join this transaction (a commit costs most)
-            with self._written:
-                batch, self._pending = self._pending, []
-            failure: BaseException | None = None
-            try:
-                with self._write():
-                    for sql, args in batch:
-                        if sql == _EVICT[0]:
-                            self._evict()
-                        else:
-                            self._db.execute(sql, args)
-            except BaseException as exc:  # kept, and raised in the recording's thread (`_raise_failure`)
-                failure = exc
-            with self._written:
-                self._done += sum(1 for item in batch if item is not _EVICT)
-                if failure is not None and self._failure is None:
-                    self._failure = failure
-                self._written.notify_all()
+            self._wake.wait(_COMMIT_EVERY)
+            self._wake.clear()
+            inbox, items = self._inbox, []
+            self._writing = True  # before taking any: `wait` sees the items in the inbox or this
+            while inbox:
+                items.append(inbox.popleft())
+            if items:
+                idle = 0.0
+                self._write_items(items)
+            self._writing = False
+            if items:
+                continue
+            idle += _COMMIT_EVERY
+            if idle >= _IDLE:
+                with self._starting:
+                    if not inbox:  # a run handing events over now sees no writer, and starts one
+                        self._writer = None
+                        return
+
+    def _write_items(self, items: list[tuple[_Recording | None, Any, float | None]]) -> None:
+        """Encode the runs' events (each run's in one chunk) and write them with their rows, in one transaction;
+        then set the events of the `wait` calls among `items`."""
+        seen: dict[str, _Recording] = {}
+        for at, (recording, _, _) in enumerate(items):
+            if recording is None:
+                continue
+            if seen.setdefault(recording.run_id, recording) is not recording and recording.resumed:
+                # a paused run going on reads what its pause wrote (`_continue_stored`): write that first
+                self._write_items(items[:at])
+                self._write_items(items[at:])
+                return
+        waiting: list[threading.Event] = []
+        taken: dict[_Recording, tuple[list[Mapping[str, Any]], float | None]] = {}
+        for recording, events, closed in items:
+            if recording is None:
+                waiting.append(events)
+            elif recording in taken:  # the run's lists are the writer's once handed over: extended in place
+                before, was_closed = taken[recording]
+                before.extend(events)
+                taken[recording] = (before, closed if closed is not None else was_closed)
+            else:
+                taken[recording] = (events, closed)
+        if not taken:  # only `wait` calls (a closed store's too)
+            for event in waiting:
+                event.set()
+            return
+        try:
+            graphs: list[tuple[str, str, str | None]] = []
+            chunks: list[tuple[Any, ...]] = []
+            rows: list[tuple[Any, ...]] = []
+            evict = False
+            for recording, (events, closed) in taken.items():
+                graph, chunk, row = recording.encode(events, closed)
+                if graph is not None and graph[0] not in self._graphs_written:
+                    self._graphs_written.add(graph[0])
+                    graphs.append(graph)
+                if chunk is not None:
+                    chunks.append(chunk)
+                if row is not None:
+                    rows.append(row)
+                    if row[4] != "running":  # its status: the run ended (or paused)
+                        evict = self._count_ended(recording.size) or evict
+            with self._write():
+                self._db.executemany(_GRAPH, graphs)
+                _insert(self._db, _APPEND, chunks)
+                _insert(self._db, _UPSERT, rows)
+                if evict:
+                    self._evict()
+        except BaseException as exc:  # kept, and raised in a run's thread (`_take`) or by the next read
+            if self._failure is None:
+                self._failure = exc
+        finally:
+            for event in waiting:
+                event.set()
+
+    def _count_ended(self, size: int) -> bool:
+        """A run ended having written `size` bytes; whether to evict now: every 1% of `max_runs` runs ended (100 at
+        most) or of `max_bytes` written (counting runs and bytes scans the table: not at every end)."""
+        runs, total = self._since_eviction[0] + 1, self._since_eviction[1] + size
+        due = runs >= self._evict_every or (self.max_bytes is not None and total * 100 >= self.max_bytes)
+        self._since_eviction = (0, 0) if due else (runs, total)
+        return due
 
     def _raise_failure(self) -> None:
-        """Raise (once) the error of a write the writer thread could not make; call holding `_written`."""
+        """Raise (once) the error of a write the writer thread could not make."""
         failure, self._failure = self._failure, None
         if failure is not None:
             if isinstance(failure, StoreError):
@@ -384,10 +475,24 @@ class RunStore:
                              f"{failure})") from failure
 
     def wait(self) -> None:
-        """Return once every run event handed to the store so far is written (reads call it first)."""
-        with self._written:
-            self._written.wait_for(lambda: self._done >= self._queued or self._failure is not None)
+        """Return once every run event handed so far to this store, or to another `RunStore` of the same file in
+        this process, is written (reads call it first: a read sees the runs this process recorded)."""
+        for other in list(_open_stores):
+            if other is not self and other._file == self._file:
+                other._wait_own()
+        self._wait_own()
+
+    def _wait_own(self) -> None:
+        if not self._inbox and not self._writing:  # nothing handed over is unwritten
             self._raise_failure()
+            return
+        written = threading.Event()
+        self._inbox.append((None, written, None))
+        if self._writer is None:
+            self._start_writer()
+        self._wake.set()
+        written.wait()
+        self._raise_failure()
 
     def _evict(self) -> None:
         """Delete the oldest runs not running past `max_runs` / `max_bytes` (inside a write transaction)."""
@@ -433,23 +538,57 @@ class RunStore:
 
     def runs(self, program: str | None = None, status: str | None = None, limit: int | None = None) -> list[StoredRun]:
         """Stored runs, newest first; only `program`'s, only of `status`; `limit` newest (None: every one)."""
-        self.wait()
-        if status is not None and status not in STATUSES:
-            raise StoreError(f"status {status!r} is not a run status (one of {', '.join(STATUSES)})")
         if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 0):
             raise StoreError(f"limit={limit!r} must be an integer >= 0 or None")
-        self._mark_interrupted()
-        where, args = [], []
-        if program is not None:
-            where.append("program = ?")
-            args.append(program)
-        if status is not None:
-            where.append("status = ?")
-            args.append(status)
-        sql = f"SELECT {_RUN_COLUMNS} FROM runs" + (" WHERE " + " AND ".join(where) if where else "")
-        sql += " ORDER BY started DESC, rowid DESC" + (" LIMIT ?" if limit is not None else "")
+        return self._select(_where(program=program, status=status), "started", True, 0, limit)
+
+    def query(
+        self,
+        *,
+        program: str | None = None,
+        status: str | None = None,
+        node: str | None = None,
+        text: str | None = None,
+        since: float | None = None,
+        until: float | None = None,
+        sort: str = "started",
+        descending: bool = True,
+        offset: int = 0,
+        limit: int = 20,
+    ) -> RunPage:
+        """One page of the runs that match every filter given, sorted by `sort` (one of `SORT_KEYS`), and their count.
+
+        `node`: runs that visited that node; `text`: the error text contains it (any case); `since`/`until`:
+        started at or after / before these epoch seconds. Runs without a value sort last; ties newest first."""
+        if sort not in SORT_KEYS:
+            raise StoreError(f"sort={sort!r} is not a run column to sort by (one of {', '.join(SORT_KEYS)})")
+        for name, number in (("offset", offset), ("limit", limit)):
+            if not isinstance(number, int) or isinstance(number, bool) or number < 0:
+                raise StoreError(f"{name}={number!r} must be an integer >= 0")
+        where = _where(program=program, status=status, node=node, text=text, since=since, until=until)
+        runs = self._select(where, sort, descending, offset, limit)
         with self._lock:
-            rows = self._db.execute(sql, (*args, limit) if limit is not None else args).fetchall()
+            (total,) = self._db.execute(f"SELECT COUNT(*) FROM runs{where.sql}", where.args).fetchone()
+        return RunPage(runs, total)
+
+    def programs(self) -> list[str]:
+        """The program names runs are stored under, sorted (a filter's choices)."""
+        self.wait()
+        with self._lock:
+            rows = self._db.execute("SELECT DISTINCT program FROM runs WHERE program IS NOT NULL ORDER BY program")
+            return [name for (name,) in rows.fetchall()]
+
+    def _select(self, where: _Filter, sort: str, descending: bool, offset: int, limit: int | None) -> list[StoredRun]:
+        self.wait()
+        self._mark_interrupted()
+        direction = "DESC" if descending else "ASC"
+        if sort == "started":
+            order = f"started {direction}, rowid {direction}"
+        else:
+            order = f"{sort} IS NULL, {sort} {direction}, started DESC, rowid DESC"
+        sql = f"SELECT {_RUN_COLUMNS} FROM runs{where.sql} ORDER BY {order} LIMIT ? OFFSET ?"
+        with self._lock:
+            rows = self._db.execute(sql, (*where.args, -1 if limit is None else limit, offset)).fetchall()
         return [_stored_run(row) for row in rows]
 
     def run(self, run_id: str) -> StoredRun:
@@ -521,6 +660,49 @@ class RunStore:
         return result
 
 
+@dataclass(frozen=True)
+class _Filter:
+    """A WHERE clause over `runs` (" WHERE ..." or "") and its arguments."""
+
+    sql: str
+    args: tuple[Any, ...]
+
+
+def _where(
+    *,
+    program: str | None = None,
+    status: str | None = None,
+    node: str | None = None,
+    text: str | None = None,
+    since: float | None = None,
+    until: float | None = None,
+) -> _Filter:
+    if status is not None and status not in STATUSES:
+        raise StoreError(f"status {status!r} is not a run status (one of {', '.join(STATUSES)})")
+    for name, when in (("since", since), ("until", until)):
+        if when is not None and (not isinstance(when, (int, float)) or isinstance(when, bool)):
+            raise StoreError(f"{name}={when!r} must be epoch seconds (a number) or None")
+    clauses: list[str] = []
+    args: list[Any] = []
+    for clause, value in (
+        ("program = ?", program),
+        ("status = ?", status),
+        ("started >= ?", since),
+        ("started < ?", until),
+        ("EXISTS (SELECT 1 FROM json_each(runs.nodes) WHERE json_each.value = ?)", node),
+        ("error LIKE ? ESCAPE '\\'", None if text is None else "%" + _like_escape(text) + "%"),
+    ):
+        if value is not None:
+            clauses.append(clause)
+            args.append(value)
+    return _Filter(" WHERE " + " AND ".join(clauses) if clauses else "", tuple(args))
+
+
+def _like_escape(text: str) -> str:
+    r"""`text` matched literally by LIKE ... ESCAPE '\' (SQLite's LIKE ignores ASCII case already)."""
+    return text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
+
+
 class _Transaction:
     """``BEGIN IMMEDIATE`` ... ``COMMIT`` under the store's lock; rolled back when the block raises.
 
@@ -558,141 +740,149 @@ def _store_error(store: RunStore, exc: sqlite3.Error) -> StoreError:
 
 def _stored_run(row: Sequence[Any]) -> StoredRun:
     (run_id, parent, program, graph_hash, status, started, ended, duration, inputs, output, error,
-     prompt, completion, total, cost, models, _writer) = row
+     prompt, completion, total, cost, models, _writer, nodes, error_node) = row
     return StoredRun(
         run_id, parent, program, graph_hash, status, started, ended, duration,
         json.loads(inputs) if inputs is not None else None, json.loads(output) if output is not None else None,
-        error, prompt, completion, total, cost, json.loads(models),
+        error, prompt, completion, total, cost, json.loads(models), json.loads(nodes), error_node,
     )
 
 
-def _program_name(program: Any) -> str:
-    """How runs of `program` are listed: its ``name`` if it has one, else its output model's, else its entry node."""
-    name = getattr(program, "name", None)
-    if isinstance(name, str) and name:
-        return name
-    model = getattr(program, "output_model", None)
-    return getattr(model, "__name__", None) or str(program.graph.entry_point)
-
-
 class _Recording:
-    """One run being written: its events buffered and appended at node ends, its summary kept up to date."""
+    """One run being written. In the run's thread it only buffers the run's events and hands them to the store's
+    writer thread (`RunStore._take`) at each node's end and at the run's start and end; the writer thread keeps
+    its summary, masks and encodes its events (`encode`) and writes them."""
+
+    __slots__ = ("store", "run_id", "program", "inputs", "resumed", "buffer", "name", "graph", "encoder", "summary",
+                 "models", "nodes", "chunk", "size", "began")
 
     def __init__(self, store: RunStore, run: Run[Any]) -> None:
         self.store = store
         self.run_id = run.run_id
-        self.program = _program_name(run.program)
-        self.graph = store._graph(run.program)
-        self.masker = store.masker
-        with store._masking:
-            self.masker.learn(run.inputs)
-        self.writer = _Writer(self.masker)
+        self.program = run.program
+        self.inputs = run.inputs
+        self.resumed = run.resume is not None and not run.fork
+        """A paused run going on: its row and chunks are there already; this appends to them."""
         self.buffer: list[Mapping[str, Any]] = []
+        # the writer thread's, from here on
+        self.name = ""  # the program's, as runs are listed (`program_name`)
+        self.graph: tuple[str, str, str | None] | None = None
+        self.encoder = EventEncoder(store.masker)
         self.summary: dict[str, Any] = {
             "parent_run_id": None, "inputs": run.inputs, "output": None, "status": "running", "error": None,
-            "started": time.time(), "ended": None, "duration": None,
+            "started": time.time(), "ended": None, "duration": None, "error_node": None,
             "prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0, "cost": None,
         }
         self.models: list[str] = []
+        self.nodes: dict[str, None] = {}  # the nodes visited, in first-visit order
         self.chunk = 0
         self.size = 0
-        self._resumed = run.resume is not None and not run.fork
-        """A paused run going on: its row and chunks are there already; this appends to them."""
-        self._began = False
+        self.began = False
 
     def event(self, event: Event) -> None:
-        """Take the run's next event: fold it into the summary; write the buffer at a node's end and the run's."""
-        e: Mapping[str, Any] = event
-        kind, summary = e["event"], self.summary
-        if kind == "run_start":
-            summary.update(started=e["ts"], parent_run_id=e.get("parent_run_id"), inputs=e["inputs"])
-        elif kind == "lm_call":
-            usage = e.get("usage") or {}
-            for key in ("prompt_tokens", "completion_tokens", "total_tokens"):
-                summary[key] += usage.get(key) or 0
-            if e.get("cost") is not None:
-                summary["cost"] = (summary["cost"] or 0.0) + e["cost"]
-            if e["model"] not in self.models:
-                self.models.append(e["model"])
-        elif kind == "finished":
-            summary.update(status="finished", output=e["output"], duration=e["duration"])
-        elif kind == "error":
-            summary.update(status="failed", error=f"{e['error_type']}: {e['error']}")
-        elif kind == "paused":
-            summary["status"] = "paused"
-        self.buffer.append(e)
-        if kind in _FLUSH_AT or len(self.buffer) >= _FLUSH_EVERY:
-            self.flush(e["ts"], last=kind in _LAST)
+        """Take the run's next event (in the run's thread): buffer it; hand the buffer over at `_HANDOFF` events."""
+        buffer = self.buffer
+        buffer.append(event)
+        if event["event"] in _HANDOFF or len(buffer) >= _HANDOFF_EVERY:
+            self.buffer = []
+            self.store._take(self, buffer)
 
     def close(self) -> None:
-        """The run's stream ended: write what is left; a run that did not finish, fail or pause was cancelled."""
-        if self.summary["status"] == "running":
-            self.summary["status"] = "cancelled"
-        elif not self.buffer:
-            return  # its last event (finished, error, paused) was written with it
-        self.flush(time.time(), last=True)
+        """The run's stream ended, however it ended (a run that did not finish, fail or pause was cancelled)."""
+        buffer, self.buffer = self.buffer, []
+        self.store._take(self, buffer, closed=time.time())
+
+    def encode(
+        self, events: list[Mapping[str, Any]], closed: float | None
+    ) -> tuple[tuple[str, str, str | None] | None, tuple[Any, ...] | None, tuple[Any, ...] | None]:
+        """In the writer thread: the run's graph row (at its first write), its next chunk of events and its row
+        (at its first write and its end), from its next events; `closed`: when its stream ended, if it did."""
+        store, summary = self.store, self.summary
+        graph = None
+        if not self.began:
+            graph = self.graph = store._graph(self.program)
+            self.name = program_name(self.program)
+            store.masker.learn(self.inputs)
+            if self.resumed:
+                self._continue_stored()
+        last = tokens = False
+        for e in events:
+            kind = e["event"]
+            if kind == "node_start":
+                self.nodes.setdefault(e["node"])
+            elif kind == "token":
+                tokens = True
+            elif kind == "lm_call":
+                usage = e.get("usage") or {}
+                for key in ("prompt_tokens", "completion_tokens", "total_tokens"):
+                    summary[key] += usage.get(key) or 0
+                if e.get("cost") is not None:
+                    summary["cost"] = (summary["cost"] or 0.0) + e["cost"]
+                if e["model"] not in self.models:
+                    self.models.append(e["model"])
+            elif kind == "run_start":
+                summary.update(started=e["ts"], parent_run_id=e.get("parent_run_id"), inputs=e["inputs"])
+            elif kind in _LAST:
+                last = True
+                summary["ended"] = e["ts"]
+                if kind == "finished":
+                    summary.update(status="finished", output=e["output"], duration=e["duration"])
+                elif kind == "error":
+                    summary.update(status="failed", error=f"{e['error_type']}: {e['error']}",
+                                   error_node=e.get("node") or e.get("router"))
+                else:
+                    summary["status"] = "paused"
+        if closed is not None and summary["status"] == "running":
+            summary.update(status="cancelled", ended=closed)
+            last = True
+        if last and summary["duration"] is None:
+            summary["duration"] = summary["ended"] - summary["started"]
+        chunk = None
+        if events:
+            covered = answered_tokens(events) if tokens else None
+            kept = [e for i, e in enumerate(events) if i not in covered] if covered else events
+            first = len(self.encoder.values)
+            encoded = self.encoder.encode(kept)
+            table = to_json(self.encoder.values[first:])
+            self.size += len(encoded) + len(table)
+            chunk = (self.run_id, self.chunk, first, table, encoded)
+            self.chunk += 1
+        row = None
+        if last or not self.began:
+            self.began = True
+            mask = store.masker.mask
+            assert self.graph is not None
+            row = (
+                self.run_id, summary["parent_run_id"], self.name, self.graph[0], summary["status"],
+                summary["started"], to_json(mask(summary["inputs"])),
+                to_json(mask(summary["output"])) if summary["output"] is not None else None,
+                mask(summary["error"]), summary["ended"], summary["duration"], summary["prompt_tokens"],
+                summary["completion_tokens"], summary["total_tokens"], summary["cost"], to_json(self.models),
+                self.size, _ME, to_json(list(self.nodes)), summary["error_node"],
+            )
+        return graph, chunk, row
 
     def _continue_stored(self) -> None:
-        """A resumed run appends to its stored chunks: number them on, and index its values after the stored ones."""
+        """A resumed run appends to its stored chunks: number them on, and index its values after the stored ones;
+        its nodes so far are the stored ones."""
         with self.store._lock:
-            chunks, values, size = self.store._db.execute(
+            chunks, values, size, nodes = self.store._db.execute(
                 "SELECT COUNT(*), COALESCE(SUM(json_array_length(value_table)), 0), "
-                "(SELECT size FROM runs WHERE run_id = ?) FROM chunks WHERE run_id = ?",
-                (self.run_id, self.run_id),
+                "(SELECT size FROM runs WHERE run_id = ?), (SELECT nodes FROM runs WHERE run_id = ?) "
+                "FROM chunks WHERE run_id = ?",
+                (self.run_id, self.run_id, self.run_id),
             ).fetchone()
         self.chunk, self.size = chunks, self.size + (size or 0)
-        self.writer.values[:0] = [None] * values  # placeholders: the stored table's values come first on reading
-
-    def flush(self, now: float, last: bool = False) -> None:
-        """Append the buffered events (masked, encoded as a saved run's) and the run's summary, in one transaction.
-
-        `last`: the run's end (its last event, or its stream closed): its end time is set and the store evicts."""
-        events, self.buffer = self.buffer, []
-        if self._resumed and not self._began:
-            self._continue_stored()
-        covered = _streamed_then_answered(events)
-        first = len(self.writer.values)
-        summary, mask, store = self.summary, self.masker.mask, self.store
-        if last:
-            summary["ended"] = now
-            if summary["duration"] is None:
-                summary["duration"] = now - summary["started"]
-        with store._masking:
-            for event in events:  # the chunk's secrets first: one echoed before it is introduced is masked too
-                self.masker.learn(introduced(event))
-            encoded = _to_json([self.writer.event(e) for i, e in enumerate(events) if i not in covered])
-            row = None
-            if last or not self._began:
-                output = _to_json(mask(summary["output"])) if summary["output"] is not None else None
-                row = (
-                    self.run_id, summary["parent_run_id"], self.program, self.graph[0], summary["status"],
-                    summary["started"], _to_json(mask(summary["inputs"])), output, mask(summary["error"]),
-                    summary["ended"], summary["duration"], summary["prompt_tokens"], summary["completion_tokens"],
-                    summary["total_tokens"], summary["cost"], _to_json(self.models), None, _ME,
-                )
-        table = _to_json(self.writer.values[first:])
-        self.size += len(encoded) + len(table)
-        statements: list[tuple[str, tuple[Any, ...]]] = []
-        if not self._began:
-            self._began = True
-            if self.graph[0] not in store._graphs_written:
-                store._graphs_written.add(self.graph[0])
-                statements.append(("INSERT OR IGNORE INTO graphs (hash, description, output_model) VALUES (?,?,?)",
-                                   self.graph))
-        if events:
-            statements.append((_APPEND, (self.run_id, self.chunk, first, table, encoded)))
-            self.chunk += 1
-        if row is not None:
-            statements.append((_UPSERT, (*row[:-2], self.size, _ME)))
-        store._queue(statements, ended=self.size if last else None)
+        self.nodes = dict.fromkeys(json.loads(nodes or "[]"))
+        self.encoder.values[:0] = [None] * values  # placeholders: the stored table's values come first on reading
 
 
-_COMMIT_EVERY = 0.02
-"""Seconds the writer thread gathers writes before committing them together: a process killed loses at most
-about this much of its runs' last events."""
+_COMMIT_EVERY = 0.5
+"""Seconds the writer thread gathers runs' events before writing them together (a commit costs more than its
+writes): a process killed loses at most about this much of its runs' last events."""
 
-_EVICT = ("evict", ())
-"""A writer thread's queue item: evict past the limits (`RunStore._evict`)."""
+_IDLE = 1.0
+"""Seconds without events after which the writer thread exits (the next run starts another)."""
 
 _open_stores: weakref.WeakSet[RunStore] = weakref.WeakSet()
 
@@ -704,14 +894,17 @@ def _write_everything() -> None:
         store.wait()
 
 
-_APPEND = "INSERT INTO chunks (run_id, n, first_value, value_table, events) VALUES (?,?,?,?,?)"
+_GRAPH = "INSERT OR IGNORE INTO graphs (hash, description, output_model) VALUES (?,?,?)"
+
+_APPEND = "INSERT INTO chunks (run_id, n, first_value, value_table, events) VALUES {rows}"
 
 _WRITTEN = (
     "run_id", "parent_run_id", "program", "graph_hash", "status", "started", "inputs", "output", "error", "ended",
-    "duration", "prompt_tokens", "completion_tokens", "total_tokens", "cost", "models", "size", "writer",
+    "duration", "prompt_tokens", "completion_tokens", "total_tokens", "cost", "models", "size", "writer", "nodes",
+    "error_node",
 )
 _UPSERT = (
-    f"INSERT INTO runs ({', '.join(_WRITTEN)}) VALUES ({', '.join('?' * len(_WRITTEN))}) ON CONFLICT (run_id) DO UPDATE SET "
+    f"INSERT INTO runs ({', '.join(_WRITTEN)}) VALUES {{rows}} ON CONFLICT (run_id) DO UPDATE SET "
     + ", ".join(
         f"{c} = excluded.{c}" for c in _WRITTEN
         if c not in ("run_id", "program", "graph_hash", "started", "inputs")  # a resumed run keeps its first ones
@@ -719,21 +912,45 @@ _UPSERT = (
 )
 """A run's row: made by its first write, brought up to date by the others."""
 
+_VARIABLES = 999
+"""Values one SQLite statement takes (the least any SQLite allows: 999 before 3.32)."""
 
-_defaults: dict[str, RunStore] = {}
-_defaults_lock = threading.Lock()
+
+def _insert(db: sqlite3.Connection, sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Run the INSERT `sql` (its ``{rows}``: the VALUES rows) for `rows`, as many in one statement as SQLite takes.
+
+    Not `executemany`: SQLite lets go of the GIL at each row there, and a busy run's thread (an event loop that
+    never waits) then keeps it for a switch interval (5 ms) each time: a few thousand rows took seconds."""
+    if not rows:
+        return
+    width = len(rows[0])
+    marks = "(" + ",".join("?" * width) + ")"
+    step = _VARIABLES // width
+    for start in range(0, len(rows), step):
+        part = rows[start:start + step]
+        db.execute(sql.format(rows=",".join([marks] * len(part))), [value for row in part for value in row])
+
+
+_shared: dict[str, RunStore] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_store(path: str | os.PathLike[str]) -> RunStore:
+    """The `RunStore` of the file at `path`, opened once per file in this process: every view and default naming
+    the file shares its connection and writer thread."""
+    key = os.path.realpath(os.fspath(path))
+    with _shared_lock:
+        store = _shared.get(key)
+        if store is None:
+            store = _shared[key] = RunStore(key)
+        return store
 
 
 def default_store() -> RunStore | None:
     """The store runs go to by default: ``DSPYER_LAB_STORE`` (a path, or ``off`` for none), else
-    ``.dspyer/runs.sqlite`` in the working directory; one `RunStore` per file, shared by every caller."""
+    ``.dspyer/runs.sqlite`` in the working directory (`shared_store`)."""
     setting = os.environ.get("DSPYER_LAB_STORE", "").strip()
     if setting.lower() == "off":
         return None
-    path = os.path.realpath(setting or DEFAULT_PATH)
-    with _defaults_lock:
-        store = _defaults.get(path)
-        if store is None:
-            store = _defaults[path] = RunStore(path)
-        return store
+    return shared_store(setting or DEFAULT_PATH)
 
