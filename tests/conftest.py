@@ -14,6 +14,14 @@ os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
+# The lab records every run it shows to `.dspyer/runs.sqlite` in the working directory: the suite's
+# runs (and the kernels and apps its browser tests start, which inherit this) go to one store of the
+# session's own instead of the checkout. Tests of the default location set or unset it themselves.
+if "DSPYER_LAB_STORE" not in os.environ:
+    import tempfile
+
+    os.environ["DSPYER_LAB_STORE"] = str(Path(tempfile.mkdtemp(prefix="dspyer-lab-tests-")) / "runs.sqlite")
+
 
 @pytest.fixture(scope="session")
 def artifacts_dir() -> Path:

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_OUT",
     "PROGRAM_NAME",
+    "RUNS_NAME",
     "TASK_NAME",
     "VIEW_NAME",
     "DspyerCellError",
@@ -63,6 +64,8 @@ PROGRAM_NAME = "dspyer_program"
 """Where `%%dspyer` binds the compiled program it ran."""
 TASK_NAME = "dspyer_task"
 """Where `%%dspyer --background` binds the run's `asyncio.Task`."""
+RUNS_NAME = "dspyer_runs"
+"""Where `%dspyer runs` binds the `RunsView` it displays."""
 
 _TARGETS = (Graph, TranspiledProgram)
 _ERROR_LIMIT = 300
@@ -465,16 +468,26 @@ class DspyerMagics(Magics):
 
     @no_var_expand
     @magic_arguments("dspyer")
-    @argument("command", nargs="?", default="help", choices=["show", "replay", "help"], help="What to do.")
-    @argument("target", nargs="?", help="show: a Graph or program variable; replay: a saved run (.json).")
+    @argument("command", nargs="?", default="help", choices=["show", "replay", "store", "runs", "help"],
+              help="What to do.")
+    @argument("target", nargs="?",
+              help="show: a Graph or program variable; replay: a saved run (.json); store: a file, off or default.")
+    @argument("--program", metavar="NAME", help="runs: only this program's (a Graph or program variable, or a name).")
+    @argument("--status", metavar="S", help="runs: only runs of this status (finished, failed, paused, ...).")
     @argument("-h", "--help", action="store_true", help="Show this help.")
     @line_magic("dspyer")
     def dspyer_line(self, line: str) -> None:
-        """Show a graph, replay a saved run, or print help.
+        """Show a graph, replay a saved run, browse stored runs, choose where runs are stored, or print help.
 
           %dspyer show NAME         display the Graph or compiled program NAME in a LabView
           %dspyer replay FILE.json  replay a run saved with view.save(FILE.json): no model needed,
                                     a step slider moves through the run
+          %dspyer runs              browse the stored runs and batches (a RunsView, bound to dspyer_runs);
+                                    --program NAME, --status S: only those
+          %dspyer store             say where this kernel's views store their runs
+          %dspyer store PATH        store them in the SQLite file PATH from now on (default:
+                                    .dspyer/runs.sqlite, or $DSPYER_LAB_STORE); off: not at all;
+                                    default: back to the default
           %dspyer help              this help and the %%dspyer cell magic's
 
         The LabView is bound to dspyer_view (a run of the view it replaces is stopped).
@@ -483,6 +496,14 @@ class DspyerMagics(Magics):
         if args.help or args.command == "help":
             print(self.dspyer_line.__doc__)
             print(self.dspyer_cell.__doc__)
+            return
+        if args.command != "runs" and (args.program is not None or args.status is not None):
+            raise UsageError(f"--program and --status go with %dspyer runs, not %dspyer {args.command}")
+        if args.command == "store":
+            self._store(args.target)
+            return
+        if args.command == "runs":
+            self._runs(args)
             return
         if not args.target:
             raise UsageError(f"%dspyer {args.command} needs a {'variable name' if args.command == 'show' else 'file'}")
@@ -498,6 +519,40 @@ class DspyerMagics(Magics):
                 raise _one_line_error(exc) from exc
         _bind_view(self.shell.user_ns, view)
         self._show(view)
+
+    @staticmethod
+    def _store(target: str | None) -> None:
+        """`%dspyer store [PATH|off|default]`: set the lab's store (`labstore.set_store`), then say where runs go."""
+        from .model.labstore import current_store, set_store, where
+
+        try:
+            store = current_store() if target is None else set_store(None if target == "default" else target)
+        except DspyerLabError as exc:
+            raise _one_line_error(exc) from exc
+        print(f"runs are stored in {where(store)}" if store is not None else
+              "runs are not stored (%dspyer store PATH, or DSPYER_LAB_STORE=PATH, stores them)")
+
+    def _runs(self, args: Any) -> None:
+        """`%dspyer runs [--program NAME] [--status S]`: a RunsView of the lab's store, filtered, bound to dspyer_runs."""
+        from .widgets.runs import RunsView
+
+        ns = self.shell.user_ns
+        program = ns.get(args.program) if args.program is not None else None
+        if args.target:
+            raise UsageError(f"%dspyer runs takes no {args.target!r}: filter with --program NAME and --status S")
+        try:
+            if isinstance(program, _TARGETS):  # a variable: its runs, forkable from the view
+                view = RunsView(program=program)
+            else:
+                view = RunsView()
+                if args.program is not None:
+                    view.filter(program=args.program)
+            if args.status is not None:
+                view.filter(status=args.status)
+        except DspyerLabError as exc:
+            raise _one_line_error(exc) from exc
+        ns[RUNS_NAME] = view
+        _display(view)
 
     def _batch(self, args: Any, program: TranspiledProgram[Any], per_call: dict[str, int], lm: Any) -> _Run | None:
         """`%%dspyer --batch NAME`: a BatchView over the list NAME; the run to wait for (None: in the background)."""

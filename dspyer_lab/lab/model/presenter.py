@@ -49,10 +49,12 @@ from ..masking import mask_exception
 from ..textview import DEFAULT_SECRET_PATTERNS, MASK, Masker
 from ..throttle import Throttle
 from .debugview import branch_of, diff_blocks, fork_diff, inherited, next_superstep, run_label, state_fields
+from .labstore import StoreChoice, recording_into, store_for, view_store
 from .presenter_errors import UnknownVisit, ViewCommandError, ViewError
 from .presenter_graph import GraphState
 from .runfile import SavedRun, describe_output_model, write_run
 from .runmodel import CANCELLED, NodeVisit, RunModel, checked_event, introduced
+from .store import RunStore
 from .viewmodel import (
     TAB_OF_EVENT,
     TABS,
@@ -152,8 +154,8 @@ class LabPresenter(Presenter, Generic[T]):
 
     `program` is a compiled program (dspyer-lab's, or an upstream ``dspyer`` one), or a `Graph`
     (compiled on the first `run`); an upstream ``dspyer`` graph is only drawn. `masker`: one that
-    already knows the secrets (a `BatchView`'s), else one is made from `secret_patterns`. See
-    `LabView` for the other options.
+    already knows the secrets (a `BatchView`'s), else one is made from `secret_patterns`. `store`: where
+    the runs started here are written (`labstore.store_for`). See `LabView` for the other options.
     """
 
     def __init__(
@@ -166,9 +168,16 @@ class LabPresenter(Presenter, Generic[T]):
         timeline_window: int = 200,
         refresh_rate: float = 15.0,
         stream_tokens: bool = True,
+        store: StoreChoice = None,
         on_change: OnChange | None = None,
     ) -> None:
         super().__init__(on_change, refresh_rate)
+        self._store_choice = store
+        if store is not None and store is not True:
+            store_for(store)  # a wrong kind of value (or a file that cannot be opened) is refused here
+        self.store: RunStore | None = None
+        """The store the last run started here was written to (None: none yet, or not stored)."""
+        self._store_note = ""
         self.stream_tokens = stream_tokens
         """Whether runs started here stream the model's text token by token (``_stream_tokens``)."""
         self.program: Any = program if hasattr(program, "astream") else None
@@ -219,6 +228,12 @@ class LabPresenter(Presenter, Generic[T]):
     def running(self) -> bool:
         """Whether a run is in progress: from `start`, `run` or `watch` until it is shown how it ended."""
         return self._task is not None
+
+    @property
+    def store_note(self) -> str:
+        """Where the runs started here are written (``runs stored in .dspyer/runs.sqlite``), or why they are not;
+        "" before the first run, or when the view was told not to store."""
+        return self._store_note
 
     @property
     def status(self) -> str:
@@ -595,9 +610,16 @@ class LabPresenter(Presenter, Generic[T]):
         if hasattr(program, "new_run"):  # ours: the run hands over the typed result itself (None: it paused)
             fields = {k: v for k, v in inputs.items() if not k.startswith("_")}  # a field named `update` stays an input
             options = {k: v for k, v in inputs.items() if k.startswith("_")}
-            run = program.new_run(fields, **{"_stream_tokens": self.stream_tokens, **self._interrupt_options(), **options})
-            return run.events(), lambda log: None if run.paused is not None else run.result
+            return self._recorded_run(program, fields, {**self._interrupt_options(), **options})
         return program.astream(**inputs), lambda log: _upstream_result(program, log)
+
+    def _recorded_run(self, program: Any, inputs: dict[str, Any], options: dict[str, Any]) -> _Prepared:
+        """A run of ours, started (its events not yet): recorded into the view's store (`labstore`) as it starts."""
+        run = program.new_run(inputs, **{"_stream_tokens": self.stream_tokens, **options})
+        self.store, self._store_note = view_store(self._store_choice)
+        with recording_into(self.store, program):
+            events = run.events()
+        return events, lambda log: None if run.paused is not None else run.result
 
     def _launch(
         self,
@@ -736,8 +758,7 @@ class LabPresenter(Presenter, Generic[T]):
         program = self._runnable()
         if not hasattr(program, "new_run"):
             raise ViewCommandError("Pausing, resuming and forking need a dspyer-lab program (AgentTranspiler.compile)")
-        run = program.new_run(**{"_stream_tokens": self.stream_tokens, **options})
-        return run.events(), lambda log: None if run.paused is not None else run.result
+        return self._recorded_run(program, {}, options)
 
     def _interrupt_options(self) -> dict[str, Any]:
         """The breakpoints as per-call options (they replace the program's compiled ones)."""

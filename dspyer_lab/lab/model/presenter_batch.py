@@ -7,27 +7,37 @@ graph's picture as a heatmap (`heat_json`), one page of the example table with t
 events (one, made with this presenter); `handle` passes it the messages tagged ``"to": "example"``
 and tags its replies the same. The owner hears of changes through one callback, ``on_change(ended)``,
 called at most `refresh_rate` times a second while events stream and once when the batch ends.
+
+Every example's run is written to the batch's store as it runs (`labstore`), sampled or not, and the
+batch itself once it ended (finished, failed or stopped: `RunStore.save_batch`, under `batch_id`), with
+its counts and mean score and, per input index, its run id and score.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ...core.batch import Batch, Metric
+from ...core.exceptions import StoreError
 from ...core.graph import Graph
 from ...core.program import AgentTranspiler
+from ...core.recording import program_name
 from .. import runner
 from ..adapter import as_graph
 from ..dot import Drawing, build_drawing
 from ..masking import mask_exception
 from ..textview import DEFAULT_SECRET_PATTERNS, Masker
 from .batchmodel import BatchModel, BatchState, TableQuery, batch_json, heat_json, progress_text
+from .labstore import StoreChoice, recording_into, store_for, view_store, where
 from .presenter import STOP_HINT, LabPresenter, OnChange, Presenter, Rendered
 from .presenter_errors import ViewError, ViewProgramError
+from .store import RunStore
 
 __all__ = ["BATCH_STOPPED", "BatchPresenter", "BatchRendered"]
 
@@ -48,7 +58,9 @@ class BatchRendered:
 
 
 class BatchPresenter(Presenter):
-    """Run a compiled program (or a `Graph`, compiled on first use) over many inputs; see `BatchView`."""
+    """Run a compiled program (or a `Graph`, compiled on first use) over many inputs; see `BatchView`.
+
+    `store`: where its runs and batches are written (`labstore.store_for`)."""
 
     def __init__(
         self,
@@ -58,12 +70,22 @@ class BatchPresenter(Presenter):
         page_size: int = 20,
         secret_patterns: Iterable[str] | None = DEFAULT_SECRET_PATTERNS,
         refresh_rate: float = 10.0,
+        store: StoreChoice = None,
         on_change: OnChange | None = None,
     ) -> None:
         if not isinstance(program, Graph) and not hasattr(program, "new_batch"):
             kind = f"{type(program).__module__}.{type(program).__name__}"
             raise ViewProgramError(f"BatchView runs a dspyer_lab Graph or compiled program, got {kind}")
+        if store is not None and store is not True:
+            store_for(store)  # a wrong kind of value (or a file that cannot be opened) is refused here
         super().__init__(on_change, refresh_rate)
+        self._store_choice = store
+        self.store: RunStore | None = None
+        """The store the last batch was written to (None: none run yet, or not stored)."""
+        self.batch_id: str | None = None
+        """The last batch's id in `store` (`RunStore.batches`); None before a batch, or when it is not stored."""
+        self._started_at = 0.0
+        self._store_error: str | None = None
         self._program: Any = program
         self.graph: Graph = as_graph(program)
         """The graph the batch runs."""
@@ -76,7 +98,7 @@ class BatchPresenter(Presenter):
         """The batch model of the last batch (`model.stats` is its `BatchStats`)."""
         self.batch: Batch[Any] | None = None
         """The last batch run (`batch.results`, `batch.errors`, `batch.scores` by input index)."""
-        self.example: LabPresenter[Any] = LabPresenter(program, masker=self.masker)
+        self.example: LabPresenter[Any] = LabPresenter(program, masker=self.masker, store=False)
         """What shows the opened example (`open`): one presenter, the runs it shows replaced on each open."""
         self.example.show_past([])
         self.example.on_change = self._example_changed
@@ -117,6 +139,8 @@ class BatchPresenter(Presenter):
             "enabled": self.running and not self._blocking,
             "hint": STOP_HINT if self.running and self._blocking else hint,
         }
+        panel["store"] = self._store_error or (
+            f"batch {self.batch_id} stored in {where(self.store)}" if self.store is not None else None)
         return BatchRendered(
             picture=heat_json(self.model.stats, self.drawing, self.model.state),
             panel=panel,
@@ -133,6 +157,10 @@ class BatchPresenter(Presenter):
         if self.running:
             raise ViewError("This view is already running a batch; stop() it first")
         batch = self.program.new_batch(inputs, concurrency=concurrency, metric=metric, **options)
+        self.store, note = view_store(self._store_choice)
+        self.batch_id = uuid.uuid4().hex[:12] if self.store is not None else None
+        self._started_at = time.time()
+        self._store_error = note if self.store is None and note else None
         drive = self._drive(batch)
         task = (runner.run_background(drive, name="dspyer-lab BatchView batch") if background
                 else asyncio.ensure_future(drive))
@@ -210,12 +238,13 @@ class BatchPresenter(Presenter):
     # -- the batch --------------------------------------------------------------------------
 
     async def _drive(self, batch: Batch[Any]) -> list[Any]:
-        async with contextlib.aclosing(batch.events()) as stream:
-            async for index, event in stream:
-                self.model.apply(index, event)
-                if event.get("event") in ("error", "score"):
-                    self._mask_failures(batch, [index])
-                self._throttle.poke()
+        with recording_into(self.store, batch.program):  # the example runs start in tasks made inside
+            async with contextlib.aclosing(batch.events()) as stream:
+                async for index, event in stream:
+                    self.model.apply(index, event)
+                    if event.get("event") in ("error", "score"):
+                        self._mask_failures(batch, [index])
+                    self._throttle.poke()
         return batch.outcomes()
 
     def _mask_failures(self, batch: Batch[Any], indices: Iterable[int]) -> None:
@@ -235,8 +264,26 @@ class BatchPresenter(Presenter):
         if state != "finished" and self.batch is not None:  # failures recorded after the last event folded
             self._mask_failures(self.batch, {*self.batch.errors, *self.batch.metric_errors})
         self.model.end(state)
+        self._save_batch(state)
         self._ended = True
         self._throttle.flush()
+
+    def _save_batch(self, state: BatchState) -> None:
+        """Write the batch that ended to its store: counts and mean score, and each started example's run and score."""
+        if self.store is None or self.batch is None or self.batch_id is None:
+            return
+        stats, scores = self.model.stats, self.batch.scores
+        progress = stats.progress()
+        summary = {key: progress[key] for key in ("total", "done", "finished", "failed", "cancelled", "mean_score")}
+        summary["scored"] = len(scores)
+        try:
+            self.store.save_batch(
+                self.batch_id, program=program_name(self.batch.program), started=self._started_at, ended=time.time(),
+                status=state, scores=summary,
+                examples=[(i, example.run_id or None, scores.get(i)) for i, example in sorted(stats.examples.items())],
+            )
+        except StoreError as exc:  # the batch is over and shown; the panel says it is not stored
+            self._store_error = f"batch not stored: {self.masker.mask_text(str(exc))}"
 
     # -- telling the owner --------------------------------------------------------------------
 

@@ -22,10 +22,12 @@ from pydantic import BaseModel
 
 from ...core.exceptions import RunPaused
 from ...core.program import TranspiledProgram
+from ..model.labstore import StoreChoice
 from ..model.presenter import STOP_HINT, STOPPED, LabPresenter, check_same_nodes
 from ..model.presenter_graph import GraphState
-from ..model.runfile import MAX_FILE_BYTES, read_run
+from ..model.runfile import MAX_FILE_BYTES, SavedRun, read_run
 from ..model.runmodel import NodeVisit, RunModel
+from ..model.store import RunStore
 from ..model.viewmodel import status_text
 from ..textview import DEFAULT_SECRET_PATTERNS, Masker
 from .base import ViewWidget
@@ -47,6 +49,10 @@ class LabView(ViewWidget, Generic[T]):
     written (``_stream_tokens=True``; a run's own ``_stream_tokens=False`` turns it off).
     Breakpoints pause runs (`breakpoints`, `toggle_breakpoint`); a paused run goes on with
     `resume` / `step`; `fork` runs again from a past step; `runs` keeps the runs shown.
+    Every run started here (resumed pauses in the same stored run, forks with their parent's id) is written
+    to `store`: None, the lab's store (``%dspyer store``, `set_store`, else ``.dspyer/runs.sqlite`` or
+    ``DSPYER_LAB_STORE``; ``off``: none); False, none; a path or a `RunStore`. A loaded run is not written again,
+    nor a stream given to `watch` (its own call says whether it is recorded, e.g. ``_record=True``).
     ``LabView(program)`` of a ``TranspiledProgram[T]`` is a ``LabView[T]``: ``await view.run(...)`` is a ``T``.
     """
 
@@ -55,6 +61,9 @@ class LabView(ViewWidget, Generic[T]):
     _head = traitlets.Unicode("{}", help="JSON {toolbar, tabs, focus: {tab, n}, debug}").tag(sync=True)
     _timeline = traitlets.Unicode("{}", help="JSON of viewmodel.timeline_json: one page of the run's events").tag(sync=True)
     _tab = traitlets.Unicode("{}", help="JSON {id, ...}: the one tab the presenter believes is shown").tag(sync=True)
+    _store_note = traitlets.Unicode(
+        "", help="where this view's runs are written ('runs stored in .dspyer/runs.sqlite'); '' until one is"
+    ).tag(sync=True)
     breakpoints = traitlets.Dict(
         help='{"before": [node, ...], "after": [node, ...]}: where runs of this view pause ("*" for every node)'
     ).tag(sync=True)
@@ -70,6 +79,7 @@ class LabView(ViewWidget, Generic[T]):
         refresh_rate: float = ...,
         stream_tokens: bool = ...,
         masker: Masker | None = ...,
+        store: StoreChoice = ...,
         **kwargs: Any,
     ) -> None: ...
 
@@ -84,6 +94,7 @@ class LabView(ViewWidget, Generic[T]):
         refresh_rate: float = ...,
         stream_tokens: bool = ...,
         masker: Masker | None = ...,
+        store: StoreChoice = ...,
         **kwargs: Any,
     ) -> None: ...
 
@@ -97,11 +108,12 @@ class LabView(ViewWidget, Generic[T]):
         refresh_rate: float = 15.0,
         stream_tokens: bool = True,
         masker: Masker | None = None,
+        store: StoreChoice = None,
         **kwargs: Any,
     ) -> None:
         self.presenter: LabPresenter[T] = LabPresenter(
             program, secret_patterns=secret_patterns, masker=masker, display_limit=display_limit,
-            timeline_window=timeline_window, refresh_rate=refresh_rate, stream_tokens=stream_tokens,
+            timeline_window=timeline_window, refresh_rate=refresh_rate, stream_tokens=stream_tokens, store=store,
         )
         """What the view shows and does, without the widget (render, handle, the runs and the debugger)."""
         breakpoints = kwargs.pop("breakpoints", None)
@@ -124,6 +136,11 @@ class LabView(ViewWidget, Generic[T]):
     def program(self) -> Any:
         """What `run` executes (None for a graph not compiled yet, or a replay)."""
         return self.presenter.program
+
+    @property
+    def store(self) -> RunStore | None:
+        """The run store this view's last run was written to (None: no run yet, or runs are not stored)."""
+        return self.presenter.store
 
     @property
     def masker(self) -> Masker:
@@ -237,13 +254,16 @@ class LabView(ViewWidget, Generic[T]):
         return self.presenter.save(path, mask_secrets=mask_secrets)
 
     @classmethod
-    def load(cls, path: str | Path, *, program: Any = None, max_bytes: int = MAX_FILE_BYTES, **kwargs: Any) -> LabView[Any]:
+    def load(
+        cls, path: str | Path | SavedRun, *, program: Any = None, max_bytes: int = MAX_FILE_BYTES, **kwargs: Any
+    ) -> LabView[Any]:
         """A view replaying a saved run, without any program or model: drag the step slider to time-travel.
 
-        With the `program` that made it (same node names), the view can also run again from any of its
-        steps (`fork`) and run anew. A file of more than `max_bytes` is refused unread (see `read_run`).
+        `path`: a file `save` wrote, or a run read already (``RunStore(...).load(run_id)``). With the `program`
+        that made it (same node names), the view can also run again from any of its steps (`fork`) and run
+        anew. A file of more than `max_bytes` is refused unread (see `read_run`).
         """
-        saved = read_run(path, max_bytes=max_bytes)
+        saved = path if isinstance(path, SavedRun) else read_run(path, max_bytes=max_bytes)
         if program is not None:
             check_same_nodes(program, saved.graph)
         view: LabView[Any] = cls(saved.graph if program is None else program, **kwargs)
@@ -324,7 +344,9 @@ class LabView(ViewWidget, Generic[T]):
 
     def close(self) -> None:
         """Stop any run and close the widget (the browser side goes away); a paused run stays paused."""
-        self.presenter.close()
+        presenter = getattr(self, "presenter", None)  # none while a refused `__init__` unwinds
+        if presenter is not None:
+            presenter.close()
         super().close()
 
     def __repr__(self) -> str:
@@ -347,6 +369,7 @@ class LabView(ViewWidget, Generic[T]):
             self._timeline = json.dumps(shown.timeline, ensure_ascii=False)
             self._tab = json.dumps(shown.tab, ensure_ascii=False)
             self.breakpoints = self.presenter.breakpoints
+            self._store_note = self.presenter.store_note
         if ended:
             self.refresh_snapshot()
 
