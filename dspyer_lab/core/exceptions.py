@@ -29,6 +29,7 @@ __all__ = [
     "ArgumentTypeError",
     "BatchInputError",
     "BatchIndexError",
+    "BatchMismatchError",
     "BatchStateError",
     "MetricError",
     "NodeStopIteration",
@@ -459,3 +460,10 @@ class UnknownRunError(StoreError, KeyError):
 
     def message(self) -> str:
         return f"run store {self.path!r} holds no run {self.run_id!r}"
+
+
+class BatchMismatchError(DspyerLabError, ValueError):
+    """Two batches compared are not over the same inputs (another count, or an input that differs)."""
+
+    def message(self) -> str:
+        return f"the two batches are not over the same dataset: {self.args[0]}"
