@@ -17,6 +17,7 @@ from .core.eventschema import EventContractError
 from .core.exceptions import (
     ArgumentTypeError,
     BatchIndexError,
+    BatchMismatchError,
     BatchInputError,
     BatchStateError,
     CallOptionError,
@@ -48,11 +49,14 @@ from .core.scripted import MockCompletionResult, ScriptedLM, ScriptError
 
 if TYPE_CHECKING:
     from .lab.widgets import BatchView as BatchView
+    from .lab.widgets import CompareView as CompareView
     from .lab.widgets import GraphView as GraphView
     from .lab.widgets import LabView as LabView
+    from .lab.widgets import RunsView as RunsView
     from .lab.widgets import show as show
     from .lab.model.store import RunStore as RunStore
     from .lab.model.store import default_store as default_store
+    from .lab.model.labstore import set_store as set_store
     from .lab.model.presenter_errors import UnknownVisit as UnknownVisit
     from .lab.model.presenter_errors import ViewCommandError as ViewCommandError
     from .lab.model.presenter_errors import ViewError as ViewError
@@ -68,6 +72,7 @@ __all__ = [
     "ArgumentTypeError",
     "Batch",
     "BatchIndexError",
+    "BatchMismatchError",
     "BatchInputError",
     "BatchStateError",
     "BatchStats",
@@ -106,32 +111,41 @@ __all__ = [
     "record_to",
     "unload_ipython_extension",
 ]
-# BatchView, GraphView, LabView and show are public too, but loaded on first use (they import the widget
-# stack); they stay out of __all__ so that `from dspyer_lab import *` does not load it. So do the lab's
+# BatchView, CompareView, GraphView, LabView, RunsView and show are public too, but loaded on first use (they
+# import the widget stack); they stay out of __all__ so that `from dspyer_lab import *` does not load it. So do the lab's
 # errors (ViewError, UnknownVisit, ViewCommandError, ViewProgramError), loaded with the lab's model on first use,
-# and the run store (RunStore, default_store).
+# the run store (RunStore, default_store, set_store), and OpenTelemetry's export (instrument, uninstrument,
+# export_run, export_stored: the `otel` extra).
 
 
 def _default_sink() -> Any:
-    """Where ``_record=True`` goes with no `record_to` sink: the lab's default store (loaded on first use)."""
-    from .lab.model.store import default_store
+    """Where ``_record=True`` goes with no `record_to` sink: the lab's store (``%dspyer store``, `set_store`, else
+    `default_store`), loaded on first use."""
+    from .lab.model.labstore import current_store
 
-    return default_store()
+    return current_store()
 
 
 set_default_sink(_default_sink)
 
 _LAZY = {
     "BatchView": "dspyer_lab.lab.widgets",
+    "CompareView": "dspyer_lab.lab.widgets",
+    "RunsView": "dspyer_lab.lab.widgets",
     "GraphView": "dspyer_lab.lab.widgets",
     "LabView": "dspyer_lab.lab.widgets",
     "show": "dspyer_lab.lab.widgets",
     "RunStore": "dspyer_lab.lab.model.store",
     "default_store": "dspyer_lab.lab.model.store",
+    "set_store": "dspyer_lab.lab.model.labstore",
     "UnknownVisit": "dspyer_lab.lab.model.presenter_errors",
     "ViewCommandError": "dspyer_lab.lab.model.presenter_errors",
     "ViewError": "dspyer_lab.lab.model.presenter_errors",
     "ViewProgramError": "dspyer_lab.lab.model.presenter_errors",
+    "instrument": "dspyer_lab.otel",
+    "uninstrument": "dspyer_lab.otel",
+    "export_run": "dspyer_lab.otel",
+    "export_stored": "dspyer_lab.otel",
 }
 
 

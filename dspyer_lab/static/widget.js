@@ -1,152 +1,356 @@
-var k,Jt,Fe,U,kt,rt,Xt,st,Yt,wt,xt,We,Z=Symbol.for("pv"),it={},lt=[],qe=/^m(i|n|o|s|text|space)$/,St=Array.isArray,At=lt.slice,V=Object.assign;function G(t){t&&t.parentNode&&t.remove()}function N(t,e,n){var s,o,a,i={},r=arguments.length;for(a in e)a=="key"?s=e[a]:a=="ref"&&typeof t!="function"?o=e[a]:i[a]=e[a];return r>2&&(i.children=r>3?At.call(arguments,2):n),Q(t,i,s,o,null)}function Q(t,e,n,s,o){var a={type:t,props:e,key:n,ref:s,__k:null,__:null,__b:0,__e:null,__c:null,constructor:Z,__v:o||++Jt,__i:-1,__u:0};return!o&&k.vnode&&k.vnode(a),a}function ct(t){return t.children}function at(t,e){this.props=t,this.context=e,this.__g=0}function F(t,e){if(e==null)return t.__&&F(t.__,t.__i+1);for(var n;e<t.__k.length;e++)if((n=t.__k[e])&&n.__e)return n.__e;return typeof t.type!="function"||t.props.__P?null:F(t)}function ze(t){var e,n=t.__v,s=n.__e,o=[],a=[],i=t.__P;i&&((e=V({constructor:Z},n)).__v=n.__v+1,k.vnode&&k.vnode(e),Ct(i,e,n,t.__n,i.namespaceURI,32&n.__u?[s]:null,o,s||F(n),32&n.__u,a),e.__v=n.__v,e.__.__k[e.__i]=e,se(o,e,a),n.__=n.__e=null,e.__e!=s&&Qt(e))}function Qt(t){if((t=t.__)&&t.__c&&!t.props.__P)return t.__e=null,t.__k.some(function(e){return e&&(t.__e=e.__e)}),Qt(t)}function Vt(t){(8&t.__g||(t.__g|=8,U.push(t),rt++))&&kt==k.debounceRendering||((kt=k.debounceRendering)||queueMicrotask)(Zt)}function Zt(){try{for(var t,e=1;U.length;)U.length>e&&U.sort(Xt),t=U.shift(),e=U.length,8&t.__g&&ze(t)}finally{(rt=U.length)&&(kt||queueMicrotask)(Zt)}}function te(t,e,n,s,o,a,i,r,c,d,l){var p,_,u,h,v,m,y=s.__k||lt,b=e.length;for(c=Ge(n,e,y,c,b),p=0;p<b;p++)(u=n.__k[p])!=null&&(_=~u.__i&&y[u.__i]||it,u.__i=p,m=Ct(t,u,_,o,a,i,r,c,d,l),h=u.__e,(_.ref!=u.ref||8&_.__u)&&(_.ref&&Tt(_.ref,null,u,_),u.ref&&l.push(u.ref,u.__c||h,u)),v=v||h,4&u.__u?(c=ee(u,c,t,!_.__v),_.__e&&(_.__e=null)):typeof u.type=="function"&&m!==void 0?c=m:h&&(c=h.nextSibling),u.__u&=-21);return n.__e=v,c}function Ge(t,e,n,s,o){var a,i,r,c,d,l,p,_,u,h=n.length,v=h,m=0,y=0,b=t.__k=Array(o);for(a=0;a<o;a++)(i=e[a])!=null&&typeof i!="boolean"&&typeof i!="function"?(typeof i!="object"||i.constructor===String?i=b[a]=Q(null,i):St(i)?i=b[a]=Q(ct,{children:i}):i.constructor===Z&&i.__b?i=b[a]=Q(i.type,i.props,i.key,i.ref,i.__v):b[a]=i,c=a+m,i.__=t,i.__b=t.__b+1,r=null,~(d=i.__i=Ve(i,n,c,v))&&(v--,(r=n[d])&&(r.__u|=2)),r&&r.__v?(i.__u|=16,d==c-1?m--:d==c+1?m++:d!=c&&(d>c?m--:m++,y=1)):(~d||(o>h?m--:o<h&&m++),typeof i.type!="function"&&(i.__u|=4))):b[a]=null;if(y){for(l=[],p=[],a=0;a<o;a++)if((i=b[a])&&16&i.__u){for(m=0,_=l.length;m<_;)l[u=m+_>>1]<i.__i?m=u+1:_=u;l[m]=i.__i,p[a]=m+1}for(m=l.length;a--;)p[a]&&(p[a]==m?m--:b[a].__u|=4)}if(v)for(a=0;a<h;a++)!(r=n[a])||2&r.__u||(r.__e==s&&(s=F(r)),Mt(r,r));return s}function ee(t,e,n,s){var o,a,i,r;if(typeof t.type=="function"){if(t.props.__P)return e;if(o=t.__k)for(a=0;a<o.length;a++)o[a]&&(o[a].__=t,e=ee(o[a],e,n,!1));return e}for(e&&!e.parentNode&&(e=F(t))&&!e.parentNode&&(e=null),i=t.__e,r=e;r&&r.nodeType==8;)r=r.nextSibling;for(i!=r&&(!s&&n.moveBefore&&i.parentNode?n.moveBefore(i,e):n.insertBefore(i,e||null)),e=i;(e=e&&e.nextSibling)&&e.nodeType==8&&!e.data.startsWith("$s"););return e}function Ve(t,e,n,s){var o,a=t.key,i=t.type,r=e[n],c=r&&!(2&r.__u);if(r===null&&a==null||c&&a==r.key&&i==r.type)return n;if(s>(c?1:0)){for(o=n-1;o>=0;o--)if((r=e[o])&&!(2&r.__u)&&a==r.key&&i==r.type)return o;for(o=n+1;o<e.length;o++)if((r=e[o])&&!(2&r.__u)&&a==r.key&&i==r.type)return o}return-1}function Kt(t,e,n){n==null&&(n=""),e[0]=="-"?t.setProperty(e,n):t[e]=n}function nt(t,e,n,s,o){var a,i;if(e=="style")if(typeof n=="string")t.style.cssText=n;else{if(typeof s=="string"&&(t.style.cssText=s=""),s)for(e in s)n&&e in n||Kt(t.style,e);if(n)for(e in n)s&&n[e]==s[e]||Kt(t.style,e,n[e])}else if(e[0]=="o"&&e[1]=="n")typeof n!="function"&&(n=null),typeof s!="function"&&(s=null),(t.__e||(t.__e={}))[e]=n,n&&s||(i=xt[e]||(xt[e]=Ke(e)),(t.__a||(t.__a={}))[e]=wt,a=e!=(e=e.replace(Yt,"$1")),(e=e.slice(2))[0]<"a"&&(e=e.toLowerCase()),n?t.addEventListener(e,i,a):t.removeEventListener(e,i,a));else{if(o=="http://www.w3.org/2000/svg")e=e.replace(/xlink(H|:h)/,"h").replace(/sName$/,"s");else if(e!="width"&&e!="height"&&e!="href"&&e!="list"&&e!="form"&&e!="tabIndex"&&e!="download"&&e!="rowSpan"&&e!="colSpan"&&e!="role"&&e!="popover"&&e in t)try{return void(t[e]=n??"")}catch{}if(typeof n=="function")return;n==null||n===!1&&e[4]!="-"?t.removeAttribute(e):t.setAttribute(e,e=="popover"&&n==1?"":n)}}function Ke(t){return function(e){var n=this.__e;if(n){if(n=n[t],e[st]==null)e[st]=wt++;else if(e[st]<this.__a[t])return;return n(k.event?k.event(e):e)}}}function Ct(t,e,n,s,o,a,i,r,c,d){var l,p,_,u,h,v,m,y,b,$,g,R,B,C,E,Gt,I,z,H=e.type;if(e.constructor!==Z)return null;128&n.__u&&(c=32&n.__u,l=n.__c.__z)&&(e.__u|=c,p=a=[],l.nodeType==8?r=ot(l,a):a.push(l),r=a[0]||r),(l=k.__b)&&l(e);t:if(typeof H=="function"){_=i.length;try{if(y=e.props,b=(l=H.prototype)&&l.render,$=(l=H.contextType)&&s[l.__c],g=l?$?$.props.value:l.__:s,(u=n.__c)?(e.__c=u,2&u.__g&&(u.__g|=1)):(b?e.__c=u=new H(y,g):(e.__c=u=new at(y,g),u.constructor=H,u.render=Xe),$&&$.sub(u),u.state||(u.state={}),u.__n=s,u.__g|=8,u.__h=[],u.__k=[]),b&&(u.__s||(u.__s=u.state),H.getDerivedStateFromProps&&(u.__s==u.state&&(u.__s=V({},u.__s)),V(u.__s,H.getDerivedStateFromProps(y,u.__s)))),h=u.props,v=u.state,u.__v=e,n.__c){if(y!==h&&b&&!H.getDerivedStateFromProps&&u.componentWillReceiveProps&&u.componentWillReceiveProps(y,g),e.__v==n.__v&&!(8&u.__g)||!(4&u.__g)&&u.shouldComponentUpdate&&u.shouldComponentUpdate(y,u.__s,g)===!1){e.__v!=n.__v&&(u.props=y,u.state=u.__s,u.__g&=-9),e.__e=n.__e,e.__k=n.__k,e.__k.some(function(M){M&&(M.__=e)}),lt.push.apply(u.__h,u.__k),u.__k=[],u.__h.length&&i.push(u),r=F(n);break t}u.componentWillUpdate&&u.componentWillUpdate(y,u.__s,g),b&&u.componentDidUpdate&&u.__h.push(function(){u.componentDidUpdate(h,v,m)})}else b&&!H.getDerivedStateFromProps&&u.componentWillMount&&u.componentWillMount(),b&&u.componentDidMount&&u.__h.push(u.componentDidMount);u.context=g,u.props=y,u.__P=t,u.__g&=-5,R=k.__r,B=b?25:0;do u.__g&=-9,R&&R(e),l=u.render(u.props,u.state=u.__s,u.context);while(8&u.__g&&++B<25);b&&(lt.push.apply(u.__h,u.__k),u.__k=[]),u.state=u.__s,u.getChildContext&&(s=V({},s,u.getChildContext())),b&&n.__c&&u.getSnapshotBeforeUpdate&&(m=u.getSnapshotBeforeUpdate(h,v)),C=l&&l.type===ct&&l.key==null?l.props.children:l,y.__P&&(l=r,o=(t=y.__P).namespaceURI,c=a=null,n.props&&n.props.__P!=t&&(n.__k.some(function(M){M&&Mt(M,M)}),n.__k=null),r=n.__k?F(n,0):null),r=te(t,St(C)?C:[C],e,n,s,o,a,i,r,c,d),y.__P&&(e.__e=null,r=l),e.__u&=-161,p&&p.some(G),u.__h.length&&i.push(u),1&u.__g&&(u.__g&=-4)}catch(M){if(i.length=_,e.__v=null,c||a)if(M&&M.then){if(e.__u|=128|c,a){for(~(I=a.indexOf(r||void 0))||(I=a.length);(z=a[I-1])&&z.nodeType==8;)I--;for(;I<a.length;I++)if(z=a[I])if(a[I]=null,E){if(z==Gt)break}else{if(z.nodeType!=8)break;z.data.startsWith("$s")&&(Gt=ot(E=z))}}if(!E){for(;r&&r.nodeType==8&&r.nextSibling;)r=r.nextSibling;E=r}(l=ot(E=e.__c.__z||(e.__c.__z=E)))?(e.__e=E,r=l):e.__e=r,r=r&&r.nextSibling}else a&&a.some(G);else e.__e=n.__e;e.__k||(e.__k=n.__k||[]),M&&M.then||ne(e),k.__e(M,e,n)}}else r=e.__e=Je(n.__e,e,n,s,o,a,i,c,d,t);return(l=k.diffed)&&l(e),r}function ot(t,e){if(t&&t.nodeType==8&&t.data.startsWith("$s"))for(var n=1;t=t.nextSibling;){if(t.nodeType==8){if(t.data.startsWith("$s"))n++;else if(t.data.startsWith("/$s")&&!--n)return t}e&&e.push(t)}}function ne(t){t&&(t.__c&&(t.__c.__g|=4),t.__k&&t.__k.some(ne))}function se(t,e,n){for(var s=0;s<n.length;)Tt(n[s++],n[s++],n[s++]);k.__c&&k.__c(e,t),t.some(function(o){try{t=o.__h,o.__h=[],t.some(function(a){a.call(o)})}catch(a){k.__e(a,o.__v)}})}function Je(t,e,n,s,o,a,i,r,c,d){var l,p,_,u,h,v,m,y,b=n.props||it,$=e.props,g=e.type;if(g=="svg"?o="http://www.w3.org/2000/svg":g=="math"?o="http://www.w3.org/1998/Math/MathML":o||(o="http://www.w3.org/1999/xhtml"),a){for(l=0;l<a.length;l++)if((h=a[l])&&(g?h.localName==g:h.nodeType==3)){t=h,a[l]=null;break}}if(!t){if(y=d.ownerDocument||document,!g)return y.createTextNode($);t=y.createElementNS(o,g,$.is?$:d),r&&(k.__m&&k.__m(e,a),r=!1),a=null}if(g){if(d=g=="template"&&t.content||t,a=g=="textarea"&&$.defaultValue!=null?null:a&&At.call(d.childNodes),!r&&a)for(b={},l=0;l<t.attributes.length;l++)b[(h=t.attributes[l]).name]=h.value;for(l in b)h=b[l],l=="dangerouslySetInnerHTML"?_=h:l=="children"||l in $||l=="value"&&"defaultValue"in $||l=="checked"&&"defaultChecked"in $||nt(t,l,null,h,o);for(l in $)h=$[l],l=="children"?u=h:l=="dangerouslySetInnerHTML"?p=h:l=="value"?v=h:l=="checked"?m=h:r&&typeof h!="function"||b[l]===h||nt(t,l,h,b[l],o);p?(r||_&&(p.__html==_.__html||p.__html==t.innerHTML)||(t.innerHTML=p.__html),e.__k=[]):(_&&(t.textContent=""),(g=="foreignObject"||o=="http://www.w3.org/1998/Math/MathML"&&qe.test(g))&&(o="http://www.w3.org/1999/xhtml"),te(d,St(u)?u:[u],e,n,s,o,a,i,a?a[0]:n.__k&&F(n,0),r,c),a&&a.some(G)),r&&g!="textarea"||(l="value",g=="progress"&&v==null?t.removeAttribute(l):v==null||v===t[l]&&(g!="progress"||v)||nt(t,l,v,b[l],o),l="checked",m!=null&&m!=t[l]&&nt(t,l,m,b[l],o))}else b===$||r&&t.data==$||(t.data=$);return t}function Tt(t,e,n,s){try{typeof t=="function"?e?e.__x=t(e)||1:s&&(s=s.__c||s.__e)&&(e=s.__x)&&(s.__x=null,typeof e=="function"?e():t(null)):t.current=e}catch(o){k.__e(o,n)}}function Mt(t,e,n){var s,o,a,i;if(k.unmount&&k.unmount(t),!(s=t.ref)||s.current&&s.current!=t.__e||Tt(s,null,e,t),s=t.__c){if(s.componentWillUnmount)try{s.componentWillUnmount()}catch(r){k.__e(r,e)}s.__P=s.__n=null}if(s=t.__k)for(i=0;i<s.length;i++)s[i]&&Mt(s[i],e,typeof t.type!="function"||n&&!t.props.__P);!n&&(s=t.__c)&&(s=s.__z)&&(o=ot(s,a=[]))&&(s==t.__e&&a.some(G),G(o),G(s)),n||G(t.__e),t.__e=t.__c=t.__=null}function Xe(t,e,n){return this.constructor(t,n)}function Nt(t,e){var n,s,o,a;k.__&&k.__(t,e),e.nodeType==9&&(e=e.documentElement),s=(n=t&&32&t.__u)?null:e.__k,e.__k=Q(ct,{children:[t]}),o=[],a=[],Ct(e,e.__k,s||it,it,e.namespaceURI,s?null:e.firstChild?At.call(e.childNodes):null,o,s?s.__e:e.firstChild,n,a),se(o,e.__k,a),e.__k.props.children=null}k={__e:function(t,e,n,s){for(var o,a,i;e=e.__;)if((o=e.__c)&&!(1&o.__g)){o.__g|=4;try{if((i=(a=o.constructor)&&a.getDerivedStateFromError)&&o.setState(a.getDerivedStateFromError(t)),o.componentDidCatch&&(o.componentDidCatch(t,s||{}),i=1),i&&8&o.__g)return void(o.__g|=2)}catch(r){t=r}}throw rt=0,t}},Jt=0,Fe=function(t){return t!=null&&t.constructor===Z},at.prototype.setState=function(t,e){var n=this.__s;n&&n!=this.state||(n=this.__s=V({},this.state)),typeof t=="function"&&(t=t(V({},n),this.props)),t&&(V(n,t),this.__v&&(e&&this.__k.push(e),Vt(this)))},at.prototype.forceUpdate=function(t){this.__v&&(this.__g|=4,t&&this.__h.push(t),Vt(this))},at.prototype.render=ct,U=[],rt=0,Xt=function(t,e){return t.__v.__b-e.__v.__b},st=Symbol(),Yt=/(PointerCapture)$|Capture$/i,wt=0,xt={},We=0;var J,w,Ot,ae,Et=Object.is,ut=0,_e=[],Pt=[],x=k,oe=x.__b,re=x.__r,ie=x.diffed,le=x.__c,ce=x.unmount,ue=x.__;function dt(t,e){x.__h&&x.__h(w,t,ut||e),ut=0;var n=w.__H||(w.__H={__:[],__h:[]});return t>=n.__.length&&n.__.push({}),n.__[t]}function T(t){return ut=1,Ye(fe,t)}function Ye(t,e,n){var s=dt(J++,2);if(s.t=t,!s.__c&&(s.__=[n?n(e):fe(void 0,e),function(a){var i=(s.__N||s.__)[0],r=s.t(i,a);Et(i,r)||(s.__N=[r,s.__[1]],s.__c.setState({}))}],s.__c=w,!w.__f)){w.__f=!0;var o=w.shouldComponentUpdate;w.shouldComponentUpdate=function(a,i,r){var c=this.__H;if(!c)return!0;var d=!1,l=this.props!=a;if(c.__.some(function(_){_.__N&&(d=!0,Et(_.__[0],_.__N[0])||(l=!0))}),o){var p=o.call(this,a,i,r);return d?p||l:p}return!d||l}}return s.__}function P(t,e){var n=dt(J++,3);!x.__s&&Dt(n.__H,e)&&(n.__P=!0,n.__=t,n.u=e,w.__H.__h.push(n))}function pt(t,e){var n=dt(J++,4);!x.__s&&Dt(n.__H,e)&&(n.__P=!1,n.__=t,n.u=e,w.__h.push(n))}function D(t){return ut=5,j(function(){return{current:t}},[])}function j(t,e){var n=dt(J++,7);return Dt(n.__H,e)&&(n.__=t(),n.__H=e),n.__}function Qe(){var t;do{for(;t=Pt.shift();)try{tt(t)}catch(n){x.__e(n,{__:(t=t.__P)&&t.__v})}for(;t=_e.shift();){var e=t.__H;if(t.__P&&e)try{e.__h.some(tt),e.__h.some(jt),e.__h=[]}catch(n){e.__h=[],x.__e(n,t.__v)}}}while(Pt.length)}x.__b=function(t){w=null,oe&&oe(t)},x.__=function(t,e){t&&e.__k&&e.__k.__m&&(t.__m=e.__k.__m),ue&&ue(t,e)},x.__r=function(t){re&&re(t),J=0;var e=(w=t.__c).__H;e&&(Ot==w?w.__h=[]:(e.__h.some(tt),e.__h.some(jt),J=0),e.__h=[],e.__.some(function(n){n.__N&&(n.__=n.__N),n.u=n.__N=void 0})),Ot=w},x.diffed=function(t){ie&&ie(t);var e=t.__c;e&&e.__H&&(e.__H.__h.length&&pe(_e.push(e)),e.__H.__.some(function(n){n.u&&(n.__H=n.u)})),Ot=w=null},x.__c=function(t,e){e.some(function(n){try{n.__h.some(tt),n.__h=n.__h.filter(function(s){return!s.__||jt(s)})}catch(s){n.__h=[function(){throw s}]}}),le&&le(t,e)},x.unmount=function(t){ce&&ce(t);var e,n,s=t.__c;s&&s.__H&&(s.__H.__.some(function(o){try{if(o.__P&&o.__c){if(n===void 0){for(n=t.__;n&&(!n.__c||!n.__c.__P);)n=n.__;n=n&&n.__c}o.__P=n,pe(Pt.push(o))}else tt(o)}catch(a){e=a}}),s.__H=void 0,e&&x.__e(e,s.__v))};var de=typeof requestAnimationFrame=="function";function Ze(t){var e,n=function(){clearTimeout(s),de&&cancelAnimationFrame(e),setTimeout(t)},s=setTimeout(n,35);de&&(e=requestAnimationFrame(n))}function pe(t){t!=1&&ae==x.requestAnimationFrame||((ae=x.requestAnimationFrame)||Ze)(Qe)}function tt(t){var e=w,n=t.__c;typeof n=="function"&&(t.__c=void 0,n()),w=e}function jt(t){var e=w;t.__c=t.__(),w=e}function Dt(t,e){return!t||t.length!=e.length||e.some(function(n,s){return!Et(n,t[s])})}function fe(t,e){return typeof e=="function"?e(t):e}var $e=function(t,e,n,s){var o;e[0]=0;for(var a=1;a<e.length;a++){var i=e[a++],r=e[a]?(e[0]|=i?1:2,n[e[a++]]):e[++a];i===3?s[0]=r:i===4?s[1]=Object.assign(s[1]||{},r):i===5?(s[1]=s[1]||{})[e[++a]]=r:i===6?s[1][e[++a]]+=r+"":i?(o=t.apply(r,$e(t,r,n,["",null])),s.push(o),r[0]?e[0]|=2:(e[a-2]=0,e[a]=o)):s.push(r)}return s},he=new Map;function O(t){var e=he.get(this);return e||(e=new Map,he.set(this,e)),(e=$e(this,e.get(t)||(e.set(t,e=(function(n){for(var s,o,a=1,i="",r="",c=[0],d=function(_){a===1&&(_||(i=i.replace(/^\s*\n\s*|\s*\n\s*$/g,"")))?c.push(0,_,i):a===3&&(_||i)?(c.push(3,_,i),a=2):a===2&&i==="..."&&_?c.push(4,_,0):a===2&&i&&!_?c.push(5,0,!0,i):a>=5&&((i||!_&&a===5)&&(c.push(a,0,i,o),a=6),_&&(c.push(a,_,0,o),a=6)),i=""},l=0;l<n.length;l++){l&&(a===1&&d(),d(l));for(var p=0;p<n[l].length;p++)s=n[l][p],a===1?s==="<"?(d(),c=[c],a=3):i+=s:a===4?i==="--"&&s===">"?(a=1,i=""):i=s+i[0]:r?s===r?r="":i+=s:s==='"'||s==="'"?r=s:s===">"?(d(),a=1):a&&(s==="="?(a=5,o=i,i=""):s==="/"&&(a<5||n[l][p+1]===">")?(d(),a===3&&(c=c[0]),a=c,(c=c[0]).push(2,0,a),a=0):s===" "||s==="	"||s===`
-`||s==="\r"?(d(),a=2):i+=s),a===3&&i==="!--"&&(a=4,c=c[0])}return d(),c})(t)),e),arguments,[])).length>1?e:e[0]}var _t=Symbol.for("dspyer-lab.viz"),ft=Symbol.for("dspyer-lab.viz.pending"),Lt=3e3;function tn(t){let e=URL.createObjectURL(new Blob([t],{type:"text/javascript"}));return import(e).finally(()=>URL.revokeObjectURL(e))}function en(){let t={askedAt:-1/0,asked:new WeakSet,settled:!1};return t.promise=new Promise((e,n)=>{t.resolve=e,t.reject=n}),t.promise.then(()=>{t.settled=!0},()=>{t.settled=!0,globalThis[_t]===t.promise&&(delete globalThis[_t],delete globalThis[ft])}),globalThis[_t]=t.promise,globalThis[ft]=t,t}function nn(t,e){e.asked.add(t),e.askedAt=Date.now();function n(s,o){if(!s||s.type!=="runtime"||(t.off("msg:custom",n),e.settled))return;let a=o&&o[0];if(!a){e.reject(new Error(s.error||"the kernel sent no Graphviz runtime"));return}tn(a).then(i=>i.instance()).then(e.resolve,e.reject)}t.on("msg:custom",n);try{t.send({type:"need-runtime"})}catch{}}function ge(){let t=globalThis[ft];return!t||!t.settled}function Rt(t){let e=globalThis[ft];return(!globalThis[_t]||!e)&&(e=en()),!e.settled&&!e.asked.has(t)&&Date.now()-e.askedAt>Lt&&nn(t,e),e.promise}var sn="http://www.w3.org/2000/svg",an=["fill","fill-opacity","stroke","stroke-width","stroke-dasharray","stroke-opacity","opacity"],on=["font-family","font-size","font-weight","font-style"],rn=["tabindex","role","aria-label","data-selected","style","class"];function ln(t,e){let n=t.ownerDocument&&t.ownerDocument.defaultView;if(!n||!t.isConnected)return;let s=[t,...t.querySelectorAll("*")],o=[e,...e.querySelectorAll("*")];for(let a=0;a<s.length&&a<o.length;a++){let i=s[a],r=o[a],c=n.getComputedStyle(i),d=c.display==="none"||c.visibility==="hidden";for(let _ of rn)r.removeAttribute(_);if(d){r.setAttribute("display","none");continue}let l=i.localName;if(["ellipse","polygon","path","polyline","rect","circle","line","text"].includes(l))for(let _ of an)r.setAttribute(_,c.getPropertyValue(_));if(l==="text")for(let _ of on)r.setAttribute(_,c.getPropertyValue(_))}}function cn(t){let e=t.cloneNode(!0);ln(t,e),e.setAttribute("xmlns",sn);let n=t.closest&&t.closest(".dspyer-graphview"),s=t.ownerDocument&&t.ownerDocument.defaultView;if(n&&s&&n.isConnected){let o=s.getComputedStyle(n).getPropertyValue("--dl-bg").trim(),a=e.querySelector("g.graph > polygon");o&&a&&a.setAttribute("fill",o)}return new XMLSerializer().serializeToString(e)}var me=new WeakMap,un=60;function ht(t,e,n=0){if(!e)return;if(!e.isConnected){n<un&&requestAnimationFrame(()=>ht(t,e,n+1));return}let s=cn(e);me.get(t)!==s&&(me.set(t,s),t.send({type:"snapshot",svg:s}))}var A=O.bind(N),be={index:"#",summary:"inputs",status:"status",score:"score",attempts:"attempts",duration:"duration",error_type:"error"},dn={all:"all examples",failures:"failures only",failed:"failed",rate_limited:"rate-limited",cancelled:"cancelled",running:"running",finished:"finished"},pn={failure_rate:"share of visits (each shade 20%)",retry_rate:"share of visits (each shade 20%)",visits:"relative to the busiest node",p50:"relative to the slowest node",p95:"relative to the slowest node"};function _n(t){let e={_picture:"_open_picture",_panel:"_open_panel"},n=new Map,s=a=>{let i=/^change:(.*)$/.exec(a);return i?`change:${e[i[1]]??i[1]}`:a},o=(a,i)=>a!=="msg:custom"?i:(n.has(i)||n.set(i,(r,c)=>{r&&(r.to==="example"||r.type==="runtime")&&i(r,c)}),n.get(i));return{get:a=>a==="_still"?"":t.get(e[a]??a),on:(a,i)=>t.on(s(a),o(a,i)),off:(a,i)=>t.off(s(a),o(a,i)),send:(a,...i)=>t.send(a&&a.type==="need-runtime"?a:{...a,to:"example"},...i)}}function fn({model:t,panel:e}){let n=e.progress||{},s=e.stop||{},o=n.total||0,a=r=>`${o?100*r/o:0}%`,i=(n.done||0)-(n.failed||0)-(n.rate_limited||0);return A`<div class="dl-toolbar dl-batch-progress">
+var x,ae,on,H,Et,ct,oe,rt,le,Pt,Ot,ln,et=Symbol.for("pv"),ut={},pt=[],rn=/^m(i|n|o|s|text|space)$/,jt=Array.isArray,Nt=pt.slice,J=Object.assign;function K(t){t&&t.parentNode&&t.remove()}function M(t,e,n){var s,a,l,r={},o=arguments.length;for(l in e)l=="key"?s=e[l]:l=="ref"&&typeof t!="function"?a=e[l]:r[l]=e[l];return o>2&&(r.children=o>3?Nt.call(arguments,2):n),tt(t,r,s,a,null)}function tt(t,e,n,s,a){var l={type:t,props:e,key:n,ref:s,__k:null,__:null,__b:0,__e:null,__c:null,constructor:et,__v:a||++ae,__i:-1,__u:0};return!a&&x.vnode&&x.vnode(l),l}function ft(t){return t.children}function it(t,e){this.props=t,this.context=e,this.__g=0}function z(t,e){if(e==null)return t.__&&z(t.__,t.__i+1);for(var n;e<t.__k.length;e++)if((n=t.__k[e])&&n.__e)return n.__e;return typeof t.type!="function"||t.props.__P?null:z(t)}function dn(t){var e,n=t.__v,s=n.__e,a=[],l=[],r=t.__P;r&&((e=J({constructor:et},n)).__v=n.__v+1,x.vnode&&x.vnode(e),Bt(r,e,n,t.__n,r.namespaceURI,32&n.__u?[s]:null,a,s||z(n),32&n.__u,l),e.__v=n.__v,e.__.__k[e.__i]=e,pe(a,e,l),n.__=n.__e=null,e.__e!=s&&re(e))}function re(t){if((t=t.__)&&t.__c&&!t.props.__P)return t.__e=null,t.__k.some(function(e){return e&&(t.__e=e.__e)}),re(t)}function ne(t){(8&t.__g||(t.__g|=8,H.push(t),ct++))&&Et==x.debounceRendering||((Et=x.debounceRendering)||queueMicrotask)(ie)}function ie(){try{for(var t,e=1;H.length;)H.length>e&&H.sort(oe),t=H.shift(),e=H.length,8&t.__g&&dn(t)}finally{(ct=H.length)&&(Et||queueMicrotask)(ie)}}function de(t,e,n,s,a,l,r,o,i,p,d){var c,f,u,$,y,m,k=s.__k||pt,g=e.length;for(i=cn(n,e,k,i,g),c=0;c<g;c++)(u=n.__k[c])!=null&&(f=~u.__i&&k[u.__i]||ut,u.__i=c,m=Bt(t,u,f,a,l,r,o,i,p,d),$=u.__e,(f.ref!=u.ref||8&f.__u)&&(f.ref&&Dt(f.ref,null,u,f),u.ref&&d.push(u.ref,u.__c||$,u)),y=y||$,4&u.__u?(i=ce(u,i,t,!f.__v),f.__e&&(f.__e=null)):typeof u.type=="function"&&m!==void 0?i=m:$&&(i=$.nextSibling),u.__u&=-21);return n.__e=y,i}function cn(t,e,n,s,a){var l,r,o,i,p,d,c,f,u,$=n.length,y=$,m=0,k=0,g=t.__k=Array(a);for(l=0;l<a;l++)(r=e[l])!=null&&typeof r!="boolean"&&typeof r!="function"?(typeof r!="object"||r.constructor===String?r=g[l]=tt(null,r):jt(r)?r=g[l]=tt(ft,{children:r}):r.constructor===et&&r.__b?r=g[l]=tt(r.type,r.props,r.key,r.ref,r.__v):g[l]=r,i=l+m,r.__=t,r.__b=t.__b+1,o=null,~(p=r.__i=un(r,n,i,y))&&(y--,(o=n[p])&&(o.__u|=2)),o&&o.__v?(r.__u|=16,p==i-1?m--:p==i+1?m++:p!=i&&(p>i?m--:m++,k=1)):(~p||(a>$?m--:a<$&&m++),typeof r.type!="function"&&(r.__u|=4))):g[l]=null;if(k){for(d=[],c=[],l=0;l<a;l++)if((r=g[l])&&16&r.__u){for(m=0,f=d.length;m<f;)d[u=m+f>>1]<r.__i?m=u+1:f=u;d[m]=r.__i,c[l]=m+1}for(m=d.length;l--;)c[l]&&(c[l]==m?m--:g[l].__u|=4)}if(y)for(l=0;l<$;l++)!(o=n[l])||2&o.__u||(o.__e==s&&(s=z(o)),Rt(o,o));return s}function ce(t,e,n,s){var a,l,r,o;if(typeof t.type=="function"){if(t.props.__P)return e;if(a=t.__k)for(l=0;l<a.length;l++)a[l]&&(a[l].__=t,e=ce(a[l],e,n,!1));return e}for(e&&!e.parentNode&&(e=z(t))&&!e.parentNode&&(e=null),r=t.__e,o=e;o&&o.nodeType==8;)o=o.nextSibling;for(r!=o&&(!s&&n.moveBefore&&r.parentNode?n.moveBefore(r,e):n.insertBefore(r,e||null)),e=r;(e=e&&e.nextSibling)&&e.nodeType==8&&!e.data.startsWith("$s"););return e}function un(t,e,n,s){var a,l=t.key,r=t.type,o=e[n],i=o&&!(2&o.__u);if(o===null&&l==null||i&&l==o.key&&r==o.type)return n;if(s>(i?1:0)){for(a=n-1;a>=0;a--)if((o=e[a])&&!(2&o.__u)&&l==o.key&&r==o.type)return a;for(a=n+1;a<e.length;a++)if((o=e[a])&&!(2&o.__u)&&l==o.key&&r==o.type)return a}return-1}function se(t,e,n){n==null&&(n=""),e[0]=="-"?t.setProperty(e,n):t[e]=n}function lt(t,e,n,s,a){var l,r;if(e=="style")if(typeof n=="string")t.style.cssText=n;else{if(typeof s=="string"&&(t.style.cssText=s=""),s)for(e in s)n&&e in n||se(t.style,e);if(n)for(e in n)s&&n[e]==s[e]||se(t.style,e,n[e])}else if(e[0]=="o"&&e[1]=="n")typeof n!="function"&&(n=null),typeof s!="function"&&(s=null),(t.__e||(t.__e={}))[e]=n,n&&s||(r=Ot[e]||(Ot[e]=pn(e)),(t.__a||(t.__a={}))[e]=Pt,l=e!=(e=e.replace(le,"$1")),(e=e.slice(2))[0]<"a"&&(e=e.toLowerCase()),n?t.addEventListener(e,r,l):t.removeEventListener(e,r,l));else{if(a=="http://www.w3.org/2000/svg")e=e.replace(/xlink(H|:h)/,"h").replace(/sName$/,"s");else if(e!="width"&&e!="height"&&e!="href"&&e!="list"&&e!="form"&&e!="tabIndex"&&e!="download"&&e!="rowSpan"&&e!="colSpan"&&e!="role"&&e!="popover"&&e in t)try{return void(t[e]=n??"")}catch{}if(typeof n=="function")return;n==null||n===!1&&e[4]!="-"?t.removeAttribute(e):t.setAttribute(e,e=="popover"&&n==1?"":n)}}function pn(t){return function(e){var n=this.__e;if(n){if(n=n[t],e[rt]==null)e[rt]=Pt++;else if(e[rt]<this.__a[t])return;return n(x.event?x.event(e):e)}}}function Bt(t,e,n,s,a,l,r,o,i,p){var d,c,f,u,$,y,m,k,g,h,b,I,q,j,L,ee,F,V,U=e.type;if(e.constructor!==et)return null;128&n.__u&&(i=32&n.__u,d=n.__c.__z)&&(e.__u|=i,c=l=[],d.nodeType==8?o=dt(d,l):l.push(d),o=l[0]||o),(d=x.__b)&&d(e);t:if(typeof U=="function"){f=r.length;try{if(k=e.props,g=(d=U.prototype)&&d.render,h=(d=U.contextType)&&s[d.__c],b=d?h?h.props.value:d.__:s,(u=n.__c)?(e.__c=u,2&u.__g&&(u.__g|=1)):(g?e.__c=u=new U(k,b):(e.__c=u=new it(k,b),u.constructor=U,u.render=_n),h&&h.sub(u),u.state||(u.state={}),u.__n=s,u.__g|=8,u.__h=[],u.__k=[]),g&&(u.__s||(u.__s=u.state),U.getDerivedStateFromProps&&(u.__s==u.state&&(u.__s=J({},u.__s)),J(u.__s,U.getDerivedStateFromProps(k,u.__s)))),$=u.props,y=u.state,u.__v=e,n.__c){if(k!==$&&g&&!U.getDerivedStateFromProps&&u.componentWillReceiveProps&&u.componentWillReceiveProps(k,b),e.__v==n.__v&&!(8&u.__g)||!(4&u.__g)&&u.shouldComponentUpdate&&u.shouldComponentUpdate(k,u.__s,b)===!1){e.__v!=n.__v&&(u.props=k,u.state=u.__s,u.__g&=-9),e.__e=n.__e,e.__k=n.__k,e.__k.some(function(D){D&&(D.__=e)}),pt.push.apply(u.__h,u.__k),u.__k=[],u.__h.length&&r.push(u),o=z(n);break t}u.componentWillUpdate&&u.componentWillUpdate(k,u.__s,b),g&&u.componentDidUpdate&&u.__h.push(function(){u.componentDidUpdate($,y,m)})}else g&&!U.getDerivedStateFromProps&&u.componentWillMount&&u.componentWillMount(),g&&u.componentDidMount&&u.__h.push(u.componentDidMount);u.context=b,u.props=k,u.__P=t,u.__g&=-5,I=x.__r,q=g?25:0;do u.__g&=-9,I&&I(e),d=u.render(u.props,u.state=u.__s,u.context);while(8&u.__g&&++q<25);g&&(pt.push.apply(u.__h,u.__k),u.__k=[]),u.state=u.__s,u.getChildContext&&(s=J({},s,u.getChildContext())),g&&n.__c&&u.getSnapshotBeforeUpdate&&(m=u.getSnapshotBeforeUpdate($,y)),j=d&&d.type===ft&&d.key==null?d.props.children:d,k.__P&&(d=o,a=(t=k.__P).namespaceURI,i=l=null,n.props&&n.props.__P!=t&&(n.__k.some(function(D){D&&Rt(D,D)}),n.__k=null),o=n.__k?z(n,0):null),o=de(t,jt(j)?j:[j],e,n,s,a,l,r,o,i,p),k.__P&&(e.__e=null,o=d),e.__u&=-161,c&&c.some(K),u.__h.length&&r.push(u),1&u.__g&&(u.__g&=-4)}catch(D){if(r.length=f,e.__v=null,i||l)if(D&&D.then){if(e.__u|=128|i,l){for(~(F=l.indexOf(o||void 0))||(F=l.length);(V=l[F-1])&&V.nodeType==8;)F--;for(;F<l.length;F++)if(V=l[F])if(l[F]=null,L){if(V==ee)break}else{if(V.nodeType!=8)break;V.data.startsWith("$s")&&(ee=dt(L=V))}}if(!L){for(;o&&o.nodeType==8&&o.nextSibling;)o=o.nextSibling;L=o}(d=dt(L=e.__c.__z||(e.__c.__z=L)))?(e.__e=L,o=d):e.__e=o,o=o&&o.nextSibling}else l&&l.some(K);else e.__e=n.__e;e.__k||(e.__k=n.__k||[]),D&&D.then||ue(e),x.__e(D,e,n)}}else o=e.__e=fn(n.__e,e,n,s,a,l,r,i,p,t);return(d=x.diffed)&&d(e),o}function dt(t,e){if(t&&t.nodeType==8&&t.data.startsWith("$s"))for(var n=1;t=t.nextSibling;){if(t.nodeType==8){if(t.data.startsWith("$s"))n++;else if(t.data.startsWith("/$s")&&!--n)return t}e&&e.push(t)}}function ue(t){t&&(t.__c&&(t.__c.__g|=4),t.__k&&t.__k.some(ue))}function pe(t,e,n){for(var s=0;s<n.length;)Dt(n[s++],n[s++],n[s++]);x.__c&&x.__c(e,t),t.some(function(a){try{t=a.__h,a.__h=[],t.some(function(l){l.call(a)})}catch(l){x.__e(l,a.__v)}})}function fn(t,e,n,s,a,l,r,o,i,p){var d,c,f,u,$,y,m,k,g=n.props||ut,h=e.props,b=e.type;if(b=="svg"?a="http://www.w3.org/2000/svg":b=="math"?a="http://www.w3.org/1998/Math/MathML":a||(a="http://www.w3.org/1999/xhtml"),l){for(d=0;d<l.length;d++)if(($=l[d])&&(b?$.localName==b:$.nodeType==3)){t=$,l[d]=null;break}}if(!t){if(k=p.ownerDocument||document,!b)return k.createTextNode(h);t=k.createElementNS(a,b,h.is?h:p),o&&(x.__m&&x.__m(e,l),o=!1),l=null}if(b){if(p=b=="template"&&t.content||t,l=b=="textarea"&&h.defaultValue!=null?null:l&&Nt.call(p.childNodes),!o&&l)for(g={},d=0;d<t.attributes.length;d++)g[($=t.attributes[d]).name]=$.value;for(d in g)$=g[d],d=="dangerouslySetInnerHTML"?f=$:d=="children"||d in h||d=="value"&&"defaultValue"in h||d=="checked"&&"defaultChecked"in h||lt(t,d,null,$,a);for(d in h)$=h[d],d=="children"?u=$:d=="dangerouslySetInnerHTML"?c=$:d=="value"?y=$:d=="checked"?m=$:o&&typeof $!="function"||g[d]===$||lt(t,d,$,g[d],a);c?(o||f&&(c.__html==f.__html||c.__html==t.innerHTML)||(t.innerHTML=c.__html),e.__k=[]):(f&&(t.textContent=""),(b=="foreignObject"||a=="http://www.w3.org/1998/Math/MathML"&&rn.test(b))&&(a="http://www.w3.org/1999/xhtml"),de(p,jt(u)?u:[u],e,n,s,a,l,r,l?l[0]:n.__k&&z(n,0),o,i),l&&l.some(K)),o&&b!="textarea"||(d="value",b=="progress"&&y==null?t.removeAttribute(d):y==null||y===t[d]&&(b!="progress"||y)||lt(t,d,y,g[d],a),d="checked",m!=null&&m!=t[d]&&lt(t,d,m,g[d],a))}else g===h||o&&t.data==h||(t.data=h);return t}function Dt(t,e,n,s){try{typeof t=="function"?e?e.__x=t(e)||1:s&&(s=s.__c||s.__e)&&(e=s.__x)&&(s.__x=null,typeof e=="function"?e():t(null)):t.current=e}catch(a){x.__e(a,n)}}function Rt(t,e,n){var s,a,l,r;if(x.unmount&&x.unmount(t),!(s=t.ref)||s.current&&s.current!=t.__e||Dt(s,null,e,t),s=t.__c){if(s.componentWillUnmount)try{s.componentWillUnmount()}catch(o){x.__e(o,e)}s.__P=s.__n=null}if(s=t.__k)for(r=0;r<s.length;r++)s[r]&&Rt(s[r],e,typeof t.type!="function"||n&&!t.props.__P);!n&&(s=t.__c)&&(s=s.__z)&&(a=dt(s,l=[]))&&(s==t.__e&&l.some(K),K(a),K(s)),n||K(t.__e),t.__e=t.__c=t.__=null}function _n(t,e,n){return this.constructor(t,n)}function Lt(t,e){var n,s,a,l;x.__&&x.__(t,e),e.nodeType==9&&(e=e.documentElement),s=(n=t&&32&t.__u)?null:e.__k,e.__k=tt(ft,{children:[t]}),a=[],l=[],Bt(e,e.__k,s||ut,ut,e.namespaceURI,s?null:e.firstChild?Nt.call(e.childNodes):null,a,s?s.__e:e.firstChild,n,l),pe(a,e.__k,l),e.__k.props.children=null}x={__e:function(t,e,n,s){for(var a,l,r;e=e.__;)if((a=e.__c)&&!(1&a.__g)){a.__g|=4;try{if((r=(l=a.constructor)&&l.getDerivedStateFromError)&&a.setState(l.getDerivedStateFromError(t)),a.componentDidCatch&&(a.componentDidCatch(t,s||{}),r=1),r&&8&a.__g)return void(a.__g|=2)}catch(o){t=o}}throw ct=0,t}},ae=0,on=function(t){return t!=null&&t.constructor===et},it.prototype.setState=function(t,e){var n=this.__s;n&&n!=this.state||(n=this.__s=J({},this.state)),typeof t=="function"&&(t=t(J({},n),this.props)),t&&(J(n,t),this.__v&&(e&&this.__k.push(e),ne(this)))},it.prototype.forceUpdate=function(t){this.__v&&(this.__g|=4,t&&this.__h.push(t),ne(this))},it.prototype.render=ft,H=[],ct=0,oe=function(t,e){return t.__v.__b-e.__v.__b},rt=Symbol(),le=/(PointerCapture)$|Capture$/i,Pt=0,Ot={},ln=0;var Y,C,It,fe,qt=Object.is,_t=0,ke=[],Ut=[],S=x,_e=S.__b,$e=S.__r,he=S.diffed,be=S.__c,me=S.unmount,ge=S.__;function $t(t,e){S.__h&&S.__h(C,t,_t||e),_t=0;var n=C.__H||(C.__H={__:[],__h:[]});return t>=n.__.length&&n.__.push({}),n.__[t]}function E(t){return _t=1,$n(xe,t)}function $n(t,e,n){var s=$t(Y++,2);if(s.t=t,!s.__c&&(s.__=[n?n(e):xe(void 0,e),function(l){var r=(s.__N||s.__)[0],o=s.t(r,l);qt(r,o)||(s.__N=[o,s.__[1]],s.__c.setState({}))}],s.__c=C,!C.__f)){C.__f=!0;var a=C.shouldComponentUpdate;C.shouldComponentUpdate=function(l,r,o){var i=this.__H;if(!i)return!0;var p=!1,d=this.props!=l;if(i.__.some(function(f){f.__N&&(p=!0,qt(f.__[0],f.__N[0])||(d=!0))}),a){var c=a.call(this,l,r,o);return p?c||d:c}return!p||d}}return s.__}function N(t,e){var n=$t(Y++,3);!S.__s&&Ht(n.__H,e)&&(n.__P=!0,n.__=t,n.u=e,C.__H.__h.push(n))}function ht(t,e){var n=$t(Y++,4);!S.__s&&Ht(n.__H,e)&&(n.__P=!1,n.__=t,n.u=e,C.__h.push(n))}function R(t){return _t=5,A(function(){return{current:t}},[])}function A(t,e){var n=$t(Y++,7);return Ht(n.__H,e)&&(n.__=t(),n.__H=e),n.__}function hn(){var t;do{for(;t=Ut.shift();)try{nt(t)}catch(n){S.__e(n,{__:(t=t.__P)&&t.__v})}for(;t=ke.shift();){var e=t.__H;if(t.__P&&e)try{e.__h.some(nt),e.__h.some(Ft),e.__h=[]}catch(n){e.__h=[],S.__e(n,t.__v)}}}while(Ut.length)}S.__b=function(t){C=null,_e&&_e(t)},S.__=function(t,e){t&&e.__k&&e.__k.__m&&(t.__m=e.__k.__m),ge&&ge(t,e)},S.__r=function(t){$e&&$e(t),Y=0;var e=(C=t.__c).__H;e&&(It==C?C.__h=[]:(e.__h.some(nt),e.__h.some(Ft),Y=0),e.__h=[],e.__.some(function(n){n.__N&&(n.__=n.__N),n.u=n.__N=void 0})),It=C},S.diffed=function(t){he&&he(t);var e=t.__c;e&&e.__H&&(e.__H.__h.length&&ye(ke.push(e)),e.__H.__.some(function(n){n.u&&(n.__H=n.u)})),It=C=null},S.__c=function(t,e){e.some(function(n){try{n.__h.some(nt),n.__h=n.__h.filter(function(s){return!s.__||Ft(s)})}catch(s){n.__h=[function(){throw s}]}}),be&&be(t,e)},S.unmount=function(t){me&&me(t);var e,n,s=t.__c;s&&s.__H&&(s.__H.__.some(function(a){try{if(a.__P&&a.__c){if(n===void 0){for(n=t.__;n&&(!n.__c||!n.__c.__P);)n=n.__;n=n&&n.__c}a.__P=n,ye(Ut.push(a))}else nt(a)}catch(l){e=l}}),s.__H=void 0,e&&S.__e(e,s.__v))};var ve=typeof requestAnimationFrame=="function";function bn(t){var e,n=function(){clearTimeout(s),ve&&cancelAnimationFrame(e),setTimeout(t)},s=setTimeout(n,35);ve&&(e=requestAnimationFrame(n))}function ye(t){t!=1&&fe==S.requestAnimationFrame||((fe=S.requestAnimationFrame)||bn)(hn)}function nt(t){var e=C,n=t.__c;typeof n=="function"&&(t.__c=void 0,n()),C=e}function Ft(t){var e=C;t.__c=t.__(),C=e}function Ht(t,e){return!t||t.length!=e.length||e.some(function(n,s){return!qt(n,t[s])})}function xe(t,e){return typeof e=="function"?e(t):e}var Se=function(t,e,n,s){var a;e[0]=0;for(var l=1;l<e.length;l++){var r=e[l++],o=e[l]?(e[0]|=r?1:2,n[e[l++]]):e[++l];r===3?s[0]=o:r===4?s[1]=Object.assign(s[1]||{},o):r===5?(s[1]=s[1]||{})[e[++l]]=o:r===6?s[1][e[++l]]+=o+"":r?(a=t.apply(o,Se(t,o,n,["",null])),s.push(a),o[0]?e[0]|=2:(e[l-2]=0,e[l]=a)):s.push(o)}return s},we=new Map;function O(t){var e=we.get(this);return e||(e=new Map,we.set(this,e)),(e=Se(this,e.get(t)||(e.set(t,e=(function(n){for(var s,a,l=1,r="",o="",i=[0],p=function(f){l===1&&(f||(r=r.replace(/^\s*\n\s*|\s*\n\s*$/g,"")))?i.push(0,f,r):l===3&&(f||r)?(i.push(3,f,r),l=2):l===2&&r==="..."&&f?i.push(4,f,0):l===2&&r&&!f?i.push(5,0,!0,r):l>=5&&((r||!f&&l===5)&&(i.push(l,0,r,a),l=6),f&&(i.push(l,f,0,a),l=6)),r=""},d=0;d<n.length;d++){d&&(l===1&&p(),p(d));for(var c=0;c<n[d].length;c++)s=n[d][c],l===1?s==="<"?(p(),i=[i],l=3):r+=s:l===4?r==="--"&&s===">"?(l=1,r=""):r=s+r[0]:o?s===o?o="":r+=s:s==='"'||s==="'"?o=s:s===">"?(p(),l=1):l&&(s==="="?(l=5,a=r,r=""):s==="/"&&(l<5||n[d][c+1]===">")?(p(),l===3&&(i=i[0]),l=i,(i=i[0]).push(2,0,l),l=0):s===" "||s==="	"||s===`
+`||s==="\r"?(p(),l=2):r+=s),l===3&&r==="!--"&&(l=4,i=i[0])}return p(),i})(t)),e),arguments,[])).length>1?e:e[0]}var bt=Symbol.for("dspyer-lab.viz"),mt=Symbol.for("dspyer-lab.viz.pending"),zt=3e3;function mn(t){let e=URL.createObjectURL(new Blob([t],{type:"text/javascript"}));return import(e).finally(()=>URL.revokeObjectURL(e))}function gn(){let t={askedAt:-1/0,asked:new WeakSet,settled:!1};return t.promise=new Promise((e,n)=>{t.resolve=e,t.reject=n}),t.promise.then(()=>{t.settled=!0},()=>{t.settled=!0,globalThis[bt]===t.promise&&(delete globalThis[bt],delete globalThis[mt])}),globalThis[bt]=t.promise,globalThis[mt]=t,t}function vn(t,e){e.asked.add(t),e.askedAt=Date.now();function n(s,a){if(!s||s.type!=="runtime"||(t.off("msg:custom",n),e.settled))return;let l=a&&a[0];if(!l){e.reject(new Error(s.error||"the kernel sent no Graphviz runtime"));return}mn(l).then(r=>r.instance()).then(e.resolve,e.reject)}t.on("msg:custom",n);try{t.send({type:"need-runtime"})}catch{}}function Ce(){let t=globalThis[mt];return!t||!t.settled}function Wt(t){let e=globalThis[mt];return(!globalThis[bt]||!e)&&(e=gn()),!e.settled&&!e.asked.has(t)&&Date.now()-e.askedAt>zt&&vn(t,e),e.promise}var yn="http://www.w3.org/2000/svg",kn=["fill","fill-opacity","stroke","stroke-width","stroke-dasharray","stroke-opacity","opacity"],xn=["font-family","font-size","font-weight","font-style"],wn=["tabindex","role","aria-label","data-selected","style","class"];function Sn(t,e){let n=t.ownerDocument&&t.ownerDocument.defaultView;if(!n||!t.isConnected)return;let s=[t,...t.querySelectorAll("*")],a=[e,...e.querySelectorAll("*")];for(let l=0;l<s.length&&l<a.length;l++){let r=s[l],o=a[l],i=n.getComputedStyle(r),p=i.display==="none"||i.visibility==="hidden";for(let f of wn)o.removeAttribute(f);if(p){o.setAttribute("display","none");continue}let d=r.localName;if(["ellipse","polygon","path","polyline","rect","circle","line","text"].includes(d))for(let f of kn)o.setAttribute(f,i.getPropertyValue(f));if(d==="text")for(let f of xn)o.setAttribute(f,i.getPropertyValue(f))}}function Cn(t){let e=t.cloneNode(!0);Sn(t,e),e.setAttribute("xmlns",yn);let n=t.closest&&t.closest(".dspyer-graphview"),s=t.ownerDocument&&t.ownerDocument.defaultView;if(n&&s&&n.isConnected){let a=s.getComputedStyle(n).getPropertyValue("--dl-bg").trim(),l=e.querySelector("g.graph > polygon");a&&l&&l.setAttribute("fill",a)}return new XMLSerializer().serializeToString(e)}var Ae=new WeakMap,An=60;function gt(t,e,n=0){if(!e)return;if(!e.isConnected){n<An&&requestAnimationFrame(()=>gt(t,e,n+1));return}let s=Cn(e);Ae.get(t)!==s&&(Ae.set(t,s),t.send({type:"snapshot",svg:s}))}function vt(t,e,n={_picture:"_open_picture",_panel:"_open_panel"}){let s=new Map,a=r=>{let o=/^change:(.*)$/.exec(r);return o?`change:${n[o[1]]??o[1]}`:r},l=(r,o)=>r!=="msg:custom"?o:(s.has(o)||s.set(o,(i,p)=>{i&&(i.to===e||i.type==="runtime")&&o(i,p)}),s.get(o));return{get:r=>r==="_still"?"":t.get(n[r]??r),on:(r,o)=>t.on(a(r),l(r,o)),off:(r,o)=>t.off(a(r),l(r,o)),send:(r,...o)=>t.send(r&&r.type==="need-runtime"?r:{...r,to:e},...o)}}var P=O.bind(M),Te={index:"#",summary:"inputs",status:"status",score:"score",attempts:"attempts",duration:"duration",error_type:"error"},Tn={all:"all examples",failures:"failures only",failed:"failed",rate_limited:"rate-limited",cancelled:"cancelled",running:"running",finished:"finished"},Mn={failure_rate:"share of visits (each shade 20%)",retry_rate:"share of visits (each shade 20%)",visits:"relative to the busiest node",p50:"relative to the slowest node",p95:"relative to the slowest node"};function En({model:t,panel:e}){let n=e.progress||{},s=e.stop||{},a=n.total||0,l=o=>`${a?100*o/a:0}%`,r=(n.done||0)-(n.failed||0)-(n.rate_limited||0);return P`<div class="dl-toolbar dl-batch-progress">
     <button class="dl-stop" disabled=${!s.enabled} title=${s.hint||""}
       onClick=${()=>t.send({type:"stop"})}>■ Stop</button>
-    <div class="dl-bar" role="progressbar" aria-valuemin="0" aria-valuemax=${o} aria-valuenow=${n.done||0}
-      data-done=${n.done||0} data-total=${o}>
-      <span class="dl-bar-ok" style=${{width:a(i)}}></span>
-      <span class="dl-bar-failed" style=${{width:a((n.failed||0)+(n.rate_limited||0))}}></span>
+    <div class="dl-bar" role="progressbar" aria-valuemin="0" aria-valuemax=${a} aria-valuenow=${n.done||0}
+      data-done=${n.done||0} data-total=${a}>
+      <span class="dl-bar-ok" style=${{width:l(r)}}></span>
+      <span class="dl-bar-failed" style=${{width:l((n.failed||0)+(n.rate_limited||0))}}></span>
     </div>
-    <span class="dl-status">${n.text||""}</span>
-  </div>`}function hn({measure:t,label:e}){return A`<div class="dl-legend" aria-label="legend">
-    <span class="dl-key">${e}: ${pn[t]||""}</span>
-    ${[0,1,2,3,4,5].map(n=>A`<span class="dl-key" data-heat=${n}>
+    <span class="dl-status" title=${[n.text,e.store].filter(Boolean).join(`
+`)}
+      data-stored=${e.store||void 0}>${n.text||""}</span>
+  </div>`}function On({measure:t,label:e}){return P`<div class="dl-legend" aria-label="legend">
+    <span class="dl-key">${e}: ${Mn[t]||""}</span>
+    ${[0,1,2,3,4,5].map(n=>P`<span class="dl-key" data-heat=${n}>
       <span class="dl-swatch"></span>${n===0?"none":""}</span>`)}
     <span class="dl-key" data-path="true"><span class="dl-line"></span>edge width: times taken</span>
-  </div>`}function $n({panel:t,measure:e}){let n=t.nodes||[];if(!n.length)return null;let s=["visits","retry_rate","failure_rate","model_retries","p50","p95"],o={visits:"visits",retry_rate:"retry rate",failure_rate:"failure rate",model_retries:"model retries",p50:"p50",p95:"p95"};return A`<div class="dl-scroll"><table class="dl-table dl-nodes">
-    <thead><tr><th>node</th>${s.map(a=>A`<th data-measure=${a}
-      data-chosen=${a===e?"true":void 0}>${o[a]}</th>`)}</tr></thead>
-    <tbody>${n.map(a=>A`<tr data-node=${a.node}><th scope="row">${a.node}</th>
-      ${s.map(i=>A`<td data-measure=${i} data-chosen=${i===e?"true":void 0}>${a[i]}</td>`)}
+  </div>`}function Pn({panel:t,measure:e}){let n=t.nodes||[];if(!n.length)return null;let s=["visits","retry_rate","failure_rate","model_retries","p50","p95"],a={visits:"visits",retry_rate:"retry rate",failure_rate:"failure rate",model_retries:"model retries",p50:"p50",p95:"p95"};return P`<div class="dl-scroll"><table class="dl-table dl-nodes">
+    <thead><tr><th>node</th>${s.map(l=>P`<th data-measure=${l}
+      data-chosen=${l===e?"true":void 0}>${a[l]}</th>`)}</tr></thead>
+    <tbody>${n.map(l=>P`<tr data-node=${l.node}><th scope="row">${l.node}</th>
+      ${s.map(r=>P`<td data-measure=${r} data-chosen=${r===e?"true":void 0}>${l[r]}</td>`)}
     </tr>`)}</tbody>
-  </table></div>`}function gn(t,e){return String(e==="index"?t.index:t[e]??"")}function mn({model:t,panel:e}){let n=e.examples;if(!n)return null;let s=n.query||{},o=r=>t.send({type:"table",...r}),a=r=>o({sort:r,descending:s.sort===r?!s.descending:!1}),i=r=>r.kept&&t.send({type:"open",index:r.index});return A`<div class="dl-examples">
+  </table></div>`}function jn(t,e){return String(e==="index"?t.index:t[e]??"")}function Nn({model:t,panel:e}){let n=e.examples;if(!n)return null;let s=n.query||{},a=o=>t.send({type:"table",...o}),l=o=>a({sort:o,descending:s.sort===o?!s.descending:!1}),r=o=>o.kept&&t.send({type:"open",index:o.index});return P`<div class="dl-examples">
     <div class="dl-pager">
       <label class="dl-pick">show
-        <select class="dl-filter" value=${s.filter} onChange=${r=>o({filter:r.currentTarget.value})}>
-          ${(n.filters||[]).map(r=>A`<option value=${r}>${dn[r]||r}</option>`)}
+        <select class="dl-filter" value=${s.filter} onChange=${o=>a({filter:o.currentTarget.value})}>
+          ${(n.filters||[]).map(o=>P`<option value=${o}>${Tn[o]||o}</option>`)}
         </select></label>
-      <button class="dl-prev" disabled=${!(s.page>0)} onClick=${()=>o({page:s.page-1})}>◀ previous</button>
+      <button class="dl-prev" disabled=${!(s.page>0)} onClick=${()=>a({page:s.page-1})}>◀ previous</button>
       <button class="dl-next" disabled=${!(s.page+1<n.pages)}
-        onClick=${()=>o({page:s.page+1})}>next ▶</button>
+        onClick=${()=>a({page:s.page+1})}>next ▶</button>
       <span class="dl-position">${n.position}</span>
     </div>
     <div class="dl-scroll"><table class="dl-table dl-example-table">
-      <thead><tr>${n.columns.map(r=>A`<th data-col=${r}
-        aria-sort=${s.sort===r?s.descending?"descending":"ascending":"none"}>
-        <button class="dl-sort" title=${`sort by ${be[r]||r}`} onClick=${()=>a(r)}>
-          ${be[r]||r}${s.sort===r?s.descending?" ▼":" ▲":""}</button></th>`)}</tr></thead>
-      <tbody>${n.rows.map(r=>A`<tr class="dl-example" data-index=${r.index} data-status=${r.status}
-        data-kept=${r.kept?"true":"false"} data-open=${r.open?"true":void 0}
-        tabindex=${r.kept?"0":void 0} role=${r.kept?"button":void 0}
-        title=${r.kept?`open example ${r.index}${r.error?`: ${r.error}`:""}`:"events not kept (not sampled)"}
-        onClick=${()=>i(r)} onKeyDown=${c=>c.key==="Enter"&&i(r)}>
-        ${n.columns.map(c=>A`<td data-col=${c}>${gn(r,c)}</td>`)}
+      <thead><tr>${n.columns.map(o=>P`<th data-col=${o}
+        aria-sort=${s.sort===o?s.descending?"descending":"ascending":"none"}>
+        <button class="dl-sort" title=${`sort by ${Te[o]||o}`} onClick=${()=>l(o)}>
+          ${Te[o]||o}${s.sort===o?s.descending?" ▼":" ▲":""}</button></th>`)}</tr></thead>
+      <tbody>${n.rows.map(o=>P`<tr class="dl-example" data-index=${o.index} data-status=${o.status}
+        data-kept=${o.kept?"true":"false"} data-open=${o.open?"true":void 0}
+        tabindex=${o.kept?"0":void 0} role=${o.kept?"button":void 0}
+        title=${o.kept?`open example ${o.index}${o.error?`: ${o.error}`:""}`:"events not kept (not sampled)"}
+        onClick=${()=>r(o)} onKeyDown=${i=>i.key==="Enter"&&r(o)}>
+        ${n.columns.map(i=>P`<td data-col=${i}>${jn(o,i)}</td>`)}
       </tr>`)}</tbody>
     </table></div>
-  </div>`}function bn({model:t,panel:e,Lab:n,example:s}){return e.opened===null||e.opened===void 0||!t.get("_open_panel")?null:A`<div class="dl-opened" data-index=${e.opened}>
+  </div>`}function Bn({model:t,panel:e,Lab:n,example:s}){return e.opened===null||e.opened===void 0||!t.get("_open_panel")?null:P`<div class="dl-opened" data-index=${e.opened}>
     <div class="dl-opened-bar">
       <span class="dl-title">Example ${e.opened}</span>
       <button class="dl-close" onClick=${()=>t.send({type:"close-example"})}>✕ close</button>
     </div>
     <${n} key=${e.opened} model=${s} />
-  </div>`}function ve({model:t,views:e,useTrait:n}){let{GraphPane:s,Lab:o}=e,a=n(t,"_layout")||{},i=n(t,"_picture")||{},r=n(t,"_panel")||"{}";n(t,"_open_panel");let c=j(()=>JSON.parse(r),[r]),d=j(()=>_n(t),[t]),l=c.measures||[],[p,_]=T("failure_rate"),u=(l.find(v=>v.id===p)||{}).label||p,h=j(()=>({...i,heat:{...i.heat||{},measure:p}}),[i,p]);return A`<div class="dspyer-batch" data-run-state=${c.state||"idle"} data-measure=${p}>
-    <${fn} model=${t} panel=${c} />
+  </div>`}function Me({model:t,views:e,useTrait:n}){let{GraphPane:s,Lab:a}=e,l=n(t,"_layout")||{},r=n(t,"_picture")||{},o=n(t,"_panel")||"{}";n(t,"_open_panel");let i=A(()=>JSON.parse(o),[o]),p=A(()=>vt(t,"example"),[t]),d=i.measures||[],[c,f]=E("failure_rate"),u=(d.find(y=>y.id===c)||{}).label||c,$=A(()=>({...r,heat:{...r.heat||{},measure:c}}),[r,c]);return P`<div class="dspyer-batch" data-run-state=${i.state||"idle"} data-measure=${c}>
+    <${En} model=${t} panel=${i} />
     <div class="dl-body">
       <div class="dl-main">
         <label class="dl-pick">colour nodes by
-          <select class="dl-measure" value=${p} onChange=${v=>_(v.currentTarget.value)}>
-            ${l.map(v=>A`<option value=${v.id}>${v.label}</option>`)}
+          <select class="dl-measure" value=${c} onChange=${y=>f(y.currentTarget.value)}>
+            ${d.map(y=>P`<option value=${y.id}>${y.label}</option>`)}
           </select></label>
-        <${s} model=${t} layout=${a} picture=${h}
-          legend=${A`<${hn} measure=${p} label=${u} />`} />
-        <${$n} panel=${c} measure=${p} />
+        <${s} model=${t} layout=${l} picture=${$}
+          legend=${P`<${On} measure=${c} label=${u} />`} />
+        <${Pn} panel=${i} measure=${c} />
       </div>
-      <div class="dl-side"><${mn} model=${t} panel=${c} /></div>
+      <div class="dl-side"><${Nn} model=${t} panel=${i} /></div>
     </div>
-    <${bn} model=${t} panel=${c} Lab=${o} example=${d} />
-  </div>`}var vn="http://www.w3.org/2000/svg",Bt=["idle","running","retrying","done","failed","cancelled"],yn=new Set(Bt),kn="__end__",ye={start:"start",end:"end"},ke=6,xe=null;function xn(t){xe??=document.createElement("canvas");let e=xe.getContext("2d");return(n,s)=>(e.font=`${s}px ${t}`,e.measureText(n).width)}function wn(t,e){let n=[],s=new Map,o=(a,i)=>{let r=14,c=0,d=0;for(let l of a||[])l.op==="F"?r=l.size:l.op==="T"&&(c=Math.max(c,l.width),d=Math.max(d,e(l.text,r)));d>0&&i(c,d)};for(let a of t.objects||[])o(a._ldraw_,(i,r)=>n.push({id:a.name,est:i,real:r,width:+a.width,shape:a.shape}));for(let a of t.edges||[]){let i=String(a.class||"").split(/\s+/).find(r=>/^e\d+$/.test(r));i&&o(a._ldraw_,(r,c)=>s.set(i,{est:r,real:c}))}return{nodes:n,edges:s}}function Sn(t,e){let n=[];for(let o of e){if(o.real+ke<=o.est||!/^[A-Za-z0-9_]+$/.test(o.id))continue;let a=o.shape==="diamond"?2:1,i=o.width+a*(o.real+ke-o.est)/72;n.push(`${o.id} [width=${i.toFixed(3)}]`)}if(!n.length)return t;let s=t.lastIndexOf("}");return`${t.slice(0,s)}${n.join(`
+    <${Bn} model=${t} panel=${i} Lab=${a} example=${p} />
+  </div>`}var v=O.bind(M),yt={changed:"changed",same:"same","only-a":"only in A","only-b":"only in B",none:"not run"},Dn={all:"all examples",fixed:"fixed",broken:"broken",same:"same",changed:"changed"},Rn=["fixed","broken","same","changed"];function Ee(t,e){let n=t.querySelector(":scope > title");n||(n=document.createElementNS("http://www.w3.org/2000/svg","title"),t.prepend(n)),n.textContent!==e&&(n.textContent=e)}function st(t,e,n){n==null?t.hasAttribute(e)&&t.removeAttribute(e):t.getAttribute(e)!==String(n)&&t.setAttribute(e,String(n))}function Oe(t,e,n){if(!t)return;let s=e&&e.nodes?e:null,a=e&&e.heat||null;for(let r of t.querySelectorAll("g.node[data-node]")){let o=r.getAttribute("data-node");if(s){let i=s.nodes[o]||"none";st(r,"data-diff",i),st(r,"data-diverge",s.diverge===o?"true":null),Ee(r,`${o}: ${yt[i]||i}${s.diverge===o?" (the paths part here)":""}`)}else if(a){let i=a[o],p=i&&i.levels&&i.levels[n]||0;st(r,"data-delta",p>0?"worse":p<0?"better":"none"),st(r,"data-delta-level",Math.abs(p)),Ee(r,i?i.title:`${o}: not run`)}}let l=s&&s.edges||{};for(let r of t.querySelectorAll("g.edge[data-edge]"))st(r,"data-side",s&&l[r.getAttribute("data-edge")]||null)}function je({model:t,GraphPane:e,layout:n,picture:s,measure:a,legend:l}){let r=R(null),o=s.compare;return N(()=>{let i=r.current;Oe(i,o,a);let p=new MutationObserver(()=>Oe(i,o,a));return p.observe(i,{childList:!0,subtree:!0}),()=>p.disconnect()},[o,a]),v`<div class="dl-compare-graph" ref=${r}>
+    <${e} model=${t} layout=${n} picture=${s} legend=${l} />
+  </div>`}function Ln({ops:t,keep:e}){return t.filter(([n])=>n==="="||n===e).map(([n,s])=>n==="="?s:n==="-"?v`<del class="dl-del">${s}</del>`:v`<ins class="dl-ins">${s}</ins>`)}function kt({row:t,side:e}){let n=e==="a"?"dl-a":"dl-b";return t.changed&&t.diff&&t.diff.length?v`<td class=${n}><pre class="dl-value"><${Ln} ops=${t.diff} keep=${e==="a"?"-":"+"} /></pre></td>`:v`<td class=${n}><pre class="dl-value">${t[e]}</pre></td>`}function Pe(t){if(!t)return"not run";let e=[t.status,t.duration,`${t.attempts??0} attempt(s)`,`${t.tokens} tokens`];return t.calls&&e.push(`${t.calls} call(s)${t.models.length?` (${t.models.join(", ")})`:""}`),e.filter(Boolean).join(" · ")}function In({detail:t}){return t?v`<div class="dl-detail" data-node=${t.node} data-diff=${t.diff}>
+    <div class="dl-title">${t.node}: ${yt[t.diff]||t.diff}
+      ${t.changed.length?` (${t.changed.join(", ")})`:""}</div>
+    ${t.visits.map(e=>v`<div class="dl-scroll"><table class="dl-table dl-fields" data-visit=${e.visit}>
+      <thead><tr><th>visit ${e.visit}</th><th class="dl-a">A: ${Pe(e.a)}</th>
+        <th class="dl-b">B: ${Pe(e.b)}</th></tr></thead>
+      <tbody>${e.fields.map(n=>v`<tr data-field=${n.field} data-changed=${n.changed?"true":"false"}>
+        <th scope="row">${n.field}</th><${kt} row=${n} side="a" /><${kt} row=${n} side="b" /></tr>`)}
+      </tbody></table></div>`)}
+    ${t.more&&v`<p class="dl-hint dl-more">${t.more}</p>`}
+  </div>`:v`<p class="dl-hint">Click a node (on the graph or in the list) to see its two runs side by side.</p>`}function qn({model:t,data:e,send:n,GraphPane:s}){let a=e.summary||{},l=e.path&&e.path.diverge,r=v`<div class="dl-legend" aria-label="legend">
+    ${["changed","same","only-a","only-b"].map(o=>v`<span class="dl-key" data-diff=${o}>
+      <span class="dl-swatch"></span>${yt[o]}</span>`)}
+    <span class="dl-key" data-side="a"><span class="dl-line"></span>A's path</span>
+    <span class="dl-key" data-side="b"><span class="dl-line"></span>B's path</span>
+    <span class="dl-key" data-side="both"><span class="dl-line"></span>both</span>
+  </div>`;return v`<div class="dl-body">
+    <div class="dl-main">
+      <${je} model=${t} GraphPane=${s} layout=${e.layout||{}}
+        picture=${e.picture||{}} legend=${r} />
+      <p class="dl-path-line" data-diverge=${l?"true":"false"}>${l?`The paths part at step ${l.step+1}${l.after?`, after ${l.after}`:""}: A → ${l.a||"end"}, B → ${l.b||"end"}`:"Both runs took the same path."}</p>
+      <div class="dl-scroll"><table class="dl-table dl-summary">
+        <thead><tr><th></th><th class="dl-a">A</th><th class="dl-b">B</th></tr></thead>
+        <tbody>
+          <tr><th scope="row">status</th><td class="dl-a">${a.a.status}</td><td class="dl-b">${a.b.status}</td></tr>
+          <tr><th scope="row">duration</th><td class="dl-a">${a.a.duration}</td><td class="dl-b">${a.b.duration}</td></tr>
+          <tr><th scope="row">tokens</th><td class="dl-a">${String(a.a.tokens)}</td><td class="dl-b">${String(a.b.tokens)}</td></tr>
+          <tr data-field="output" data-changed=${a.output_changed?"true":"false"}><th scope="row">output</th>
+            <${kt} row=${{a:a.a.output,b:a.b.output,changed:a.output_changed,diff:a.output_diff}} side="a" />
+            <${kt} row=${{a:a.a.output,b:a.b.output,changed:a.output_changed,diff:a.output_diff}} side="b" /></tr>
+        </tbody></table></div>
+    </div>
+    <div class="dl-side">
+      <div class="dl-node-list">${(e.nodes||[]).map(o=>v`<button class="dl-node" data-node=${o.node}
+        data-diff=${o.diff} aria-pressed=${e.selected===o.node?"true":"false"}
+        onClick=${()=>n({type:"select",node:e.selected===o.node?"":o.node})}>
+        ${o.node}: ${yt[o.diff]||o.diff}${o.changed.length?` (${o.changed.join(", ")})`:""}</button>`)}
+      </div>
+      <${In} detail=${e.detail} />
+    </div>
+  </div>`}function Un({examples:t,send:e}){let n=a=>e({type:"table",...a}),s=a=>a.openable&&e({type:"open",index:a.index});return v`<div class="dl-examples">
+    <div class="dl-pager">
+      <label class="dl-pick">show
+        <select class="dl-outcome-filter" value=${t.filter}
+          onChange=${a=>n({filter:a.currentTarget.value})}>
+          ${t.filters.map(a=>v`<option value=${a}>${Dn[a]||a}</option>`)}
+        </select></label>
+      <button class="dl-prev" disabled=${!(t.page>0)} onClick=${()=>n({page:t.page-1})}>◀ previous</button>
+      <button class="dl-next" disabled=${!(t.page+1<t.pages)}
+        onClick=${()=>n({page:t.page+1})}>next ▶</button>
+      <span class="dl-position">${t.position}</span>
+    </div>
+    <div class="dl-scroll"><table class="dl-table dl-example-table">
+      <thead><tr><th>#</th><th>inputs</th><th>outcome</th><th class="dl-a">A</th><th class="dl-b">B</th></tr></thead>
+      <tbody>${t.rows.map(a=>v`<tr class="dl-example" data-index=${a.index} data-outcome=${a.outcome}
+        data-openable=${a.openable?"true":"false"} tabindex=${a.openable?"0":void 0}
+        role=${a.openable?"button":void 0}
+        title=${a.openable?`open example ${a.index}'s two runs`:"runs not kept: only outputs and scores compared"}
+        onClick=${()=>s(a)} onKeyDown=${l=>l.key==="Enter"&&s(a)}>
+        <td>${String(a.index)}</td><td>${a.summary}</td><td data-col="outcome">${a.outcome}</td>
+        <td class="dl-a">${[a.a.status,a.a.score].filter(Boolean).join(" · ")}</td>
+        <td class="dl-b">${[a.b.status,a.b.score].filter(Boolean).join(" · ")}</td></tr>`)}
+      </tbody></table></div>
+  </div>`}function Fn({model:t,data:e,send:n,GraphPane:s}){let a=e.measures||[],[l,r]=E("failure_rate"),o=(a.find(c=>c.id===l)||{}).label||l,i=v`<div class="dl-legend" aria-label="legend">
+    <span class="dl-key">B − A, ${o}:</span>
+    ${[-5,-3,-1,0,1,3,5].map(c=>v`<span class="dl-key" data-delta=${c>0?"worse":c<0?"better":"none"}
+      data-delta-level=${Math.abs(c)}><span class="dl-swatch"></span>${c===-5?"better":c===0?"same":c===5?"worse":""}</span>`)}
+  </div>`,p=e.counts||{},d=e.score||{};return v`<div class="dl-body">
+    <div class="dl-main">
+      <div class="dl-outcomes">${Rn.map(c=>v`<button class="dl-outcome-count" data-outcome=${c}
+        ...${{[`data-outcome-count-${c}`]:String(p[c]??0)}}
+        onClick=${()=>n({type:"table",filter:c})}>${c} ${String(p[c]??0)}</button>`)}</div>
+      <p class="dl-score">${d.measure} B − A: <span class="dl-score-delta">${d.text}</span>${" "}
+        <span class="dl-hint">(A ${d.mean_a}, B ${d.mean_b}; passes: finished${d.measure==="score"?` and score ≥ ${e.pass_threshold}`:""})</span></p>
+      <label class="dl-pick">colour nodes by the change of
+        <select class="dl-measure" value=${l} onChange=${c=>r(c.currentTarget.value)}>
+          ${a.map(c=>v`<option value=${c.id}>${c.label}</option>`)}
+        </select></label>
+      <${je} model=${t} GraphPane=${s} layout=${e.layout||{}}
+        picture=${e.picture||{}} measure=${l} legend=${i} />
+      <div class="dl-scroll"><table class="dl-table dl-nodes">
+        <thead><tr><th>node</th>${a.map(c=>v`<th data-measure=${c.id}>${c.label} A → B</th>`)}</tr></thead>
+        <tbody>${(e.nodes||[]).map(c=>v`<tr data-node=${c.node}><th scope="row">${c.node}</th>
+          ${a.map(f=>v`<td data-measure=${f.id}>${c.a[f.id]} → ${c.b[f.id]} (${c.delta[f.id]})</td>`)}
+        </tr>`)}</tbody></table></div>
+    </div>
+    <div class="dl-side">${e.examples&&v`<${Un} examples=${e.examples} send=${n} />`}</div>
+  </div>`}function Hn(t,e){return{get:n=>n==="_still"?"":t.get(n),on:(...n)=>t.on(...n),off:(...n)=>t.off(...n),send:(n,...s)=>{n&&n.type==="need-runtime"?t.send(n,...s):n&&n.type!=="snapshot"&&e(n)}}}function Gt({model:t,data:e,send:n,views:s,embedded:a=!0}){let{GraphPane:l}=s,r=A(()=>a?Hn(t,n):t,[t,n,a]);if(!e||!e.mode)return v`<div class="dspyer-compare"></div>`;let o=e.mode==="runs"?qn:Fn;return v`<div class="dspyer-compare" data-mode=${e.mode}>
+    <div class="dl-toolbar dl-compare-head">
+      ${e.back&&v`<button class="dl-back" onClick=${()=>n({type:"back"})}>◀ back to the batches</button>`}
+      <span class="dl-label dl-a">A: ${e.labels.a}</span>
+      <span class="dl-label dl-b">B: ${e.labels.b}</span>
+      ${e.note&&v`<span class="dl-note">${e.note}</span>`}
+    </div>
+    <${o} model=${r} data=${e} send=${n} GraphPane=${l} />
+  </div>`}function Ne({model:t,views:e,useTrait:n}){let s=n(t,"_layout")||{},a=n(t,"_picture")||{},l=n(t,"_compare")||"{}",r=A(()=>({...JSON.parse(l),picture:a,layout:s}),[l,a,s]),o=A(()=>i=>t.send(i),[t]);return v`<${Gt} model=${t} data=${r} send=${o} views=${e} embedded=${!1} />`}var w=O.bind(M),Vt={program:"program",started:"started",status:"status",duration:"duration",total_tokens:"tokens",cost:"cost",error:"error",examples:"examples",scores:"scores"};function zn({send:t,table:e}){let n=e.query||{},s=r=>t({type:"table",...r}),a=(r,o)=>o.trim()!==(n[r]||"")&&s({[r]:o.trim()}),l=(r,o,i)=>w`<label class="dl-pick">${i}
+    <input class=${o} type="text" size="12" value=${n[r]||""}
+      onChange=${p=>a(r,p.currentTarget.value)}
+      onKeyDown=${p=>p.key==="Enter"&&a(r,p.currentTarget.value)} /></label>`;return w`<div class="dl-filters">
+    <label class="dl-pick">program
+      <select class="dl-f-program" value=${n.program||""} onChange=${r=>s({program:r.currentTarget.value})}>
+        <option value="">all</option>
+        ${(e.programs||[]).map(r=>w`<option value=${r}>${r}</option>`)}
+        ${n.program&&!(e.programs||[]).includes(n.program)&&w`<option value=${n.program}>${n.program}</option>`}
+      </select></label>
+    <label class="dl-pick">status
+      <select class="dl-f-status" value=${n.status||""} onChange=${r=>s({status:r.currentTarget.value})}>
+        <option value="">all</option>
+        ${(e.statuses||[]).map(r=>w`<option value=${r}>${r}</option>`)}
+      </select></label>
+    ${l("node","dl-f-node","visited node")}
+    ${l("text","dl-f-text","error contains")}
+    <label class="dl-pick">from
+      <input class="dl-f-since" type="date" value=${n.since||""} onChange=${r=>s({since:r.currentTarget.value})} /></label>
+    <label class="dl-pick">to
+      <input class="dl-f-until" type="date" value=${n.until||""} onChange=${r=>s({until:r.currentTarget.value})} /></label>
+  </div>`}function Be({page:t,pages:e,position:n,go:s}){return w`<div class="dl-pager">
+    <button class="dl-prev" disabled=${!(t>0)} onClick=${()=>s(t-1)}>◀ previous</button>
+    <button class="dl-next" disabled=${!(t+1<e)} onClick=${()=>s(t+1)}>next ▶</button>
+    <span class="dl-position">${n}</span>
+  </div>`}function Wn({send:t,confirm:e}){return e?w`<div class="dl-confirm" role="alertdialog">
+    <span class="dl-confirm-text">${e.text}</span>
+    <button class="dl-delete-confirm" onClick=${()=>t({type:"delete-confirm"})}>Delete</button>
+    <button class="dl-delete-cancel" onClick=${()=>t({type:"delete-cancel"})}>Cancel</button>
+  </div>`:null}function De({send:t,panel:e}){return w`<button class="dl-compare" disabled=${!e.can_compare} onClick=${()=>t({type:"compare"})}
+    title="check two rows to compare them side by side">Compare</button>`}function Re({send:t,id:e,checked:n,label:s}){return w`<td class="dl-check" onClick=${a=>a.stopPropagation()}><input class="dl-check" type="checkbox"
+    checked=${n} aria-label=${s}
+    onChange=${a=>t({type:"check",id:e,checked:a.currentTarget.checked})} /></td>`}function Gn({send:t,panel:e}){let n=e.runs;if(!n)return null;let s=n.query||{},a=new Set(e.checked||[]),l=o=>t({type:"table",sort:o,descending:s.sort===o?!s.descending:o==="started"}),r=o=>t({type:"open",run_id:o.run_id});return w`<div class="dl-runs-list">
+    <${zn} send=${t} table=${n} />
+    <div class="dl-actions">
+      <${Be} page=${s.page} pages=${n.pages} position=${n.position}
+        go=${o=>t({type:"table",page:o})} />
+      <button class="dl-delete" disabled=${!e.can_delete} onClick=${()=>t({type:"delete"})}
+        title="delete the checked runs from the store">${`Delete${a.size?` ${a.size}`:""}…`}</button>
+      <${De} send=${t} panel=${e} />
+    </div>
+    <${Wn} send=${t} confirm=${e.confirm} />
+    <div class="dl-scroll"><table class="dl-table dl-runs-table">
+      <thead><tr><th class="dl-check"></th>${n.columns.map(o=>w`<th data-col=${o}
+        aria-sort=${s.sort===o?s.descending?"descending":"ascending":"none"}>
+        <button class="dl-sort" title=${`sort by ${Vt[o]||o}`} onClick=${()=>l(o)}>
+          ${Vt[o]||o}${s.sort===o?s.descending?" ▼":" ▲":""}</button></th>`)}</tr></thead>
+      <tbody>${n.rows.map(o=>w`<tr class="dl-run" key=${o.run_id} data-run-id=${o.run_id} data-status=${o.status}
+        data-checked=${a.has(o.run_id)?"true":void 0} data-open=${e.opened===o.run_id?"true":void 0}
+        data-parent=${o.parent||void 0} tabindex="0" role="button" title=${`open run ${o.run_id}`}
+        onClick=${()=>r(o)} onKeyDown=${i=>i.key==="Enter"&&i.target===i.currentTarget&&r(o)}>
+        <${Re} send=${t} id=${o.run_id} checked=${a.has(o.run_id)} label=${`select run ${o.run_id}`} />
+        ${n.columns.map(i=>w`<td data-col=${i} title=${i==="error"?o.error_full:void 0}>${o[i]??""}</td>`)}
+      </tr>`)}</tbody>
+    </table></div>
+  </div>`}function Vn({send:t,opened:e}){return e?w`<div class="dl-batch-examples" data-batch-id=${e.batch_id}>
+    <div class="dl-opened-bar">
+      <span class="dl-title">${e.title}</span>
+      <button class="dl-close" onClick=${()=>t({type:"open-batch",batch_id:null})}>✕ close</button>
+    </div>
+    <${Be} page=${e.page} pages=${e.pages} position=${e.position}
+      go=${n=>t({type:"batch-page",page:n})} />
+    <div class="dl-scroll"><table class="dl-table">
+      <thead><tr><th>#</th><th>run</th><th>score</th><th>status</th></tr></thead>
+      <tbody>${e.rows.map(n=>{let s=()=>n.run_id&&n.status!=="deleted"&&t({type:"open",run_id:n.run_id});return w`<tr class="dl-batch-example" data-index=${n.index} data-run-id=${n.run_id||void 0}
+          data-status=${n.status} tabindex="0" role="button" onClick=${s} onKeyDown=${a=>a.key==="Enter"&&s()}>
+          <td>${String(n.index)}</td><td>${n.run_id||""}</td><td>${n.score}</td><td>${n.status}</td></tr>`})}</tbody>
+    </table></div>
+  </div>`:null}function Kn({send:t,panel:e}){let n=e.batches;if(!n)return null;let s=n.opened,a=new Set(e.checked||[]);return w`<div class="dl-batches-list">
+    <div class="dl-actions"><${De} send=${t} panel=${e} /></div>
+    <div class="dl-scroll"><table class="dl-table dl-batches-table">
+      <thead><tr><th class="dl-check"></th>${n.columns.map(l=>w`<th data-col=${l}>${Vt[l]||l}</th>`)}</tr></thead>
+      <tbody>${n.rows.map(l=>{let r=()=>t({type:"open-batch",batch_id:l.batch_id});return w`<tr class="dl-batch" key=${l.batch_id} data-batch-id=${l.batch_id} data-status=${l.status}
+          data-open=${s&&s.batch_id===l.batch_id?"true":void 0} tabindex="0" role="button"
+          data-checked=${a.has(l.batch_id)?"true":void 0}
+          onClick=${r} onKeyDown=${o=>o.key==="Enter"&&o.target===o.currentTarget&&r()}>
+          <${Re} send=${t} id=${l.batch_id} checked=${a.has(l.batch_id)} label=${`select batch ${l.batch_id}`} />
+          ${n.columns.map(o=>w`<td data-col=${o}>${l[o]??""}</td>`)}</tr>`})}</tbody>
+    </table></div>
+    <${Vn} send=${t} opened=${s} />
+  </div>`}function Jn({model:t,panel:e,Lab:n,run:s}){return!e.opened||!t.get("_open_panel")?null:w`<div class="dl-opened" data-run-id=${e.opened}>
+    <div class="dl-opened-bar">
+      <span class="dl-title">${`Run ${e.opened}`}</span>
+      ${!e.forkable&&w`<span class="dl-note dl-replay-only">replay only: give RunsView the program that made it
+        to run from a step</span>`}
+      <button class="dl-close" onClick=${()=>t.send({type:"close-run"})}>✕ close</button>
+    </div>
+    <${n} key=${e.opened} model=${s} />
+  </div>`}function Xn({model:t,views:e,useTrait:n}){let s=n(t,"_compare")||"",a=A(()=>s?JSON.parse(s):null,[s]),l=A(()=>r=>t.send({...r,to:"compare"}),[t]);return a?w`<div class="dl-compared">
+    <div class="dl-opened-bar">
+      <span class="dl-title">Compare</span>
+      <button class="dl-close" onClick=${()=>t.send({type:"close-compare"})}>✕ close</button>
+    </div>
+    <${Gt} model=${t} data=${a} send=${l} views=${e} />
+  </div>`:null}function Le({model:t,views:e,useTrait:n}){let{Lab:s}=e,a=n(t,"_panel")||"{}";n(t,"_open_panel");let l=A(()=>JSON.parse(a),[a]),r=A(()=>vt(t,"run",{_picture:"_open_picture",_panel:"_open_panel",_layout:"_open_layout"}),[t]),o=c=>t.send(c),i=l.mode||"runs",p=i==="runs"?(l.runs||{}).total:(l.batches||{}).total,d=(c,f)=>w`<button class="dl-mode" data-mode=${c} aria-pressed=${c===i?"true":"false"}
+    onClick=${()=>o({type:"mode",mode:c})}>${f}</button>`;return w`<div class="dspyer-runs" data-mode=${i} data-count=${p??0}>
+    <div class="dl-runs-bar">
+      <span class="dl-toggle" role="group">${d("runs","Runs")}${d("batches","Batches")}</span>
+      <button class="dl-refresh" title="read the store again" onClick=${()=>o({type:"refresh"})}>⟳ Refresh</button>
+      <span class="dl-store" title=${l.store||""}>${l.store||""}</span>
+      <span class="dl-notice">${l.notice||""}</span>
+    </div>
+    ${i==="runs"?w`<${Gn} send=${o} panel=${l} />`:w`<${Kn} send=${o} panel=${l} />`}
+    <${Xn} model=${t} views=${e} useTrait=${n} />
+    <${Jn} model=${t} panel=${l} Lab=${s} run=${r} />
+  </div>`}var Yn="http://www.w3.org/2000/svg",Kt=["idle","running","retrying","done","failed","cancelled"],Qn=new Set(Kt),Zn="__end__",Ie={start:"start",end:"end"},qe=6,Ue=null;function ts(t){Ue??=document.createElement("canvas");let e=Ue.getContext("2d");return(n,s)=>(e.font=`${s}px ${t}`,e.measureText(n).width)}function es(t,e){let n=[],s=new Map,a=(l,r)=>{let o=14,i=0,p=0;for(let d of l||[])d.op==="F"?o=d.size:d.op==="T"&&(i=Math.max(i,d.width),p=Math.max(p,e(d.text,o)));p>0&&r(i,p)};for(let l of t.objects||[])a(l._ldraw_,(r,o)=>n.push({id:l.name,est:r,real:o,width:+l.width,shape:l.shape}));for(let l of t.edges||[]){let r=String(l.class||"").split(/\s+/).find(o=>/^e\d+$/.test(o));r&&a(l._ldraw_,(o,i)=>s.set(r,{est:o,real:i}))}return{nodes:n,edges:s}}function ns(t,e){let n=[];for(let a of e){if(a.real+qe<=a.est||!/^[A-Za-z0-9_]+$/.test(a.id))continue;let l=a.shape==="diamond"?2:1,r=a.width+l*(a.real+qe-a.est)/72;n.push(`${a.id} [width=${r.toFixed(3)}]`)}if(!n.length)return t;let s=t.lastIndexOf("}");return`${t.slice(0,s)}${n.join(`
 `)}
-}`}async function we(t,e,n){document.fonts&&document.fonts.ready&&await document.fonts.ready;let s=xn(n),o=wn(t.renderJSON(e),s),a=t.renderSVGElement(Sn(e,o.nodes));for(let i of a.querySelectorAll("g.edge")){let r=[...i.classList].find(d=>o.edges.has(d)),c=r&&o.edges.get(r);if(!(!c||c.real<=c.est))for(let d of i.querySelectorAll(":scope > text"))d.setAttribute("textLength",String(c.est)),d.setAttribute("lengthAdjust","spacingAndGlyphs")}return a}function q(t){let e=[],n=[];for(let s of t.children){let o=s.localName;if(o==="ellipse"){let a=+s.getAttribute("cx"),i=+s.getAttribute("cy"),r=+s.getAttribute("rx"),c=+s.getAttribute("ry");e.push(a-r,a+r),n.push(i-c,i+c)}else if(o==="polygon"||o==="path"||o==="polyline"){let i=(s.getAttribute(o==="path"?"d":"points")||"").match(/-?\d*\.?\d+(?:e-?\d+)?/gi)||[];for(let r=0;r+1<i.length;r+=2)e.push(+i[r]),n.push(+i[r+1])}}return e.length?{x1:Math.min(...e),y1:Math.min(...n),x2:Math.max(...e),y2:Math.max(...n)}:null}function W(t,e){let n=document.createElementNS(vn,t);for(let[s,o]of Object.entries(e))n.setAttribute(s,String(o));return n}function X(t,e){let n=t.querySelector(":scope > title");n||(n=W("title",{}),t.prepend(n)),n.textContent=e}var $t=class{constructor(e,n){this.svg=e,this.nodes=new Map,this.edges=new Map,this.notes={calls:new Map,progress:new Map,sends:new Map},this.junctions=new Map,this.joinOuts=new Map,e.setAttribute("class","dl-svg");let s=n.nodes||{},o=n.joins||{};for(let i of e.querySelectorAll("g.node")){let r=i.querySelector(":scope > title")?.textContent??"";if(Object.hasOwn(s,r)){let c=s[r];i.setAttribute("data-node",c),i.setAttribute("tabindex","0"),i.setAttribute("role","button"),X(i,c),this.nodes.set(c,{group:i,badge:this.makeBadge(i)})}else Object.hasOwn(ye,r)?(i.setAttribute("data-marker",ye[r]),X(i,r.toUpperCase())):Object.hasOwn(o,r)&&(i.setAttribute("data-join",r),X(i,o[r]))}let a=new Map((n.edges||[]).map(i=>[i.id,i]));for(let i of e.querySelectorAll("g.edge.dl-join-out")){let r=[...i.classList].find(c=>Object.hasOwn(o,c));r&&this.joinOuts.set(r,i)}for(let i of e.querySelectorAll("g.edge")){let r=[...i.classList].map(l=>a.get(l)).find(Boolean);if(!r)continue;i.setAttribute("data-edge",r.id),i.setAttribute("data-source",r.source),i.setAttribute("data-target",r.target),r.key!==null&&r.key!==void 0&&i.setAttribute("data-decision",r.key);let c=r.target===kn?"END":r.target,d=r.key==null?`${r.source} → ${c}`:`${r.source} → ${c} [${r.key}]`;r.join&&i.setAttribute("data-join","true"),r.junction&&this.junctions.set(r.id,r.junction),X(i,r.join?`${d}: ${r.join}`:d),this.edges.set(r.id,i)}}nodeGroups(){return[...this.nodes].map(([e,n])=>[e,n.group])}makeBadge(e){let n=q(e);if(!n)return null;let s=W("g",{class:"dl-badge",transform:`translate(${n.x2} ${n.y1})`});s.style.display="none";let o=W("rect",{x:-10,y:-8,width:20,height:16,rx:8,ry:8}),a=W("text",{x:0,y:3.5,"text-anchor":"middle","font-size":10});return s.append(o,a),e.appendChild(s),{badge:s,rect:o,text:a}}apply(e){let n=e.status||{},s=e.visits||{},o=e.selected||"";for(let[r,c]of this.nodes){let d=yn.has(n[r])?n[r]:"idle",l=Number.isFinite(s[r])?s[r]:0,p=c.group;p.getAttribute("data-status")!==d&&p.setAttribute("data-status",d),p.setAttribute("data-visits",String(l)),p.setAttribute("aria-label",l>1?`${r}: ${d}, ${l} visits`:`${r}: ${d}`),r===o?p.setAttribute("data-selected","true"):p.removeAttribute("data-selected"),this.setBadge(c,l)}let a=e.path||{};for(let[r,c]of this.edges){let d=Number.isFinite(a[r])?a[r]:0;d>0?(c.setAttribute("data-path","true"),c.setAttribute("data-times",String(d))):(c.removeAttribute("data-path"),c.removeAttribute("data-times")),r===e.last?c.setAttribute("data-taken","true"):c.removeAttribute("data-taken")}let i=new Set([...this.junctions].filter(([r])=>a[r]>0).map(([,r])=>r));for(let[r,c]of this.joinOuts)i.has(r)?c.setAttribute("data-path","true"):c.removeAttribute("data-path");e.heat&&this.applyHeat(e.heat)}applyHeat(e){let n=e.nodes||{};for(let[o,a]of this.nodes){let i=n[o],r=i&&i.levels?i.levels[e.measure]:void 0;a.group.setAttribute("data-heat",String(Number.isFinite(r)?r:0)),X(a.group,i?i.title:`${o}: not run`)}let s=e.edges||{};for(let[o,a]of this.edges){let i=s[o];i?(a.setAttribute("data-count",String(i.count)),a.setAttribute("data-weight",String(i.weight))):(a.removeAttribute("data-count"),a.removeAttribute("data-weight"));let c=(a.querySelector(":scope > title")?.textContent||"").replace(/: taken \d+ times?$/,"");X(a,i?`${c}: taken ${i.count} time${i.count===1?"":"s"}`:c)}}setBadge(e,n){if(!e.badge)return;let{badge:s,rect:o,text:a}=e.badge;if(n>1){let i=`×${n}`;if(a.textContent!==i){a.textContent=i;let r=Math.max(20,6.2*i.length+8);o.setAttribute("x",String(-r/2)),o.setAttribute("width",String(r))}s.style.display=""}else s.style.display="none"}};function et(t,e,n,{cls:s,attr:o,place:a,show:i}){let r=n||{};for(let[c,d]of t){let l=Object.hasOwn(r,c)?r[c]:null,p=e.get(c);if(!l){p&&p.box.remove(),e.delete(c),d.removeAttribute(o);continue}if(!p){let v=a(d);if(!v)continue;p=An(d,s,v),e.set(c,p)}let{value:_,label:u,hint:h}=i(l,d);d.setAttribute(o,String(_)),p.label.textContent!==u&&(p.label.textContent=u),p.title.textContent!==h&&(p.title.textContent=h)}}function An(t,e,{x:n,y:s,anchor:o}){let a=W("g",{class:e}),i=W("title",{}),r=W("text",{x:n,y:s,"text-anchor":o,"font-size":9});return a.append(i,r),t.appendChild(a),{box:a,title:i,label:r}}var gt=O.bind(N),Cn=24;function Se({message:t,full:e,Cell:n}){let[s,o]=T(!!t.open);return P(()=>o(!!t.open),[t.open,t.size,t.role]),gt`<details class="dl-msg" data-role=${t.role} open=${s}
-    onToggle=${a=>o(a.currentTarget.open)}>
+}`}async function Fe(t,e,n){document.fonts&&document.fonts.ready&&await document.fonts.ready;let s=ts(n),a=es(t.renderJSON(e),s),l=t.renderSVGElement(ns(e,a.nodes));for(let r of l.querySelectorAll("g.edge")){let o=[...r.classList].find(p=>a.edges.has(p)),i=o&&a.edges.get(o);if(!(!i||i.real<=i.est))for(let p of r.querySelectorAll(":scope > text"))p.setAttribute("textLength",String(i.est)),p.setAttribute("lengthAdjust","spacingAndGlyphs")}return l}function G(t){let e=[],n=[];for(let s of t.children){let a=s.localName;if(a==="ellipse"){let l=+s.getAttribute("cx"),r=+s.getAttribute("cy"),o=+s.getAttribute("rx"),i=+s.getAttribute("ry");e.push(l-o,l+o),n.push(r-i,r+i)}else if(a==="polygon"||a==="path"||a==="polyline"){let r=(s.getAttribute(a==="path"?"d":"points")||"").match(/-?\d*\.?\d+(?:e-?\d+)?/gi)||[];for(let o=0;o+1<r.length;o+=2)e.push(+r[o]),n.push(+r[o+1])}}return e.length?{x1:Math.min(...e),y1:Math.min(...n),x2:Math.max(...e),y2:Math.max(...n)}:null}function W(t,e){let n=document.createElementNS(Yn,t);for(let[s,a]of Object.entries(e))n.setAttribute(s,String(a));return n}function Q(t,e){let n=t.querySelector(":scope > title");n||(n=W("title",{}),t.prepend(n)),n.textContent=e}var xt=class{constructor(e,n){this.svg=e,this.nodes=new Map,this.edges=new Map,this.notes={calls:new Map,progress:new Map,sends:new Map},this.junctions=new Map,this.joinOuts=new Map,e.setAttribute("class","dl-svg");let s=n.nodes||{},a=n.joins||{};for(let r of e.querySelectorAll("g.node")){let o=r.querySelector(":scope > title")?.textContent??"";if(Object.hasOwn(s,o)){let i=s[o];r.setAttribute("data-node",i),r.setAttribute("tabindex","0"),r.setAttribute("role","button"),Q(r,i),this.nodes.set(i,{group:r,badge:this.makeBadge(r)})}else Object.hasOwn(Ie,o)?(r.setAttribute("data-marker",Ie[o]),Q(r,o.toUpperCase())):Object.hasOwn(a,o)&&(r.setAttribute("data-join",o),Q(r,a[o]))}let l=new Map((n.edges||[]).map(r=>[r.id,r]));for(let r of e.querySelectorAll("g.edge.dl-join-out")){let o=[...r.classList].find(i=>Object.hasOwn(a,i));o&&this.joinOuts.set(o,r)}for(let r of e.querySelectorAll("g.edge")){let o=[...r.classList].map(d=>l.get(d)).find(Boolean);if(!o)continue;r.setAttribute("data-edge",o.id),r.setAttribute("data-source",o.source),r.setAttribute("data-target",o.target),o.key!==null&&o.key!==void 0&&r.setAttribute("data-decision",o.key);let i=o.target===Zn?"END":o.target,p=o.key==null?`${o.source} → ${i}`:`${o.source} → ${i} [${o.key}]`;o.join&&r.setAttribute("data-join","true"),o.junction&&this.junctions.set(o.id,o.junction),Q(r,o.join?`${p}: ${o.join}`:p),this.edges.set(o.id,r)}}nodeGroups(){return[...this.nodes].map(([e,n])=>[e,n.group])}makeBadge(e){let n=G(e);if(!n)return null;let s=W("g",{class:"dl-badge",transform:`translate(${n.x2} ${n.y1})`});s.style.display="none";let a=W("rect",{x:-10,y:-8,width:20,height:16,rx:8,ry:8}),l=W("text",{x:0,y:3.5,"text-anchor":"middle","font-size":10});return s.append(a,l),e.appendChild(s),{badge:s,rect:a,text:l}}apply(e){let n=e.status||{},s=e.visits||{},a=e.selected||"";for(let[o,i]of this.nodes){let p=Qn.has(n[o])?n[o]:"idle",d=Number.isFinite(s[o])?s[o]:0,c=i.group;c.getAttribute("data-status")!==p&&c.setAttribute("data-status",p),c.setAttribute("data-visits",String(d)),c.setAttribute("aria-label",d>1?`${o}: ${p}, ${d} visits`:`${o}: ${p}`),o===a?c.setAttribute("data-selected","true"):c.removeAttribute("data-selected"),this.setBadge(i,d)}let l=e.path||{};for(let[o,i]of this.edges){let p=Number.isFinite(l[o])?l[o]:0;p>0?(i.setAttribute("data-path","true"),i.setAttribute("data-times",String(p))):(i.removeAttribute("data-path"),i.removeAttribute("data-times")),o===e.last?i.setAttribute("data-taken","true"):i.removeAttribute("data-taken")}let r=new Set([...this.junctions].filter(([o])=>l[o]>0).map(([,o])=>o));for(let[o,i]of this.joinOuts)r.has(o)?i.setAttribute("data-path","true"):i.removeAttribute("data-path");e.heat&&this.applyHeat(e.heat)}applyHeat(e){let n=e.nodes||{};for(let[a,l]of this.nodes){let r=n[a],o=r&&r.levels?r.levels[e.measure]:void 0;l.group.setAttribute("data-heat",String(Number.isFinite(o)?o:0)),Q(l.group,r?r.title:`${a}: not run`)}let s=e.edges||{};for(let[a,l]of this.edges){let r=s[a];r?(l.setAttribute("data-count",String(r.count)),l.setAttribute("data-weight",String(r.weight))):(l.removeAttribute("data-count"),l.removeAttribute("data-weight"));let i=(l.querySelector(":scope > title")?.textContent||"").replace(/: taken \d+ times?$/,"");Q(l,r?`${i}: taken ${r.count} time${r.count===1?"":"s"}`:i)}}setBadge(e,n){if(!e.badge)return;let{badge:s,rect:a,text:l}=e.badge;if(n>1){let r=`×${n}`;if(l.textContent!==r){l.textContent=r;let o=Math.max(20,6.2*r.length+8);a.setAttribute("x",String(-o/2)),a.setAttribute("width",String(o))}s.style.display=""}else s.style.display="none"}};function at(t,e,n,{cls:s,attr:a,place:l,show:r}){let o=n||{};for(let[i,p]of t){let d=Object.hasOwn(o,i)?o[i]:null,c=e.get(i);if(!d){c&&c.box.remove(),e.delete(i),p.removeAttribute(a);continue}if(!c){let y=l(p);if(!y)continue;c=ss(p,s,y),e.set(i,c)}let{value:f,label:u,hint:$}=r(d,p);p.setAttribute(a,String(f)),c.label.textContent!==u&&(c.label.textContent=u),c.title.textContent!==$&&(c.title.textContent=$)}}function ss(t,e,{x:n,y:s,anchor:a}){let l=W("g",{class:e}),r=W("title",{}),o=W("text",{x:n,y:s,"text-anchor":a,"font-size":9});return l.append(r,o),t.appendChild(l),{box:l,title:r,label:o}}var wt=O.bind(M),as=24;function He({message:t,full:e,Cell:n}){let[s,a]=E(!!t.open);return N(()=>a(!!t.open),[t.open,t.size,t.role]),wt`<details class="dl-msg" data-role=${t.role} open=${s}
+    onToggle=${l=>a(l.currentTarget.open)}>
     <summary><span class="dl-role">${t.role}</span>${" "}<span class="dl-size">${t.size}</span></summary>
-    ${s&&gt`<pre class="dl-pre"><${n} cell=${t.text} full=${e} /></pre>`}
-  </details>`}function Ae({stream:t}){let e=D(null),n=D(!0);P(()=>{let o=e.current;o&&n.current&&(o.scrollTop=o.scrollHeight)},[t.text]);let s=o=>{let a=o.currentTarget;n.current=a.scrollHeight-a.scrollTop-a.clientHeight<Cn};return gt`<div class="dl-stream-box">
+    ${s&&wt`<pre class="dl-pre"><${n} cell=${t.text} full=${e} /></pre>`}
+  </details>`}function ze({stream:t}){let e=R(null),n=R(!0);N(()=>{let a=e.current;a&&n.current&&(a.scrollTop=a.scrollHeight)},[t.text]);let s=a=>{let l=a.currentTarget;n.current=l.scrollHeight-l.scrollTop-l.clientHeight<as};return wt`<div class="dl-stream-box">
     <div class="dl-stream-head">${t.field}${t.live?" · streaming…":""}</div>
     <pre class="dl-pre dl-stream" ref=${e} onScroll=${s} data-field=${t.field}
       data-live=${t.live?"true":"false"}>${t.text}</pre>
-  </div>`}function Ce({text:t}){return t?gt`<span class="dl-run-calls" title=${t}>${t}</span>`:null}function Te(t,e){et(t.nodeGroups(),t.notes.calls,e,{cls:"dl-calls",attr:"data-calls",place:n=>{let s=q(n);return s&&{x:(s.x1+s.x2)/2+5,y:s.y2+10,anchor:"start"}},show:n=>({value:n.calls,label:String(n.label??""),hint:String(n.hint??"")})})}var S=O.bind(N);function Me({title:t,fields:e,edits:n,setEdits:s,error:o,next:a}){return S`<div class="dl-state">
+  </div>`}function We({text:t}){return t?wt`<span class="dl-run-calls" title=${t}>${t}</span>`:null}function Ge(t,e){at(t.nodeGroups(),t.notes.calls,e,{cls:"dl-calls",attr:"data-calls",place:n=>{let s=G(n);return s&&{x:(s.x1+s.x2)/2+5,y:s.y2+10,anchor:"start"}},show:n=>({value:n.calls,label:String(n.label??""),hint:String(n.hint??"")})})}var T=O.bind(M);function Ve({title:t,fields:e,edits:n,setEdits:s,error:a,next:l}){return T`<div class="dl-state">
     <div class="dl-state-title">${t}</div>
-    ${o&&!o.field&&S`<div class="dl-edit-error" role="alert">${o.message}</div>`}
+    ${a&&!a.field&&T`<div class="dl-edit-error" role="alert">${a.message}</div>`}
     <div class="dl-fields">
-      ${e.map(i=>{let r=Object.hasOwn(n,i.name)?n[i.name]:i.text,c=Object.hasOwn(n,i.name)&&n[i.name]!==i.text,d=o&&o.field===i.name,l=Math.min(8,Math.max(1,r.split(`
-`).length));return S`<div class="dl-field" data-field=${i.name} data-edited=${c?"true":void 0}
-            data-invalid=${d?"true":void 0}>
-          <label class="dl-field-name" title=${i.reads?`read by node '${a}'`:""}>${i.name}${i.reads?S`<span class="dl-reads"> · read by ${a}</span>`:null}</label>
-          <textarea class="dl-field-value" rows=${l} spellcheck="false" readonly=${!i.editable}
-            aria-invalid=${d?"true":"false"} value=${r}
-            onInput=${p=>s({...n,[i.name]:p.currentTarget.value})}></textarea>
-          ${d&&S`<div class="dl-edit-error" role="alert">${o.message}</div>`}
+      ${e.map(r=>{let o=Object.hasOwn(n,r.name)?n[r.name]:r.text,i=Object.hasOwn(n,r.name)&&n[r.name]!==r.text,p=a&&a.field===r.name,d=Math.min(8,Math.max(1,o.split(`
+`).length));return T`<div class="dl-field" data-field=${r.name} data-edited=${i?"true":void 0}
+            data-invalid=${p?"true":void 0}>
+          <label class="dl-field-name" title=${r.reads?`read by node '${l}'`:""}>${r.name}${r.reads?T`<span class="dl-reads"> · read by ${l}</span>`:null}</label>
+          <textarea class="dl-field-value" rows=${d} spellcheck="false" readonly=${!r.editable}
+            aria-invalid=${p?"true":"false"} value=${o}
+            onInput=${c=>s({...n,[r.name]:c.currentTarget.value})}></textarea>
+          ${p&&T`<div class="dl-edit-error" role="alert">${a.message}</div>`}
         </div>`})}
     </div>
-  </div>`}function Tn(t,e){let n={};for(let s of t)Object.hasOwn(e,s.name)&&e[s.name]!==s.text&&(n[s.name]=e[s.name]);return n}function Mn({model:t,list:e,enabled:n}){if(!n&&!e.length)return null;let s=o=>t.send({type:"breakpoint",node:o.node,when:o.when});return S`<span class="dl-bp-list" aria-label="breakpoints">
+  </div>`}function os(t,e){let n={};for(let s of t)Object.hasOwn(e,s.name)&&e[s.name]!==s.text&&(n[s.name]=e[s.name]);return n}function ls({model:t,list:e,enabled:n}){if(!n&&!e.length)return null;let s=a=>t.send({type:"breakpoint",node:a.node,when:a.when});return T`<span class="dl-bp-list" aria-label="breakpoints">
     <span class="dl-bp-title"><span class="dl-bp-icon" aria-hidden="true"></span>breakpoints</span>
-    ${!e.length&&S`<span class="dl-bp-none">none: click a ◌ on a node</span>`}
-    ${e.map(o=>S`<button class="dl-bp-item" data-node=${o.node} data-when=${o.when} disabled=${!n}
-      title=${`Clear the breakpoint ${o.when} '${o.node}'`} onClick=${()=>s(o)}>${o.when} ${o.node} ✕</button>`)}
-    ${e.length>1&&S`<button class="dl-bp-clear-all" disabled=${!n} title="Clear every breakpoint"
+    ${!e.length&&T`<span class="dl-bp-none">none: click a ◌ on a node</span>`}
+    ${e.map(a=>T`<button class="dl-bp-item" data-node=${a.node} data-when=${a.when} disabled=${!n}
+      title=${`Clear the breakpoint ${a.when} '${a.node}'`} onClick=${()=>s(a)}>${a.when} ${a.node} ✕</button>`)}
+    ${e.length>1&&T`<button class="dl-bp-clear-all" disabled=${!n} title="Clear every breakpoint"
       onClick=${()=>e.forEach(s)}>clear all</button>`}
-  </span>`}function Nn(t,e){if(t&&Array.isArray(t.breakpoints))return t.breakpoints;let n=e||{};return["before","after"].flatMap(s=>(n[s]||[]).map(o=>({node:o,when:s})))}function Ne({model:t,debug:e,breakpoints:n}){let s=e||{},o=s.paused,a=s.fork&&(s.fork.available||s.fork.editing)?s.fork:null,i=o&&o.key||a&&a.key||"",[r,c]=T({});pt(()=>c({}),[i]);let d=s.runs,l=(_,u)=>t.send({type:_,update:Tn(u||[],r)}),p=a&&a.editing;return S`<div class="dl-debug" data-mode=${o?"paused":p?"fork":"idle"}>
+  </span>`}function rs(t,e){if(t&&Array.isArray(t.breakpoints))return t.breakpoints;let n=e||{};return["before","after"].flatMap(s=>(n[s]||[]).map(a=>({node:a,when:s})))}function Ke({model:t,debug:e,breakpoints:n}){let s=e||{},a=s.paused,l=s.fork&&(s.fork.available||s.fork.editing)?s.fork:null,r=a&&a.key||l&&l.key||"",[o,i]=E({});ht(()=>i({}),[r]);let p=s.runs,d=(f,u)=>t.send({type:f,update:os(u||[],o)}),c=l&&l.editing;return T`<div class="dl-debug" data-mode=${a?"paused":c?"fork":"idle"}>
     <div class="dl-debug-row">
-      ${o&&S`<span class="dl-paused-at">‖ paused ${o.when} '${o.node}'</span>
-        ${o.note&&S`<span class="dl-paused-next" title=${o.note}>${o.note}</span>`}
-        <button class="dl-continue" disabled=${!o.enabled} title="Go on from the pause with the edited state"
-          onClick=${()=>l("resume",o.fields)}>▶ Continue</button>
-        <button class="dl-step" disabled=${!o.enabled} title="Run the next step (all the nodes it runs at once), then pause again"
-          onClick=${()=>l("step",o.fields)}>Step ▸</button>`}
-      ${a&&!p&&S`<button class="dl-fork-open"
+      ${a&&T`<span class="dl-paused-at">‖ paused ${a.when} '${a.node}'</span>
+        ${a.note&&T`<span class="dl-paused-next" title=${a.note}>${a.note}</span>`}
+        <button class="dl-continue" disabled=${!a.enabled} title="Go on from the pause with the edited state"
+          onClick=${()=>d("resume",a.fields)}>▶ Continue</button>
+        <button class="dl-step" disabled=${!a.enabled} title="Run the next step (all the nodes it runs at once), then pause again"
+          onClick=${()=>d("step",a.fields)}>Step ▸</button>`}
+      ${l&&!c&&T`<button class="dl-fork-open"
           title="Run again from the step the slider shows, as a new run (edit the state first)"
           onClick=${()=>t.send({type:"fork-editor",open:!0})}>↪ Run from here…</button>
-        <span class="dl-fork-note" title=${a.note||""}>${a.note}</span>`}
-      ${p&&S`<button class="dl-fork-run" title="Start the fork with the edited state"
-          onClick=${()=>l("fork",a.fields)}>↪ Run fork</button>
+        <span class="dl-fork-note" title=${l.note||""}>${l.note}</span>`}
+      ${c&&T`<button class="dl-fork-run" title="Start the fork with the edited state"
+          onClick=${()=>d("fork",l.fields)}>↪ Run fork</button>
         <button class="dl-fork-cancel" onClick=${()=>t.send({type:"fork-editor",open:!1})}>Cancel</button>
-        <span class="dl-fork-note" title=${a.note||""}>${a.note}</span>`}
-      ${d&&S`<label class="dl-runs-label">run
-        <select class="dl-runs" disabled=${!d.enabled} value=${String(d.value??-1)}
-          onChange=${_=>t.send({type:"show-run",index:+_.currentTarget.value})}>
-          ${d.options.map(_=>S`<option value=${String(_.value)}>${_.label}</option>`)}
+        <span class="dl-fork-note" title=${l.note||""}>${l.note}</span>`}
+      ${p&&T`<label class="dl-runs-label">run
+        <select class="dl-runs" disabled=${!p.enabled} value=${String(p.value??-1)}
+          onChange=${f=>t.send({type:"show-run",index:+f.currentTarget.value})}>
+          ${p.options.map(f=>T`<option value=${String(f.value)}>${f.label}</option>`)}
         </select></label>`}
-      ${s.diff&&S`<span class="dl-diff-note" data-changed=${s.diff.changed.length?"true":"false"}>${s.diff.text}</span>`}
-      <${Mn} model=${t} list=${Nn(e,n)} enabled=${!!s.can_break} />
+      ${s.diff&&T`<span class="dl-diff-note" data-changed=${s.diff.changed.length?"true":"false"}>${s.diff.text}</span>`}
+      <${ls} model=${t} list=${rs(e,n)} enabled=${!!s.can_break} />
     </div>
-    ${o&&S`<${Me} title=${"State at the pause: edit a value (JSON), then Continue or Step"}
-      fields=${o.fields} edits=${r} setEdits=${c} error=${s.error} next=${o.next} />`}
-    ${p&&S`<${Me} title=${"State to run from: edit a value (JSON), then Run fork"}
-      fields=${a.fields||[]} edits=${r} setEdits=${c} error=${s.error} next=${a.next} />`}
-    ${!o&&!p&&s.error&&S`<div class="dl-edit-error" role="alert">${s.error.message}</div>`}
-  </div>`}var On="http://www.w3.org/2000/svg",Ee=["before","after"],Ht={changed:["≠","output differs from the parent run's"],same:["=","same output as the parent run"],added:["+","ran only in this fork"],removed:["−","ran in the parent run after the branch, not in this fork"]};function K(t,e){let n=document.createElementNS(On,t);for(let[s,o]of Object.entries(e))n.setAttribute(s,String(o));return n}function Oe(t,e){let n=t.querySelector(":scope > title");n||(n=K("title",{}),t.prepend(n)),n.textContent!==e&&(n.textContent=e)}function Pe(t,e){t.debug=new Map;for(let[n,s]of t.nodes){let o=e(s.group);if(!o)continue;let a={};for(let r of Ee){let c=r==="before"?o.y1+1:o.y2-1,d=K("g",{class:"dl-bp","data-when":r,tabindex:0,role:"button",transform:`translate(${o.x1+1} ${c})`});d.append(K("circle",{class:"dl-bp-hit",r:9}),K("circle",{class:"dl-bp-dot",r:5})),s.group.appendChild(d),a[r]=d}let i=K("g",{class:"dl-diff",transform:`translate(${o.x2} ${(o.y1+o.y2)/2})`});i.append(K("rect",{x:-9,y:-8,width:18,height:16,rx:4,ry:4}),K("text",{x:0,y:4,"text-anchor":"middle","font-size":12})),i.style.display="none",s.group.appendChild(i),t.debug.set(n,{pins:a,badge:i})}}function mt(t,e,n,s){if(!t.debug)return;let o=e.paused||null,a=e.diff||{},i=new Set(e.inherited||[]);for(let[r,{pins:c,badge:d}]of t.debug){let l=t.nodes.get(r).group;for(let _ of Ee){let u=(n&&n[_]||[]).includes(r),h=c[_];u?h.setAttribute("data-on","true"):h.removeAttribute("data-on"),h.style.display=s||u?"":"none",Oe(h,`${u?"Breakpoint: pause":"Click to pause"} ${_} '${r}'${u?" (click to clear)":""}`)}i.has(r)?l.setAttribute("data-inherited","true"):l.removeAttribute("data-inherited"),o&&o.node===r?l.setAttribute("data-paused",String(o.when)):l.removeAttribute("data-paused");let p=Object.hasOwn(a,r)&&Object.hasOwn(Ht,a[r])?a[r]:null;p?(l.setAttribute("data-diff",p),d.querySelector("text").textContent=Ht[p][0],Oe(d,Ht[p][1]),d.style.display=""):(l.removeAttribute("data-diff"),d.style.display="none")}}function je(t,e){let n=t.target.closest?.("g.dl-bp[data-when]"),s=n&&n.closest("g.node[data-node]");return!s||!e.contains(s)?null:{node:s.getAttribute("data-node"),when:n.getAttribute("data-when")}}var bt=O.bind(N);function De(t,e){et(t.nodeGroups(),t.notes.progress,e,{cls:"dl-progress",attr:"data-progress",place:n=>{let s=q(n);return s&&{x:(s.x1+s.x2)/2-5,y:s.y2+10,anchor:"end"}},show:n=>({value:n.text,label:`${n.text} done`,hint:String(n.hint??"")})})}function Le(t,e){et(t.edges,t.notes.sends,e,{cls:"dl-sends",attr:"data-sends",place:n=>{let s=q({children:[...n.children].filter(o=>o.localName==="polygon")});return s&&{x:s.x2+4,y:s.y1,anchor:"start"}},show:(n,s)=>{let o=`${s.getAttribute("data-source")??""} → ${s.getAttribute("data-target")??""}`;return{value:n,label:`Send ×${n}`,hint:`${o}: ${n} instance${n===1?"":"s"} started by the router's latest Send map`}}})}function Re({rows:t,onSelect:e}){return bt`<ul class="dl-instances">
-    ${t.map(n=>bt`<li><button class="dl-instance" data-visit=${n.visit} data-status=${n.status}
+    ${a&&T`<${Ve} title=${"State at the pause: edit a value (JSON), then Continue or Step"}
+      fields=${a.fields} edits=${o} setEdits=${i} error=${s.error} next=${a.next} />`}
+    ${c&&T`<${Ve} title=${"State to run from: edit a value (JSON), then Run fork"}
+      fields=${l.fields||[]} edits=${o} setEdits=${i} error=${s.error} next=${l.next} />`}
+    ${!a&&!c&&s.error&&T`<div class="dl-edit-error" role="alert">${s.error.message}</div>`}
+  </div>`}var is="http://www.w3.org/2000/svg",Xe=["before","after"],Jt={changed:["≠","output differs from the parent run's"],same:["=","same output as the parent run"],added:["+","ran only in this fork"],removed:["−","ran in the parent run after the branch, not in this fork"]};function X(t,e){let n=document.createElementNS(is,t);for(let[s,a]of Object.entries(e))n.setAttribute(s,String(a));return n}function Je(t,e){let n=t.querySelector(":scope > title");n||(n=X("title",{}),t.prepend(n)),n.textContent!==e&&(n.textContent=e)}function Ye(t,e){t.debug=new Map;for(let[n,s]of t.nodes){let a=e(s.group);if(!a)continue;let l={};for(let o of Xe){let i=o==="before"?a.y1+1:a.y2-1,p=X("g",{class:"dl-bp","data-when":o,tabindex:0,role:"button",transform:`translate(${a.x1+1} ${i})`});p.append(X("circle",{class:"dl-bp-hit",r:9}),X("circle",{class:"dl-bp-dot",r:5})),s.group.appendChild(p),l[o]=p}let r=X("g",{class:"dl-diff",transform:`translate(${a.x2} ${(a.y1+a.y2)/2})`});r.append(X("rect",{x:-9,y:-8,width:18,height:16,rx:4,ry:4}),X("text",{x:0,y:4,"text-anchor":"middle","font-size":12})),r.style.display="none",s.group.appendChild(r),t.debug.set(n,{pins:l,badge:r})}}function St(t,e,n,s){if(!t.debug)return;let a=e.paused||null,l=e.diff||{},r=new Set(e.inherited||[]);for(let[o,{pins:i,badge:p}]of t.debug){let d=t.nodes.get(o).group;for(let f of Xe){let u=(n&&n[f]||[]).includes(o),$=i[f];u?$.setAttribute("data-on","true"):$.removeAttribute("data-on"),$.style.display=s||u?"":"none",Je($,`${u?"Breakpoint: pause":"Click to pause"} ${f} '${o}'${u?" (click to clear)":""}`)}r.has(o)?d.setAttribute("data-inherited","true"):d.removeAttribute("data-inherited"),a&&a.node===o?d.setAttribute("data-paused",String(a.when)):d.removeAttribute("data-paused");let c=Object.hasOwn(l,o)&&Object.hasOwn(Jt,l[o])?l[o]:null;c?(d.setAttribute("data-diff",c),p.querySelector("text").textContent=Jt[c][0],Je(p,Jt[c][1]),p.style.display=""):(d.removeAttribute("data-diff"),p.style.display="none")}}function Qe(t,e){let n=t.target.closest?.("g.dl-bp[data-when]"),s=n&&n.closest("g.node[data-node]");return!s||!e.contains(s)?null:{node:s.getAttribute("data-node"),when:n.getAttribute("data-when")}}var Ct=O.bind(M);function Ze(t,e){at(t.nodeGroups(),t.notes.progress,e,{cls:"dl-progress",attr:"data-progress",place:n=>{let s=G(n);return s&&{x:(s.x1+s.x2)/2-5,y:s.y2+10,anchor:"end"}},show:n=>({value:n.text,label:`${n.text} done`,hint:String(n.hint??"")})})}function tn(t,e){at(t.edges,t.notes.sends,e,{cls:"dl-sends",attr:"data-sends",place:n=>{let s=G({children:[...n.children].filter(a=>a.localName==="polygon")});return s&&{x:s.x2+4,y:s.y1,anchor:"start"}},show:(n,s)=>{let a=`${s.getAttribute("data-source")??""} → ${s.getAttribute("data-target")??""}`;return{value:n,label:`Send ×${n}`,hint:`${a}: ${n} instance${n===1?"":"s"} started by the router's latest Send map`}}})}function en({rows:t,onSelect:e}){return Ct`<ul class="dl-instances">
+    ${t.map(n=>Ct`<li><button class="dl-instance" data-visit=${n.visit} data-status=${n.status}
       data-selected=${n.selected?"true":void 0} title=${n.failure||n.status}
       onClick=${()=>e(n.visit)}>
       <span class="dl-instance-label">${n.label}</span>${" "}<span class="dl-instance-status">${n.status}</span>
-      ${n.duration&&bt`${" "}<span class="dl-instance-time">${n.duration}</span>`}
-      ${n.failure&&bt`${" "}<span class="dl-instance-failure">${n.failure}</span>`}
+      ${n.duration&&Ct`${" "}<span class="dl-instance-time">${n.duration}</span>`}
+      ${n.failure&&Ct`${" "}<span class="dl-instance-failure">${n.failure}</span>`}
     </button></li>`)}
-  </ul>`}var Y=O.bind(N),En=8,Be=3;function He(t,e,n,s){let o=s-n;return o<=0?{left:"0%",width:"100%"}:{left:`min(${100*(t-n)/o}%, calc(100% - ${Be}px))`,width:`${100*(e-t)/o}%`,minWidth:`${Be}px`}}function Pn({call:t,bar:e}){let n=He(t.start,t.end,e.start,e.end);return Y`<span class="dl-call" data-attempt=${t.attempt??""} data-outcome=${t.outcome}
-    style=${n} title=${t.hint}></span>`}function jn({bar:t,span:e,selected:n,onSelect:s}){let o=He(t.start,t.end,e[0],e[1]);return Y`<div class="dl-bar" role="button" tabindex="0" data-visit=${t.visit} data-node=${t.node}
+  </ul>`}var Z=O.bind(M),ds=8,nn=3;function sn(t,e,n,s){let a=s-n;return a<=0?{left:"0%",width:"100%"}:{left:`min(${100*(t-n)/a}%, calc(100% - ${nn}px))`,width:`${100*(e-t)/a}%`,minWidth:`${nn}px`}}function cs({call:t,bar:e}){let n=sn(t.start,t.end,e.start,e.end);return Z`<span class="dl-call" data-attempt=${t.attempt??""} data-outcome=${t.outcome}
+    style=${n} title=${t.hint}></span>`}function us({bar:t,span:e,selected:n,onSelect:s}){let a=sn(t.start,t.end,e[0],e[1]);return Z`<div class="dl-bar" role="button" tabindex="0" data-visit=${t.visit} data-node=${t.node}
     data-task=${t.task||void 0} data-status=${t.status} data-live=${t.live?"true":void 0}
-    data-selected=${n?"true":void 0} style=${o} title=${t.hint}
-    onClick=${()=>s(t.visit)} onKeyDown=${a=>a.key==="Enter"&&s(t.visit)}>
-    ${t.calls.map(a=>Y`<${Pn} call=${a} bar=${t} />`)}
+    data-selected=${n?"true":void 0} style=${a} title=${t.hint}
+    onClick=${()=>s(t.visit)} onKeyDown=${l=>l.key==="Enter"&&s(t.visit)}>
+    ${t.calls.map(l=>Z`<${cs} call=${l} bar=${t} />`)}
     <span class="dl-bar-label">${t.node}</span>
-  </div>`}function Ie({model:t,body:e}){let n=e.span||[0,0],s=a=>t.send({type:"select",visit:a}),o=e.bars||[];return Y`<div class="dl-waterfall">
+  </div>`}function an({model:t,body:e}){let n=e.span||[0,0],s=l=>t.send({type:"select",visit:l}),a=e.bars||[];return Z`<div class="dl-waterfall">
     <div class="dl-scope">${e.scope}</div>
-    <div class="dl-lanes" style=${{minWidth:`${o.length*En}px`}}>
-      ${(e.lanes||[]).map((a,i)=>Y`<div class="dl-lane" data-lane=${a.lane}>
-        <span class="dl-lane-label" title=${a.label}>${a.label}</span>
+    <div class="dl-lanes" style=${{minWidth:`${a.length*ds}px`}}>
+      ${(e.lanes||[]).map((l,r)=>Z`<div class="dl-lane" data-lane=${l.lane}>
+        <span class="dl-lane-label" title=${l.label}>${l.label}</span>
         <div class="dl-lane-track">
-          ${o.filter(r=>r.lane===i).map(r=>Y`<${jn} bar=${r} span=${n}
-            selected=${r.visit===e.selected} onSelect=${s} />`)}
+          ${a.filter(o=>o.lane===r).map(o=>Z`<${us} bar=${o} span=${n}
+            selected=${o.visit===e.selected} onSelect=${s} />`)}
         </div>
       </div>`)}
     </div>
@@ -155,53 +359,55 @@ var k,Jt,Fe,U,kt,rt,Xt,st,Yt,wt,xt,We,Z=Symbol.for("pv"),it={},lt=[],qe=/^m(i|n|
       <span class="dl-call" data-outcome="rejected"></span> answer rejected (retried)
       <span class="dl-call" data-outcome="cached"></span> cached
     </div>
-  </div>`}var f=O.bind(N),Dn=new Set(["finished","failed","cancelled"]);function L(t,e){let[n,s]=T(()=>t.get(e));return P(()=>{let o=()=>s(t.get(e));return t.on(`change:${e}`,o),o(),()=>t.off(`change:${e}`,o)},[t,e]),n}var Ln=[["paused","paused here"],["breakpoint","breakpoint (click a ◌ to set)"],["inherited","ran before the fork"],["diff","output ≠ parent run"]];function Rn({debug:t,joins:e,sends:n}){return f`<div class="dl-legend" aria-label="legend">
-    ${Bt.map(s=>f`<span class="dl-key" data-status=${s}><span class="dl-swatch"></span>${s}</span>`)}
+  </div>`}var _=O.bind(M),ps=new Set(["finished","failed","cancelled"]);function B(t,e){let[n,s]=E(()=>t.get(e));return N(()=>{let a=()=>s(t.get(e));return t.on(`change:${e}`,a),a(),()=>t.off(`change:${e}`,a)},[t,e]),n}var fs=[["paused","paused here"],["breakpoint","breakpoint (click a ◌ to set)"],["inherited","ran before the fork"],["diff","output ≠ parent run"]];function _s({debug:t,joins:e,sends:n}){return _`<div class="dl-legend" aria-label="legend">
+    ${Kt.map(s=>_`<span class="dl-key" data-status=${s}><span class="dl-swatch"></span>${s}</span>`)}
     <span class="dl-key" data-path="true"><span class="dl-line"></span>path taken</span>
     <span class="dl-key" data-mark="taken"><span class="dl-line"></span>last edge</span>
-    ${e&&f`<span class="dl-key" data-mark="join"><span class="dl-swatch"></span>join (waits for all)</span>`}
-    ${n&&f`<span class="dl-key" data-mark="send"><span class="dl-line"></span>Send map (×instances)</span>`}
-    ${t&&Ln.map(([s,o])=>f`<span class="dl-key" data-mark=${s}><span
-      class="dl-swatch" aria-hidden="true">${s==="diff"?"≠":""}</span>${o}</span>`)}
-  </div>`}function Bn({svg:t,stalled:e}){if(!t)return null;let n=`data:image/svg+xml;charset=utf-8,${encodeURIComponent(t)}`;return f`<div class="dl-still">
+    ${e&&_`<span class="dl-key" data-mark="join"><span class="dl-swatch"></span>join (waits for all)</span>`}
+    ${n&&_`<span class="dl-key" data-mark="send"><span class="dl-line"></span>Send map (×instances)</span>`}
+    ${t&&fs.map(([s,a])=>_`<span class="dl-key" data-mark=${s}><span
+      class="dl-swatch" aria-hidden="true">${s==="diff"?"≠":""}</span>${a}</span>`)}
+  </div>`}function $s({svg:t,stalled:e}){if(!t)return null;let n=`data:image/svg+xml;charset=utf-8,${encodeURIComponent(t)}`;return _`<div class="dl-still">
     <img class="dl-still-img" alt="the graph (static picture)" src=${n} />
-    ${e&&f`<div class="dl-still-note">static picture: no kernel</div>`}
-  </div>`}var Wt=new WeakMap,Hn=40,In=600;function Un(t){let e=[],n=()=>{let s=(t.get("_picture")||{}).status;if(!s)return;let o=e[e.length-1];o&&JSON.stringify(o)===JSON.stringify(s)||(e.push(s),e.length>Hn&&e.splice(1,1))};n(),t.on("change:_picture",n),Wt.set(t,{seen:e,stop:()=>t.off("change:_picture",n)})}function Fn(t){let e=Wt.get(t);return e?(e.stop(),Wt.delete(t),e.seen.length>1?e.seen:[]):[]}async function Wn(t,e,n,s){if(!e.length)return;let o=In/e.length;for(let a of e){if(!s())return;t.apply({...n.current,status:a}),await new Promise(i=>setTimeout(i,o))}}function It(t,e){Te(t,e.calls),De(t,e.progress),Le(t,e.sends)}function zt({model:t,layout:e,picture:n,debug:s,legend:o}){let a=D(null),i=D(null),r=D(n),c=D(n.run_state),[d,l]=T(""),[p,_]=T(!1),[u,h]=T(!1),v=L(t,"_still")||"";r.current=n;let m=D(s);m.current=s,P(()=>{let $=setTimeout(()=>h(ge()),Lt);return()=>clearTimeout($)},[]),P(()=>{let $=!0;if(i.current=null,!!e.dot)return(async()=>{try{let g=await Rt(t),R=getComputedStyle(a.current).fontFamily,B=await we(g,e.dot,R);if(!$)return;let C=new $t(B,e),E=Fn(t);if(C.apply(E.length?{...r.current,status:E[0]}:r.current),m.current&&(Pe(C,q),mt(C,r.current,m.current.breakpoints,m.current.enabled)),a.current.replaceChildren(B),It(C,r.current),_(!0),l(""),await Wn(C,E,r,()=>$),!$)return;C.apply(r.current),m.current&&mt(C,r.current,m.current.breakpoints,m.current.enabled),It(C,r.current),i.current=C,requestAnimationFrame(()=>ht(t,B))}catch(g){$&&l(`Could not lay out the graph: ${g&&g.message?g.message:g}`)}})(),()=>{$=!1}},[e.dot]),P(()=>{let $=i.current;if(!$)return;$.apply(n),It($,n);let g=n.run_state;g!==c.current&&Dn.has(g)&&requestAnimationFrame(()=>ht(t,$.svg)),c.current=g},[n]),P(()=>{i.current&&s&&mt(i.current,n,s.breakpoints,s.enabled)},[n,s&&s.breakpoints,s&&s.enabled]);let y=$=>{let g=s&&s.enabled?je($,a.current):null;if(g){if($.type==="keydown"&&$.key!=="Enter"&&$.key!==" ")return;$.preventDefault(),t.send({type:"breakpoint",node:g.node,when:g.when});return}let R=$.target.closest?.("g.node[data-node]");if(!R||!a.current.contains(R)||$.type==="keydown"&&$.key!=="Enter"&&$.key!==" ")return;$.preventDefault();let B=R.getAttribute("data-node");t.send({type:"select",node:n.selected===B?"":B})},b=n.run_state||"idle";return f`<div class="dspyer-graphview" data-run-state=${b}>
-    <div class="dl-caption">${b==="idle"?"":b}</div>
-    ${!p&&f`<${Bn} svg=${v} stalled=${u} />`}
-    <div class="dl-stage" ref=${a} onClick=${y} onKeyDown=${y}></div>
-    ${d&&f`<pre class="dl-error">${d}</pre>`}
-    ${o||f`<${Rn} debug=${!!s} joins=${Object.keys(e.joins||{}).length>0}
+    ${e&&_`<div class="dl-still-note">static picture: no kernel</div>`}
+  </div>`}var Zt=new WeakMap,hs=40,bs=600;function ms(t){let e=[],n=()=>{let s=(t.get("_picture")||{}).status;if(!s)return;let a=e[e.length-1];a&&JSON.stringify(a)===JSON.stringify(s)||(e.push(s),e.length>hs&&e.splice(1,1))};n(),t.on("change:_picture",n),Zt.set(t,{seen:e,stop:()=>t.off("change:_picture",n)})}function gs(t){let e=Zt.get(t);return e?(e.stop(),Zt.delete(t),e.seen.length>1?e.seen:[]):[]}async function vs(t,e,n,s){if(!e.length)return;let a=bs/e.length;for(let l of e){if(!s())return;t.apply({...n.current,status:l}),await new Promise(r=>setTimeout(r,a))}}function Xt(t,e){Ge(t,e.calls),Ze(t,e.progress),tn(t,e.sends)}function ot({model:t,layout:e,picture:n,debug:s,legend:a}){let l=R(null),r=R(null),o=R(n),i=R(n.run_state),[p,d]=E(""),[c,f]=E(!1),[u,$]=E(!1),y=B(t,"_still")||"";o.current=n;let m=R(s);m.current=s,N(()=>{let h=setTimeout(()=>$(Ce()),zt);return()=>clearTimeout(h)},[]),N(()=>{let h=!0;if(r.current=null,!!e.dot)return(async()=>{try{let b=await Wt(t),I=getComputedStyle(l.current).fontFamily,q=await Fe(b,e.dot,I);if(!h)return;let j=new xt(q,e),L=gs(t);if(j.apply(L.length?{...o.current,status:L[0]}:o.current),m.current&&(Ye(j,G),St(j,o.current,m.current.breakpoints,m.current.enabled)),l.current.replaceChildren(q),Xt(j,o.current),f(!0),d(""),await vs(j,L,o,()=>h),!h)return;j.apply(o.current),m.current&&St(j,o.current,m.current.breakpoints,m.current.enabled),Xt(j,o.current),r.current=j,requestAnimationFrame(()=>gt(t,q))}catch(b){h&&d(`Could not lay out the graph: ${b&&b.message?b.message:b}`)}})(),()=>{h=!1}},[e.dot]),N(()=>{let h=r.current;if(!h)return;h.apply(n),Xt(h,n);let b=n.run_state;b!==i.current&&ps.has(b)&&requestAnimationFrame(()=>gt(t,h.svg)),i.current=b},[n]),N(()=>{r.current&&s&&St(r.current,n,s.breakpoints,s.enabled)},[n,s&&s.breakpoints,s&&s.enabled]);let k=h=>{let b=s&&s.enabled?Qe(h,l.current):null;if(b){if(h.type==="keydown"&&h.key!=="Enter"&&h.key!==" ")return;h.preventDefault(),t.send({type:"breakpoint",node:b.node,when:b.when});return}let I=h.target.closest?.("g.node[data-node]");if(!I||!l.current.contains(I)||h.type==="keydown"&&h.key!=="Enter"&&h.key!==" ")return;h.preventDefault();let q=I.getAttribute("data-node");t.send({type:"select",node:n.selected===q?"":q})},g=n.run_state||"idle";return _`<div class="dspyer-graphview" data-run-state=${g}>
+    <div class="dl-caption">${g==="idle"?"":g}</div>
+    ${!c&&_`<${$s} svg=${y} stalled=${u} />`}
+    <div class="dl-stage" ref=${l} onClick=${k} onKeyDown=${k}></div>
+    ${p&&_`<pre class="dl-error">${p}</pre>`}
+    ${a||_`<${_s} debug=${!!s} joins=${Object.keys(e.joins||{}).length>0}
       sends=${Object.keys(n.sends||{}).length>0} />`}
-  </div>`}function qn({model:t}){let e=L(t,"_layout")||{},n=L(t,"_picture")||{};return f`<${zt} model=${t} layout=${e} picture=${n} />`}function zn(t){let[e,n]=T({});return P(()=>{let o=a=>{!a||a.type!=="full-text"||typeof a.handle!="string"||n(i=>({...i,[a.handle]:String(a.text??"")}))};return t.on("msg:custom",o),()=>t.off("msg:custom",o)},[t]),{texts:e,ask:o=>{Object.hasOwn(e,o)||t.send({type:"full-text",handle:o})}}}function qt({cell:t,full:e}){if(typeof t=="string"||t===null||t===void 0)return String(t??"");let n=e.texts[t.full];return n!==void 0?n:f`<span class="dl-clipped">${t.text}<button class="dl-more" title="show the full value"
-    onClick=${()=>e.ask(t.full)}>show all</button></span>`}function Gn({block:t,full:e}){let[n,s]=T(!1);P(()=>{n&&e.ask(t.full)},[n,t.full]);let o=e.texts[t.full];return f`<details class="dl-fold" open=${n} onToggle=${a=>s(a.currentTarget.open)}>
+  </div>`}function ys({model:t}){let e=B(t,"_layout")||{},n=B(t,"_picture")||{};return _`<${ot} model=${t} layout=${e} picture=${n} />`}function ks(t){let[e,n]=E({});return N(()=>{let a=l=>{!l||l.type!=="full-text"||typeof l.handle!="string"||n(r=>({...r,[l.handle]:String(l.text??"")}))};return t.on("msg:custom",a),()=>t.off("msg:custom",a)},[t]),{texts:e,ask:a=>{Object.hasOwn(e,a)||t.send({type:"full-text",handle:a})}}}function te({cell:t,full:e}){if(typeof t=="string"||t===null||t===void 0)return String(t??"");let n=e.texts[t.full];return n!==void 0?n:_`<span class="dl-clipped">${t.text}<button class="dl-more" title="show the full value"
+    onClick=${()=>e.ask(t.full)}>show all</button></span>`}function xs({block:t,full:e}){let[n,s]=E(!1);N(()=>{n&&e.ask(t.full)},[n,t.full]);let a=e.texts[t.full];return _`<details class="dl-fold" open=${n} onToggle=${l=>s(l.currentTarget.open)}>
     <summary>${t.fold}</summary>
-    <pre class="dl-pre">${n?o??"loading…":""}</pre>
-  </details>`}function Vn({table:t,full:e}){let n=new Set(t.changed||[]);return f`<div class="dl-scroll"><table class="dl-table">
-    <thead><tr>${t.head.map(s=>f`<th>${s}</th>`)}</tr></thead>
-    <tbody>${t.rows.map((s,o)=>f`<tr class=${n.has(o)?"dl-changed":""}>
-      ${s.map((a,i)=>i===0?f`<th scope="row">${a}</th>`:f`<td><${qt} cell=${a} full=${e} /></td>`)}
+    <pre class="dl-pre">${n?a??"loading…":""}</pre>
+  </details>`}function ws({table:t,full:e}){let n=new Set(t.changed||[]);return _`<div class="dl-scroll"><table class="dl-table">
+    <thead><tr>${t.head.map(s=>_`<th>${s}</th>`)}</tr></thead>
+    <tbody>${t.rows.map((s,a)=>_`<tr class=${n.has(a)?"dl-changed":""}>
+      ${s.map((l,r)=>r===0?_`<th scope="row">${l}</th>`:_`<td><${te} cell=${l} full=${e} /></td>`)}
     </tr>`)}</tbody>
-  </table></div>`}function vt({blocks:t,full:e,onSelect:n}){return(t||[]).map(s=>s.facts?f`<div class="dl-facts"><b>${s.facts[0]}</b>${s.facts.slice(1).map(o=>` · ${o}`)}</div>`:s.title!==void 0?f`<div class="dl-title">${s.title}</div>`:s.note!==void 0?f`<div class="dl-note">${s.note}</div>`:s.pre!==void 0?f`<pre class="dl-pre"><${qt} cell=${s.pre} full=${e} /></pre>`:s.table?f`<${Vn} table=${s.table} full=${e} />`:s.fold!==void 0?f`<${Gn} block=${s} full=${e} />`:s.message?f`<${Se} message=${s.message} full=${e} Cell=${qt} />`:s.stream?f`<${Ae} stream=${s.stream} />`:s.instances&&n?f`<${Re} rows=${s.instances} onSelect=${n} />`:null)}function Ut({label:t,picker:e,onPick:n}){if(!e)return null;let s=e.options.findIndex(o=>JSON.stringify(o.value)===JSON.stringify(e.value));return f`<label class="dl-pick">${t}
+  </table></div>`}function At({blocks:t,full:e,onSelect:n}){return(t||[]).map(s=>s.facts?_`<div class="dl-facts"><b>${s.facts[0]}</b>${s.facts.slice(1).map(a=>` · ${a}`)}</div>`:s.title!==void 0?_`<div class="dl-title">${s.title}</div>`:s.note!==void 0?_`<div class="dl-note">${s.note}</div>`:s.pre!==void 0?_`<pre class="dl-pre"><${te} cell=${s.pre} full=${e} /></pre>`:s.table?_`<${ws} table=${s.table} full=${e} />`:s.fold!==void 0?_`<${xs} block=${s} full=${e} />`:s.message?_`<${He} message=${s.message} full=${e} Cell=${te} />`:s.stream?_`<${ze} stream=${s.stream} />`:s.instances&&n?_`<${en} rows=${s.instances} onSelect=${n} />`:null)}function Yt({label:t,picker:e,onPick:n}){if(!e)return null;let s=e.options.findIndex(a=>JSON.stringify(a.value)===JSON.stringify(e.value));return _`<label class="dl-pick">${t}
     <select class="dl-picker" value=${String(s)}
-      onChange=${o=>n(e.options[+o.currentTarget.value].value)}>
-      ${s<0&&f`<option value="-1">—</option>`}
-      ${e.options.map((o,a)=>f`<option value=${String(a)}>${o.label}</option>`)}
-    </select></label>`}function Kn({model:t,toolbar:e}){let n=e||{},s=n.stop||{},o=n.replay,a=!s.enabled&&n.run_state==="running"&&s.hint;return f`<div class="dl-toolbar">
+      onChange=${a=>n(e.options[+a.currentTarget.value].value)}>
+      ${s<0&&_`<option value="-1">—</option>`}
+      ${e.options.map((a,l)=>_`<option value=${String(l)}>${a.label}</option>`)}
+    </select></label>`}function Ss({model:t,toolbar:e}){let n=e||{},s=n.stop||{},a=n.replay,l=!s.enabled&&n.run_state==="running"&&s.hint,r=B(t,"_store_note")||"";return _`<div class="dl-toolbar">
     <div class="dl-toolbar-line">
-      ${s.shown&&f`<button class="dl-stop" disabled=${!s.enabled} title=${s.hint||""}
+      ${s.shown&&_`<button class="dl-stop" disabled=${!s.enabled} title=${s.hint||""}
         onClick=${()=>t.send({type:"stop"})}>■ Stop</button>`}
-      <span class="dl-status" title=${n.status||""}>${n.status||""}</span>
-      ${a&&f`<span class="dl-stop-hint" title=${s.hint}>${s.hint}</span>`}
+      <span class="dl-status" title=${[n.status,r].filter(Boolean).join(`
+`)}
+        data-stored=${r||void 0}>${n.status||""}</span>
+      ${l&&_`<span class="dl-stop-hint" title=${s.hint}>${s.hint}</span>`}
     </div>
-    <div class="dl-toolbar-line dl-calls-line"><${Ce} text=${n.calls} /></div>
+    <div class="dl-toolbar-line dl-calls-line"><${We} text=${n.calls} /></div>
     <div class="dl-toolbar-line dl-replay-line">
-      ${o&&f`<label class="dl-replay-label">replay
-        <input class="dl-replay" type="range" min="0" max=${o.max} value=${o.value}
-          onInput=${i=>t.send({type:"seek",step:+i.currentTarget.value})} /></label>
-        <span class="dl-replay-note" title=${o.note||""}>${o.note}</span>`}
+      ${a&&_`<label class="dl-replay-label">replay
+        <input class="dl-replay" type="range" min="0" max=${a.max} value=${a.value}
+          onInput=${o=>t.send({type:"seek",step:+o.currentTarget.value})} /></label>
+        <span class="dl-replay-note" title=${a.note||""}>${a.note}</span>`}
     </div>
-  </div>`}function Jn({model:t,timeline:e}){if(!e||!e.rows)return null;let n=o=>t.send({type:"page",offset:o}),s=e.rows.length||1;return f`<div class="dl-timeline">
+  </div>`}function Cs({model:t,timeline:e}){if(!e||!e.rows)return null;let n=a=>t.send({type:"page",offset:a}),s=e.rows.length||1;return _`<div class="dl-timeline">
     <div class="dl-pager">
       <button class="dl-older" disabled=${!e.older} onClick=${()=>n(e.offset+s)}>◀ older</button>
       <button class="dl-newer" disabled=${!e.newer} onClick=${()=>n(Math.max(0,e.offset-s))}>newer ▶</button>
@@ -209,36 +415,36 @@ var k,Jt,Fe,U,kt,rt,Xt,st,Yt,wt,xt,We,Z=Symbol.for("pv"),it={},lt=[],qe=/^m(i|n|
       <span class="dl-position" title=${e.position}>${e.position}</span>
     </div>
     <div class="dl-rows" role="listbox">
-      ${e.rows.map(o=>f`<div class="dl-row" role="option" tabindex="0" data-index=${o.i} data-kind=${o.kind}
-        data-mine=${o.mine?"true":void 0} title=${`${o.t}  ${o.node}  ${o.kind}  ${o.text}`}
-        onClick=${()=>t.send({type:"select",event:o.i})}
-        onKeyDown=${a=>a.key==="Enter"&&t.send({type:"select",event:o.i})}>
-        <span class="dl-when">${o.t}</span>${" "}<span class="dl-node">${o.node}</span>${" "}<span
-          class="dl-kind">${o.kind}</span>${" "}<span class="dl-text">${o.text}</span>
+      ${e.rows.map(a=>_`<div class="dl-row" role="option" tabindex="0" data-index=${a.i} data-kind=${a.kind}
+        data-mine=${a.mine?"true":void 0} title=${`${a.t}  ${a.node}  ${a.kind}  ${a.text}`}
+        onClick=${()=>t.send({type:"select",event:a.i})}
+        onKeyDown=${l=>l.key==="Enter"&&t.send({type:"select",event:a.i})}>
+        <span class="dl-when">${a.t}</span>${" "}<span class="dl-node">${a.node}</span>${" "}<span
+          class="dl-kind">${a.kind}</span>${" "}<span class="dl-text">${a.text}</span>
       </div>`)}
     </div>
-  </div>`}var Xn=["node","calls","validation","result","error","waterfall"];function yt(t){return t?JSON.parse(t):{}}function Yn(t){return t&&typeof t.id=="string"?{[t.id]:t}:{}}function Qn(t){let e=t.get("_head")!==void 0,n=L(t,e?"_head":"_panel"),s=L(t,e?"_timeline":"_panel"),o=L(t,e?"_tab":"_panel"),a=j(()=>e?null:yt(n),[e,n]),i=j(()=>a?a.head||{}:yt(n),[a,n]),r=j(()=>a?a.timeline:yt(s),[a,s]),c=j(()=>Yn(a?a.tab:yt(o)),[a,o]),d=D({});return d.current={...d.current,...c},{head:i,timeline:r,bodies:d.current}}var Ft=new WeakMap;function Zn({model:t,head:e,bodies:n,full:s}){let o=e.focus||{},[a,i]=T(()=>{let l=Ft.get(t);return l&&l.n===o.n?l.tab:o.tab||"node"}),r=(l,p)=>{Ft.set(t,{tab:l,n:o.n}),i(l),p&&t.send({type:"tab",tab:l})};pt(()=>{let l=Ft.get(t);l&&l.n===o.n||r(o.tab||a,!1)},[o.n]);let c=n[a],d=(l,p)=>p?l==="node"?f`<${Ut} label="visit" picker=${p.visits}
-        onPick=${_=>t.send({type:"select",visit:_})} />
-      <${vt} blocks=${p.blocks} full=${s} onSelect=${_=>t.send({type:"select",visit:_})} />`:l==="calls"?f`<div class="dl-scope">${p.scope}</div>
-      <${Ut} label="call" picker=${p.calls} onPick=${_=>t.send({type:"call",index:_})} />
-      <${vt} blocks=${p.blocks} full=${s} />`:l==="validation"?f`<div class="dl-scope">${p.scope}</div>
-      <${Ut} label="attempt" picker=${p.attempts}
-        onPick=${_=>t.send({type:"attempt",key:_})} />
-      <${vt} blocks=${p.blocks} full=${s} />`:l==="waterfall"?f`<${Ie} model=${t} body=${p} />`:f`<${vt} blocks=${p.blocks} full=${s} />`:f`<div class="dl-note">loading…</div>`;return f`<div class="dl-side">
+  </div>`}var As=["node","calls","validation","result","error","waterfall"];function Tt(t){return t?JSON.parse(t):{}}function Ts(t){return t&&typeof t.id=="string"?{[t.id]:t}:{}}function Ms(t){let e=t.get("_head")!==void 0,n=B(t,e?"_head":"_panel"),s=B(t,e?"_timeline":"_panel"),a=B(t,e?"_tab":"_panel"),l=A(()=>e?null:Tt(n),[e,n]),r=A(()=>l?l.head||{}:Tt(n),[l,n]),o=A(()=>l?l.timeline:Tt(s),[l,s]),i=A(()=>Ts(l?l.tab:Tt(a)),[l,a]),p=R({});return p.current={...p.current,...i},{head:r,timeline:o,bodies:p.current}}var Qt=new WeakMap;function Es({model:t,head:e,bodies:n,full:s}){let a=e.focus||{},[l,r]=E(()=>{let d=Qt.get(t);return d&&d.n===a.n?d.tab:a.tab||"node"}),o=(d,c)=>{Qt.set(t,{tab:d,n:a.n}),r(d),c&&t.send({type:"tab",tab:d})};ht(()=>{let d=Qt.get(t);d&&d.n===a.n||o(a.tab||l,!1)},[a.n]);let i=n[l],p=(d,c)=>c?d==="node"?_`<${Yt} label="visit" picker=${c.visits}
+        onPick=${f=>t.send({type:"select",visit:f})} />
+      <${At} blocks=${c.blocks} full=${s} onSelect=${f=>t.send({type:"select",visit:f})} />`:d==="calls"?_`<div class="dl-scope">${c.scope}</div>
+      <${Yt} label="call" picker=${c.calls} onPick=${f=>t.send({type:"call",index:f})} />
+      <${At} blocks=${c.blocks} full=${s} />`:d==="validation"?_`<div class="dl-scope">${c.scope}</div>
+      <${Yt} label="attempt" picker=${c.attempts}
+        onPick=${f=>t.send({type:"attempt",key:f})} />
+      <${At} blocks=${c.blocks} full=${s} />`:d==="waterfall"?_`<${an} model=${t} body=${c} />`:_`<${At} blocks=${c.blocks} full=${s} />`:_`<div class="dl-note">loading…</div>`;return _`<div class="dl-side">
     <div class="dl-tabs" role="tablist">
-      ${(e.tabs||[]).map(l=>f`<button class="dl-tab" role="tab" data-tab=${l.id}
-        data-alert=${l.alert?"true":void 0} aria-selected=${l.id===a?"true":"false"}
-        onClick=${()=>r(l.id,!0)}>${l.title}</button>`)}
+      ${(e.tabs||[]).map(d=>_`<button class="dl-tab" role="tab" data-tab=${d.id}
+        data-alert=${d.alert?"true":void 0} aria-selected=${d.id===l?"true":"false"}
+        onClick=${()=>o(d.id,!0)}>${d.title}</button>`)}
     </div>
-    <div class="dl-panel" role="tabpanel" data-tab=${a}>${Xn.includes(a)?d(a,c):null}</div>
-  </div>`}function Ue({model:t}){let e=L(t,"_layout")||{},n=L(t,"_picture")||{},{head:s,timeline:o,bodies:a}=Qn(t),i=zn(t),r=L(t,"breakpoints"),c=j(()=>({breakpoints:r,enabled:!!(s.debug&&s.debug.can_break)}),[r,s.debug&&s.debug.can_break]),d=s.toolbar&&s.toolbar.run_state||n.run_state||"idle";return f`<div class="dspyer-lab" data-run-state=${d}>
-    <${Kn} model=${t} toolbar=${s.toolbar} />
-    <${Ne} model=${t} debug=${s.debug} breakpoints=${r} />
+    <div class="dl-panel" role="tabpanel" data-tab=${l}>${As.includes(l)?p(l,i):null}</div>
+  </div>`}function Mt({model:t}){let e=B(t,"_layout")||{},n=B(t,"_picture")||{},{head:s,timeline:a,bodies:l}=Ms(t),r=ks(t),o=B(t,"breakpoints"),i=A(()=>({breakpoints:o,enabled:!!(s.debug&&s.debug.can_break)}),[o,s.debug&&s.debug.can_break]),p=s.toolbar&&s.toolbar.run_state||n.run_state||"idle";return _`<div class="dspyer-lab" data-run-state=${p}>
+    <${Ss} model=${t} toolbar=${s.toolbar} />
+    <${Ke} model=${t} debug=${s.debug} breakpoints=${o} />
     <div class="dl-body">
       <div class="dl-main">
-        <${zt} model=${t} layout=${e} picture=${n} debug=${c} />
-        <${Jn} model=${t} timeline=${o} />
+        <${ot} model=${t} layout=${e} picture=${n} debug=${i} />
+        <${Cs} model=${t} timeline=${a} />
       </div>
-      <${Zn} model=${t} head=${s} bodies=${a} full=${i} />
+      <${Es} model=${t} head=${s} bodies=${l} full=${r} />
     </div>
-  </div>`}function ts({model:t}){Rt(t).catch(()=>{}),Un(t)}function es({model:t}){return f`<${ve} model=${t} views=${{GraphPane:zt,Lab:Ue}} useTrait=${L} />`}function ns({model:t,el:e}){let n={lab:Ue,batch:es}[t.get("_kind")]||qn;return Nt(f`<${n} model=${t} />`,e),()=>Nt(null,e)}var Vs={initialize:ts,render:ns};export{Vs as default};
+  </div>`}function Os({model:t}){Wt(t).catch(()=>{}),ms(t)}function Ps({model:t}){return _`<${Me} model=${t} views=${{GraphPane:ot,Lab:Mt}} useTrait=${B} />`}function js({model:t}){return _`<${Le} model=${t} views=${{GraphPane:ot,Lab:Mt}} useTrait=${B} />`}function Ns({model:t}){return _`<${Ne} model=${t} views=${{GraphPane:ot,Lab:Mt}} useTrait=${B} />`}function Bs({model:t,el:e}){let n={lab:Mt,batch:Ps,runs:js,compare:Ns}[t.get("_kind")]||ys;return Lt(_`<${n} model=${t} />`,e),()=>Lt(null,e)}var qa={initialize:Os,render:Bs};export{qa as default};

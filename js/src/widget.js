@@ -54,7 +54,7 @@
 //       .dl-bp-list > button.dl-bp-item[data-node][data-when] (click: clear it), button.dl-bp-clear-all
 //       (button.dl-fork-open only where the kernel says a fork can start)
 //   .dl-toolbar: three .dl-toolbar-line rows, each one row high from the first render:
-//                button.dl-stop[disabled?][title=hint]  .dl-status  .dl-stop-hint
+//                button.dl-stop[disabled?][title=hint]  .dl-status[data-stored?] (title: status + where runs are stored)  .dl-stop-hint
 //                .dl-calls-line > .dl-run-calls (the run's model calls, tokens, cost, model vs other time; once it made a call)
 //                .dl-replay-line > input.dl-replay[type=range][min][max][value]  .dl-replay-note (once a run is over)
 //   .dl-timeline: .dl-position, button.dl-older / .dl-newer / .dl-newest,
@@ -75,7 +75,7 @@
 //                 on the run's time axis; title = duration, calls, tokens; click: {type: "select", visit})
 //                 > .dl-call[data-attempt][data-outcome="answer|rejected|cached"] (its model calls; title = tokens, time)
 //   .dspyer-batch[data-run-state][data-measure]               BatchView root (`_kind` "batch", ui/batch.js)
-//     .dl-batch-progress: button.dl-stop, .dl-bar[data-done][data-total], .dl-status (done/total, rate, ...)
+//     .dl-batch-progress: button.dl-stop, .dl-bar[data-done][data-total], .dl-status[data-stored?] (done/total, rate, ...; title: where the batch is stored)
 //     select.dl-measure                                       what the heatmap colours by
 //     .dspyer-graphview (as above; every node idle) with, per node, g.node[data-heat="0..5"] (<title> = its
 //       numbers) and, per edge taken, g.edge[data-count][data-weight="1..5"]; .dl-legend .dl-key[data-heat]
@@ -90,6 +90,8 @@ import htm from "htm";
 import { ASK_AGAIN_MS, loadViz, runtimeWaiting } from "./runtime.js";
 import { sendSnapshot } from "./snapshot.js";
 import { Batch } from "./ui/batch.js";
+import { Compare } from "./ui/compare.js";
+import { Runs } from "./ui/runs.js";
 import { Message, RunCalls, StreamText, drawCallTotals } from "./ui/calls.js";
 import { Drawing, STATUSES, layoutGraph, shapeBox } from "./ui/graph.js";
 import { Debugger } from "./ui/debug.js";
@@ -383,11 +385,13 @@ function Toolbar({ model, toolbar }) {
   const stop = bar.stop || {};
   const replay = bar.replay;
   const blocked = !stop.enabled && bar.run_state === "running" && stop.hint;
+  const stored = useTrait(model, "_store_note") || "";  // where runs go: on hover, so nothing moves
   return html`<div class="dl-toolbar">
     <div class="dl-toolbar-line">
       ${stop.shown && html`<button class="dl-stop" disabled=${!stop.enabled} title=${stop.hint || ""}
         onClick=${() => model.send({ type: "stop" })}>■ Stop</button>`}
-      <span class="dl-status" title=${bar.status || ""}>${bar.status || ""}</span>
+      <span class="dl-status" title=${[bar.status, stored].filter(Boolean).join("\n")}
+        data-stored=${stored || undefined}>${bar.status || ""}</span>
       ${blocked && html`<span class="dl-stop-hint" title=${stop.hint}>${stop.hint}</span>`}
     </div>
     <div class="dl-toolbar-line dl-calls-line"><${RunCalls} text=${bar.calls} /></div>
@@ -533,8 +537,18 @@ function BatchApp({ model }) {
   return html`<${Batch} model=${model} views=${{ GraphPane, Lab }} useTrait=${useTrait} />`;
 }
 
+// RunsView (`_kind` "runs", ui/runs.js) and CompareView (`_kind` "compare", ui/compare.js) draw opened runs
+// with the same parts as BatchApp.
+function RunsApp({ model }) {
+  return html`<${Runs} model=${model} views=${{ GraphPane, Lab }} useTrait=${useTrait} />`;
+}
+
+function CompareApp({ model }) {
+  return html`<${Compare} model=${model} views=${{ GraphPane, Lab }} useTrait=${useTrait} />`;
+}
+
 function render({ model, el }) {
-  const App = { lab: Lab, batch: BatchApp }[model.get("_kind")] || GraphOnly;
+  const App = { lab: Lab, batch: BatchApp, runs: RunsApp, compare: CompareApp }[model.get("_kind")] || GraphOnly;
   mount(html`<${App} model=${model} />`, el);
   return () => mount(null, el);
 }

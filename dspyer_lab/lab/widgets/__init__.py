@@ -1,5 +1,6 @@
 """The notebook widgets: `GraphView` (the graph alone), `LabView` (graph, toolbar, timeline, panels) and
-`BatchView` (a program over a dataset: progress, heatmap, examples).
+`BatchView` (a program over a dataset: progress, heatmap, examples), `RunsView` (the stored runs and
+batches) and `CompareView` (two runs or two batches side by side).
 
 All are thin anywidgets drawn by one ESM (``dspyer_lab/static/widget.js``) over a widget-free
 presenter (`dspyer_lab.lab.model`: `LabPresenter`, `BatchPresenter`, `GraphState`) that renders
@@ -10,7 +11,9 @@ page once (`runtime`).
 from __future__ import annotations
 
 from .batch import BatchView
+from .compare import CompareView
 from .graph import SYNC_INTERVAL, GraphState, GraphView
 from .labview import LabView, show
+from .runs import RunsView
 
-__all__ = ["SYNC_INTERVAL", "BatchView", "GraphState", "GraphView", "LabView", "show"]
+__all__ = ["SYNC_INTERVAL", "BatchView", "CompareView", "GraphState", "GraphView", "LabView", "RunsView", "show"]

@@ -8,9 +8,9 @@ and paging are custom messages; the kernel sends only the page asked for.
 
 A click on a row opens that example's run (its kept events, see `BatchStats`) in the presenter's
 `LabPresenter` for examples (what a `LabView` shows, without a widget), drawn *inside* the
-BatchView, below the table: the BatchView syncs its parts (``_open_picture``, ``_open_panel``),
-and the browser's clicks on it arrive tagged ``"to": "example"`` (its replies go back tagged the
-same). So it works wherever the BatchView itself renders (JupyterLab, Notebook 7, marimo), with no
+BatchView, below the table: the BatchView syncs its parts (``_open_picture``, ``_open_panel``,
+see `OpenedRunView`), and the browser's clicks on it arrive tagged ``"to": "example"`` (its replies go
+back tagged the same). So it works wherever the BatchView itself renders (JupyterLab, Notebook 7, marimo), with no
 child widget; `open` returns that presenter to script (``LabView.of_events(program,
 view.model.events_of(i))`` is a view of its own).
 """
@@ -28,15 +28,17 @@ from ...core.batch import Batch, Metric
 from .. import runner
 from ..dot import describe, render_svg
 from ..model.batchmodel import BatchModel
+from ..model.labstore import StoreChoice
 from ..model.presenter import LabPresenter
 from ..model.presenter_batch import BATCH_STOPPED, BatchPresenter
+from ..model.store import RunStore
 from ..textview import DEFAULT_SECRET_PATTERNS, Masker
-from .base import ViewWidget
+from .opened import OpenedRunView
 
 __all__ = ["BATCH_STOPPED", "BatchView"]
 
 
-class BatchView(ViewWidget):
+class BatchView(OpenedRunView):
     """Run a compiled program (or a `Graph`, compiled on first use) over many inputs and see where it fails.
 
     `sample_size` finished runs are kept whole besides every failed one (see `BatchStats`);
@@ -45,14 +47,12 @@ class BatchView(ViewWidget):
     they appear as text in the stats (error messages) and in the exceptions of failed runs (`errors`, the
     outcomes `run` returns), which are rewritten in place as a `LabView` does for the one it re-raises.
     Results are the runs' own (unmasked) outputs, as `LabView.run` returns them.
+    Every example's run, and the batch with its scores (`batch_id`), go to `store` (as a `LabView`'s ``store=``:
+    None the lab's store, False none, a path or a `RunStore`).
     """
 
     _panel = traitlets.Unicode(
         "{}", help="JSON of batchmodel.batch_json: progress, node table, the page of examples"
-    ).tag(sync=True)
-    _open_picture = traitlets.Dict(help="the opened example's picture (as a LabView's `_picture`)").tag(sync=True)
-    _open_panel = traitlets.Unicode(
-        "", help="the opened example's panel as JSON {head, timeline, tab} (a LabView's three parts; '' if none)"
     ).tag(sync=True)
 
     presenter: BatchPresenter
@@ -65,10 +65,11 @@ class BatchView(ViewWidget):
         page_size: int = 20,
         secret_patterns: Iterable[str] | None = DEFAULT_SECRET_PATTERNS,
         refresh_rate: float = 10.0,
+        store: StoreChoice = None,
         **kwargs: Any,
     ) -> None:
         presenter = BatchPresenter(program, sample_size=sample_size, page_size=page_size,
-                                   secret_patterns=secret_patterns, refresh_rate=refresh_rate)
+                                   secret_patterns=secret_patterns, refresh_rate=refresh_rate, store=store)
         super().__init__(_kind="batch", _layout=self._layout_of(presenter.drawing), **kwargs)
         self.presenter = presenter
         """What the view shows and does, without the widget (render, handle, the batch and the opened example)."""
@@ -117,6 +118,16 @@ class BatchView(ViewWidget):
         """The batch so far as plain data: progress, per node (visits, retries, failures, p50, p95, ...),
         edges taken and one row per example (`BatchStats.as_dict`)."""
         return self.model.stats.as_dict()
+
+    @property
+    def batch_id(self) -> str | None:
+        """The id the batch is stored under (`RunStore.batches`, `CompareView`); None before a batch or without a store."""
+        return self.presenter.batch_id
+
+    @property
+    def store(self) -> RunStore | None:
+        """The run store this view's batches go to (None: not stored; see ``store=``)."""
+        return self.presenter.store
 
     @property
     def status(self) -> str:
@@ -228,22 +239,12 @@ class BatchView(ViewWidget):
     def _presented(self, ended: bool) -> None:
         """The presenter says something changed: sync what it renders (and the output once the batch ended)."""
         shown = self.presenter.render()
-        example = shown.example
         with self.hold_sync():  # a trait set to what it holds is not sent again
             self._picture = shown.picture
             self._panel = json.dumps(shown.panel, ensure_ascii=False)
-            self._open_picture = example.picture if example is not None else {}
-            self._open_panel = "" if example is None else json.dumps(
-                {"head": example.head, "timeline": example.timeline, "tab": example.tab}, ensure_ascii=False)
+            self._show_opened(shown.example)
         if ended:
             self.refresh_snapshot()
-
-    def _on_message(self, content: Mapping[str, Any]) -> None:
-        if content.get("to") == "example" and content.get("type") in ("snapshot", "need-runtime"):
-            return  # the page's own requests, answered by the view (`ViewWidget._dispatch`)
-        reply = self.presenter.handle(content)
-        if reply is not None:
-            self.send(reply)
 
     def _svg(self) -> str:
         return render_svg(self.presenter.drawing, {}, None)

@@ -4,15 +4,16 @@
 // ask the kernel for another page ({type: "table", ...}); the measure the heatmap colours by is
 // chosen here (every measure's level is in `_picture`), so switching it costs no message.
 //
-// A click on a row sends {type: "open", index}; the kernel builds that example's LabView and mirrors
-// its picture and panel into this widget's `_open_picture`/`_open_panel`. The LabView UI of
-// widget.js draws it below the table through `exampleModel`, a view of this model that reads those
-// traits and tags what it sends {to: "example"} (the kernel passes it on to the example's LabView).
+// A click on a row sends {type: "open", index}; the kernel shows that example's run in a LabPresenter and
+// mirrors its picture and panel into this widget's `_open_picture`/`_open_panel`. The LabView UI of
+// widget.js draws it below the table through `openedModel` (ui/opened.js), a view of this model that
+// reads those traits and tags what it sends {to: "example"}.
 //
 // Every text is a text node (Preact/htm); nothing from the kernel is parsed as HTML.
 import { h } from "preact";
 import { useMemo, useState } from "preact/hooks";
 import htm from "htm";
+import { openedModel } from "./opened.js";
 
 const html = htm.bind(h);
 const COLUMN_TITLES = {
@@ -41,34 +42,6 @@ const MEASURE_SCALE = {
   p95: "relative to the slowest node",
 };
 
-// This model, as the LabView of the opened example sees it (see the top comment). `_open_panel` is the
-// example's {head, timeline, tab} (widget.js usePanel). The example has no still
-// picture of its own: the batch's graph is drawn already, so the runtime is on the page.
-function exampleModel(model) {
-  const names = { _picture: "_open_picture", _panel: "_open_panel" };
-  const wrapped = new Map();
-  const traitEvent = (event) => {
-    const m = /^change:(.*)$/.exec(event);
-    return m ? `change:${names[m[1]] ?? m[1]}` : event;
-  };
-  const wrap = (event, fn) => {
-    if (event !== "msg:custom") return fn;
-    if (!wrapped.has(fn)) {
-      wrapped.set(fn, (message, buffers) => {
-        if (message && (message.to === "example" || message.type === "runtime")) fn(message, buffers);
-      });
-    }
-    return wrapped.get(fn);
-  };
-  return {
-    get: (name) => (name === "_still" ? "" : model.get(names[name] ?? name)),
-    on: (event, fn) => model.on(traitEvent(event), wrap(event, fn)),
-    off: (event, fn) => model.off(traitEvent(event), wrap(event, fn)),
-    send: (content, ...rest) =>
-      model.send(content && content.type === "need-runtime" ? content : { ...content, to: "example" }, ...rest),
-  };
-}
-
 function Progress({ model, panel }) {
   const p = panel.progress || {};
   const stop = panel.stop || {};
@@ -83,7 +56,8 @@ function Progress({ model, panel }) {
       <span class="dl-bar-ok" style=${{ width: part(ok) }}></span>
       <span class="dl-bar-failed" style=${{ width: part((p.failed || 0) + (p.rate_limited || 0)) }}></span>
     </div>
-    <span class="dl-status">${p.text || ""}</span>
+    <span class="dl-status" title=${[p.text, panel.store].filter(Boolean).join("\n")}
+      data-stored=${panel.store || undefined}>${p.text || ""}</span>
   </div>`;
 }
 
@@ -167,7 +141,7 @@ export function Batch({ model, views, useTrait }) {
   const panelText = useTrait(model, "_panel") || "{}";
   useTrait(model, "_open_panel"); // re-render when an example opens or closes
   const panel = useMemo(() => JSON.parse(panelText), [panelText]);
-  const example = useMemo(() => exampleModel(model), [model]);
+  const example = useMemo(() => openedModel(model, "example"), [model]);
   const measures = panel.measures || [];
   const [measure, setMeasure] = useState("failure_rate");
   const label = (measures.find((m) => m.id === measure) || {}).label || measure;
