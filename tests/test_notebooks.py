@@ -30,6 +30,7 @@ NAMES = [
     "06_debugging_step_by_step.ipynb",
     "07_batch_and_evaluate.ipynb",
     "08_parallel_research.ipynb",
+    "09_history_and_compare.ipynb",
 ]
 CELL_TIMEOUT = 120
 WIDGET = "application/vnd.jupyter.widget-view+json"
@@ -250,6 +251,35 @@ def check_parallel(nb: nbformat.NotebookNode) -> None:
     assert json.loads(saved_state(nb, model)["_tab"])["id"] == "waterfall"  # the view saved on its waterfall tab
 
 
+def printed(cell: nbformat.NotebookNode) -> list[str]:
+    """The lines a code cell printed (not what it displayed)."""
+    return "".join(o["text"] for o in cell.get("outputs", []) if o["output_type"] == "stream").splitlines()
+
+
+def check_history(nb: nbformat.NotebookNode) -> None:
+    assert "runs are stored in history.sqlite" in output_text(cell_with(nb, "%dspyer store history.sqlite"))
+    runs = printed(cell_with(nb, "runs_diff = CompareView(first, second)"))
+    assert runs == ["A: classify | B: classify -> shipping_reply",
+                    "the paths part after classify: A goes to END, B to shipping_reply",
+                    "classify: output.category other -> shipping"], runs
+    batches = printed(cell_with(nb, "batches_diff = CompareView("))
+    hand = batches[0].removeprefix("by hand: ")  # the counts the notebook makes from the outcomes themselves
+    assert hand == "fixed 3 broken 2" and batches[1].startswith(f"compared: {hand} same 7 changed 0"), batches
+    assert batches[2].startswith("score +0.08 (95% CI ") and batches[2].endswith(", n=12)"), batches
+    browsed = printed(cell_with(nb, "browser = RunsView("))
+    assert browsed == ["26 runs of triage", "10 of them reached shipping_reply"], browsed
+    restarted = printed(cell_with(nb, 'store = RunStore("history.sqlite")'))
+    assert restarted[0].startswith("finished {'ticket': 'Tracking number does not work'} -> {'category': 'shipping'")
+    assert restarted[-1].startswith("finished · 2 steps")  # the stored run replayed in a LabView
+    recorded = output_text(cell_with(nb, "_record=True"))
+    assert recorded.strip() == "[('Is there a dark mode?', 'finished'), ('Where is my refund?', 'finished')]"
+    spans = printed(cell_with(nb, "exporter = InMemorySpanExporter()"))
+    assert [line.split(" {")[0] for line in spans[:-1]] == [
+        "chat scripted/offline", "classify", "chat scripted/offline", "billing_reply", "invoke_agent triage"], spans
+    assert spans[-1] == "1 stored run exported"
+    assert output_text(cell_with(nb, "store=False")).strip() == "None · 28 runs stored"
+
+
 CHECKS: dict[str, Callable[[nbformat.NotebookNode], None]] = {
     "01_quickstart.ipynb": check_quickstart,
     "02_routing_and_loops.ipynb": check_routing,
@@ -259,6 +289,7 @@ CHECKS: dict[str, Callable[[nbformat.NotebookNode], None]] = {
     "06_debugging_step_by_step.ipynb": check_stepping,
     "07_batch_and_evaluate.ipynb": check_batch,
     "08_parallel_research.ipynb": check_parallel,
+    "09_history_and_compare.ipynb": check_history,
 }
 
 
