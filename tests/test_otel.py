@@ -27,31 +27,16 @@ from typing import Annotated, Any
 
 import dspy
 import pytest
-from pydantic import BaseModel, field_validator
+from pydantic import BaseModel
 
 from dspyer_lab import AgentTranspiler, Graph, ScriptedLM, Send, StatefulNode
 
 from core_helpers import by_kind, collect
+from test_lm_calls import BAD, GOOD, Question, Rated
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "sk-live-4f9a7c2e1b"
 QUESTION = "What hunts at night?"
-
-
-class Question(BaseModel):
-    question: str
-
-
-class Rated(BaseModel):
-    answer: str
-    score: int
-
-    @field_validator("score")
-    @classmethod
-    def at_most_ten(cls, v: int) -> int:
-        if v > 10:
-            raise ValueError("score must be at most 10")
-        return v
 
 
 class Keyed(BaseModel):
@@ -66,9 +51,6 @@ class Doc(BaseModel):
 class Notes(BaseModel):
     notes: Annotated[list[str], operator.add]  # each instance adds its note
 
-
-BAD = "[[ ## answer ## ]]\nOwls hunt at night.\n\n[[ ## score ## ]]\n99\n\n[[ ## completed ## ]]"
-GOOD = {"answer": "Owls, mostly.", "score": 7}
 
 
 @pytest.fixture
