@@ -671,10 +671,11 @@ STATUS = "print('{out}' in globals(), dspyer_view.run_log.status, dspyer_view.gr
 class Kernel:
     """A python3 kernel driven message by message, as a browser would."""
 
-    def __init__(self) -> None:
+    def __init__(self, cwd: Path | None = None, env: dict[str, str] | None = None) -> None:
         from jupyter_client.manager import start_new_kernel
 
-        self.manager, self.client = start_new_kernel(kernel_name="python3")
+        given = {key: value for key, value in (("cwd", cwd and str(cwd)), ("env", env)) if value is not None}
+        self.manager, self.client = start_new_kernel(kernel_name="python3", **given)
 
     def execute(self, code: str, on_stream: Callable[[str], None] | None = None) -> tuple[str, list[dict]]:
         """Run `code`; return the reply status and the outputs; `on_stream` sees printed text as it comes."""

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_magics import Kernel
 
 pytestmark = pytest.mark.kernel
 
@@ -38,32 +39,12 @@ def program():
 """
 
 
-class _Kernel:
-    """A python3 kernel started in `cwd`, run cell by cell; what a cell prints comes back."""
+class _Kernel(Kernel):
+    """A python3 kernel started in `cwd` with the default store (no DSPYER_LAB_STORE), run cell by cell."""
 
     def __init__(self, cwd: Path) -> None:
-        from jupyter_client.manager import start_new_kernel
-
-        env = {k: v for k, v in os.environ.items() if k != "DSPYER_LAB_STORE"}  # the default store, in cwd
-        self.manager, self.client = start_new_kernel(kernel_name="python3", cwd=str(cwd), env=env)
+        super().__init__(cwd, env={k: v for k, v in os.environ.items() if k != "DSPYER_LAB_STORE"})
         self.pid = int(self.printed("import os\nprint(os.getpid())"))
-
-    def printed(self, code: str) -> str:
-        msg_id = self.client.execute(code)
-        text, errors = [], []
-        while True:
-            msg = self.client.get_iopub_msg(timeout=120)
-            if msg["parent_header"].get("msg_id") != msg_id:
-                continue
-            kind, content = msg["msg_type"], msg["content"]
-            if kind == "status" and content["execution_state"] == "idle":
-                break
-            if kind == "stream":
-                text.append(content["text"])
-            elif kind == "error":
-                errors.append("\n".join(content["traceback"]))
-        assert not errors, errors
-        return "".join(text).strip()
 
     def shutdown(self) -> None:
         """Shut the kernel down as a restart does (or clean up after one that was killed)."""
