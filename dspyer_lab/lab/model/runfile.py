@@ -290,7 +290,7 @@ class EventEncoder:
             if self._unnamed(joined) and self._unknown(joined):
                 if max(map(len, whole), default=0) < INTERN_SIZE:
                     return "[" + joined + "]"
-                return "[" + ",".join(text if len(text) < INTERN_SIZE else to_json(self._bare(event)[0])
+                return "[" + ",".join(text if len(text) < INTERN_SIZE else to_json(self._bare_event(event))
                                       for event, text in zip(events, whole)) + "]"
         masked = {i for i, text in enumerate(texts) if text is None or not self._unnamed(text)}
         if self.masker is not None:
@@ -301,7 +301,7 @@ class EventEncoder:
             if text is None or i in masked or not self._unknown(text):
                 text = to_json(self._walk(event, self.masker))
             elif len(text) >= INTERN_SIZE:
-                text = to_json(self._bare(event)[0])
+                text = to_json(self._bare_event(event))
             encoded.append(text)
         return "[" + ",".join(encoded) + "]"
 
@@ -325,6 +325,11 @@ class EventEncoder:
         one: a secret with a quote or a backslash is escaped in JSON)."""
         masker = self.masker
         return masker is None or not masker.version or ("\\" not in text and masker.mask_text(text) == text)
+
+    def _bare_event(self, event: Mapping[str, Any]) -> dict[str, Any]:
+        """`_bare` for a whole event: its large values put in `values`, the event itself not (no two are alike)."""
+        return {key if type(key) is str else str(key): v if type(v) in _SCALARS else self._bare(v)[0]
+                for key, v in event.items()}
 
     def _bare(self, value: Any) -> tuple[Any, int]:
         """`_value` without masking, for a value known to hold no secret: the plain types checked first (a model
@@ -404,7 +409,14 @@ class EventEncoder:
 
 def to_json(value: Any, ensure_ascii: bool = False) -> str:
     """Compact JSON text, as run files and the run store write values; what JSON cannot hold is written as its repr."""
-    return (_ENCODE if not ensure_ascii else _ENCODE_ASCII)(value)
+    if ensure_ascii:
+        return _ENCODE_ASCII(value)
+    if _TO_JSON is not None:
+        try:
+            return "".join(_TO_JSON(value, 0))
+        except RecursionError:  # a value holding itself: the json module names it (ValueError)
+            pass
+    return _ENCODE(value)
 
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=repr).encode
@@ -437,17 +449,18 @@ def _secret_names(patterns: tuple[str, ...]) -> tuple[_SecretNames, re.Pattern[s
 
 
 _C_ENCODER: Any = getattr(json.encoder, "c_make_encoder", None)  # not in the json module's public names
-_ONE_EVENT = (_C_ENCODER(None, repr, json.encoder.encode_basestring, None, ":", ",", False, False, True)
-              if _C_ENCODER is not None else None)
+_TO_JSON = (_C_ENCODER(None, repr, json.encoder.encode_basestring, None, ":", ",", False, False, True)
+            if _C_ENCODER is not None else None)
 """The C encoder `to_json` uses, made once: `json.JSONEncoder.encode` makes one at each call, which costs as much as
-encoding a small event (a run makes thousands); None where the json module has none (then `to_json` is used)."""
+encoding a small event (a run makes thousands; the store encodes a dozen values per run); None where the json
+module has none (then `_ENCODE`)."""
 
 
 def _encoded(event: Mapping[str, Any]) -> str | None:
     """`event` as JSON text (as `to_json` writes it), or None when JSON cannot hold its keys (`EventEncoder.event`
     writes them as text)."""
     try:
-        return "".join(_ONE_EVENT(event, 0)) if _ONE_EVENT is not None else _ENCODE(event)
+        return to_json(event)
     except (TypeError, ValueError):
         return None
 
