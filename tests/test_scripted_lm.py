@@ -111,3 +111,21 @@ async def test_latency_is_awaited_not_slept_so_calls_overlap() -> None:
         answers = await asyncio.gather(*(predict.acall(question=str(i)) for i in range(5)))
     assert [a.answer for a in answers] == ["ok"] * 5
     assert tracker.max_in_flight == 5
+
+
+async def test_an_answer_function_with_a_second_parameter_sees_the_prompt_so_instructions_change_it() -> None:
+    program = AgentTranspiler.compile(chain_graph())
+    seen: list[str] = []
+
+    def answer(inputs: dict[str, object], prompt: object) -> dict[str, str]:
+        seen.append(type(prompt).__name__)
+        return {"answer": "careful" if "Be careful" in prompt.system else "sloppy"}  # type: ignore[attr-defined]
+
+    lm = ScriptedLM({"answer": answer, "summarize": lambda inputs: {"summary": f"S({inputs['answer']})"}})
+    with dspy.context(lm=lm):
+        before = await program.aforward(query="q")
+        predictor = program.predictor("answer")
+        predictor.signature = predictor.signature.with_instructions("Be careful.")
+        after = await program.aforward(query="q")
+    assert (before.summary, after.summary) == ("S(sloppy)", "S(careful)")
+    assert seen == ["Prompt", "Prompt"]

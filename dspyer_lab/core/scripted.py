@@ -8,12 +8,14 @@ exactly as a real model's would, and self-correction can be shown without an API
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import re
 import threading
 import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any, Union
 
@@ -24,10 +26,27 @@ from pydantic import BaseModel
 from .correction import CURRENT_CALL
 from .exceptions import DspyerLabError
 
-__all__ = ["MockCompletionResult", "ScriptedLM", "ScriptError"]
+__all__ = ["MockCompletionResult", "Prompt", "ScriptedLM", "ScriptError"]
 
-Answer = Union[Mapping[str, Any], str, Callable[[dict[str, Any]], Any]]
-"""One reply: field -> value, a verbatim string (e.g. unparseable text), or a function of the node's inputs."""
+Answer = Union[Mapping[str, Any], str, Callable[[dict[str, Any]], Any], Callable[[dict[str, Any], "Prompt"], Any]]
+"""One reply: field -> value, a verbatim string (e.g. unparseable text), or a function of the node's inputs (and,
+with a second parameter, of the whole prompt)."""
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """What a call sent, for a scripted answer that depends on it: an edited instruction or a demo changes the
+    answer, as with a real model (a playground's resend, an optimizer's candidate)."""
+
+    system: str
+    """The system message: DSPy puts the node's instructions (and field descriptions) here."""
+    user: str
+    """The other messages' text, joined: the inputs, and the demos as earlier turns."""
+
+    @property
+    def text(self) -> str:
+        """Everything sent, as one text."""
+        return f"{self.system}\n{self.user}"
 
 _OUTPUT_FIELDS = re.compile(r"Your output fields are:\n(.*?)(?:\n\n|\Z)", re.S)
 _FIELD_NAME = re.compile(r"^\s*\d+\.\s+`([^`]+)`", re.M)
@@ -69,7 +88,8 @@ class ScriptedLM(dspy.LM):
     - a list of replies: reply *i* answers attempt *i* of the node (the last one repeats),
       so ``[{"score": "high"}, {"score": 7}]`` fails validation once, then self-corrects;
     - a str: sent verbatim (to show an answer the adapter cannot parse);
-    - a callable ``f(inputs) -> dict | str``: computed from the node's inputs.
+    - a callable ``f(inputs) -> dict | str``: computed from the node's inputs; ``f(inputs, prompt)``, with a
+      second parameter, also sees what was sent (a `Prompt`), so an instruction or a demo can change the answer.
 
     A key that is an output field name answers that field for any node without its own
     entry. `latency` (seconds) delays every answer, to watch a run live; the async path
@@ -105,7 +125,7 @@ class ScriptedLM(dspy.LM):
             answer = {f: self._pick(f, self.script[f], attempt) for f in known}
             inputs = dict(call.inputs) if call is not None else {}
         if callable(answer):
-            answer = answer(inputs)
+            answer = answer(inputs, Prompt(system, user)) if _takes_prompt(answer) else answer(inputs)
         if isinstance(answer, str):
             return answer
         values = {k: _as_text(v) for k, v in dict(answer).items()}
@@ -157,6 +177,16 @@ class MockCompletionResult:
         self.model = model
         self.usage = {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}
         self._hidden_params = {"response_cost": 0.0}  # where DSPy looks for the call's cost
+
+
+def _takes_prompt(answer: Callable[..., Any]) -> bool:
+    """Whether a scripted answer function takes the prompt as a second positional parameter."""
+    try:
+        parameters = list(inspect.signature(answer).parameters.values())
+    except (TypeError, ValueError):  # a builtin without a signature: called with the inputs only
+        return False
+    positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return len(positional) >= 2 or any(p.kind is p.VAR_POSITIONAL for p in parameters)
 
 
 def _requested_fields(system: str) -> list[str]:
