@@ -91,6 +91,7 @@ import { ASK_AGAIN_MS, loadViz, runtimeWaiting } from "./runtime.js";
 import { sendSnapshot } from "./snapshot.js";
 import { Batch } from "./ui/batch.js";
 import { Compare } from "./ui/compare.js";
+import { Optimize } from "./ui/optimize.js";
 import { Runs } from "./ui/runs.js";
 import { Message, RunCalls, StreamText, drawCallTotals } from "./ui/calls.js";
 import { Drawing, STATUSES, layoutGraph, shapeBox } from "./ui/graph.js";
@@ -547,8 +548,14 @@ function CompareApp({ model }) {
   return html`<${Compare} model=${model} views=${{ GraphPane, Lab }} useTrait=${useTrait} />`;
 }
 
+// OptimizeView (`_kind` "optimize", ui/optimize.js): an optimizer's trials on the program's graph.
+function OptimizeApp({ model }) {
+  return html`<${Optimize} model=${model} views=${{ GraphPane, Lab }} useTrait=${useTrait} />`;
+}
+
 function render({ model, el }) {
-  const App = { lab: Lab, batch: BatchApp, runs: RunsApp, compare: CompareApp }[model.get("_kind")] || GraphOnly;
+  const App = { lab: Lab, batch: BatchApp, runs: RunsApp, compare: CompareApp, optimize: OptimizeApp }[model.get("_kind")]
+    || GraphOnly;
   mount(html`<${App} model=${model} />`, el);
   return () => mount(null, el);
 }
