@@ -22,9 +22,9 @@ from dspy.adapters import ChatAdapter, JSONAdapter
 from dspy.utils.exceptions import AdapterParseError
 from pydantic import BaseModel, ValidationError
 
-from .graph import StatefulNode
+from .graph import Router, StatefulNode, decision_key
 
-__all__ = ["AttemptFailure", "NodeCall", "CURRENT_CALL", "call_predictor", "check_answer", "retry_signature"]
+__all__ = ["AttemptFailure", "NodeCall", "CURRENT_CALL", "call_predictor", "check_answer", "decision_check", "retry_signature"]
 
 
 @dataclass(frozen=True)
@@ -209,3 +209,18 @@ def _expected_format(adapter_name: str, fields: list[str]) -> str:
 def _short(value: Any, limit: int = 120) -> str:
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def decision_check(node: StatefulNode, router: Router) -> Callable[[BaseModel], tuple[str, str] | None]:
+    """The rule a router's LLM node's answer must also keep (`check_answer`'s `extra_check`): its decision is one of
+    the router's paths. One place, so a run and a playground resend reject a decision in the same words."""
+    field_name = node.decision_field
+    allowed = list(router.path_map)
+
+    def check(output: BaseModel) -> tuple[str, str] | None:
+        decision = decision_key(getattr(output, field_name))
+        if decision in router.path_map:
+            return None
+        return field_name, f"decision {decision!r} is not one of the allowed choices: {', '.join(map(repr, allowed))}"
+
+    return check

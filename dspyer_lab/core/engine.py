@@ -32,7 +32,7 @@ from pydantic import BaseModel, ValidationError
 from .checkpoint import Checkpoint
 from .recording import RunRecording, recording_for
 from .calls import CallLog, TokenStream
-from .correction import AttemptFailure, NodeCall, call_predictor, check_answer
+from .correction import AttemptFailure, NodeCall, call_predictor, check_answer, decision_check
 from .events import BranchDict, Event, LMCall, Paused, RunEvents, RunStartFields, TaskFields, Token, jsonable
 from .exceptions import (
     DspyerLabError,
@@ -479,7 +479,7 @@ class Run(Generic[T]):
         predictor = self.program.predictor(node.name)
         retries = node.max_retries if node.max_retries is not None else self.options.max_retries
         router = self.graph.routers.get(node.name)
-        extra_check = _decision_check(node, router) if router is not None and router.decide is node else None
+        extra_check = decision_check(node, router) if router is not None and router.decide is node else None
         kwargs: dict[str, Any] = dict(inputs)
         context = {"node": node.name, "inputs": inputs, "state": MappingProxyType(view)}
         signature = None
@@ -754,19 +754,6 @@ def _accepts_none(annotation: Any) -> bool:
     if origin is Union or origin is types.UnionType:
         return any(_accepts_none(a) for a in get_args(annotation))
     return False
-
-
-def _decision_check(node: StatefulNode, router: Router) -> Callable[[BaseModel], tuple[str, str] | None]:
-    field_name = node.decision_field
-    allowed = list(router.path_map)
-
-    def check(output: BaseModel) -> tuple[str, str] | None:
-        decision = decision_key(getattr(output, field_name))
-        if decision in router.path_map:
-            return None
-        return field_name, f"decision {decision!r} is not one of the allowed choices: {', '.join(map(repr, allowed))}"
-
-    return check
 
 
 def _guarded(describe: Any, exc: BaseException) -> str:
