@@ -18,6 +18,11 @@ the browser (a ``resume``/``step``/``fork`` message), so both behave alike:
   _fork=True``), kept next to its parent in `runs`;
 - `stop` also ends a paused run: it is marked cancelled.
 
+The Calls tab's "Edit and send again" (`resend`, `use_instructions`, `fork_with`; the ``resend`` and
+``use-instructions`` / ``fork-with`` messages) is the `playground`'s (lab/model/playground.py): a resend
+is one model call of a recorded call's node, run as a task on the loop like a click's run; its variants
+are kept there, shown in ``head.debug.playground``; "Fork from here with them" is the debugger's fork.
+
 An update is checked before anything runs (the core's `CheckpointError`, naming the field); from
 the browser, the error is shown next to the field instead of being raised. Runs continued from a
 click run in the context (``dspy.context(lm=...)``, callbacks) of the Python call that started the
@@ -50,6 +55,7 @@ from ..textview import DEFAULT_SECRET_PATTERNS, MASK, Masker
 from ..throttle import Throttle
 from .debugview import branch_of, diff_blocks, fork_diff, inherited, next_superstep, run_label, state_fields
 from .labstore import StoreChoice, recording_into, store_for, view_store
+from .playground import Playground, ProgramVersion, Resent, ResendError, in_context
 from .presenter_errors import UnknownVisit, ViewCommandError, ViewError
 from .presenter_graph import GraphState
 from .runfile import SavedRun, describe_output_model, write_run
@@ -69,6 +75,7 @@ from .viewmodel import (
     result_json,
     run_totals_text,
     selected_visit,
+    shown_call,
     shown_state,
     status_text,
     tabs_json,
@@ -80,6 +87,7 @@ from .waterfall import waterfall_json
 __all__ = [
     "KEPT_RUNS",
     "NO_LOOP",
+    "NO_LOOP_SEND",
     "STOPPED",
     "STOP_HINT",
     "WHEN",
@@ -110,6 +118,11 @@ NO_LOOP = (
     "go on from a cell instead (await view.resume(...), view.step(...) or view.fork(...))"
 )
 """What the view shows when a Continue / Step / Run fork click cannot start its run."""
+NO_LOOP_SEND = (
+    "This frontend handed the click over with no running event loop to send on: "
+    "send from a cell instead (await view.resend(call, ...))"
+)
+"""What the editor shows when a Send click cannot start its model call."""
 KEPT_RUNS = 20
 """Runs a view keeps for its selector, the oldest dropped first: a view run in a loop must not hold every run."""
 
@@ -169,6 +182,7 @@ class LabPresenter(Presenter, Generic[T]):
         refresh_rate: float = 15.0,
         stream_tokens: bool = True,
         store: StoreChoice = None,
+        models: Mapping[str, Any] | None = None,
         on_change: OnChange | None = None,
     ) -> None:
         super().__init__(on_change, refresh_rate)
@@ -215,6 +229,8 @@ class LabPresenter(Presenter, Generic[T]):
             "before": sorted(getattr(defaults, "interrupt_before", ())),
             "after": sorted(getattr(defaults, "interrupt_after", ())),
         })
+        self.playground = Playground(self.program, self.masker, models)
+        """The resends of the calls shown (`resend`), the models offered, the program's versions."""
         self.graph.observe(self._graph_clicked, names="selected_node")
 
     # -- what it shows ------------------------------------------------------------------
@@ -393,6 +409,7 @@ class LabPresenter(Presenter, Generic[T]):
         """Stop any run and the pending refresh (a paused run stays paused)."""
         if self.running:
             self.stop()
+        self.playground.close()
         self._throttle.cancel()
 
     def __repr__(self) -> str:
@@ -488,6 +505,59 @@ class LabPresenter(Presenter, Generic[T]):
         """Run again from a past point of the run shown, as a new run (see `LabView.fork`)."""
         return await self._command(self._checked(lambda: self._forked(step, update)), continuing=False)
 
+    # -- the playground ---------------------------------------------------------------------
+
+    async def resend(
+        self,
+        call: int | Mapping[str, Any],
+        *,
+        messages: Sequence[Mapping[str, Any]] | None = None,
+        instructions: str | None = None,
+        demos: Sequence[Mapping[str, Any]] | None = None,
+        inputs: Mapping[str, Any] | None = None,
+        lm: Any = None,
+    ) -> Resent:
+        """Send model call `call` of the run shown again, edited (see `LabView.resend`); the run and program stay."""
+        work = self.playground.resend(self.run_log, call, messages=messages, instructions=instructions,
+                                      demos=demos, inputs=inputs, lm=lm)
+        if dspy.settings.lm is not None or self._context is None:  # the caller's own DSPy settings
+            return await work
+        # else those of the Python call that started the run, like a click's resume
+        return await in_context(self._context, work)
+
+    def use_instructions(self, node_or_variant: str | Resent, instructions: str | None = None, *,
+                         demos: Sequence[Mapping[str, Any]] | None = None) -> ProgramVersion:
+        """Give a node's predictor new instructions (and demos): a resend's (a `Resent`), or `instructions` for node
+        `node_or_variant`. The program changes (``dump_state()``, ``save``); runs from now on use them."""
+        version = self.playground.use(node_or_variant, instructions, demos)
+        self._changed()
+        return version
+
+    async def fork_with(self, variant: Resent) -> T | None:
+        """Use a resend's instructions (`use_instructions`), then run again from its node's visit as a fork of the run
+        shown (the debugger's fork: its parent's id kept); returns like `fork`."""
+        return await self._command(self._with_instructions(variant), continuing=False)
+
+    def _with_instructions(self, variant: Resent) -> _Prepared:
+        """The fork re-running `variant`'s visit, once `variant`'s instructions are used (everything is checked
+        before anything changes: a refused fork leaves the program as it was)."""
+        step = self._step_before(variant.call, variant.node)
+        use = self.playground.checked_use(variant)
+        prepared = self._checked(lambda: self._forked(step, None))
+        use()
+        self._changed()
+        return prepared
+
+    def _step_before(self, call: int, node: str) -> int:
+        """The graph step a fork keeps to re-run the visit of model call `call` (the step before its visit's)."""
+        _, found, visit = self.playground.recorded(self.run_log, call)
+        if found.name != node:
+            raise ResendError(f"model call {call} of the run shown is node '{found.name}'s, not '{node}': "
+                              "fork with a variant of the run shown")
+        if visit.step is None:
+            raise ResendError(f"the visit of node '{node}' has no step number (a run saved before them): cannot fork")
+        return visit.step - 1
+
     # -- clicks ---------------------------------------------------------------------------
 
     def handle(self, message: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -544,6 +614,8 @@ class LabPresenter(Presenter, Generic[T]):
         elif kind == "show-run" and isinstance(message.get("index"), int) and not self.running:
             if 0 <= message["index"] < len(self._runs):
                 self.show_run(message["index"])
+        elif kind in ("resend-editor", "resend", "use-instructions", "fork-with", "drop-variant"):
+            self._playground_clicked(str(kind), message)
         return None
 
     def _timeline_clicked(self, index: int) -> None:
@@ -582,6 +654,39 @@ class LabPresenter(Presenter, Generic[T]):
             return  # shown next to the field: a click has no caller to raise to
         self._command(prepared, continuing=kind != "fork", background=True)
 
+    def _playground_clicked(self, kind: str, message: Mapping[str, Any]) -> None:
+        """The Calls tab's editor: open / close, Send, Use these instructions, Fork from here with them, drop."""
+        pg = self.playground
+        pg.error = None
+        if kind == "resend-editor":
+            pg.editing = message.get("call") if message.get("open") and isinstance(message.get("call"), int) else None
+        elif kind == "drop-variant":
+            pg.drop(message.get("variant"))
+        else:
+            try:
+                self._playground_command(kind, message)
+            except DspyerLabError as exc:  # shown in the editor: a click has no caller to raise to
+                pg.error = self.masker.mask_text(str(exc))
+        self._changed()
+
+    def _playground_command(self, kind: str, message: Mapping[str, Any]) -> None:
+        pg = self.playground
+        if self.running:
+            raise ResendError("a run is in progress: send again once it is over")
+        if kind == "resend":
+            _need_loop(NO_LOOP_SEND)
+            pg.start(self.run_log, message, self._context, self._changed)
+            return
+        variant = pg.variant(message.get("variant"))
+        result = variant.result if variant is not None else None
+        if result is None:
+            raise ResendError("that variant is gone or has no answer yet")
+        if kind == "use-instructions":
+            self.use_instructions(result)
+        else:
+            _need_loop(NO_LOOP)
+            self._command(self._with_instructions(result), continuing=False, background=True)
+
     # -- telling the owner ----------------------------------------------------------------
 
     # -- the run --------------------------------------------------------------------------
@@ -595,7 +700,7 @@ class LabPresenter(Presenter, Generic[T]):
 
     def _runnable(self) -> Any:
         if self.program is None and self._uncompiled is not None:
-            self.program = AgentTranspiler.compile(self._uncompiled)
+            self.program = self.playground.program = AgentTranspiler.compile(self._uncompiled)
         if self.program is None:
             raise ViewError(self._cannot_run)
         return self.program
@@ -793,6 +898,7 @@ class LabPresenter(Presenter, Generic[T]):
             self._quiet = False
         self._fork_editing = False
         self._debug_error = None
+        self.playground.editing = None
 
     def _parent_of(self, run: RunModel) -> RunModel | None:
         branch = branch_of(run)
@@ -847,6 +953,10 @@ class LabPresenter(Presenter, Generic[T]):
         paused = self.paused if log is whole and can_run else None
         debug: dict[str, Any] = {"can_break": can_run, "paused": None, "fork": None, "runs": None,
                                  "error": self._debug_error, "diff": None, "breakpoints": self._breakpoint_list()}
+        visit = selected_visit(log, self._sel)  # the call the calls tab shows, sent again from there
+        call = shown_call(visit, self._sel.call)
+        debug["playground"] = self.playground.json(log, visit, call.event_index if call else None, self._screen,
+                                                   not self.running)
         if paused is not None:
             cp = paused.checkpoint
             debug["paused"] = {
@@ -976,6 +1086,14 @@ def _parsed_update(texts: Any) -> dict[str, Any] | None:
                 'text needs quotes: "like this"', key=str(field)
             ) from None
     return values or None
+
+
+def _need_loop(reason: str) -> None:
+    """A `ResendError` saying `reason` when a click came with no running loop (its model call or run would have none)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        raise ResendError(reason) from None
 
 
 def _through_step(events: Sequence[Mapping[str, Any]], step: int) -> int:

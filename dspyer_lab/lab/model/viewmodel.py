@@ -690,6 +690,14 @@ def call_blocks(call: LMCall, screen: Screen) -> list[dict[str, Any]]:
     return blocks
 
 
+def shown_call(visit: NodeVisit | None, pinned: int | None) -> LMCall | None:
+    """The model call the calls tab shows in full: the pinned one (its ``lm_call`` event index) when it is the
+    visit's, else the visit's newest; None when the visit made none."""
+    if visit is None or not visit.calls:
+        return None
+    return next((c for c in visit.calls if c.event_index == pinned), visit.calls[-1])
+
+
 def calls_json(run: RunModel, visit: NodeVisit | None, pinned: int | None, screen: Screen) -> dict[str, Any]:
     """The calls tab: the inspected visit's model calls (the pinned one, else the newest, in full), what its
     model is streaming now, and the run's calls per node."""
@@ -709,12 +717,11 @@ def calls_json(run: RunModel, visit: NodeVisit | None, pinned: int | None, scree
         return {"scope": scope, "calls": None, "blocks": [*streaming, *overview]}
     totals = CallTotals.of(visit.calls)
     scope = f"{where}: {' · '.join(totals_facts(totals))} · {seconds(totals.model_time)} waiting for the model"
-    keys = [c.event_index for c in visit.calls]
-    choice = pinned if pinned in keys else keys[-1]
+    chosen = shown_call(visit, pinned)
+    assert chosen is not None  # the visit made calls
     options = [{"value": c.event_index, "label": f"attempt {c.attempt} · {c.model or 'model'} · "
                                                  f"{'cached' if c.cached else seconds(c.duration)}"} for c in visit.calls]
-    picker = {"options": options, "value": choice} if len(options) > 1 else None
-    chosen = visit.calls[keys.index(choice)]
+    picker = {"options": options, "value": chosen.event_index} if len(options) > 1 else None
     return {"scope": scope, "calls": picker, "blocks": [*call_blocks(chosen, screen), *streaming, *overview]}
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterable, Iterable, Mapping
+from collections.abc import AsyncIterable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Generic, TypeVar, overload
 
@@ -23,6 +23,7 @@ from pydantic import BaseModel
 from ...core.exceptions import RunPaused
 from ...core.program import TranspiledProgram
 from ..model.labstore import StoreChoice
+from ..model.playground import ProgramVersion, Resent
 from ..model.presenter import STOP_HINT, STOPPED, LabPresenter, check_same_nodes
 from ..model.presenter_graph import GraphState
 from ..model.runfile import MAX_FILE_BYTES, SavedRun, read_run
@@ -53,6 +54,10 @@ class LabView(ViewWidget, Generic[T]):
     to `store`: None, the lab's store (``%dspyer store``, `set_store`, else ``.dspyer/runs.sqlite`` or
     ``DSPYER_LAB_STORE``; ``off``: none); False, none; a path or a `RunStore`. A loaded run is not written again,
     nor a stream given to `watch` (its own call says whether it is recorded, e.g. ``_record=True``).
+    Any model call of the run shown can be sent again, edited (`resend`; the Calls tab's "Edit and send again"),
+    to the run's model or one of `models` (name -> `dspy.LM`, also offered in the browser; add more with
+    ``view.models[name] = lm``); `use_instructions` gives the program a resend's instructions, `fork_with`
+    re-runs from there with them.
     ``LabView(program)`` of a ``TranspiledProgram[T]`` is a ``LabView[T]``: ``await view.run(...)`` is a ``T``.
     """
 
@@ -80,6 +85,7 @@ class LabView(ViewWidget, Generic[T]):
         stream_tokens: bool = ...,
         masker: Masker | None = ...,
         store: StoreChoice = ...,
+        models: Mapping[str, Any] | None = ...,
         **kwargs: Any,
     ) -> None: ...
 
@@ -95,6 +101,7 @@ class LabView(ViewWidget, Generic[T]):
         stream_tokens: bool = ...,
         masker: Masker | None = ...,
         store: StoreChoice = ...,
+        models: Mapping[str, Any] | None = ...,
         **kwargs: Any,
     ) -> None: ...
 
@@ -109,11 +116,13 @@ class LabView(ViewWidget, Generic[T]):
         stream_tokens: bool = True,
         masker: Masker | None = None,
         store: StoreChoice = None,
+        models: Mapping[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
         self.presenter: LabPresenter[T] = LabPresenter(
             program, secret_patterns=secret_patterns, masker=masker, display_limit=display_limit,
             timeline_window=timeline_window, refresh_rate=refresh_rate, stream_tokens=stream_tokens, store=store,
+            models=models,
         )
         """What the view shows and does, without the widget (render, handle, the runs and the debugger)."""
         breakpoints = kwargs.pop("breakpoints", None)
@@ -339,6 +348,53 @@ class LabView(ViewWidget, Generic[T]):
         Returns like `resume`; `diff` then compares the fork's node outputs with the parent's.
         """
         return await self.presenter.fork(step, update)
+
+    # -- the playground -----------------------------------------------------------------------
+
+    @property
+    def models(self) -> dict[str, Any]:
+        """Name -> `dspy.LM` a resend can go to (``lm="name"``; the browser's model picker), besides the run's own."""
+        return self.presenter.playground.models
+
+    @property
+    def program_version(self) -> int:
+        """1 for the program as given, one more each time `use_instructions` changed it."""
+        return self.presenter.playground.version
+
+    async def resend(
+        self,
+        call: int | Mapping[str, Any],
+        *,
+        messages: Sequence[Mapping[str, Any]] | None = None,
+        instructions: str | None = None,
+        demos: Sequence[Mapping[str, Any]] | None = None,
+        inputs: Mapping[str, Any] | None = None,
+        lm: Any = None,
+    ) -> Resent:
+        """Send model call `call` of the run shown again, edited, and return the answer with the node's verdict.
+
+        `call`: the index of an ``lm_call`` event in `events` (the Calls tab's selection), or the event. Edit either
+        the raw `messages` (``{"role", "content"}`` dicts, sent as they are), or the node's `instructions`, `demos`
+        (dicts of field values) and `inputs` (merged over what the node was given): the node's predictor is copied
+        with them. `lm`: a `dspy.LM` or the name of one of `models`; default the node's model, else DSPy's
+        configured one (the cell's, else the run's). The answer is parsed and checked as a run does (the same
+        error text as the Validation tab). Neither the run nor the program changes. `ResendError` names what is
+        wrong (an unknown call, a Python node's, a bad model or edit) before anything is sent.
+        """
+        return await self.presenter.resend(call, messages=messages, instructions=instructions, demos=demos,
+                                           inputs=inputs, lm=lm)
+
+    def use_instructions(self, node_or_variant: str | Resent, instructions: str | None = None, *,
+                         demos: Sequence[Mapping[str, Any]] | None = None) -> ProgramVersion:
+        """Give a node's predictor new instructions (and demos, when given): a `resend`'s result's, or `instructions`
+        for node `node_or_variant`. The program changes (``program.dump_state()``, ``program.save``), a new
+        `program_version`; the runs already shown do not."""
+        return self.presenter.use_instructions(node_or_variant, instructions, demos=demos)
+
+    async def fork_with(self, variant: Resent) -> T | None:
+        """"Fork from here with them": `use_instructions` of `variant`, then run again from its node's visit as a fork
+        of the run shown (kept in `runs`, its parent's id in its ``run_start``); returns like `fork`."""
+        return await self.presenter.fork_with(variant)
 
     # -- the widget -------------------------------------------------------------------------
 
