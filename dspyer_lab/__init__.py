@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from .lab.widgets import CompareView as CompareView
     from .lab.widgets import GraphView as GraphView
     from .lab.widgets import LabView as LabView
+    from .lab.widgets import OptimizeView as OptimizeView
     from .lab.widgets import RunsView as RunsView
     from .lab.widgets import show as show
     from .lab.model.store import RunStore as RunStore
@@ -61,6 +62,9 @@ if TYPE_CHECKING:
     from .lab.model.presenter_errors import ViewCommandError as ViewCommandError
     from .lab.model.presenter_errors import ViewError as ViewError
     from .lab.model.presenter_errors import ViewProgramError as ViewProgramError
+    from .lab.model.playground import ProgramVersion as ProgramVersion
+    from .lab.model.playground import Resent as Resent
+    from .lab.model.playground import ResendError as ResendError
 
 __version__ = "0.1.0"
 
@@ -111,9 +115,10 @@ __all__ = [
     "record_to",
     "unload_ipython_extension",
 ]
-# BatchView, CompareView, GraphView, LabView, RunsView and show are public too, but loaded on first use (they
+# BatchView, CompareView, GraphView, LabView, OptimizeView, RunsView and show are public too, but loaded on first use (they
 # import the widget stack); they stay out of __all__ so that `from dspyer_lab import *` does not load it. So do the lab's
-# errors (ViewError, UnknownVisit, ViewCommandError, ViewProgramError), loaded with the lab's model on first use,
+# errors (ViewError, UnknownVisit, ViewCommandError, ViewProgramError, ResendError), loaded with the lab's model on
+# first use, a resend's result and a program's new version (Resent, ProgramVersion),
 # the run store (RunStore, default_store, set_store), and OpenTelemetry's export (instrument, uninstrument,
 # export_run, export_stored: the `otel` extra).
 
@@ -134,6 +139,7 @@ _LAZY = {
     "RunsView": "dspyer_lab.lab.widgets",
     "GraphView": "dspyer_lab.lab.widgets",
     "LabView": "dspyer_lab.lab.widgets",
+    "OptimizeView": "dspyer_lab.lab.widgets",
     "show": "dspyer_lab.lab.widgets",
     "RunStore": "dspyer_lab.lab.model.store",
     "default_store": "dspyer_lab.lab.model.store",
@@ -142,6 +148,9 @@ _LAZY = {
     "ViewCommandError": "dspyer_lab.lab.model.presenter_errors",
     "ViewError": "dspyer_lab.lab.model.presenter_errors",
     "ViewProgramError": "dspyer_lab.lab.model.presenter_errors",
+    "Resent": "dspyer_lab.lab.model.playground",
+    "ProgramVersion": "dspyer_lab.lab.model.playground",
+    "ResendError": "dspyer_lab.lab.model.playground",
     "instrument": "dspyer_lab.otel",
     "uninstrument": "dspyer_lab.otel",
     "export_run": "dspyer_lab.otel",

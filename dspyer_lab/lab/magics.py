@@ -33,6 +33,7 @@ from .textview import Masker, one_line
 if TYPE_CHECKING:
     from .labview import LabView
     from .widgets.batch import BatchView
+    from .widgets.optimize import OptimizeView
 
 __all__ = [
     "DEFAULT_OUT",
@@ -47,6 +48,7 @@ __all__ = [
     "breakpoints_of",
     "batch_inputs",
     "batch_metric",
+    "optimizer_of",
     "check_inputs",
     "load_ipython_extension",
     "parse_inputs",
@@ -299,7 +301,12 @@ class DspyerMagics(Magics):
     @argument("--break-after", dest="break_after", action="append", metavar="NODE", help="Pause after NODE (repeatable).")
     @argument("--batch", metavar="NAME", help="Run over the list NAME (dicts or dspy.Examples) in a BatchView.")
     @argument("--concurrency", type=_at_least(1), metavar="N", help="With --batch: runs at once (default 16).")
-    @argument("--metric", metavar="NAME", help="With --batch: the function metric(example, prediction) named NAME.")
+    @argument("--metric", metavar="NAME",
+              help="With --batch or --optimize: the function metric(example, prediction) named NAME.")
+    @argument("--optimize", metavar="NAME", help="Run an optimizer in an OptimizeView: BootstrapFewShot, "
+              "BootstrapFewShotWithRandomSearch, MIPROv2, GEPA, or the name of an optimizer object.")
+    @argument("--trainset", metavar="NAME", help="With --optimize: the list NAME of dspy.Examples to optimize on.")
+    @argument("--valset", metavar="NAME", help="With --optimize: the list NAME of dspy.Examples to validate on.")
     @cell_magic("dspyer")
     def dspyer_cell(self, line: str, cell: str) -> None:
         """Run the cell, then show its graph in a live LabView and, given inputs, run it.
@@ -341,6 +348,18 @@ class DspyerMagics(Magics):
         the batch's end (--background: it returns at once); --out VAR gets the
         outcomes in input order (a failed run's exception in its place), dspyer_view the
         BatchView. Failed examples do not fail the cell: they are what the view shows.
+
+        --optimize NAME --trainset X --valset Y --metric M runs a DSPy optimizer on the program
+        in an OptimizeView instead (the phase, progress and time left, the score per trial
+        and the best so far, per node its demos and instruction candidates; at the end the
+        program before and after on Y: score, examples fixed / broken, the per-node heatmap,
+        each example's two runs, the instruction diffs and demos added). NAME is one of
+        BootstrapFewShot, BootstrapFewShotWithRandomSearch, MIPROv2 (auto="light"), GEPA
+        (auto="light", reflecting with the configured LM), each made with metric M, or the
+        name of an optimizer object in the notebook (made with its own metric; M then
+        scores before and after). X and Y are lists of dspy.Examples. The cell
+        awaits the optimizer (the Stop button keeps the best program so far); --out VAR
+        gets the optimized program, dspyer_view the OptimizeView.
 
         --lm scripted uses a ScriptedLM from the notebook: the last one the cell binds,
         else the one named `lm`, else the only one there is. Any other MODEL is
@@ -440,6 +459,8 @@ class DspyerMagics(Magics):
         lm = pick_lm(args.lm, ns, before, tree)
         if args.batch is not None:
             return self._batch(args, program, per_call, lm)
+        if args.optimize is not None:
+            return self._optimize(args, program, per_call, lm)
         view = _labview()(program, stream_tokens=not args.no_stream)
         if args.break_before or args.break_after:
             view.breakpoints = breakpoints_of(args, program)
@@ -572,6 +593,31 @@ class DspyerMagics(Magics):
             return None
         return _Run(view, lm, lambda: _bound(view.run(inputs, metric, concurrency, **per_call), ns, args.out, view))
 
+    def _optimize(self, args: Any, program: TranspiledProgram[Any], per_call: dict[str, int], lm: Any) -> _Run | None:
+        """`%%dspyer --optimize NAME`: an OptimizeView of that optimizer; the run to wait for (None: in the background)."""
+        if per_call:
+            raise UsageError("--optimize works on the program as compiled: compile it with max_steps=/max_retries=")
+        ns = self.shell.user_ns
+        metric = batch_metric(args.metric, ns)
+        trainset = batch_inputs(args.trainset, ns, "--trainset")
+        valset = batch_inputs(args.valset, ns, "--valset")
+        from .widgets.optimize import OptimizeView
+
+        with _model(lm):  # an optimizer made here (MIPROv2, GEPA) reads the configured model
+            try:
+                view = OptimizeView(program, optimizer_of(args.optimize, ns), trainset, valset, metric,
+                                    concurrency=args.concurrency or 16)
+            except DspyerLabError as exc:
+                raise _one_line_error(exc) from exc
+        ns[PROGRAM_NAME] = program
+        _bind_view(ns, view)
+        self._show(view)
+        if args.background:
+            with _model(lm):
+                self._background(view.run, args, view, "%%dspyer --optimize")
+            return None
+        return _Run(view, lm, lambda: _bound(view.run(), ns, args.out, view))
+
     # -- helpers ----------------------------------------------------------------
 
     @staticmethod
@@ -646,28 +692,57 @@ def _named(name: str, ns: Mapping[str, Any], what: str) -> Graph | TranspiledPro
 
 
 def _check_batch_flags(args: Any) -> None:
-    """--concurrency and --metric need --batch; --batch runs over its list, so no -i/--inputs/--no-run."""
-    if args.batch is None:
+    """--concurrency and --metric need --batch or --optimize; --trainset and --valset need --optimize, which needs
+    them and --metric; both run over their lists, so no -i/--inputs/--no-run."""
+    if args.optimize is None:
+        for flag, value in (("--trainset", args.trainset), ("--valset", args.valset)):
+            if value is not None:
+                raise UsageError(f"{flag} needs --optimize NAME (the optimizer to run)")
+    if args.batch is None and args.optimize is None:
         for flag, value in (("--concurrency", args.concurrency), ("--metric", args.metric)):
             if value is not None:
                 raise UsageError(f"{flag} needs --batch NAME (the list of inputs to run over)")
         return
+    if args.batch is not None and args.optimize is not None:
+        raise UsageError("--batch and --optimize are two views: give one")
+    mode = f"--batch {args.batch} runs over that list's" if args.batch is not None else (
+        f"--optimize {args.optimize} runs over its lists'")
     for flag, value in (("-i", args.pairs), ("--inputs", args.inputs), ("--no-run", args.no_run or None)):
         if value is not None:
-            raise UsageError(f"--batch {args.batch} runs over that list's inputs: drop {flag}")
-    for flag, value in (("--batch", args.batch), ("--metric", args.metric)):
+            raise UsageError(f"{mode} inputs: drop {flag}")
+    if args.optimize is not None:
+        for flag, value in (("--trainset", args.trainset), ("--valset", args.valset), ("--metric", args.metric)):
+            if value is None:
+                raise UsageError(f"--optimize {args.optimize} needs {flag} NAME")
+    for flag, value in (("--batch", args.batch), ("--metric", args.metric), ("--optimize", args.optimize),
+                        ("--trainset", args.trainset), ("--valset", args.valset)):
         if value is not None and not _names_variable(value):
             raise UsageError(f"{flag} expects a variable name, got {value!r}")
 
 
-def batch_inputs(name: str, ns: Mapping[str, Any]) -> list[Any]:
-    """The list `--batch NAME` names: a list or tuple (of dicts or dspy.Examples, checked by the batch)."""
+def batch_inputs(name: str, ns: Mapping[str, Any], flag: str = "--batch") -> list[Any]:
+    """The list `flag NAME` names (--batch, --trainset, --valset): a list or tuple (of dicts or dspy.Examples,
+    checked by the batch)."""
     if name not in ns:
-        raise UsageError(f"--batch {name}: no such variable (give the name of a list of dicts or dspy.Examples)")
+        raise UsageError(f"{flag} {name}: no such variable (give the name of a list of dicts or dspy.Examples)")
     value = ns[name]
     if not isinstance(value, (list, tuple)):
-        raise UsageError(f"--batch {name}: expected a list of dicts or dspy.Examples, got {type(value).__name__}")
+        raise UsageError(f"{flag} {name}: expected a list of dicts or dspy.Examples, got {type(value).__name__}")
     return list(value)
+
+
+def optimizer_of(name: str, ns: Mapping[str, Any]) -> Any:
+    """What `--optimize NAME` names: one of the optimizers a name makes (`OPTIMIZERS`, left to the view to make),
+    else an optimizer object in the notebook (anything with a ``compile`` method)."""
+    from .model.presenter_optimize import OPTIMIZERS
+
+    if name in OPTIMIZERS and name not in ns:
+        return name
+    if name not in ns:
+        raise UsageError(f"--optimize {name}: not one of {', '.join(OPTIMIZERS)} nor a variable of the notebook")
+    if not callable(getattr(ns[name], "compile", None)):
+        raise UsageError(f"--optimize {name}: expected a DSPy optimizer (with compile), got {type(ns[name]).__name__}")
+    return ns[name]
 
 
 def batch_metric(name: str | None, ns: Mapping[str, Any]) -> Any:
@@ -739,15 +814,15 @@ def pick_lm(model: str | None, ns: Mapping[str, Any], before: Mapping[str, Any],
 
 def _bind_view(ns: dict[str, Any], view: Any) -> None:
     """Bind `view` to `dspyer_view`, stopping the run of the view it replaces: nothing could reach that run any more."""
-    from .widgets import BatchView, LabView  # loaded already: `view` is one
+    from .widgets import BatchView, LabView, OptimizeView  # loaded already: `view` is one
 
     old = ns.get(VIEW_NAME)
-    if old is not view and isinstance(old, (LabView, BatchView)) and old.running:
+    if old is not view and isinstance(old, (LabView, BatchView, OptimizeView)) and old.running:
         old.stop()
     ns[VIEW_NAME] = view
 
 
-async def _bound(run: Awaitable[Any], ns: dict[str, Any], out: str, view: LabView | BatchView) -> Any:
+async def _bound(run: Awaitable[Any], ns: dict[str, Any], out: str, view: LabView | BatchView | OptimizeView) -> Any:
     """Await the view's run; bind the result to `out`; turn a failure into its one-line error (masked).
 
     A run paused at a breakpoint binds nothing and says where it stopped (the view stays paused).

@@ -1,6 +1,7 @@
 """The notebook widgets: `GraphView` (the graph alone), `LabView` (graph, toolbar, timeline, panels) and
 `BatchView` (a program over a dataset: progress, heatmap, examples), `RunsView` (the stored runs and
-batches) and `CompareView` (two runs or two batches side by side).
+batches), `CompareView` (two runs or two batches side by side) and `OptimizeView` (a DSPy optimizer's trials
+on the graph, then before and after).
 
 All are thin anywidgets drawn by one ESM (``dspyer_lab/static/widget.js``) over a widget-free
 presenter (`dspyer_lab.lab.model`: `LabPresenter`, `BatchPresenter`, `GraphState`) that renders
@@ -14,6 +15,7 @@ from .batch import BatchView
 from .compare import CompareView
 from .graph import SYNC_INTERVAL, GraphState, GraphView
 from .labview import LabView, show
+from .optimize import OptimizeView
 from .runs import RunsView
 
-__all__ = ["SYNC_INTERVAL", "BatchView", "CompareView", "GraphState", "GraphView", "LabView", "RunsView", "show"]
+__all__ = ["SYNC_INTERVAL", "BatchView", "CompareView", "GraphState", "GraphView", "LabView", "OptimizeView", "RunsView", "show"]

@@ -34,11 +34,12 @@ from ..model.presenter_batch import BATCH_STOPPED, BatchPresenter
 from ..model.store import RunStore
 from ..textview import DEFAULT_SECRET_PATTERNS, Masker
 from .opened import OpenedRunView
+from .outline_still import OutlineStill
 
 __all__ = ["BATCH_STOPPED", "BatchView"]
 
 
-class BatchView(OpenedRunView):
+class BatchView(OpenedRunView, OutlineStill):
     """Run a compiled program (or a `Graph`, compiled on first use) over many inputs and see where it fails.
 
     `sample_size` finished runs are kept whole besides every failed one (see `BatchStats`);
@@ -251,27 +252,3 @@ class BatchView(OpenedRunView):
 
     def _outline(self) -> str:
         return f"{describe(self.presenter.graph)}\n{self.status}"
-
-    # -- the static output ----------------------------------------------------------------
-
-    _outline_shown: str | None = None
-    """The text outline (ending with the status line) of the still output last published (display, update)."""
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict, dict] | None:
-        bundle = super()._repr_mimebundle_(**kwargs)
-        if bundle is not None:
-            self._outline_shown = bundle[0].get("text/plain")
-        return bundle
-
-    def refresh_snapshot(self) -> None:
-        """The batch ended: publish the still output again if the status line its text ends with is stale.
-
-        `SnapshotMixin.refresh_snapshot` republishes only when a node's drawn status changed (and, for a
-        view a browser draws, leaves it to the browser's picture), and a batch changes none: its nodes stay
-        idle, the heatmap is drawn in the page only, and no browser sends text. So the output kept the
-        outline of its display, "... ready", in a saved notebook (nbclient's or JupyterLab's) and its
-        exports. Only the still output is updated: the live view is never made again.
-        """
-        if self._snapshot_display_id is None or self._outline() == self._outline_shown:
-            return
-        self._publish_still()
