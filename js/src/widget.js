@@ -5,7 +5,7 @@
 // Preact + htm, which sets every text as a text node (like textContent): data never reaches an
 // HTML parser or MathJax. Clicks go back as custom messages {type: "select" | "seek" | "stop" |
 // "page" | "attempt" | "call" | "full-text" | "breakpoint" | "resume" | "step" | "fork" | "fork-editor" |
-// "show-run" | "tab"}. Graphviz arrives once per page through loadViz (runtime.js), asked for when the model
+// "show-run" | "tab" | "resend-editor" | "resend" | "use-instructions" | "fork-with" | "drop-variant"}. Graphviz arrives once per page through loadViz (runtime.js), asked for when the model
 // is created; statuses the run took before the first drawing are replayed on it (recordEarly);
 // a standalone SVG goes back after the first layout and when a run ends (snapshot.js). Until the
 // runtime comes (and for good where no kernel sends it: a saved view in an HTML export, nbviewer, a
@@ -68,6 +68,14 @@
 //                 pre.dl-stream[data-field][data-live="true|false"]   the text a model streams (node and calls tabs)
 //                 ul.dl-instances > li > button.dl-instance[data-visit][data-status][data-selected?]   a map's
 //                 instances in the node tab (label "#2", status, duration, failure; click: {type: "select", visit})
+//   .dl-panel[data-tab="calls"] > .dl-pg[data-call] (ui/calls.js Playground, from head.debug.playground):
+//                 .dl-pg-bar > button.dl-pg-open[aria-expanded] ("Edit and send again"), .dl-pg-version;
+//                 .dl-pg-editor[data-mode="structured|messages"] > .dl-pg-modes (radios), textarea.dl-pg-instructions,
+//                 textarea.dl-pg-demos, label[data-input] > textarea.dl-pg-input, label[data-role] >
+//                 textarea.dl-pg-message, select.dl-pg-model-pick, button.dl-pg-send, .dl-edit-error[role=alert];
+//                 .dl-pg-variants > .dl-pg-card[data-variant="original|<id>"][data-pending?] > .dl-verdict[data-pass],
+//                 table.dl-pg-fields tr[data-field][data-invalid?] (.dl-pg-field-error next to the value),
+//                 details.dl-pg-completion, button.dl-pg-use, button.dl-pg-fork, button.dl-pg-drop
 //   .dl-panel[data-tab="waterfall"] > .dl-waterfall (ui/waterfall.js): .dl-scope (visits shown, lanes, time span),
 //                 .dl-lane[data-lane="1|2|…"] (bars packed by time: one lane for a sequential run, one more per
 //                 branch running at once; label "lane 1") > .dl-lane-track >
@@ -93,7 +101,7 @@ import { Batch } from "./ui/batch.js";
 import { Compare } from "./ui/compare.js";
 import { Optimize } from "./ui/optimize.js";
 import { Runs } from "./ui/runs.js";
-import { Message, RunCalls, StreamText, drawCallTotals } from "./ui/calls.js";
+import { Message, Playground, RunCalls, StreamText, drawCallTotals } from "./ui/calls.js";
 import { Drawing, STATUSES, layoutGraph, shapeBox } from "./ui/graph.js";
 import { Debugger } from "./ui/debug.js";
 import { addDebugMarks, applyDebugMarks, pinOf } from "./ui/debugmarks.js";
@@ -487,6 +495,7 @@ function Tabs({ model, head, bodies, full }) {
       <${Blocks} blocks=${b.blocks} full=${full} onSelect=${(v) => model.send({ type: "select", visit: v })} />`;
     if (id === "calls") return html`<div class="dl-scope">${b.scope}</div>
       <${Picker} label="call" picker=${b.calls} onPick=${(v) => model.send({ type: "call", index: v })} />
+      <${Playground} model=${model} pg=${head.debug && head.debug.playground} Cell=${Cell} full=${full} />
       <${Blocks} blocks=${b.blocks} full=${full} />`;
     if (id === "validation") return html`<div class="dl-scope">${b.scope}</div>
       <${Picker} label="attempt" picker=${b.attempts}

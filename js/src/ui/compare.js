@@ -87,7 +87,7 @@ function ComparedGraph({ model, GraphPane, layout, picture, measure, legend }) {
   </div>`;
 }
 
-function DiffText({ ops, keep }) {
+export function DiffText({ ops, keep }) {
   return ops
     .filter(([op]) => op === "=" || op === keep)
     .map(([op, text]) =>
