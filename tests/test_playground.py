@@ -333,3 +333,37 @@ async def test_a_batch_views_opened_example_sends_its_calls_again() -> None:
         assert variant.task is not None
         await variant.task
     assert example.panel["debug"]["playground"]["variants"][0]["passed"]
+
+
+async def test_a_send_click_in_a_batchs_opened_example_uses_the_batchs_model_after_its_cell() -> None:
+    from dspyer_lab.lab.widgets import BatchView
+
+    view = BatchView(program(), store=False)
+    with dspy.context(lm=scripted()):
+        await view.run([{"essay": "Owls."}])
+    example = view.open(0)  # the click comes later, with no model configured: the batch's settings are used
+    call = next(i for i, e in enumerate(example.events) if e["event"] == "lm_call")
+    view.presenter.handle({"type": "resend", "to": "example", "call": call, "mode": "structured", "instructions": FIX})
+    [variant] = example.playground.variants(example.run_log, call)
+    assert variant.task is not None
+    await variant.task
+    assert example.panel["debug"]["playground"]["variants"][0]["passed"]
+
+
+async def test_a_runs_views_opened_run_offers_the_views_models(tmp_path: Any) -> None:
+    from dspyer_lab import RunStore
+    from dspyer_lab.lab.widgets import RunsView
+
+    store = RunStore(tmp_path / "runs.sqlite")
+    view: LabView[Any] = LabView(program(), store=store)
+    with dspy.context(lm=scripted()), pytest.raises(DspyerLabError):
+        await view.run(essay="Owls.")
+    strict = scripted()
+    browser = RunsView(store, program=program(), models={"strict": strict})
+    opened = browser.open(store.runs(limit=1)[0].run_id)
+    assert opened is not None
+    assert "strict" in opened.playground.models
+    call = next(i for i, e in enumerate(opened.events) if e["event"] == "lm_call")
+    resent = await opened.resend(call, instructions=FIX, lm="strict")
+    assert resent.passed and strict.calls  # sent to the model the view was given
+    browser.close()

@@ -533,6 +533,11 @@ class LabPresenter(Presenter, Generic[T]):
         self._changed()
         return version
 
+    def use_context(self, context: contextvars.Context) -> None:
+        """Run clicks (Continue, Run fork, Send) in `context`: the DSPy settings (``dspy.context(lm=...)``) of the
+        cell that ran what this presenter shows when it did not run it itself (a batch's opened example)."""
+        self._context = context
+
     async def fork_with(self, variant: Resent) -> T | None:
         """Use a resend's instructions (`use_instructions`), then run again from its node's visit as a fork of the run
         shown (the debugger's fork: its parent's id kept); returns like `fork`."""

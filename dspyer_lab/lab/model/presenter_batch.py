@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import time
 import uuid
 from collections.abc import Iterable, Mapping
@@ -71,6 +72,7 @@ class BatchPresenter(Presenter):
         secret_patterns: Iterable[str] | None = DEFAULT_SECRET_PATTERNS,
         refresh_rate: float = 10.0,
         store: StoreChoice = None,
+        models: Mapping[str, Any] | None = None,
         on_change: OnChange | None = None,
     ) -> None:
         if not isinstance(program, Graph) and not hasattr(program, "new_batch"):
@@ -98,7 +100,7 @@ class BatchPresenter(Presenter):
         """The batch model of the last batch (`model.stats` is its `BatchStats`)."""
         self.batch: Batch[Any] | None = None
         """The last batch run (`batch.results`, `batch.errors`, `batch.scores` by input index)."""
-        self.example: LabPresenter[Any] = LabPresenter(program, masker=self.masker, store=False)
+        self.example: LabPresenter[Any] = LabPresenter(program, masker=self.masker, store=False, models=models)
         """What shows the opened example (`open`): one presenter, the runs it shows replaced on each open."""
         self.example.show_past([])
         self.example.on_change = self._example_changed
@@ -171,6 +173,7 @@ class BatchPresenter(Presenter):
             batch.total, sample_size=self._sample_size, masker=self.masker, metric=batch.metric is not None
         )
         self.masker.learn(batch.inputs)  # every secret of the batch, before any example's summary or error quotes it
+        self.example.use_context(contextvars.copy_context())  # an opened example's clicks use the batch's settings
         self._query = TableQuery(size=self._query.size)
         self._opened = None
         self._changed()

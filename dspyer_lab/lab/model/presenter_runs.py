@@ -15,6 +15,7 @@ What the store holds is masked already (secrets never reach it); it is sent as t
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import datetime as dt
 import sqlite3
 import time
@@ -91,6 +92,7 @@ class RunsPresenter(Presenter):
         program: Any = None,
         page_size: int = 20,
         secret_patterns: Iterable[str] | None = DEFAULT_SECRET_PATTERNS,
+        models: Mapping[str, Any] | None = None,
         on_change: OnChange | None = None,
     ) -> None:
         if not isinstance(page_size, int) or isinstance(page_size, bool) or page_size < 1:
@@ -103,6 +105,8 @@ class RunsPresenter(Presenter):
         self.masker = Masker(secret_patterns)
         """Masks what a fork from an opened run shows (shared by every opened run)."""
         self.page_size = page_size
+        self._models = models
+        self._context = contextvars.copy_context()  # the DSPy settings an opened run's clicks (fork, Send) use
         self._query = RunsQuery(program=program_name(program) if program is not None else None)
         self._mode = "runs"
         self._batch_page = 0
@@ -275,7 +279,9 @@ class RunsPresenter(Presenter):
         saved = self.store.load(run_id)
         runnable = self.program is not None and _same_nodes(self.program, saved.graph)
         presenter: LabPresenter[Any] = LabPresenter(
-            self.program if runnable else saved.graph, masker=self.masker, store=self.store)  # forks stored beside it
+            self.program if runnable else saved.graph, masker=self.masker, store=self.store,  # forks stored beside it
+            models=self._models)
+        presenter.use_context(self._context)
         presenter.show_saved(saved, runnable=runnable)
         failed = presenter.run_log.failed_visit
         if failed is not None:  # the failure is what a failed run is opened for

@@ -49,7 +49,8 @@ class BatchView(OpenedRunView, OutlineStill):
     outcomes `run` returns), which are rewritten in place as a `LabView` does for the one it re-raises.
     Results are the runs' own (unmasked) outputs, as `LabView.run` returns them.
     Every example's run, and the batch with its scores (`batch_id`), go to `store` (as a `LabView`'s ``store=``:
-    None the lab's store, False none, a path or a `RunStore`).
+    None the lab's store, False none, a path or a `RunStore`). An opened example's Calls tab sends a call again to
+    the batch's model or one of `models` (as a `LabView`'s ``models=``), with the batch's DSPy settings.
     """
 
     _panel = traitlets.Unicode(
@@ -67,10 +68,12 @@ class BatchView(OpenedRunView, OutlineStill):
         secret_patterns: Iterable[str] | None = DEFAULT_SECRET_PATTERNS,
         refresh_rate: float = 10.0,
         store: StoreChoice = None,
+        models: Mapping[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
         presenter = BatchPresenter(program, sample_size=sample_size, page_size=page_size,
-                                   secret_patterns=secret_patterns, refresh_rate=refresh_rate, store=store)
+                                   secret_patterns=secret_patterns, refresh_rate=refresh_rate, store=store,
+                                   models=models)
         super().__init__(_kind="batch", _layout=self._layout_of(presenter.drawing), **kwargs)
         self.presenter = presenter
         """What the view shows and does, without the widget (render, handle, the batch and the opened example)."""

@@ -21,7 +21,7 @@ import asyncio
 import datetime as dt
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import traitlets
@@ -47,7 +47,9 @@ class RunsView(OpenedRunView):
 
     `program`: the compiled program whose runs open forkable (same node names; forks are new runs, stored
     with their parent's id when the lab records runs), and the program filter the table starts with.
-    `page_size`: rows per page. A `StoreError` when the store is off (``DSPYER_LAB_STORE=off``) and none is given.
+    `page_size`: rows per page. `models`: what an opened run's Calls tab may send a call again to (as a
+    `LabView`'s ``models=``), with the DSPy settings in force where the view was made.
+    A `StoreError` when the store is off (``DSPYER_LAB_STORE=off``) and none is given.
     """
 
     _panel = traitlets.Unicode("{}", help="JSON of RunsPresenter.render().panel: the table shown, checks, confirm").tag(
@@ -64,9 +66,10 @@ class RunsView(OpenedRunView):
         *,
         program: Any = None,
         page_size: int = 20,
+        models: Mapping[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
-        presenter = RunsPresenter(_store_of(store), program=program, page_size=page_size)
+        presenter = RunsPresenter(_store_of(store), program=program, page_size=page_size, models=models)
         super().__init__(_kind="runs", **kwargs)
         self.presenter = presenter
         """What the view shows and does, without the widget (render, handle, the opened run)."""
