@@ -31,6 +31,7 @@ NAMES = [
     "07_batch_and_evaluate.ipynb",
     "08_parallel_research.ipynb",
     "09_history_and_compare.ipynb",
+    "10_fix_and_optimize.ipynb",
 ]
 CELL_TIMEOUT = 120
 WIDGET = "application/vnd.jupyter.widget-view+json"
@@ -280,6 +281,28 @@ def check_history(nb: nbformat.NotebookNode) -> None:
     assert output_text(cell_with(nb, "store=False")).strip() == "None · 28 runs stored"
 
 
+def check_fix_and_optimize(nb: nbformat.NotebookNode) -> None:
+    resent = printed(cell_with(nb, "as_it_was = await view.resend(call)"))
+    assert resent == ["as it was: False · - grade: Value error, grade must be between 0 and 10 (got 70)",
+                      "fixed: True · {'grade': 7, 'comment': 'Clear, 10 words.'}",
+                      "second opinion: True · {'grade': 8, 'comment': 'Lively.'} · scripted/offline"], resent
+    forked = printed(cell_with(nb, "result = await view.fork_with(fixed)"))
+    assert forked[0].startswith("finished · 2 steps") and forked[1:3] == [
+        "grade=7 comment='Clear, 10 words.'", "a fork of the failed run"], forked
+    assert forked[3:] == ["['Grade the essay out of 10 (an integer from 0 to 10) and say in one line why.']",
+                          "grade=7 comment='Clear, 4 words.'"], forked  # dump_state, then a fresh program loaded
+    model, _ = pictured(cell_with(nb, "optimizing = OptimizeView("))
+    assert json.loads(saved_state(nb, model)["_optimize"])["state"] == "finished"  # the view saved as it ended
+    trials = printed(cell_with(nb, "for trial in optimizing.model.trials"))
+    assert trials[0] == "trial 1: 66.67 on the valset" and "best: 100.0" in trials, trials
+    hand = trials[-3].removeprefix("by hand: ")  # the counts the notebook makes from the two programs' outputs
+    assert hand == "fixed 2 broken 0" and trials[-2] == f"compared: {hand} same 4", trials
+    assert trials[-1] == "classify · instructions changed: True · demos 0 -> 4", trials
+    assert printed(cell_with(nb, "reloaded.load(str(path))")) == ["label='negative'"]
+    magic = printed(cell_with(nb, 'print(type(searched).__name__, "·", dspyer_view.status)'))
+    assert magic[0].startswith("TranspiledProgram · finished · 19/19 trials"), magic
+
+
 CHECKS: dict[str, Callable[[nbformat.NotebookNode], None]] = {
     "01_quickstart.ipynb": check_quickstart,
     "02_routing_and_loops.ipynb": check_routing,
@@ -290,6 +313,7 @@ CHECKS: dict[str, Callable[[nbformat.NotebookNode], None]] = {
     "07_batch_and_evaluate.ipynb": check_batch,
     "08_parallel_research.ipynb": check_parallel,
     "09_history_and_compare.ipynb": check_history,
+    "10_fix_and_optimize.ipynb": check_fix_and_optimize,
 }
 
 

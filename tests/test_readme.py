@@ -117,17 +117,35 @@ def test_batchview_block_prints_what_it_says(tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.kernel
-def test_notebook_quickstart_runs_alone_in_a_fresh_kernel(tmp_path: Path) -> None:
-    [block] = of("python", "notebook")
+def run_in_a_fresh_kernel(block: Block, tmp_path: Path, *more: str) -> list[nbformat.NotebookNode]:
+    """Run a notebook block's cells (split at ``# %%``), then cells `more`, in a fresh kernel; the cells run."""
     cells = [cell.strip("\n") for cell in re.split(r"^# %%$", block.source, flags=re.M)]
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
-    nb.cells.append(nbformat.v4.new_code_cell("print(repr(result), dspyer_view.graph.node_status)"))
+    nb.cells = [nbformat.v4.new_code_cell(c) for c in [*cells, *more]]
     NotebookClient(nb, kernel_name="python3", timeout=120, resources={"metadata": {"path": str(tmp_path)}}).execute()
-    [out] = nb.cells[-1].outputs
+    return list(nb.cells)
+
+
+def printed_by(cell: nbformat.NotebookNode) -> list[str]:
+    return "".join(o["text"] for o in cell.outputs if o["output_type"] == "stream").splitlines()
+
+
+@pytest.mark.kernel
+def test_notebook_quickstart_runs_alone_in_a_fresh_kernel(tmp_path: Path) -> None:
+    block = of("python", "notebook")[0]
+    cells = run_in_a_fresh_kernel(block, tmp_path, "print(repr(result), dspyer_view.graph.node_status)")
+    [out] = cells[-1].outputs
     assert out["text"].strip() == "Answer(answer='Paris.', confidence=0.9) {'answer': 'done'}"
-    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in nb.cells[-2].outputs)
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in cells[-2].outputs)
+
+
+@pytest.mark.kernel
+def test_fix_and_optimize_block_prints_what_it_says(tmp_path: Path) -> None:
+    [block] = [b for b in of("python", "notebook") if "OptimizeView(" in b.source]
+    fixed, tuned = run_in_a_fresh_kernel(block, tmp_path)
+    assert printed_by(fixed) == ["True {'grade': 7, 'comment': 'ok'}", "grade=7 comment='ok'"]
+    lines = printed_by(tuned)
+    assert lines[-2:] == ["finished · 2/2 examples", "[2]"], lines  # BootstrapFewShot runs no trials: it bootstraps
 
 
 # -- the bash blocks ------------------------------------------------------------------------
