@@ -69,9 +69,11 @@ from .viewmodel import (
     Selection,
     calls_json,
     error_json,
+    essentials_json,
     event_line,
     graph_json,
     node_json,
+    play_json,
     result_json,
     run_totals_text,
     selected_visit,
@@ -160,6 +162,9 @@ class Rendered:
     """`timeline_json`: one page of the run's events."""
     tab: dict[str, Any]
     """``{"id": <tab shown>, ...}``: the one tab the presenter believes is shown, built."""
+    play: dict[str, Any] | None = None
+    """`play_json` of the run once it is over (None before): what the browser's player clocks frames by. The same
+    for every frame of a run: a `LabView` sends it apart, once per run (the head goes at every frame)."""
 
 
 class LabPresenter(Presenter, Generic[T]):
@@ -224,6 +229,12 @@ class LabPresenter(Presenter, Generic[T]):
         self._debug_error: dict[str, Any] | None = None
         self._fork_memo: tuple[tuple[Any, int, int], Checkpoint] | None = None  # the bar is drawn at every render
         self._fork_editing = False
+        self._play_memo: tuple[tuple[Any, int], dict[str, Any]] | None = None
+        self.play_in_head = True
+        """Whether the head carries the player's part (``head["play"]``): for an owner that sends a render as one JSON
+        (a BatchView's opened example); a `LabView` sends `Rendered.play` apart, once per run."""
+        self.presenter_mode = False
+        """Whether the view shows the graph large with the current node's essentials (`head.presenter`), no tables."""
         defaults = getattr(self.program, "defaults", None)
         self._breakpoints = self.checked_breakpoints({
             "before": sorted(getattr(defaults, "interrupt_before", ())),
@@ -296,11 +307,13 @@ class LabPresenter(Presenter, Generic[T]):
         diff = fork_diff(parent, log) if parent is not None else {}  # once: the picture and the debug bar share it
         picture = self._picture(log, parent, diff)
         self.graph.show(log, picture)
+        head = self._head(log, parent, diff)
         return Rendered(
             picture=picture,
-            head=self._head(log, parent, diff),
+            head=head,
             timeline=timeline_json(log, self._page, self._screen, visit),
             tab={"id": self._tab_shown, **self._tab_json(self._tab_shown, log, visit, parent)},
+            play=self._play() if head["toolbar"]["replay"] else None,
         )
 
     def open_tab(self, tab: str) -> None:
@@ -612,6 +625,8 @@ class LabPresenter(Presenter, Generic[T]):
                 self.toggle_breakpoint(node, str(when))
         elif kind in ("resume", "step", "fork"):
             self._clicked(str(kind), message.get("update"))
+        elif kind == "presenter-mode":
+            self.set_presenter_mode(bool(message.get("on")))
         elif kind == "fork-editor":
             self._fork_editing = bool(message.get("open"))
             self._debug_error = None
@@ -928,6 +943,9 @@ class LabPresenter(Presenter, Generic[T]):
             "tabs": tabs_json(log),
             "focus": {"tab": self._focus[0], "n": self._focus[1]},
             "debug": self._debug(log, toolbar, parent, diff),
+            "presenter": essentials_json(log, selected_visit(log, self._sel), self._screen)
+            if self.presenter_mode else None,
+            **({"play": self._play()} if self.play_in_head and toolbar["replay"] else {}),
         }
 
     def _toolbar(self, log: RunModel) -> dict[str, Any]:
@@ -949,6 +967,41 @@ class LabPresenter(Presenter, Generic[T]):
             "replay": {"max": n, "value": len(log.events), "note": note} if over else None,
             "calls": run_totals_text(log),
         }
+
+    def _play(self) -> dict[str, Any]:
+        """`play_json` of the whole run, made once per run and length (it goes with every render of a replay)."""
+        log = self.run_log
+        key = (log.run_id, len(log.events))
+        if self._play_memo is None or self._play_memo[0] != key or log.run_id is None:
+            self._play_memo = (key, play_json(log))
+        return self._play_memo[1]
+
+    def player_command(self, do: str, *, speed: float = 1.0, every: float | None = None, by: int = 1) -> dict[str, Any]:
+        """The message that tells the browser's player to `do` ``play`` / ``pause`` / ``step``, checked first: the
+        page plays the run with its own clock (every frame a `seek`), so Python and clicks drive one player."""
+        if do != "pause":
+            if self.running:
+                raise ViewError("A run is in progress: play it once it is over")
+            if not self.run_log.events:
+                raise ViewError("Nothing to play: run the program (or load a saved run) first")
+        if do == "play":
+            if every is not None:
+                if not (isinstance(every, (int, float)) and 0 < every < float("inf")):
+                    raise ViewCommandError(f"every= is the seconds per graph step, a positive number, not {every!r}")
+                return {"type": "player", "do": "play", "every": float(every)}
+            if not (isinstance(speed, (int, float)) and 0 < speed < float("inf")):
+                raise ViewCommandError(f"speed= is a positive number (1.0: real time), not {speed!r}")
+            return {"type": "player", "do": "play", "speed": float(speed)}
+        if do == "step":
+            if not isinstance(by, int) or by == 0:
+                raise ViewCommandError(f"by= is the graph steps to move, a nonzero int (-1: back one), not {by!r}")
+            return {"type": "player", "do": "step", "by": by}
+        return {"type": "player", "do": "pause"}
+
+    def set_presenter_mode(self, on: bool) -> None:
+        """Show (or leave) presenter mode: the graph large, the current node's essentials in large type."""
+        self.presenter_mode = bool(on)
+        self._changed()
 
     def _debug(self, log: RunModel, toolbar: dict[str, Any], parent: RunModel | None,
                diff: Mapping[str, str]) -> dict[str, Any]:

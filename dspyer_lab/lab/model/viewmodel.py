@@ -25,6 +25,7 @@ where a *cell* is a string, or ``{"text": clipped, "full": handle}`` when it was
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,6 +54,7 @@ __all__ = [
     "attempt_blocks",
     "call_blocks",
     "calls_json",
+    "essentials_json",
     "error_json",
     "event_line",
     "drawn_sends",
@@ -61,6 +63,7 @@ __all__ = [
     "instance_label",
     "lab_json",
     "node_json",
+    "play_json",
     "result_json",
     "run_totals_text",
     "selected_visit",
@@ -733,3 +736,80 @@ def _per_node_table(run: RunModel, screen: Screen) -> list[dict[str, Any]]:
              money(t.cost) if t.has_cost else "–", seconds(t.model_time)] for node, t in per_node.items()]
     return [{"title": "Model calls per node (whole run)"},
             {"table": {"head": ["node", "calls", "tokens", "cost", "model time"], "rows": rows, "changed": []}}]
+
+
+# -- play and presenter mode ------------------------------------------------------------------
+
+STEP_EVENTS = ("node_start", "route")
+"""The events a graph step of play ends at (a node starts running; a node routes on)."""
+ESSENTIAL_CHARS = 280
+"""Characters of a value presenter mode shows (large type: a glance, not a read)."""
+
+
+def play_json(run: RunModel) -> dict[str, Any]:
+    """What the browser's player needs to replay `run` with its own clock, never the events themselves.
+
+    ``t[i]``: when event ``i`` came, in ms after the first (0 for events without a ``ts``); a frame shows the
+    first ``p`` events, so position ``p`` is due at ``t[p - 1]``. ``steps``: the positions a graph step
+    ends at (just after each ``node_start`` or ``route``, and the run's end), where "one step per N s" and
+    step back / forward stop. ``key``: the run (the player stops when another one is shown).
+    """
+    events = run.events
+    first = next((e["ts"] for e in events if isinstance(e.get("ts"), (int, float))), None)
+    times: list[int] = []
+    last = 0
+    for event in events:
+        ts = event.get("ts")
+        if first is not None and isinstance(ts, (int, float)):
+            last = max(last, round((ts - first) * 1000))  # a clock that went back never plays backwards
+        times.append(last)
+    steps = [i + 1 for i, e in enumerate(events) if e.get("event") in STEP_EVENTS]
+    if events and (not steps or steps[-1] != len(events)):
+        steps.append(len(events))
+    return {"key": f"{run.run_id or ''}:{len(events)}", "t": times, "steps": steps}
+
+
+_FIELD_MARK = re.compile(r"\[\[ ## (\w+) ## \]\]\s*")
+"""DSPy's chat format marks each output field ``[[ ## answer ## ]]``; presenter mode shows ``answer: ...``."""
+
+
+def _said(completion: str) -> str:
+    """A completion as a room reads it: DSPy's field marks as ``field: ``, its closing ``completed`` mark gone."""
+    return _FIELD_MARK.sub(lambda m: "" if m.group(1) == "completed" else f"{m.group(1)}: ", completion).strip()
+
+
+def _short_text(screen: Screen, value: Any, name: str | None = None) -> str:
+    masked = screen.masker.mask(value) if name is None else screen.masker.mask_field(name, value)
+    return clipped_text(masked, ESSENTIAL_CHARS)[0]
+
+
+def essentials_json(run: RunModel, visit: NodeVisit | None, screen: Screen) -> dict[str, Any]:
+    """Presenter mode's panel: the node shown (the one running at the frame seen, unless one is picked), what it
+    read, what the model said (the text streaming, the last completion, else what the node wrote) and why its
+    answers were rejected. Texts only, masked and clipped to `ESSENTIAL_CHARS`."""
+    if visit is None:
+        return {"node": None, "status": shown_state(run), "read": [], "said": None, "rejected": [],
+                "note": "Nothing has run yet: press ▶ to play the run."}
+    attempts = visit.attempts if visit.attempts is not None else len(visit.failures) + 1
+    said: dict[str, str] | None = None
+    pending = visit.pending_streams()
+    if pending and visit.status in ("running", "retrying"):
+        stream = pending[-1]
+        said = {"title": f"The model is writing (attempt {stream.attempt})", "text": _stream_text(stream, screen)}
+    elif visit.calls:
+        call = visit.calls[-1]
+        said = {"title": f"The model said (attempt {call.attempt if call.attempt is not None else attempts})",
+                "text": _short_text(screen, _said(screen.masker.mask_text(call.completion)) or "(empty)")}
+    elif visit.patch:
+        said = {"title": "It wrote", "text": _short_text(screen, visit.patch)}
+    rejected = [{"attempt": f"attempt {a.attempt} of {a.max_attempts or '?'}",
+                 "fields": ", ".join(a.failed_fields) or "unparseable",
+                 "text": _short_text(screen, screen.masker.mask_text(a.error)),
+                 "retry": "retried with feedback" if a.will_retry else "no retry left"}
+                for a in visit.failures[-3:]]
+    return {
+        "node": visit.node, "status": visit.status,
+        "facts": f"step {visit.step if visit.step is not None else '?'} · {visit.status} · attempt {attempts}",
+        "read": [[str(k), _short_text(screen, v, str(k))] for k, v in visit.inputs.items()],
+        "said": said, "rejected": rejected, "note": "",
+    }

@@ -66,6 +66,9 @@ class LabView(ViewWidget, Generic[T]):
     _head = traitlets.Unicode("{}", help="JSON {toolbar, tabs, focus: {tab, n}, debug}").tag(sync=True)
     _timeline = traitlets.Unicode("{}", help="JSON of viewmodel.timeline_json: one page of the run's events").tag(sync=True)
     _tab = traitlets.Unicode("{}", help="JSON {id, ...}: the one tab the presenter believes is shown").tag(sync=True)
+    _play = traitlets.Unicode(
+        "", help="JSON of viewmodel.play_json (relative event times, graph steps) once a run is over; '' before"
+    ).tag(sync=True)
     _store_note = traitlets.Unicode(
         "", help="where this view's runs are written ('runs stored in .dspyer/runs.sqlite'); '' until one is"
     ).tag(sync=True)
@@ -131,6 +134,7 @@ class LabView(ViewWidget, Generic[T]):
         super().__init__(_kind="lab", _layout=self._layout_of(self.presenter.graph.drawing),
                          breakpoints=self.presenter.breakpoints, **kwargs)
         self.observe(self._breakpoints_set, names="breakpoints")
+        self.presenter.play_in_head = False  # `_play`: sent once per run, not with every frame's head
         self.presenter.on_change = self._presented
         self._presented(False)
 
@@ -253,6 +257,39 @@ class LabView(ViewWidget, Generic[T]):
     def seek(self, step: int) -> None:
         """Show the run as it was after its first `step` events: graph colours and every panel."""
         self.presenter.seek(step)
+
+    # -- play and presenter mode -----------------------------------------------------------
+
+    def play(self, speed: float = 1.0, *, every: float | None = None) -> None:
+        """Play the run shown in the page from where the slider is (from the start once at the end), and return at once.
+
+        The browser's player replays the recorded events with its own clock, the graph, the panels, the streamed
+        tokens and the waterfall moving as they did live (each frame is the run at that event: `seek`). `speed`: 1.0
+        is real time, 2.0 twice as fast, 0.5 half; `every`: seconds per graph step instead (a node starting or
+        routing on), whatever the model's speed. The same as the ▶ button and its speed menu; the run never changes.
+        Needs the view on the page (a frontend shows it); `ViewError` when a run is in progress or none was shown.
+        """
+        self.send(self.presenter.player_command("play", speed=speed, every=every))
+
+    def pause(self) -> None:
+        """Pause the page's player (the ⏸ button, or space); the slider stays where it is."""
+        self.send(self.presenter.player_command("pause"))
+
+    def play_step(self, by: int = 1) -> None:
+        """Move the page's player `by` graph steps (-1: back one), paused: the ◀▮ / ▮▶ buttons, or the arrow keys.
+        (`step` is the debugger's: it runs the next node of a paused run.)"""
+        self.send(self.presenter.player_command("step", by=by))
+
+    @property
+    def presenter_mode(self) -> bool:
+        """Whether the view shows the graph large with the current node's essentials in large type (what it read,
+        what the model said, why it was rejected), the timeline and tables hidden: for a projector. Set it, or
+        click the toolbar's "Presenter" button; it follows play."""
+        return self.presenter.presenter_mode
+
+    @presenter_mode.setter
+    def presenter_mode(self, on: bool) -> None:
+        self.presenter.set_presenter_mode(on)
 
     def save(self, path: str | Path, *, mask_secrets: bool = True) -> Path:
         """Write the last run (graph description + events) to a JSON file that `load` replays.
@@ -424,6 +461,7 @@ class LabView(ViewWidget, Generic[T]):
             self._head = json.dumps(shown.head, ensure_ascii=False)
             self._timeline = json.dumps(shown.timeline, ensure_ascii=False)
             self._tab = json.dumps(shown.tab, ensure_ascii=False)
+            self._play = "" if shown.play is None else json.dumps(shown.play, separators=(",", ":"))
             self.breakpoints = self.presenter.breakpoints
             self._store_note = self.presenter.store_note
         if ended:
