@@ -111,6 +111,7 @@ def check_quickstart(nb: nbformat.NotebookNode) -> None:
     assert "CitedAnswer(" in text
     assert "'kb-2'" in text and "'kb-3'" not in text
     assert "attempt 1 rejected" in output_text(cell_with(nb, "validation_error"))
+    assert output_text(cell_with(nb, "dspyer_view.play(")).startswith("finished · 2 steps")  # play leaves the run as it was
 
 
 def check_routing(nb: nbformat.NotebookNode) -> None:

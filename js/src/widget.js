@@ -5,7 +5,8 @@
 // Preact + htm, which sets every text as a text node (like textContent): data never reaches an
 // HTML parser or MathJax. Clicks go back as custom messages {type: "select" | "seek" | "stop" |
 // "page" | "attempt" | "call" | "full-text" | "breakpoint" | "resume" | "step" | "fork" | "fork-editor" |
-// "show-run" | "tab" | "resend-editor" | "resend" | "use-instructions" | "fork-with" | "drop-variant"}. Graphviz arrives once per page through loadViz (runtime.js), asked for when the model
+// "show-run" | "tab" | "resend-editor" | "resend" | "use-instructions" | "fork-with" | "drop-variant" |
+// "presenter-mode"}; the kernel drives the page's player (ui/player.js) with {type: "player", do: "play" | "pause" | "step"}. Graphviz arrives once per page through loadViz (runtime.js), asked for when the model
 // is created; statuses the run took before the first drawing are replayed on it (recordEarly);
 // a standalone SVG goes back after the first layout and when a run ends (snapshot.js). Until the
 // runtime comes (and for good where no kernel sends it: a saved view in an HTML export, nbviewer, a
@@ -56,7 +57,11 @@
 //   .dl-toolbar: three .dl-toolbar-line rows, each one row high from the first render:
 //                button.dl-stop[disabled?][title=hint]  .dl-status[data-stored?] (title: status + where runs are stored)  .dl-stop-hint
 //                .dl-calls-line > .dl-run-calls (the run's model calls, tokens, cost, model vs other time; once it made a call)
-//                .dl-replay-line > input.dl-replay[type=range][min][max][value]  .dl-replay-note (once a run is over)
+//                .dl-replay-line > .dl-player (ui/player.js: ▶/⏸, steps, speed)  input.dl-replay[type=range][min][max][value]
+//                  .dl-replay-note (once a run is over; while playing, the slider shows the player's position)
+//                button.dl-presenter-toggle[aria-pressed] (first line, at its end)
+//   .dspyer-lab[tabindex="0"][data-playing?][data-presenter?]: focused, space / ← / → drive the player; presenter
+//                mode hides the timeline, the tabs and the debugger's bar and shows .dl-essentials (see Essentials)
 //   .dl-timeline: .dl-position, button.dl-older / .dl-newer / .dl-newest,
 //                 .dl-row[data-index][data-kind][data-mine?] (> .dl-when, .dl-node, .dl-kind, .dl-text)
 //                 (token chunks are no rows: one .dl-row[data-kind="token"] per streamed field sums them up)
@@ -107,6 +112,7 @@ import { Debugger } from "./ui/debug.js";
 import { addDebugMarks, applyDebugMarks, pinOf } from "./ui/debugmarks.js";
 import { Instances, drawProgress, drawSends } from "./ui/parallel.js";
 import { Waterfall } from "./ui/waterfall.js";
+import { PlayerControls, playerKeys, useKernelPlayer } from "./ui/player.js";
 
 const html = htm.bind(h);
 const TERMINAL = new Set(["finished", "failed", "cancelled"]);
@@ -389,12 +395,13 @@ function Picker({ label, picker, onPick }) {
 
 // Three lines, each kept from the first render whether it has something to say or not (the status;
 // the run's model calls; the replay slider), so nothing under them moves while a run goes on or ends.
-function Toolbar({ model, toolbar }) {
+function Toolbar({ model, toolbar, play, presenter }) {
   const bar = toolbar || {};
   const stop = bar.stop || {};
   const replay = bar.replay;
   const blocked = !stop.enabled && bar.run_state === "running" && stop.hint;
   const stored = useTrait(model, "_store_note") || "";  // where runs go: on hover, so nothing moves
+  const playing = play.state.playing;
   return html`<div class="dl-toolbar">
     <div class="dl-toolbar-line">
       ${stop.shown && html`<button class="dl-stop" disabled=${!stop.enabled} title=${stop.hint || ""}
@@ -402,14 +409,42 @@ function Toolbar({ model, toolbar }) {
       <span class="dl-status" title=${[bar.status, stored].filter(Boolean).join("\n")}
         data-stored=${stored || undefined}>${bar.status || ""}</span>
       ${blocked && html`<span class="dl-stop-hint" title=${stop.hint}>${stop.hint}</span>`}
+      <button class="dl-presenter-toggle" aria-pressed=${presenter ? "true" : "false"}
+        title="Presenter mode: the graph large and the current node's essentials in large type, for a projector"
+        onClick=${() => model.send({ type: "presenter-mode", on: !presenter })}>${presenter ? "✕ Presenter" : "Presenter"}</button>
     </div>
     <div class="dl-toolbar-line dl-calls-line"><${RunCalls} text=${bar.calls} /></div>
     <div class="dl-toolbar-line dl-replay-line">
-      ${replay && html`<label class="dl-replay-label">replay
-        <input class="dl-replay" type="range" min="0" max=${replay.max} value=${replay.value}
-          onInput=${(e) => model.send({ type: "seek", step: +e.currentTarget.value })} /></label>
+      ${replay && html`<${PlayerControls} player=${play.player} state=${play.state} mode=${play.mode}
+          setMode=${play.setMode} />
+        <label class="dl-replay-label">replay
+        <input class="dl-replay" type="range" min="0" max=${replay.max} value=${playing ? play.state.pos : replay.value}
+          onInput=${(e) => {
+            play.player.pause();
+            model.send({ type: "seek", step: +e.currentTarget.value });
+          }} /></label>
         <span class="dl-replay-note" title=${replay.note || ""}>${replay.note}</span>`}
     </div>
+  </div>`;
+}
+
+// Presenter mode's panel (head.presenter, lab/model/viewmodel.py essentials_json): the node shown (the one
+// running at the frame seen while playing), what it read, what the model said, why it was rejected; texts only.
+//   .dl-essentials[data-node][data-status] > .dl-ess-head (.dl-ess-node, .dl-ess-facts), .dl-ess-read > .dl-ess-field (.dl-ess-key, .dl-ess-value),
+//     .dl-ess-said > .dl-ess-title + pre.dl-ess-text, .dl-ess-rejected > .dl-ess-reject
+function Essentials({ info }) {
+  return html`<div class="dl-essentials" data-node=${info.node || undefined} data-status=${info.status || undefined}>
+    ${info.node ? html`<div class="dl-ess-head"><span class="dl-ess-node">${info.node}</span>
+      <span class="dl-ess-facts">${info.facts}</span></div>` : html`<div class="dl-ess-note">${info.note}</div>`}
+    ${info.read && info.read.length > 0 && html`<section class="dl-ess-read"><div class="dl-ess-title">It read</div>
+      ${info.read.map(([k, v]) => html`<div class="dl-ess-field"><span class="dl-ess-key">${k}</span>${" "}<span
+        class="dl-ess-value">${v}</span></div>`)}</section>`}
+    ${info.said && html`<section class="dl-ess-said"><div class="dl-ess-title">${info.said.title}</div>
+      <pre class="dl-ess-text">${info.said.text}</pre></section>`}
+    ${info.rejected && info.rejected.length > 0 && html`<section class="dl-ess-rejected">
+      <div class="dl-ess-title">Rejected</div>
+      ${info.rejected.map((r) => html`<div class="dl-ess-reject"><b>${r.attempt}</b> · ${r.fields} · ${r.retry}
+        <pre class="dl-ess-text">${r.text}</pre></div>`)}</section>`}
   </div>`;
 }
 
@@ -523,14 +558,24 @@ function Lab({ model }) {
   const debug = useMemo(() => ({ breakpoints, enabled: Boolean(head.debug && head.debug.can_break) }),
     [breakpoints, head.debug && head.debug.can_break]);
   const state = (head.toolbar && head.toolbar.run_state) || picture.run_state || "idle";
-  return html`<div class="dspyer-lab" data-run-state=${state}>
-    <${Toolbar} model=${model} toolbar=${head.toolbar} />
+  // The player's part: a LabView's own `_play` (once per run), an opened run's `head.play`.
+  const playText = useTrait(model, "_play");
+  const playPart = useMemo(() => head.play || (playText ? JSON.parse(playText) : null), [head.play, playText]);
+  const play = useKernelPlayer(model, head.toolbar && head.toolbar.replay, playPart);
+  const presenter = head.presenter;
+  // Focusable, so that space / left / right drive the player once the view is clicked; the frontend's own
+  // shortcuts (Lumino's: Notebook 7 takes the arrows) stay out of keys typed in the view.
+  return html`<div class="dspyer-lab" data-run-state=${state} data-presenter=${presenter ? "true" : undefined}
+      data-playing=${play.state.playing ? "true" : undefined} tabindex="0" data-lm-suppress-shortcuts="true"
+      onKeyDown=${(e) => head.toolbar && head.toolbar.replay && playerKeys(play.player, play.mode, e)}>
+    <${Toolbar} model=${model} toolbar=${head.toolbar} play=${play} presenter=${Boolean(presenter)} />
     <${Debugger} model=${model} debug=${head.debug} breakpoints=${breakpoints} />
     <div class="dl-body">
       <div class="dl-main">
         <${GraphPane} model=${model} layout=${layout} picture=${picture} debug=${debug} />
         <${Timeline} model=${model} timeline=${timeline} />
       </div>
+      ${presenter && html`<${Essentials} info=${presenter} />`}
       <${Tabs} model=${model} head=${head} bodies=${bodies} full=${full} />
     </div>
   </div>`;
