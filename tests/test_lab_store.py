@@ -180,6 +180,21 @@ async def test_a_pause_then_continue_is_one_stored_run_that_ends_finished(store:
     assert statuses_of(events, program) == dict(view.graph.node_status)
 
 
+async def test_stopping_a_paused_run_ends_its_stored_run_cancelled(store: RunStore) -> None:
+    """Stop at a breakpoint: the store no longer lists the run as paused (it cannot go on), and its events end
+    as the view's do."""
+    view = LabView(echo_chain_program(), store=store, breakpoints={"before": ["summarize"]})
+    with dspy.context(lm=scripted()):
+        assert await view.run(query="halt") is None
+    assert view.stop()
+    [run] = store.runs()
+    assert run.status == "cancelled" and run.ended is not None and run.duration is not None
+    stored = [e["event"] for e in store.load(run.run_id).events]
+    shown = [e["event"] for e in view.run_log.events if e["event"] != "token"]  # the store keeps a call, not its tokens
+    assert stored == shown and stored[-2:] == ["paused", "cancelled"]
+    assert not store.end_paused(view.run_log.events[-1])  # ended already: nothing to do
+
+
 async def test_stepping_on_at_once_after_each_pause_writes_one_whole_run(store: RunStore) -> None:
     """No read between the pauses: the writer takes a pause and the run going on in one round."""
     program = echo_chain_program()

@@ -895,8 +895,11 @@ class LabPresenter(Presenter, Generic[T]):
         log = self.run_log
         if log.status != "paused":
             return False
-        self._fold(log.closing_event(CANCELLED))
+        closing = log.closing_event(CANCELLED)
+        self._fold(closing)
         self._end()
+        if self.store is not None:  # where its pause was written: the stored run ends as the view shows it
+            self.store.end_paused(closing)
         return True
 
     # -- the runs kept ----------------------------------------------------------------------

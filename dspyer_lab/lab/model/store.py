@@ -457,6 +457,29 @@ class RunStore:
             for event in waiting:
                 event.set()
 
+    def end_paused(self, event: Mapping[str, Any]) -> bool:
+        """A paused run that will not go on (its view's Stop): append its closing `event` (``cancelled``, from the
+        view that stopped it) to its stored events, and its row reads as the view shows it. False when the store
+        holds no paused run of that id (not recorded here, or it went on)."""
+        self.wait()  # the pause's own chunks and row first
+        run_id, ended = event["run_id"], event["ts"]
+        encoded = to_json([event])
+        with self._write():
+            row = self._db.execute(
+                "SELECT (SELECT COUNT(*) FROM chunks WHERE run_id = ?), "
+                "(SELECT COALESCE(SUM(json_array_length(value_table)), 0) FROM chunks WHERE run_id = ?) "
+                "FROM runs WHERE run_id = ? AND status = 'paused'", (run_id, run_id, run_id),
+            ).fetchone()
+            if row is None:
+                return False
+            self._db.execute("INSERT INTO chunks (run_id, n, first_value, value_table, events) VALUES (?,?,?,?,?)",
+                             (run_id, row[0], row[1], "[]", encoded))
+            self._db.execute(
+                "UPDATE runs SET status = ?, ended = ?, duration = ? - started, size = size + ? WHERE run_id = ?",
+                (event["event"], ended, ended, len(encoded) + 2, run_id),
+            )
+        return True
+
     def _count_ended(self, size: int) -> bool:
         """A run ended having written `size` bytes; whether to evict now: every 1% of `max_runs` runs ended (100 at
         most) or of `max_bytes` written (counting runs and bytes scans the table: not at every end)."""
