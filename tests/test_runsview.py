@@ -307,6 +307,43 @@ def test_the_batches_table_lists_a_batch_whose_examples_open_their_runs(store: R
     assert presenter.render().panel["runs"]["total"] == 3
 
 
+def test_the_batches_table_pages_and_deletes_batches_with_or_without_their_runs(store: RunStore) -> None:
+    """Many stored batches come a page at a time; Delete asks first, and deletes the batches alone (their runs
+    stay in the runs table) or with their runs."""
+    fill(store, finished=5, failed=0)
+    runs = sorted(store.runs(), key=lambda r: r.started)
+    for k in range(5):  # b0 (oldest) ... b4, each naming one run
+        store.save_batch(f"b{k}", program="Summary", started=runs[k].started, status="finished",
+                         scores={"mean": 1.0}, examples=[(0, runs[k].run_id, 1.0)])
+    presenter = RunsPresenter(store, page_size=2)
+    presenter.show("batches")
+    table = presenter.render().panel["batches"]
+    assert [b["batch_id"] for b in table["rows"]] == ["b4", "b3"] and table["total"] == 5 and table["pages"] == 3
+    presenter.handle({"type": "batches-page", "page": 2})
+    table = presenter.render().panel["batches"]
+    assert [b["batch_id"] for b in table["rows"]] == ["b0"] and table["position"] == "rows 5-5 of 5"
+
+    presenter.handle({"type": "check", "id": "b0"})
+    presenter.handle({"type": "delete"})
+    confirm = presenter.render().panel["confirm"]
+    assert confirm["ids"] == ["b0"] and confirm["runs"] == 1 and store.batch_count() == 5  # asked, not deleted
+    presenter.handle({"type": "delete-confirm"})
+    panel = presenter.render().panel
+    assert panel["notice"] == "deleted 1 batch" and store.batch_count() == 4 and len(store.runs()) == 5
+    assert [b["batch_id"] for b in panel["batches"]["rows"]] == ["b2", "b1"]  # page 3 is gone: the last one, 2
+
+    presenter.open(runs[1].run_id)
+    presenter.handle({"type": "check", "id": "b1"})
+    presenter.handle({"type": "delete"})
+    presenter.handle({"type": "delete-confirm", "runs": True})
+    panel = presenter.render().panel
+    assert panel["notice"] == "deleted 1 batch and 1 run" and panel["opened"] is None  # its run was shown: closed
+    assert store.batch_count() == 3 and runs[1].run_id not in {r.run_id for r in store.runs()}
+    with pytest.raises(StoreError, match="no batch 'gone'"):
+        presenter.delete_batches(["b2", "gone"])
+    assert store.batch_count() == 3  # nothing deleted
+
+
 # -- comparing -----------------------------------------------------------------------------------------
 
 
@@ -348,7 +385,8 @@ def test_two_checked_batches_compare_inside_the_view(store: RunStore) -> None:
     presenter.show("batches")
     presenter.check("before")
     presenter.check("after")
-    assert presenter.render().panel["can_compare"] and not presenter.render().panel["can_delete"]
+    panel = presenter.render().panel
+    assert panel["can_compare"] and panel["can_delete"]  # two batches: compare them, or delete them
     presenter.handle({"type": "compare"})
     compare = presenter.render().compare
     assert compare is not None and compare["mode"] == "batches"

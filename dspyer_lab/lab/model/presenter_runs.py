@@ -109,13 +109,14 @@ class RunsPresenter(Presenter):
         self._context = contextvars.copy_context()  # the DSPy settings an opened run's clicks (fork, Send) use
         self._query = RunsQuery(program=program_name(program) if program is not None else None)
         self._mode = "runs"
-        self._batch_page = 0
+        self._batches_page = 0  # the batches table's page
+        self._batch_page = 0  # the opened batch's examples' page
         self._opened_batch: str | None = None
         self._checked: list[str] = []
         self._confirm: list[str] | None = None
         self._notice: str | None = None
         self._page: RunPage | None = None
-        self._batches: list[StoredBatch] | None = None
+        self._batches: tuple[list[StoredBatch], int] | None = None  # the batches table's page and the count
         self._programs: list[str] | None = None
         self.opened: str | None = None
         """The id of the run shown below the table (`open`), if any."""
@@ -185,14 +186,19 @@ class RunsPresenter(Presenter):
         self._set_query(replace(self._query, sort=key, descending=bool(descending), page=0))
 
     def page(self, n: int) -> None:
-        """Show page `n` (from 0) of the runs table, or of the opened batch's examples in the batches table."""
-        if not isinstance(n, int) or isinstance(n, bool) or n < 0:
-            raise ViewCommandError(f"page {n!r} must be an integer >= 0")
+        """Show page `n` (from 0) of the table shown: runs, or batches (a page past the end is the last one)."""
+        _check_page(n)
         if self._mode == "batches":
-            self._batch_page = n
+            self._batches_page, self._batches = n, None
             self._changed()
         else:
             self._set_query(replace(self._query, page=n))
+
+    def batch_page(self, n: int) -> None:
+        """Show page `n` (from 0) of the opened batch's examples."""
+        _check_page(n)
+        self._batch_page = n
+        self._changed()
 
     def show(self, mode: str) -> None:
         """Show the ``"runs"`` or the ``"batches"`` table (the checked rows are unchecked)."""
@@ -244,17 +250,35 @@ class RunsPresenter(Presenter):
             self.close_run()
         self._checked = [i for i in self._checked if i not in ids]
         self._confirm = None
-        self._notice = f"deleted {len(ids)} run{'s' if len(ids) != 1 else ''}"
+        self._notice = f"deleted {_count(len(ids), 'run', 'runs')}"
         self.refresh()
 
     # -- batches --------------------------------------------------------------------------
 
     @property
     def batches(self) -> list[StoredBatch]:
-        """Every stored batch, newest first."""
-        if self._batches is None:
-            self._batches = self.store.batches()
-        return list(self._batches)
+        """The batches on the batches table's page shown, newest first."""
+        return list(self._batch_table()[0])
+
+    @property
+    def batch_total(self) -> int:
+        """How many batches are stored."""
+        return self._batch_table()[1]
+
+    def delete_batches(self, batch_ids: str | Iterable[str], *, runs: bool = False) -> None:
+        """Delete stored batches, with their examples' runs if `runs` (`StoreError`: an id the store does not hold,
+        and nothing is deleted)."""
+        ids = [batch_ids] if isinstance(batch_ids, str) else list(batch_ids)
+        deleted = self.store.delete_batches(ids, runs=runs)
+        if self._opened_batch in ids:
+            self._opened_batch = None
+        if self.opened in deleted:
+            self.close_run()
+        self._checked = [i for i in self._checked if i not in ids]
+        self._confirm = None
+        self._notice = f"deleted {_count(len(ids), 'batch', 'batches')}" + (
+            f" and {_count(len(deleted), 'run', 'runs')}" if runs else "")
+        self.refresh()
 
     def open_batch(self, batch_id: str | None) -> StoredBatch | None:
         """List batch `batch_id`'s examples (rows that open their runs) under the batches table; None: close it."""
@@ -323,13 +347,10 @@ class RunsPresenter(Presenter):
             "mode": self._mode,
             "store": str(self.store.path),
             "checked": list(self._checked),
-            "confirm": None if self._confirm is None else {
-                "ids": list(self._confirm),
-                "text": f"Delete {len(self._confirm)} run{'s' if len(self._confirm) != 1 else ''} from the store?",
-            },
+            "confirm": None if self._confirm is None else self._confirm_json(self._confirm),
             "notice": self._notice,
             "can_compare": len(self._checked) == 2,
-            "can_delete": self._mode == "runs" and bool(self._checked),
+            "can_delete": bool(self._checked),
             "opened": self.opened,
             "forkable": self.run is not None and self.run.program is not None,
             "compared": self.comparison is not None,
@@ -342,6 +363,15 @@ class RunsPresenter(Presenter):
             compare=self.comparison.render_embedded() if self.comparison is not None else None,
         )
 
+    def _confirm_json(self, ids: list[str]) -> dict[str, Any]:
+        """The delete confirm step: for batches, also how many of their runs a "with their runs" delete removes."""
+        if self._mode == "runs":
+            return {"ids": ids, "text": f"Delete {_count(len(ids), 'run', 'runs')} from the store?"}
+        runs = sum(1 for batch_id in ids for _, run_id, _ in self._batch(batch_id).examples if run_id is not None)
+        return {"ids": ids, "runs": runs,
+                "text": f"Delete {_count(len(ids), 'batch', 'batches')} from the store? Their runs stay in the runs "
+                        "table unless deleted with them."}
+
     def _runs_json(self) -> dict[str, Any]:
         page = self._current()
         q = self._query
@@ -353,7 +383,7 @@ class RunsPresenter(Presenter):
             "rows": [_run_row(run) for run in page.runs],
             "total": page.total,
             "pages": max(1, -(-page.total // self.page_size)),
-            "position": _position(first, len(page.runs), page.total, "run"),
+            "position": _position(first, len(page.runs), page.total, "runs"),
             "query": {
                 **{name: getattr(q, name) for name in ("program", "status", "node", "text")},
                 "since": _day(q.since), "until": _day(q.until, end=True),
@@ -364,14 +394,23 @@ class RunsPresenter(Presenter):
         }
 
     def _batches_json(self) -> dict[str, Any]:
-        batches = self.batches
+        batches, total = self._batch_table()
+        first = self._batches_page * self.page_size
         table: dict[str, Any] = {
             "columns": list(BATCH_COLUMNS),
             "rows": [_batch_row(b) for b in batches],
-            "total": len(batches),
+            "total": total,
+            "page": self._batches_page,
+            "pages": max(1, -(-total // self.page_size)),
+            "position": _position(first, len(batches), total, "batches"),
             "opened": None,
         }
-        batch = next((b for b in batches if b.batch_id == self._opened_batch), None)
+        batch = None
+        if self._opened_batch is not None:
+            try:
+                batch = self._batch(self._opened_batch)
+            except StoreError:  # deleted meanwhile (by another kernel)
+                self._opened_batch = None
         if batch is not None:
             size, total = self.page_size, len(batch.examples)
             page = min(self._batch_page, max(0, -(-total // size) - 1))
@@ -383,7 +422,7 @@ class RunsPresenter(Presenter):
                          for i, run_id, score in shown],
                 "page": page,
                 "pages": max(1, -(-total // size)),
-                "position": _position(page * size, len(shown), total, "example"),
+                "position": _position(page * size, len(shown), total, "examples"),
             }
         return table
 
@@ -432,12 +471,17 @@ class RunsPresenter(Presenter):
             batch_id = message.get("batch_id")
             self.open_batch(batch_id if isinstance(batch_id, str) else None)
         elif kind == "batch-page" and isinstance(message.get("page"), int):
+            self.batch_page(message["page"])
+        elif kind == "batches-page" and isinstance(message.get("page"), int):
             self.page(message["page"])
-        elif kind == "delete" and self._mode == "runs" and self._checked:
+        elif kind == "delete" and self._checked:
             self._confirm = list(self._checked)  # the confirm step: nothing is deleted yet
             self._changed()
         elif kind == "delete-confirm" and self._confirm:
-            self.delete(self._confirm)
+            if self._mode == "batches":
+                self.delete_batches(self._confirm, runs=bool(message.get("runs")))
+            else:
+                self.delete(self._confirm)
         elif kind == "delete-cancel":
             self._confirm = None
             self._changed()
@@ -475,10 +519,16 @@ class RunsPresenter(Presenter):
         return self._page
 
     def _batch(self, batch_id: str) -> StoredBatch:
-        found = next((b for b in self.batches if b.batch_id == batch_id), None)
-        if found is None:
-            raise StoreError(f"no batch {batch_id!r} in run store {str(self.store.path)!r}")
-        return found
+        return self.store.batch(batch_id)
+
+    def _batch_table(self) -> tuple[list[StoredBatch], int]:
+        """The batches table's page and the count, read once per page (a page past the end becomes the last one)."""
+        if self._batches is None:
+            total = self.store.batch_count()
+            self._batches_page = min(self._batches_page, max(0, -(-total // self.page_size) - 1))
+            rows = self.store.batches(limit=self.page_size, offset=self._batches_page * self.page_size)
+            self._batches = (rows, total)
+        return self._batches
 
     def _status_of(self, run_id: str | None) -> str:
         if run_id is None:
@@ -567,10 +617,10 @@ def _number(value: float | None) -> str:
     return "" if value is None else f"{value:.3g}"
 
 
-def _position(first: int, shown: int, total: int, noun: str) -> str:
+def _position(first: int, shown: int, total: int, nouns: str) -> str:
     if not total:
-        return f"no {noun}s"
-    return f"rows {first + 1}-{first + shown} of {total}" if shown else f"no rows here ({total} {noun}s)"
+        return f"no {nouns}"
+    return f"rows {first + 1}-{first + shown} of {total}" if shown else f"no rows here ({total} {nouns})"
 
 
 def _run_row(run: StoredRun) -> dict[str, Any]:
@@ -589,6 +639,15 @@ def _run_row(run: StoredRun) -> dict[str, Any]:
         "error_full": error,
         "error_node": run.error_node,
     }
+
+
+def _check_page(n: Any) -> None:
+    if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+        raise ViewCommandError(f"page {n!r} must be an integer >= 0")
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
 
 
 def _batch_row(batch: StoredBatch) -> dict[str, Any]:

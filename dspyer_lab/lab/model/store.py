@@ -665,22 +665,67 @@ class RunStore:
                     raise UnknownRunError(run_id, str(self.path))
             self._delete(ids)
 
-    def batches(self, program: str | None = None) -> list[StoredBatch]:
-        """Stored batches, newest first (only `program`'s when given), each with its examples."""
+    def batches(
+        self, program: str | None = None, *, limit: int | None = None, offset: int = 0
+    ) -> list[StoredBatch]:
+        """Stored batches, newest first (only `program`'s when given), each with its examples; `limit` of them
+        from the `offset`-th (None: every one), as the runs browser pages them."""
         self.wait()
         sql = "SELECT batch_id, program, started, ended, status, scores FROM batches"
         args: tuple[Any, ...] = ()
         if program is not None:
             sql, args = sql + " WHERE program = ?", (program,)
         with self._lock:
-            rows = self._db.execute(sql + " ORDER BY started DESC", args).fetchall()
-            result = []
-            for batch_id, prog, started, ended, status, scores in rows:
-                examples = self._db.execute(
-                    "SELECT idx, run_id, score FROM batch_runs WHERE batch_id = ? ORDER BY idx", (batch_id,)
-                ).fetchall()
-                result.append(StoredBatch(batch_id, prog, started, ended, status, json.loads(scores), examples))
-        return result
+            rows = self._db.execute(sql + " ORDER BY started DESC LIMIT ? OFFSET ?",
+                                    (*args, -1 if limit is None else limit, offset)).fetchall()
+            return [self._stored_batch(row) for row in rows]
+
+    def batch_count(self, program: str | None = None) -> int:
+        """How many batches are stored (only `program`'s when given)."""
+        self.wait()
+        with self._lock:
+            if program is None:
+                return int(self._db.execute("SELECT COUNT(*) FROM batches").fetchone()[0])
+            return int(self._db.execute("SELECT COUNT(*) FROM batches WHERE program = ?", (program,)).fetchone()[0])
+
+    def batch(self, batch_id: str) -> StoredBatch:
+        """Stored batch `batch_id` with its examples (`StoreError` naming it when the store holds none)."""
+        self.wait()
+        with self._lock:
+            row = self._db.execute("SELECT batch_id, program, started, ended, status, scores FROM batches "
+                                   "WHERE batch_id = ?", (batch_id,)).fetchone()
+            if row is None:
+                raise StoreError(f"no batch {batch_id!r} in run store {str(self.path)!r}")
+            return self._stored_batch(row)
+
+    def _stored_batch(self, row: Sequence[Any]) -> StoredBatch:
+        batch_id, program, started, ended, status, scores = row
+        examples = self._db.execute(
+            "SELECT idx, run_id, score FROM batch_runs WHERE batch_id = ? ORDER BY idx", (batch_id,)
+        ).fetchall()
+        return StoredBatch(batch_id, program, started, ended, status, json.loads(scores), examples)
+
+    def delete_batches(self, batch_ids: str | Iterable[str], *, runs: bool = False) -> list[str]:
+        """Delete one stored batch or several; with `runs`, their examples' runs too (else those stay in the
+        runs table). An id the store does not hold is a `StoreError` and nothing is deleted. Returns the ids of
+        the runs deleted."""
+        self.wait()
+        ids = [batch_ids] if isinstance(batch_ids, str) else list(batch_ids)
+        with self._write():
+            doomed: list[str] = []
+            for batch_id in ids:
+                if self._db.execute("SELECT 1 FROM batches WHERE batch_id = ?", (batch_id,)).fetchone() is None:
+                    raise StoreError(f"no batch {batch_id!r} in run store {str(self.path)!r}")
+                if runs:
+                    doomed += [run_id for (run_id,) in self._db.execute(
+                        "SELECT b.run_id FROM batch_runs b JOIN runs r ON r.run_id = b.run_id WHERE b.batch_id = ?",
+                        (batch_id,))]
+            marks = ",".join("?" * len(ids))
+            self._db.execute(f"DELETE FROM batch_runs WHERE batch_id IN ({marks})", ids)
+            self._db.execute(f"DELETE FROM batches WHERE batch_id IN ({marks})", ids)
+            doomed = list(dict.fromkeys(doomed))
+            self._delete(doomed)
+        return doomed
 
 
 @dataclass(frozen=True)

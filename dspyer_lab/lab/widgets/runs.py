@@ -98,7 +98,7 @@ class RunsView(OpenedRunView):
 
     @property
     def batches(self) -> list[StoredBatch]:
-        """Every stored batch, newest first."""
+        """The batches on the batches table's page shown, newest first (every one: `RunStore.batches()`)."""
         return self.presenter.batches
 
     @property
@@ -131,8 +131,12 @@ class RunsView(OpenedRunView):
         self.presenter.sort(key, descending=descending)
 
     def page(self, n: int) -> None:
-        """Show page `n` (from 0) of the table shown."""
+        """Show page `n` (from 0) of the table shown (runs or batches)."""
         self.presenter.page(n)
+
+    def batch_page(self, n: int) -> None:
+        """Show page `n` (from 0) of the opened batch's examples."""
+        self.presenter.batch_page(n)
 
     def show(self, mode: str) -> None:
         """Show the ``"runs"`` or the ``"batches"`` table."""
@@ -161,6 +165,11 @@ class RunsView(OpenedRunView):
     def delete(self, run_ids: str | Iterable[str]) -> None:
         """Delete stored runs (an unknown id: `UnknownRunError`, nothing deleted); the table updates."""
         self.presenter.delete(run_ids)
+
+    def delete_batches(self, batch_ids: str | Iterable[str], *, runs: bool = False) -> None:
+        """Delete stored batches, and their examples' runs too with `runs` (an unknown id: `StoreError`, nothing
+        deleted); the table updates."""
+        self.presenter.delete_batches(batch_ids, runs=runs)
 
     def compare(self, a: str, b: str) -> ComparePresenter:
         """Compare two stored runs, or two stored batches, inside the view; the presenter of the comparison."""

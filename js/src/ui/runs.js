@@ -13,7 +13,8 @@
 // tagged {to: "compare"}.
 //
 // Messages: {type: "table" | "mode" | "refresh" | "check" | "open" | "close-run" | "open-batch" |
-// "batch-page" | "delete" | "delete-confirm" | "delete-cancel" | "compare" | "close-compare"}, the opened
+// "batches-page" | "batch-page" | "delete" | "delete-confirm" (batches: runs: true deletes their runs too) |
+// "delete-cancel" | "compare" | "close-compare"}, the opened
 // run's tagged {to: "run"} and the comparison's tagged {to: "compare"}.
 //
 // Markup contract (browser tests rely on it; keep it stable):
@@ -31,6 +32,8 @@
 //         > td.dl-check > input.dl-check[type=checkbox], td[data-col="program|started|status|duration|
 //           total_tokens|cost|error"] (the error clipped; its title the whole text)
 //   the batches table:
+//     .dl-pager (its pages of batches), button.dl-delete, .dl-confirm (as the runs table's, plus
+//       button.dl-delete-confirm-runs "Delete with their N runs")
 //     button.dl-compare[disabled?] (runs and batches: enabled with two rows checked)
 //     table.dl-batches-table tr.dl-batch[data-batch-id][data-status][data-open?][data-checked?] > td.dl-check >
 //       input.dl-check (click on the row: list its examples)
@@ -102,6 +105,8 @@ function Confirm({ send, confirm }) {
   return html`<div class="dl-confirm" role="alertdialog">
     <span class="dl-confirm-text">${confirm.text}</span>
     <button class="dl-delete-confirm" onClick=${() => send({ type: "delete-confirm" })}>Delete</button>
+    ${confirm.runs ? html`<button class="dl-delete-confirm-runs" onClick=${() => send({ type: "delete-confirm", runs: true })}>
+      ${`Delete with their ${confirm.runs} run${confirm.runs === 1 ? "" : "s"}`}</button>` : null}
     <button class="dl-delete-cancel" onClick=${() => send({ type: "delete-cancel" })}>Cancel</button>
   </div>`;
 }
@@ -117,6 +122,12 @@ function Check({ send, id, checked, label }) {
     onChange=${(e) => send({ type: "check", id, checked: e.currentTarget.checked })} /></td>`;
 }
 
+function DeleteButton({ send, panel, what }) {
+  const n = (panel.checked || []).length;
+  return html`<button class="dl-delete" disabled=${!panel.can_delete} onClick=${() => send({ type: "delete" })}
+    title=${`delete the checked ${what} from the store`}>${`Delete${n ? ` ${n}` : ""}…`}</button>`;
+}
+
 function RunsTable({ send, panel }) {
   const table = panel.runs;
   if (!table) return null;
@@ -129,8 +140,7 @@ function RunsTable({ send, panel }) {
     <div class="dl-actions">
       <${Pager} page=${q.page} pages=${table.pages} position=${table.position}
         go=${(page) => send({ type: "table", page })} />
-      <button class="dl-delete" disabled=${!panel.can_delete} onClick=${() => send({ type: "delete" })}
-        title="delete the checked runs from the store">${`Delete${checked.size ? ` ${checked.size}` : ""}…`}</button>
+      <${DeleteButton} send=${send} panel=${panel} what="runs" />
       <${CompareButton} send=${send} panel=${panel} />
     </div>
     <${Confirm} send=${send} confirm=${panel.confirm} />
@@ -177,7 +187,13 @@ function BatchesTable({ send, panel }) {
   const opened = table.opened;
   const checked = new Set(panel.checked || []);
   return html`<div class="dl-batches-list">
-    <div class="dl-actions"><${CompareButton} send=${send} panel=${panel} /></div>
+    <div class="dl-actions">
+      <${Pager} page=${table.page} pages=${table.pages} position=${table.position}
+        go=${(page) => send({ type: "batches-page", page })} />
+      <${DeleteButton} send=${send} panel=${panel} what="batches" />
+      <${CompareButton} send=${send} panel=${panel} />
+    </div>
+    <${Confirm} send=${send} confirm=${panel.confirm} />
     <div class="dl-scroll"><table class="dl-table dl-batches-table">
       <thead><tr><th class="dl-check"></th>${table.columns.map((c) => html`<th data-col=${c}>${TITLES[c] || c}</th>`)}</tr></thead>
       <tbody>${table.rows.map((b) => {
