@@ -11,6 +11,7 @@ from typing import Any
 
 import dspy
 import pytest
+from IPython.core.error import UsageError
 from core_helpers import echo_chain_program, echo_script
 
 import dspyer_lab
@@ -348,3 +349,29 @@ def test_dspyer_runs_shows_the_stored_runs_filtered(shell: Any, store: RunStore)
     assert shell.user_ns["dspyer_runs"].total == 2
     with pytest.raises(dspyer_lab.lab.magics.DspyerCellError, match="not a run status"):
         shell.run_line_magic("dspyer", "runs --status nope")
+
+
+def test_dspyer_compare_shows_two_stored_runs_or_two_views_side_by_side(shell: Any, store: RunStore) -> None:
+    from dspyer_lab.lab.widgets.compare import CompareView
+
+    labstore.set_store(store)
+    program = echo_chain_program()
+    with dspyer_lab.record_to(store), dspy.context(lm=scripted()):
+        program(query="one")
+        program(query="two")
+    two, one = (r.run_id for r in store.runs())
+    shell.run_line_magic("dspyer", f"compare {one} {two}")
+    view = shell.user_ns["dspyer_compare"]
+    assert isinstance(view, CompareView)
+    changed = view.comparison.nodes["answer"].changes
+    assert changed and view.comparison.divergence is None  # same path, other values
+    shell.user_ns["first"] = LabView.load(store.load(one))
+    shell.run_line_magic("dspyer", f"compare first {two}")  # a view by its variable name, and a stored id
+    assert shell.user_ns["dspyer_compare"] is not view
+    with pytest.raises(UsageError, match="needs two runs or batches"):
+        shell.run_line_magic("dspyer", f"compare {one}")
+    with pytest.raises(dspyer_lab.lab.magics.DspyerCellError, match="nope"):
+        shell.run_line_magic("dspyer", f"compare {one} nope")
+    with pytest.raises(UsageError, match="takes one"):
+        shell.run_line_magic("dspyer", "show a b")
+

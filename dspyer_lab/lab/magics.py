@@ -68,6 +68,8 @@ TASK_NAME = "dspyer_task"
 """Where `%%dspyer --background` binds the run's `asyncio.Task`."""
 RUNS_NAME = "dspyer_runs"
 """Where `%dspyer runs` binds the `RunsView` it displays."""
+COMPARE_NAME = "dspyer_compare"
+"""Where `%dspyer compare` binds the `CompareView` it displays."""
 
 _TARGETS = (Graph, TranspiledProgram)
 _ERROR_LIMIT = 300
@@ -489,10 +491,12 @@ class DspyerMagics(Magics):
 
     @no_var_expand
     @magic_arguments("dspyer")
-    @argument("command", nargs="?", default="help", choices=["show", "replay", "store", "runs", "help"],
+    @argument("command", nargs="?", default="help", choices=["show", "replay", "store", "runs", "compare", "help"],
               help="What to do.")
     @argument("target", nargs="?",
-              help="show: a Graph or program variable; replay: a saved run (.json); store: a file, off or default.")
+              help="show: a Graph or program variable; replay: a saved run (.json); store: a file, off or default; "
+                   "compare: the first run or batch.")
+    @argument("other", nargs="?", help="compare: the second run or batch.")
     @argument("--program", metavar="NAME", help="runs: only this program's (a Graph or program variable, or a name).")
     @argument("--status", metavar="S", help="runs: only runs of this status (finished, failed, paused, ...).")
     @argument("-h", "--help", action="store_true", help="Show this help.")
@@ -505,6 +509,9 @@ class DspyerMagics(Magics):
                                     a step slider moves through the run
           %dspyer runs              browse the stored runs and batches (a RunsView, bound to dspyer_runs);
                                     --program NAME, --status S: only those
+          %dspyer compare A B       compare two runs, or two batches, side by side (a CompareView, bound
+                                    to dspyer_compare); A and B: stored run or batch ids, or views
+                                    (LabView, BatchView) by variable name
           %dspyer store             say where this kernel's views store their runs
           %dspyer store PATH        store them in the SQLite file PATH from now on (default:
                                     .dspyer/runs.sqlite, or $DSPYER_LAB_STORE); off: not at all;
@@ -526,6 +533,12 @@ class DspyerMagics(Magics):
         if args.command == "runs":
             self._runs(args)
             return
+        if args.command == "compare":
+            self._compare(args.target, args.other)
+            return
+        if args.other is not None:
+            raise UsageError(f"%dspyer {args.command} takes one {'variable name' if args.command == 'show' else 'file'}, "
+                             f"not also {args.other!r}")
         if not args.target:
             raise UsageError(f"%dspyer {args.command} needs a {'variable name' if args.command == 'show' else 'file'}")
         if args.command == "show":
@@ -573,6 +586,21 @@ class DspyerMagics(Magics):
         except DspyerLabError as exc:
             raise _one_line_error(exc) from exc
         ns[RUNS_NAME] = view
+        _display(view)
+
+    def _compare(self, a: str | None, b: str | None) -> None:
+        """`%dspyer compare A B`: a CompareView of two runs or batches (ids in the lab's store, or views by variable
+        name), bound to dspyer_compare."""
+        from .widgets.compare import CompareView
+
+        if a is None or b is None:
+            raise UsageError("%dspyer compare needs two runs or batches: %dspyer compare A B (stored ids, or views)")
+        ns = self.shell.user_ns
+        try:
+            view = CompareView(ns.get(a, a), ns.get(b, b))
+        except DspyerLabError as exc:
+            raise _one_line_error(exc) from exc
+        ns[COMPARE_NAME] = view
         _display(view)
 
     def _batch(self, args: Any, program: TranspiledProgram[Any], per_call: dict[str, int], lm: Any) -> _Run | None:
