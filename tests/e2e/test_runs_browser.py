@@ -156,16 +156,31 @@ if __name__ == "__main__":
 
 
 @pytest.fixture(scope="module")
-def marimo_runs(tmp_path_factory: pytest.TempPathFactory, filled: Path, e2e_artifacts: Path) -> Iterator[MarimoServer]:
+def marimo_store(tmp_path_factory: pytest.TempPathFactory, filled: Path) -> Path:
+    return copy_of(filled, tmp_path_factory.mktemp("marimo-store"))
+
+
+@pytest.fixture(scope="module")
+def marimo_runs(
+    tmp_path_factory: pytest.TempPathFactory, marimo_store: Path, e2e_artifacts: Path
+) -> Iterator[MarimoServer]:
     pytest.importorskip("marimo")
     directory = tmp_path_factory.mktemp("marimo")
-    source = MARIMO_APP.format(store=str(copy_of(filled, directory / "store")))
+    source = MARIMO_APP.format(store=str(marimo_store))
     yield from serve_marimo_app(directory, "runs_app.py", textwrap.dedent(source), e2e_artifacts / "marimo-runs.log")
 
 
-def test_the_same_runs_browser_works_in_marimo(page: Page, marimo_runs: MarimoServer, e2e_artifacts: Path) -> None:
+def test_the_same_runs_browser_works_in_marimo(
+    page: Page, marimo_runs: MarimoServer, marimo_store: Path, e2e_artifacts: Path
+) -> None:
     page.goto(marimo_runs.url)
-    check_runs(page.locator(".dspyer-runs"), e2e_artifacts / "runs-view-marimo.png")
+    root = page.locator(".dspyer-runs")
+    check_runs(root, e2e_artifacts / "runs-view-marimo.png")
+    # A run another process records appears by itself: the view polls the store in marimo's kernel too.
+    shown = int(root.get_attribute("data-count") or 0)
+    with RunStore(marimo_store) as store, dspy.context(lm=ScriptedLM(echo_script())), dspyer_lab.record_to(store):
+        echo_chain_program()(query="from elsewhere")
+    expect(root).to_have_attribute("data-count", str(shown + 1), timeout=30_000)
 
 
 def check_runs(root: Locator, shot: Path) -> None:
