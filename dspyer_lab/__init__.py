@@ -65,6 +65,8 @@ if TYPE_CHECKING:
     from .lab.model.playground import ProgramVersion as ProgramVersion
     from .lab.model.playground import Resent as Resent
     from .lab.model.playground import ResendError as ResendError
+    from .lab.model.export import ExportError as ExportError
+    from .lab.replay import Replay as Replay
 
 __version__ = "0.1.0"
 
@@ -119,8 +121,8 @@ __all__ = [
 # import the widget stack); they stay out of __all__ so that `from dspyer_lab import *` does not load it. So do the lab's
 # errors (ViewError, UnknownVisit, ViewCommandError, ViewProgramError, ResendError), loaded with the lab's model on
 # first use, a resend's result and a program's new version (Resent, ProgramVersion),
-# the run store (RunStore, default_store, set_store), and OpenTelemetry's export (instrument, uninstrument,
-# export_run, export_stored: the `otel` extra).
+# the run store (RunStore, default_store, set_store), a run replayed inline or exported (Replay, ExportError), and OpenTelemetry's export
+# (instrument, uninstrument, export_run, export_stored: the `otel` extra).
 
 
 def _default_sink() -> Any:
@@ -151,6 +153,8 @@ _LAZY = {
     "Resent": "dspyer_lab.lab.model.playground",
     "ProgramVersion": "dspyer_lab.lab.model.playground",
     "ResendError": "dspyer_lab.lab.model.playground",
+    "Replay": "dspyer_lab.lab.replay",
+    "ExportError": "dspyer_lab.lab.model.export",
     "instrument": "dspyer_lab.otel",
     "uninstrument": "dspyer_lab.otel",
     "export_run": "dspyer_lab.otel",

@@ -1,5 +1,7 @@
 // Builds the front end into dspyer_lab/static/ as minified ES modules:
 //   widget.js, widget.css  the widgets' `_esm`/`_css` (small: synced, and saved, with every view)
+//   export.js              the page of an exported run (lab/model/export.py inlines it): widget.js's LabView
+//                          over frames computed at export, no kernel, no network
 //   viz-runtime.js         Graphviz in WebAssembly (@viz-js/viz, ~1.3 MB). Never an `_esm`: the
 //                          kernel sends it once per page, on request (see src/runtime.js)
 //   npm run build                 -> ../dspyer_lab/static/
@@ -17,7 +19,7 @@ const outdir = outdirArg >= 0 ? path.resolve(args[outdirArg + 1]) : path.join(he
 
 const options = {
   absWorkingDir: here,
-  entryPoints: ["src/widget.js", "src/widget.css", "src/viz-runtime.js"],
+  entryPoints: ["src/widget.js", "src/widget.css", "src/viz-runtime.js", "src/export.js"],
   outdir,
   bundle: true,
   format: "esm",

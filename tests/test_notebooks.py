@@ -32,6 +32,7 @@ NAMES = [
     "08_parallel_research.ipynb",
     "09_history_and_compare.ipynb",
     "10_fix_and_optimize.ipynb",
+    "11_teaching_with_the_lab.ipynb",
 ]
 CELL_TIMEOUT = 120
 WIDGET = "application/vnd.jupyter.widget-view+json"
@@ -304,6 +305,25 @@ def check_fix_and_optimize(nb: nbformat.NotebookNode) -> None:
     assert magic[0].startswith("TranspiledProgram · finished · 19/19 trials"), magic
 
 
+def check_teaching(nb: nbformat.NotebookNode) -> None:
+    live = printed(cell_with(nb, 'result = await view.run(question="What is 12 x 13?")'))
+    assert live[0].startswith("finished · 3 steps") and live[1] == "Well done: 12 x 13 = 156.", live
+    for snippet in ("view.play(speed=0.5)", "view.play(every=3)", "view.play_step(-1)"):  # play never changes the run
+        assert printed(cell_with(nb, snippet)) == live[:1], snippet
+    assert printed(cell_with(nb, "view.presenter_mode = True")) == [
+        "solve · retrying",
+        "The model said (attempt 1): answer: 146",
+        "rejected: - answer: Value error, 146 is not 12 x 13: check the work (got 146)",
+    ]
+    (written,) = printed(cell_with(nb, "view.to_html(path"))
+    assert re.fullmatch(r"multiplication_run\.html: one file of \d+ KB", written), written
+    shown = cell_with(nb, "Replay(path)")
+    assert printed(shown)[0].startswith('<iframe src="multiplication_run.html" sandbox="allow-scripts"')
+    script, still = [o["data"] for o in shown.outputs if o["output_type"] == "display_data"]
+    assert "srcdoc=" in script["application/javascript"] and "dl-export-data" in script["application/javascript"]
+    assert dict(drawn_statuses(still["image/svg+xml"]) or ()) == {"read_problem": "done", "solve": "done", "feedback": "done"}
+
+
 CHECKS: dict[str, Callable[[nbformat.NotebookNode], None]] = {
     "01_quickstart.ipynb": check_quickstart,
     "02_routing_and_loops.ipynb": check_routing,
@@ -315,6 +335,7 @@ CHECKS: dict[str, Callable[[nbformat.NotebookNode], None]] = {
     "08_parallel_research.ipynb": check_parallel,
     "09_history_and_compare.ipynb": check_history,
     "10_fix_and_optimize.ipynb": check_fix_and_optimize,
+    "11_teaching_with_the_lab.ipynb": check_teaching,
 }
 
 

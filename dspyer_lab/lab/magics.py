@@ -491,12 +491,13 @@ class DspyerMagics(Magics):
 
     @no_var_expand
     @magic_arguments("dspyer")
-    @argument("command", nargs="?", default="help", choices=["show", "replay", "store", "runs", "compare", "help"],
-              help="What to do.")
+    @argument("command", nargs="?", default="help",
+              choices=["show", "replay", "store", "runs", "compare", "export", "help"], help="What to do.")
     @argument("target", nargs="?",
               help="show: a Graph or program variable; replay: a saved run (.json); store: a file, off or default; "
-                   "compare: the first run or batch.")
+                   "compare: the first run or batch; export: the .html file to write.")
     @argument("other", nargs="?", help="compare: the second run or batch.")
+    @argument("--view", metavar="NAME", help="export: the view variable to export (default: dspyer_view).")
     @argument("--program", metavar="NAME", help="runs: only this program's (a Graph or program variable, or a name).")
     @argument("--status", metavar="S", help="runs: only runs of this status (finished, failed, paused, ...).")
     @argument("-h", "--help", action="store_true", help="Show this help.")
@@ -512,6 +513,9 @@ class DspyerMagics(Magics):
           %dspyer compare A B       compare two runs, or two batches, side by side (a CompareView, bound
                                     to dspyer_compare); A and B: stored run or batch ids, or views
                                     (LabView, BatchView) by variable name
+          %dspyer export FILE.html  write the run of the last view shown (dspyer_view; --view NAME: another
+                                    LabView or BatchView) as ONE HTML file that replays it in any browser,
+                                    with no kernel and no network (view.to_html)
           %dspyer store             say where this kernel's views store their runs
           %dspyer store PATH        store them in the SQLite file PATH from now on (default:
                                     .dspyer/runs.sqlite, or $DSPYER_LAB_STORE); off: not at all;
@@ -527,8 +531,15 @@ class DspyerMagics(Magics):
             return
         if args.command != "runs" and (args.program is not None or args.status is not None):
             raise UsageError(f"--program and --status go with %dspyer runs, not %dspyer {args.command}")
+        if args.command != "export" and args.view is not None:
+            raise UsageError(f"--view goes with %dspyer export, not %dspyer {args.command}")
+        if args.command != "compare" and args.other is not None:
+            raise UsageError(f"%dspyer {args.command} takes one argument at most, not also {args.other!r}")
         if args.command == "store":
             self._store(args.target)
+            return
+        if args.command == "export":
+            self._export(args.target, args.view)
             return
         if args.command == "runs":
             self._runs(args)
@@ -536,9 +547,6 @@ class DspyerMagics(Magics):
         if args.command == "compare":
             self._compare(args.target, args.other)
             return
-        if args.other is not None:
-            raise UsageError(f"%dspyer {args.command} takes one {'variable name' if args.command == 'show' else 'file'}, "
-                             f"not also {args.other!r}")
         if not args.target:
             raise UsageError(f"%dspyer {args.command} needs a {'variable name' if args.command == 'show' else 'file'}")
         if args.command == "show":
@@ -565,6 +573,21 @@ class DspyerMagics(Magics):
             raise _one_line_error(exc) from exc
         print(f"runs are stored in {where(store)}" if store is not None else
               "runs are not stored (%dspyer store PATH, or DSPYER_LAB_STORE=PATH, stores them)")
+
+    def _export(self, target: str | None, name: str | None) -> None:
+        """`%dspyer export PATH [--view NAME]`: the view's `to_html` written to PATH."""
+        if not target:
+            raise UsageError("%dspyer export needs the .html file to write: %dspyer export run.html")
+        view = self.shell.user_ns.get(name or VIEW_NAME)
+        if view is None or not callable(getattr(view, "to_html", None)):
+            raise UsageError(f"%dspyer export: {name or VIEW_NAME} is not a LabView or BatchView"
+                             + ("" if name else ": show a run with %%dspyer first, or name a view with --view NAME"))
+        path = Path(target).expanduser()
+        try:
+            document = view.to_html(path)
+        except (DspyerLabError, OSError) as exc:
+            raise _one_line_error(exc) from exc
+        print(f"wrote {path} ({len(document.encode('utf-8')) / 1024:,.0f} KB): open it in any browser to replay the run")
 
     def _runs(self, args: Any) -> None:
         """`%dspyer runs [--program NAME] [--status S]`: a RunsView of the lab's store, filtered, bound to dspyer_runs."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any, overload
 
 import traitlets
@@ -31,12 +32,16 @@ from ..model.batchmodel import BatchModel
 from ..model.labstore import StoreChoice
 from ..model.presenter import LabPresenter
 from ..model.presenter_batch import BATCH_STOPPED, BatchPresenter
+from ..model.presenter_errors import ViewError
 from ..model.store import RunStore
 from ..textview import DEFAULT_SECRET_PATTERNS, Masker
 from .opened import OpenedRunView
 from .outline_still import OutlineStill
 
-__all__ = ["BATCH_STOPPED", "BatchView"]
+__all__ = ["BATCH_STOPPED", "EXPORTED_EXAMPLES", "BatchView"]
+
+EXPORTED_EXAMPLES = 20
+"""Examples' runs a batch's HTML export carries at most (each is a whole replay: ~10-500 KB)."""
 
 
 class BatchView(OpenedRunView, OutlineStill):
@@ -223,6 +228,35 @@ class BatchView(OpenedRunView, OutlineStill):
             super().open()
             return None
         return self.presenter.open(index)
+
+    def to_html(self, path: str | Path | None = None, *, title: str | None = None,
+                max_examples: int = EXPORTED_EXAMPLES) -> str:
+        """ONE self-contained HTML file of the batch (no kernel, no network): its summary as a still part (the
+        progress line, the graph, the node table) and up to `max_examples` kept examples' runs, each replayable
+        by picking it (the failed, rate-limited or cancelled ones first, then the sampled finished ones, by
+        index), masked as saved runs are. Returns the document; with `path`, also writes it there at once.
+        """
+        from ..model.export import export_batch_html, write_html
+
+        if self.running:
+            raise ViewError("A batch is in progress: export it once it is over")
+        examples = sorted(self.model.stats.examples.values(), key=lambda e: (e.status == "finished", e.index))
+        runs: list[tuple[str, LabPresenter[Any]]] = []
+        for example in examples:
+            if len(runs) >= max_examples:
+                break
+            events = self.model.events_of(example.index)
+            if events is None:  # not kept: no run to replay
+                continue
+            shown: LabPresenter[Any] = LabPresenter(self.presenter.graph, masker=self.masker, store=False)
+            shown.show_past(events)
+            where = f" at {example.node}" if example.node and example.status != "finished" else ""
+            runs.append((f"#{example.index} {example.status}{where}", shown))
+        picture = self.snapshot or self._rendered_locally() or ""  # the browser's heatmap when one drew it
+        document = export_batch_html(picture, self.panel, runs, title=title)
+        if path is not None:
+            write_html(document, path)
+        return document
 
     def close_example(self) -> None:
         """Stop showing the opened example."""

@@ -299,6 +299,20 @@ class LabView(ViewWidget, Generic[T]):
         """
         return self.presenter.save(path, mask_secrets=mask_secrets)
 
+    def to_html(self, path: str | Path | None = None, *, title: str | None = None) -> str:
+        """ONE self-contained HTML file that replays the run shown: the graph laid out by the local ``dot``, a player
+        (play, pause, step, speed, space / left / right) and the panels, read-only, with no kernel and no network.
+
+        Secrets are masked as in a saved run (`save`). Returns the document; with `path`, also writes it there
+        (at once: a failed write leaves the file that was there). See lab/model/export.py.
+        """
+        from ..model.export import export_html, write_html
+
+        document = export_html(self.presenter, title=title)
+        if path is not None:
+            write_html(document, path)
+        return document
+
     @classmethod
     def load(
         cls, path: str | Path | SavedRun, *, program: Any = None, max_bytes: int = MAX_FILE_BYTES, **kwargs: Any
