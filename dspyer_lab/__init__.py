@@ -25,6 +25,7 @@ from .core.exceptions import (
     DspyerLabError,
     EventLoopError,
     GraphDefinitionError,
+    InterruptError,
     MaxStepsExceeded,
     MetricError,
     MissingDependencyError,
@@ -42,7 +43,8 @@ from .core.exceptions import (
     StoreVersionError,
     UnknownRunError,
 )
-from .core.graph import END, Graph, GraphWarning, Send, StatefulNode
+from .core.graph import END, Graph, GraphWarning, HumanNode, Send, StatefulNode
+from .core.human import interrupt
 from .core.program import AgentTranspiler, TranspiledProgram
 from .core.recording import record_to, set_default_sink
 from .core.scripted import MockCompletionResult, ScriptedLM, ScriptError
@@ -91,6 +93,8 @@ __all__ = [
     "Graph",
     "GraphDefinitionError",
     "GraphWarning",
+    "HumanNode",
+    "InterruptError",
     "MaxStepsExceeded",
     "MetricError",
     "MissingDependencyError",
@@ -113,6 +117,7 @@ __all__ = [
     "StoreVersionError",
     "TranspiledProgram",
     "UnknownRunError",
+    "interrupt",
     "load_ipython_extension",
     "record_to",
     "unload_ipython_extension",

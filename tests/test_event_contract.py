@@ -11,7 +11,7 @@ from typing import Any
 import dspy
 from typing_extensions import get_args, get_overloads, get_type_hints
 
-from dspyer_lab import END, AgentTranspiler, Checkpoint, Graph, ScriptedLM, StatefulNode
+from dspyer_lab import END, AgentTranspiler, Checkpoint, Graph, HumanNode, ScriptedLM, StatefulNode
 from dspyer_lab.core.events import BATCH_EVENT_KINDS, EVENT_KINDS, EVENT_TYPES, Envelope, RunEvents, kind_of
 from dspyer_lab.core.eventschema import validate_event
 from dspyer_lab.lab.model.presenter import LabPresenter
@@ -55,6 +55,22 @@ def fan_out() -> Any:
     return AgentTranspiler.compile(g)
 
 
+def reviewed() -> Any:
+    """review (a person's step: the query's score) -> END: a question, a wrong answer, a right one."""
+    g = Graph().add_node(HumanNode("review", Question, Scored, prompt="Rate the question")).add_edge("review", END)
+    return AgentTranspiler.compile(g.set_entry_point("review"))
+
+
+async def asked_run() -> list[dict[str, Any]]:
+    """A run of `reviewed()` as one file holds it: paused at the question, a rejected answer, the accepted one."""
+    prog = reviewed()
+    asked, _ = await collect(prog.astream(query="q"))
+    rejected, _ = await collect(prog.astream(_resume=asked[-1]["checkpoint"], _answer={"answer": "a", "score": 99}))
+    accepted, error = await collect(prog.astream(_resume=rejected[-1]["checkpoint"], _answer={"answer": "a", "score": 9}))
+    assert error is None and accepted[-1]["event"] == "finished"
+    return asked + rejected + accepted
+
+
 def scripted() -> ScriptedLM:
     return ScriptedLM({"rate": [{"answer": "a", "score": 99}, {"answer": "a", "score": 7}]})
 
@@ -65,7 +81,8 @@ async def engine_runs() -> list[list[dict[str, Any]]]:
     1. streamed tokens (no lm_call, so the file keeps them), a self-correction, a route, a pause before `check`,
        then its resume with an update that makes `check` fail;
     2. a fork of that run after `run_start` (model calls on): lm_call, a self-correction again, finished;
-    3. a fan-out: two tasks in one superstep, merged.
+    3. a fan-out: two tasks in one superstep, merged;
+    4. a person's step asked, answered wrongly (validation_error with errors), then rightly (answer events).
     """
     prog = program()
     with dspy.context(lm=scripted()):
@@ -81,7 +98,7 @@ async def engine_runs() -> list[list[dict[str, Any]]]:
         assert error is None and fork[-1]["event"] == "finished"
     fanned, error = await collect(fan_out().astream())
     assert error is None
-    return [paused + failed, fork, fanned]
+    return [paused + failed, fork, fanned, await asked_run()]
 
 
 async def batch_run() -> list[dict[str, Any]]:
@@ -114,7 +131,7 @@ async def test_the_engine_makes_every_kind_each_fits_its_typeddict_and_round_tri
         assert required <= set(event) <= every, event["event"]
     fork_start = runs[1][0]
     assert fork_start["parent_run_id"] == runs[0][0]["run_id"] and fork_start["parent_step"] == 0
-    graphs = [program().graph, program().graph, fan_out().graph, echo_chain_program().graph]
+    graphs = [program().graph, program().graph, fan_out().graph, reviewed().graph, echo_chain_program().graph]
     for n, (run, graph) in enumerate(zip(runs, graphs)):
         path = write_run(tmp_path / f"run{n}.json", graph, run, None, None)
         assert read_run(path).events == run
@@ -124,7 +141,7 @@ async def test_every_kind_the_engine_makes_passes_the_check_of_a_watched_stream_
     """What `watch` checks (a foreign stream) is what the engine makes: its events pass, copied, and the view's
     run model is the one the fold makes of the engine's own events."""
     runs = [*await engine_runs(), await batch_run()]
-    for run, graph in zip(runs, [program(), program(), fan_out(), echo_chain_program()]):
+    for run, graph in zip(runs, [program(), program(), fan_out(), reviewed(), echo_chain_program()]):
         view = LabPresenter(graph)
         watched = await view.watch(run)
         own = RunModel.replay(run)

@@ -231,7 +231,7 @@ TAMPERED: list[tuple[str, Any, str]] = [
     ("no graph", _set("graph", _DELETE), "has no 'graph'"),
     ("graph is a list", _set("graph", []), "'graph' should be an object (got [])"),
     ("nodes not a list", _set("graph.nodes", {"a": 1}), "'graph.nodes' should be a list"),
-    ("node kind", _set("graph.nodes.0.kind", "<script>"), "'graph.nodes.0.kind' should be 'llm', 'python' or 'router' (got '<script>')"),
+    ("node kind", _set("graph.nodes.0.kind", "<script>"), "'graph.nodes.0.kind' should be 'llm', 'python', 'router' or 'human' (got '<script>')"),
     ("node name", _set("graph.nodes.1.name", ["x"]), "'graph.nodes.1.name' should be text (got ['x'])"),
     ("path map", _set("graph.routers.0.path_map", {"ok": 3}), "'graph.routers.0.path_map.ok' should be text (got 3)"),
     ("duplicate node", _set("graph.nodes.1.name", 'say "<hi>"'), "its graph cannot be drawn: Duplicate node name"),

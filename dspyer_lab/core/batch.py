@@ -17,6 +17,14 @@ Runs are independent: a failure is recorded at its index and the others go on. S
 stream (breaking out, cancelling the consumer, or `run(return_exceptions=False)` after the
 first failure) cancels every run in flight and waits for them, so nothing is left running;
 what finished stays in `batch.results` / `batch.errors`.
+
+A run that asks a person (`interrupt()`, a `HumanNode`) is ``waiting``: its run's stream ends with its
+``paused`` event, the batch keeps its checkpoint and questions (`waiting()`, oldest first) and the other
+inputs go on. ``await batch.answer(index, answer)`` resumes it inside the batch: while `events()` is being
+iterated its events follow under the same index; after the stream ended, the next `events()` (or `run()`)
+resumes it. So the stream ends when every run has ended or waits with no answer given: a script answers
+from inside its ``async for``, a view whenever a person answers, and `run()` never waits for a person (a
+waiting run's `RunPaused` stands in its place). Stopping the batch cancels the waiting runs too.
 """
 
 from __future__ import annotations
@@ -26,7 +34,8 @@ import contextlib
 import inspect
 import numbers
 import threading
-from collections.abc import AsyncGenerator, Callable, Iterable, Mapping
+import time
+from collections.abc import AsyncGenerator, Callable, Iterable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
@@ -34,31 +43,48 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 import dspy
 
 from .correction import CURRENT_CALL
-from .events import BatchEvent, ErrorEvent, Event, ModelRetry, Score
+from .events import BatchEvent, ErrorEvent, Event, Interrupt, ModelRetry, Score
 from .exceptions import (
     ArgumentTypeError,
     BatchIndexError,
     BatchInputError,
     BatchStateError,
+    InterruptError,
     MetricError,
     OptionValueError,
+    RunPaused,
 )
+from .human import match_answers
 
 if TYPE_CHECKING:
     from .engine import Run
     from .program import TranspiledProgram
 
-__all__ = ["Batch", "BatchStatus", "Metric", "observe_model_retries"]
+__all__ = ["Batch", "BatchStatus", "Metric", "Waiting", "observe_model_retries"]
 
 T = TypeVar("T")
 
 Metric = Callable[[Any, Any], Any]
 """`metric(example, prediction) -> bool | float` (or an awaitable of one), as for `dspy.Evaluate`."""
 
-BatchStatus = Literal["pending", "running", "finished", "failed", "cancelled"]
-"""Where one input of a batch is: not started, running, done (ok or failed), or stopped mid-run."""
+BatchStatus = Literal["pending", "running", "waiting", "finished", "failed", "cancelled"]
+"""Where one input of a batch is: not started, running, waiting for a person's answer, done (ok or failed), or
+stopped mid-run."""
 
 _Item = tuple[int, Event | BatchEvent]
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """An input of a batch whose run waits for a person (`Batch.waiting`)."""
+
+    index: int
+    interrupts: Sequence[Interrupt]
+    """The questions (`dspyer_lab.core.events.Interrupt`): ids, values, a `HumanNode`'s prompt, schema and inputs."""
+    since: float
+    """When it started waiting (Unix seconds)."""
+    paused: RunPaused
+    """The pause itself: its `checkpoint` resumes the run (`Batch.answer` does that for you)."""
 
 
 class Batch(Generic[T]):
@@ -121,6 +147,12 @@ class Batch(Generic[T]):
         self._started = 0  # inputs handed to a run so far: indices 0 .. _started-1
         self._stopped = False
         self._used = False
+        self._indices = iter(range(self.total))  # shared by the workers: each takes the next input
+        self._waiting: dict[int, Waiting] = {}
+        self._answered: dict[int, dict[str, Any]] = {}
+        """Input index -> its answers by interrupt id: given, not resumed yet (no stream was open)."""
+        self._open: _Open | None = None
+        """The `events()` stream being iterated: where an answer resumes its run."""
 
     @property
     def total(self) -> int:
@@ -141,17 +173,47 @@ class Batch(Generic[T]):
             raise BatchIndexError(index, self.total)
         if index >= self._started:
             return "pending"
-        return "cancelled" if self._stopped else "running"
+        if self._stopped:
+            return "cancelled"
+        return "waiting" if index in self._waiting and index not in self._answered else "running"
+
+    def waiting(self) -> list[Waiting]:
+        """The inputs whose run waits for a person's answer, oldest first (answered ones not resumed yet excluded)."""
+        waiting = [w for i, w in self._waiting.items() if i not in self._answered]
+        return sorted(waiting, key=lambda w: (w.since, w.index))
+
+    async def answer(self, index: int, answer: Any) -> None:
+        """Answer input `index`'s question (``{interrupt_id: answer}`` when it asks several) and resume its run.
+
+        While `events()` is being iterated the run goes on in it at once (its events under `index`); otherwise the
+        next `events()` or `run()` resumes it. A wrong `HumanNode` answer leaves it waiting again, with ``errors``.
+        An input that does not wait, an unknown id or an answer that is not JSON: an `InterruptError`, nothing resumed.
+        """
+        if self._stopped:
+            raise BatchStateError(f"the batch was stopped: input {index}'s run was cancelled and cannot be answered")
+        if not 0 <= index < self.total:
+            raise BatchIndexError(index, self.total)
+        waiting = self._waiting.get(index)
+        if waiting is None or index in self._answered:
+            why = "its answer is being resumed" if index in self._answered else f"it is {self.status(index)}"
+            raise InterruptError(f"batch input {index} does not wait for an answer ({why})")
+        self._answered[index] = match_answers(answer, waiting.interrupts)
+        if self._open is not None:
+            self._open.resume(index)
 
     def outcomes(self) -> list[T | BaseException]:
-        """Every input's result or exception, in input order (all runs must have ended)."""
-        missing = self.total - self.done
+        """Every input's result or exception, in input order (all runs must have ended, or wait for a person:
+        their `RunPaused` stands in their place)."""
+        missing = self.total - self.done - len(self._waiting)
         if missing:
             raise BatchStateError(
                 f"{missing} of {self.total} batch input(s) have no outcome (the batch was stopped or has not run); "
                 "batch.results and batch.errors hold those that ended, by index"
             )
-        return [self.results[i] if i in self.results else self.errors[i] for i in range(self.total)]
+        return [
+            self.results[i] if i in self.results else self.errors[i] if i in self.errors else self._waiting[i].paused
+            for i in range(self.total)
+        ]
 
     # -- running -------------------------------------------------------------------
 
@@ -160,17 +222,24 @@ class Batch(Generic[T]):
 
         A run's ``finished`` (``error``) event comes after its result (exception) is in
         `results` (`errors`); a ``score`` follows ``finished`` when there is a metric.
-        Closing the stream early cancels the runs in flight and waits for them. Runs do not
-        wait for the consumer: events queue up while it is busy (a few per node visit).
+        Closing the stream early cancels the runs in flight and the waiting ones, and waits for them.
+        Runs do not wait for the consumer: events queue up while it is busy (a few per node visit).
+        The stream ends when no run is left running: each has ended, or waits for an answer not given yet
+        (a ``paused`` event, ``when`` "interrupt"); answering (`answer`) while it is iterated resumes a run in it,
+        afterwards a new `events()` resumes the answered ones (the only way a Batch streams twice).
         """
-        if self._used:
-            raise BatchStateError("a Batch runs once; make another with program.new_batch(...)")
+        if self._open is not None:
+            raise BatchStateError("this batch's events() is being iterated already; answers resume runs in it")
+        if self._used and not self._answered:
+            more = f" (answer one of the {len(self._waiting)} waiting with batch.answer first)" if self._waiting else ""
+            raise BatchStateError("a Batch runs once; make another with program.new_batch(...)" + more)
         self._used = True
         observe_model_retries()
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[_Item | _WorkerDone] = asyncio.Queue()
         put = queue.put_nowait
-        indices = iter(range(self.total))
+        indices = self._indices
+        open_ = _Open(self, put, loop)
 
         async def worker() -> None:
             try:
@@ -184,23 +253,31 @@ class Batch(Generic[T]):
                 return
             put(_WorkerDone(None))
 
-        tasks = [loop.create_task(worker(), name=f"dspyer-lab-batch-{n}") for n in range(min(self.concurrency, self.total))]
-        working = len(tasks)
+        left = self.total - self._started
+        for n in range(min(self.concurrency, left)):
+            open_.start(worker(), f"dspyer-lab-batch-{n}")
+        self._open = open_
+        for index in list(self._answered):  # answered while no stream was open
+            open_.resume(index)
+        ended = False
         try:
-            while working:
+            while open_.working:
                 item = await queue.get()
                 if isinstance(item, _WorkerDone):
-                    working -= 1
+                    open_.working -= 1
                     if item.error is not None:
                         raise item.error
                 else:
                     yield item
+            ended = True
         finally:
-            self._stopped = True
-            for task in tasks:
+            self._open = None
+            if not ended:
+                self._stopped = True  # the waiting runs are cancelled with the others
+            for task in open_.tasks:
                 task.cancel()
-            if tasks:
-                await asyncio.wait(tasks)
+            if open_.tasks:
+                await asyncio.wait(open_.tasks)
 
     @overload
     async def run(self, return_exceptions: Literal[True] = ...) -> list[T | BaseException]: ...
@@ -214,9 +291,11 @@ class Batch(Generic[T]):
     async def run(self, return_exceptions: bool = True) -> list[T] | list[T | BaseException]:
         """Run the batch; the results in input order.
 
-        With ``return_exceptions=True`` a failed run's exception stands in its place. With
-        False the first failure (in time) is raised once the runs still in flight are
-        cancelled; what finished before stays in `results`.
+        With ``return_exceptions=True`` a failed run's exception stands in its place, and a run
+        waiting for a person its `RunPaused` (`waiting()` lists them; answer, then `run()` again).
+        With False the first failure (in time) is raised once the runs still in flight are
+        cancelled; what finished before stays in `results`; a waiting run's `RunPaused` is raised
+        once every other run has ended.
         """
         first_failure: int | None = None
         async with contextlib.aclosing(self.events()) as stream:
@@ -229,10 +308,20 @@ class Batch(Generic[T]):
             if hasattr(error, "add_note"):  # Python >= 3.11
                 error.add_note(f"(batch input {first_failure}; the runs still in flight were cancelled)")
             raise error
+        if not return_exceptions and self._waiting:
+            raise self.waiting()[0].paused
         return self.outcomes()
 
-    async def _run_one(self, index: int, put: Callable[[_Item], None], loop: asyncio.AbstractEventLoop) -> None:
-        run = self.program.new_run(self.inputs[index], **self.options)
+    async def _run_one(
+        self, index: int, put: Callable[[_Item], None], loop: asyncio.AbstractEventLoop, resume: Waiting | None = None
+    ) -> None:
+        """Input `index`'s run (or its resume with its answers), its events put under `index`, its outcome recorded."""
+        if resume is None:
+            run = self.program.new_run(self.inputs[index], **self.options)
+        else:
+            answers = self._answered.pop(index)
+            del self._waiting[index]
+            run = self.program.new_run(_resume=resume.paused.checkpoint, _answer=answers, **self.options)
         token = _RUN_SLOT.set(_RunSlot(self, index, run, put, loop, threading.get_ident()))
         error_event: ErrorEvent | None = None
         try:
@@ -251,6 +340,9 @@ class Batch(Generic[T]):
             return
         finally:
             _RUN_SLOT.reset(token)
+        if run.paused is not None and run.paused.when == "interrupt":
+            self._waiting[index] = Waiting(index, run.paused.interrupts, time.time(), run.paused)
+            return
         if self.metric is not None:
             put((index, await self._score(index, run, self.metric)))
 
@@ -280,6 +372,35 @@ class Batch(Generic[T]):
 @dataclass(frozen=True)
 class _WorkerDone:
     error: BaseException | None
+
+
+class _Open:
+    """An `events()` stream being iterated: its tasks (workers, resumed runs) and how many have not ended."""
+
+    def __init__(self, batch: Batch[Any], put: Callable[[_Item | _WorkerDone], None], loop: asyncio.AbstractEventLoop) -> None:
+        self.batch, self.put, self.loop = batch, put, loop
+        self.tasks: list[asyncio.Task[None]] = []
+        self.working = 0
+
+    def start(self, work: Any, name: str) -> None:
+        self.tasks.append(self.loop.create_task(work, name=name))
+        self.working += 1
+
+    def resume(self, index: int) -> None:
+        """Resume answered input `index` in this stream (outside the concurrency limit: a person answers far slower
+        than a batch runs, and an answer should not queue behind the inputs not started yet)."""
+        self.start(self._resumed(index), f"dspyer-lab-batch-answer-{index}")
+
+    async def _resumed(self, index: int) -> None:
+        batch = self.batch
+        try:
+            await batch._run_one(index, self.put, self.loop, batch._waiting[index])
+        except asyncio.CancelledError:
+            raise
+        except BaseException as exc:
+            self.put(_WorkerDone(exc))
+            return
+        self.put(_WorkerDone(None))
 
 
 def _state_inputs(index: int, item: Any) -> dict[str, Any]:

@@ -25,7 +25,8 @@ from .exceptions import MissingDependencyError, OptionValueError
 
 __all__ = ["RATE_LIMIT_ERRORS", "BatchStats", "ExampleStatus", "ExampleSummary", "NodeStats", "percentile"]
 
-ExampleStatus = Literal["running", "finished", "failed", "rate_limited", "cancelled"]
+ExampleStatus = Literal["running", "waiting", "finished", "failed", "rate_limited", "cancelled"]
+"""``waiting``: paused at a question for a person (`interrupt()`, a `HumanNode`) until it is answered."""
 
 RATE_LIMIT_ERRORS = frozenset({"LMRateLimitError"})
 """``error_type`` of a run that ended because the model kept answering HTTP 429 (the client's retries ran out):
@@ -199,6 +200,10 @@ class BatchStats:
                 self._events.pop(index, None)
         elif kind == "error":
             self._error(example, event)
+        elif kind == "paused" and event.get("when") == "interrupt":
+            example.status = "waiting"
+        elif kind == "answer":  # resumed: running again until it ends or asks again
+            example.status = "running"
         elif kind == "score":
             self._has_scores = True
             score = event.get("score")
@@ -224,9 +229,9 @@ class BatchStats:
         self._count_score(0.0)  # as in dspy.Evaluate: a failed example scores 0
 
     def stopped(self) -> None:
-        """The batch was stopped: examples still running become ``cancelled`` (their events so far are kept)."""
+        """The batch was stopped: examples still running or waiting become ``cancelled`` (their events so far are kept)."""
         for example in self.examples.values():
-            if example.status == "running":
+            if example.status in ("running", "waiting"):
                 example.status = "cancelled"
                 example.kept = True
 
@@ -287,6 +292,7 @@ class BatchStats:
             "failed": self.count("failed"),
             "rate_limited": self.count("rate_limited"),
             "running": self.count("running"),
+            "waiting": self.count("waiting"),
             "cancelled": self.count("cancelled"),
             "model_retries": sum(n.model_retries for n in self.nodes.values()),
             "elapsed": elapsed,

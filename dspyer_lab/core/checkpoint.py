@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .events import BranchDict, CheckpointDict, jsonable, shown
+from .events import BranchDict, CheckpointDict, Interrupt, jsonable, shown
 from .eventschema import check_checkpoint, event_label, explain, validate_event
 from .exceptions import CheckpointError
 from .graph import END
@@ -52,6 +52,10 @@ class Checkpoint:
     """Task id (``"<step + 1>.<position>"``) -> its patch: the instances of the next superstep that had finished
     when the checkpoint was cut in the middle of it (from events); they do not run again, their writes are merged
     in their place. Empty at a superstep boundary."""
+    interrupts: tuple[Interrupt, ...] = ()
+    """The questions waiting for a person (a run paused at `interrupt()` or a `HumanNode`): resume with ``_answer=``."""
+    answers: Mapping[str, Any] = field(default_factory=dict)
+    """Interrupt id -> answer: those given so far to the next superstep's nodes (each re-runs with them)."""
 
     def to_dict(self) -> CheckpointDict:
         """This checkpoint as strict JSON (what `paused` events carry and `from_dict` reads)."""
@@ -64,6 +68,10 @@ class Checkpoint:
             data["joined"] = [list(sources) for sources in self.joined]
         if self.pending:
             data["pending"] = {task: jsonable(patch) for task, patch in self.pending.items()}
+        if self.interrupts:
+            data["interrupts"] = [dict(ask) for ask in self.interrupts]  # type: ignore[misc]  # an Interrupt's copy
+        if self.answers:
+            data["answers"] = jsonable(self.answers)
         return data
 
     @classmethod
@@ -94,7 +102,9 @@ class Checkpoint:
                 f"checkpoint: 'pending' names task {shown(stray)}, not one of its next superstep's ({', '.join(tasks)})",
                 key="pending",
             )
-        return cls(fields["run_id"], fields["step"], fields["seq"], fields["next"], state, frontier, joined, pending)
+        interrupts = tuple(fields.get("interrupts", ()))
+        return cls(fields["run_id"], fields["step"], fields["seq"], fields["next"], state, frontier, joined, pending,
+                   interrupts, dict(fields.get("answers", {})))
 
     @classmethod
     def from_events(cls, events: Sequence[Mapping[str, Any]], k: int, *, checked: bool = True) -> Checkpoint:
@@ -148,6 +158,10 @@ class _Replay:
         # the superstep after the boundary, as far as the events go
         self.ended: dict[str, Mapping[str, Any]] = dict(start.get("pending", {}))
         """Task id -> its `node_end` patch."""
+        self.asked: list[Interrupt] = list(start.get("interrupts", ()))
+        """The questions still waiting (from a `paused` at an interrupt, less those answered since)."""
+        self.answers: dict[str, Any] = dict(start.get("answers", {}))
+        """Interrupt id -> answer, given to the superstep after the boundary."""
         self.merged: Mapping[str, Any] | None = None
         self.routed: list[BranchDict] = []
         self.routing = False
@@ -176,11 +190,19 @@ class _Replay:
         elif kind == "update":
             self.state.update(event["values"])
             self.seq = event["seq"] + 1
+        elif kind == "answer":  # kept for the superstep's nodes (they run again with it), its question no longer waits
+            self.answers[event["interrupt_id"]] = event["value"]
+            self.asked = [ask for ask in self.asked if ask["id"] != event["interrupt_id"]]
+            self.seq = event["seq"] + 1
         elif kind == "paused":
             point = event["checkpoint"]
             self.step, self.seq = point["step"], event["seq"] + 1
             self.frontier = list(point.get("frontier", ())) or ([] if point["next"] == END else [{"node": point["next"]}])
             self.joined = [set(sources) for sources in point.get("joined", ())]
+            self.ended = dict(point.get("pending", {}))  # an interrupt's pause keeps the tasks that had finished
+            if event.get("when") == "interrupt":  # it stands before the superstep that asked (its routes, if any, undone)
+                self.state, self.merged, self.routed, self.routing = dict(point["state"]), None, [], False
+            self.asked, self.answers = list(point.get("interrupts", ())), dict(point.get("answers", {}))
 
     def close(self) -> None:
         """The superstep in progress ended with its routes: its patch applied, its joins counted, its routes the frontier."""
@@ -198,10 +220,12 @@ class _Replay:
                         self.joined[i].clear()
         self.step, self.seq, self.frontier = self.step + 1, self.route_seq + 1, self.routed
         self.ended, self.merged, self.routed, self.routing = {}, None, [], False
+        self.asked, self.answers = [], {}
 
     def checkpoint(self, events: Sequence[Mapping[str, Any]]) -> Checkpoint:
         frontier: list[BranchDict] = self.frontier if self.frontier is not None else [{"node": _entry_point(events)}]
-        pending = dict(self.ended) if len(frontier) > 1 else {}  # a lone node runs again, as a sequential step did
+        # a lone node runs again, as a sequential step did (unless a router asked: its node had finished)
+        pending = dict(self.ended) if len(frontier) > 1 or any(">route:" in a["id"] for a in self.asked) else {}
         alone = len(frontier) == 1 and "arg" not in frontier[0]
         waiting = tuple(tuple(sorted(seen)) for seen in self.joined) if any(self.joined) else ()
         if waiting:
@@ -215,6 +239,8 @@ class _Replay:
             () if alone else tuple(frontier),
             waiting,
             {task: dict(patch) for task, patch in pending.items()},
+            tuple(self.asked),
+            dict(self.answers),
         )
 
 
@@ -229,7 +255,7 @@ def _entry_point(events: Sequence[Mapping[str, Any]]) -> str:
     raise CheckpointError("the events never start a node, so the run's entry point is unknown", key="k")
 
 
-_READ = frozenset({"run_start", "node_start", "node_end", "merge", "route", "update", "paused"})
+_READ = frozenset({"run_start", "node_start", "node_end", "merge", "route", "update", "answer", "paused"})
 """The kinds whose fields `from_events` reads; the others (most of a run: tokens, model calls) need only be events."""
 
 

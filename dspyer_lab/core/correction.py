@@ -22,6 +22,7 @@ from dspy.adapters import ChatAdapter, JSONAdapter
 from dspy.utils.exceptions import AdapterParseError
 from pydantic import BaseModel, ValidationError
 
+from .events import FieldError
 from .graph import Router, StatefulNode, decision_key
 
 __all__ = ["AttemptFailure", "NodeCall", "CURRENT_CALL", "call_predictor", "check_answer", "decision_check", "retry_signature"]
@@ -165,18 +166,28 @@ def check_answer(
     try:
         output = node.output_model.model_validate(values, context=context)
     except ValidationError as exc:
-        lines, fields = [], []
-        for err in exc.errors(include_url=False):
-            loc = ".".join(str(p) for p in err["loc"]) or "(model)"
-            if err["loc"] and str(err["loc"][0]) not in fields:
-                fields.append(str(err["loc"][0]))
-            lines.append(f"- {loc}: {err['msg']} (got {_short(err.get('input'))})")
-        return AttemptFailure("\n".join(lines), fields, _rendered(signature, values), exc)
+        error, fields, _ = field_problems(exc)
+        return AttemptFailure(error, fields, _rendered(signature, values), exc)
     broken = extra_check(output) if extra_check is not None else None
     if broken is not None:
         field_name, message = broken
         return AttemptFailure(f"- {field_name}: {message}", [field_name], _rendered(signature, values), ValueError(message))
     return output
+
+
+def field_problems(exc: ValidationError) -> tuple[str, list[str], list[FieldError]]:
+    """An answer's validation errors as the model's feedback and a person's form both read them: one line per
+    problem, the top-level fields at fault, and each problem's path and message."""
+    lines: list[str] = []
+    fields: list[str] = []
+    errors: list[FieldError] = []
+    for err in exc.errors(include_url=False):
+        loc = ".".join(str(p) for p in err["loc"]) or "(model)"
+        if err["loc"] and str(err["loc"][0]) not in fields:
+            fields.append(str(err["loc"][0]))
+        lines.append(f"- {loc}: {err['msg']} (got {_short(err.get('input'))})")
+        errors.append({"loc": list(err["loc"]), "msg": err["msg"]})
+    return "\n".join(lines), fields, errors
 
 
 _FIELD_IN_PARSE_ERROR = re.compile(r"Failed to parse field (\w+)")

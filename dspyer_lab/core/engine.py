@@ -16,6 +16,7 @@ import contextlib
 import contextvars
 import functools
 import inspect
+import json
 import time
 import traceback
 import types
@@ -32,8 +33,9 @@ from pydantic import BaseModel, ValidationError
 from .checkpoint import Checkpoint
 from .recording import RunRecording, recording_for
 from .calls import CallLog, TokenStream
-from .correction import AttemptFailure, NodeCall, call_predictor, check_answer, decision_check
-from .events import BranchDict, Event, LMCall, Paused, RunEvents, RunStartFields, TaskFields, Token, jsonable
+from .correction import AttemptFailure, NodeCall, call_predictor, check_answer, decision_check, field_problems
+from .events import BranchDict, Event, Interrupt, LMCall, Paused, RunEvents, RunStartFields, TaskFields, Token, jsonable
+from .human import ASKING, Asking, _Interrupted
 from .exceptions import (
     DspyerLabError,
     MaxStepsExceeded,
@@ -46,7 +48,7 @@ from .exceptions import (
     RunPaused,
     RunStateError,
 )
-from .graph import END, PythonNode, Router, Send, StatefulNode, decision_key
+from .graph import END, HumanNode, PythonNode, Router, Send, StatefulNode, decision_key
 
 if TYPE_CHECKING:
     from .program import TranspiledProgram
@@ -140,6 +142,14 @@ class _TaskFailed:
 
 
 @dataclass
+class _TaskAsked:
+    """A task of a superstep that asks a person: the superstep's others go on, then the run pauses."""
+
+    task: _Task
+    interrupts: list[Interrupt]
+
+
+@dataclass
 class _Answer:
     """The outcome of one attempt's model call, after its `token` and `lm_call` events."""
 
@@ -161,6 +171,7 @@ class Run(Generic[T]):
         resume: Checkpoint | None = None,
         update: dict[str, Any] | None = None,
         fork: bool = False,
+        answers: Mapping[str, Any] | None = None,
     ) -> None:
         self.program = program
         self.graph = program.graph
@@ -174,17 +185,26 @@ class Run(Generic[T]):
         self.update = update or {}
         """State values set on top of the checkpoint's before the first step (an `update` event)."""
         self.fork = fork
+        self.given = dict(answers or {})
+        """Interrupt id -> the answer given with this resume (an `answer` event each, before the first step)."""
+        self.answers: dict[str, Any] = {**(resume.answers if resume is not None else {}), **self.given}
+        """Interrupt id -> answer, for the nodes of the superstep being run (each reads its own ids)."""
         self.events_of = RunEvents(resume.run_id, resume.seq) if resume is not None and not fork else RunEvents()
         """Makes this run's events (its `run_id`, a gapless `seq`; a resumed pause goes on with its checkpoint's)."""
         self.state: dict[str, Any] = {}
         """The state so far (inputs plus every update and patch written)."""
         self.paused: RunPaused | None = None
-        """Where the run stopped at a breakpoint (its `checkpoint` resumes it), or None."""
+        """Where the run stopped at a breakpoint or a question (its `checkpoint` resumes it), or None."""
         self._started = False
         self._finished = False
         self._result: T | None = None
         self._at_fault: _Task | None = None
         """The task running alone, or the one that failed, while a superstep runs (an `error` event names it)."""
+        self._alone: Asking | None = None
+        """`finish()`'s asking execution, set in its context for the whole run and reused by the calls that run one
+        at a time (a sequential step's node, every router): no object and no context variable change per call."""
+        self.asking_routers = frozenset(source for source, router in self.graph.routers.items() if not router.is_llm)
+        """Nodes whose router is Python code (it may `interrupt()`: the state before its superstep is kept for it)."""
 
     @property
     def run_id(self) -> str:
@@ -211,8 +231,13 @@ class Run(Generic[T]):
         `RunPaused` at a breakpoint."""
         recording = self._claim()
         stream = self._execute(emit=False) if recording is None else _recorded(self._execute(emit=True), recording)
-        async for _ in stream:
-            pass
+        self._alone = Asking(None, self.answers)
+        token = ASKING.set(self._alone)  # here, not in the generator: a generator's context is its consumer's
+        try:
+            async for _ in stream:
+                pass
+        finally:
+            ASKING.reset(token)
         if self.paused is not None:
             raise self.paused
         return self.result
@@ -255,11 +280,21 @@ class Run(Generic[T]):
                     start["joined"] = parent["joined"]
                 if "pending" in parent:
                     start["pending"] = parent["pending"]
+                if "interrupts" in parent:
+                    start["interrupts"] = parent["interrupts"]
+                if "answers" in parent:
+                    start["answers"] = parent["answers"]
                 yield make("run_start", **start)
         if self.update:
             self.state.update(self.update)
             if emit:
                 yield make("update", values=jsonable(self.update))
+        if emit and self.given and resume is not None:  # recorded before the nodes run again, so replay and fork see them
+            waiting = {ask["id"]: ask for ask in resume.interrupts}
+            for key, value in self.given.items():
+                ask = waiting[key]
+                about: TaskFields = {"task": ask["task"]} if ask["task"] is not None else {}
+                yield make("answer", node=ask["node"], interrupt_id=key, value=value, answered_at=time.time(), **about)
         resuming = resume is not None  # a resumed run does not pause again before its first superstep
         # join (its index in graph.joins) -> the sources finished since it last fired
         joined = {i: set(sources) for i, sources in enumerate(resume.joined if resume is not None else ()) if sources}
@@ -284,37 +319,78 @@ class Run(Generic[T]):
                 lone = graph.nodes[tasks[0].node] if len(tasks) == 1 else None  # a sequential step's node
                 self._at_fault = tasks[0] if lone is not None else None
                 patches: list[dict[str, Any]]  # by position: the order the tasks started, never the order they finished
+                asked: list[Interrupt] = []  # questions the superstep's tasks ask: the run pauses once the others end
                 if not emit and isinstance(lone, PythonNode) and not done:  # the cheapest step: no generator to go through
-                    patches = [await self._python_node(lone, self.state, None)]
+                    ended: set[str] = set()
+                    try:
+                        patches = [await self._python_node(lone, tasks[0], self.state, None, alone=True)]
+                    except _Interrupted as signal:
+                        patches, asked = [{}], signal.interrupts
                 else:
+                    ended = set(done)  # ids of the tasks whose patch is in `patches`
                     patches, running = [{}] * len(tasks), tasks
                     if done:  # a checkpoint cut mid-superstep: its finished instances' writes, merged in their place
                         patches = [dict(done.get(t.id, {})) for t in tasks]
                         running, done, lone = [t for t in tasks if t.id not in done], {}, None
-                    stream = self._run_task(tasks[0], emit, None) if lone is not None else self._run_tasks(running, emit)
-                    async with contextlib.aclosing(stream):  # closed at once when the consumer stops early
-                        async for item in stream:
-                            if isinstance(item, _TaskDone):
-                                patches[item.task.position] = item.patch
-                            else:
-                                yield item
+                    stream = (
+                        self._run_task(tasks[0], emit, None, alone=True) if lone is not None else self._run_tasks(running, emit)
+                    )
+                    try:
+                        async with contextlib.aclosing(stream):  # closed at once when the consumer stops early
+                            async for item in stream:
+                                if isinstance(item, _TaskDone):
+                                    patches[item.task.position] = item.patch
+                                    ended.add(item.task.id)
+                                elif isinstance(item, _TaskAsked):
+                                    asked.extend(item.interrupts)
+                                else:
+                                    yield item
+                    except _Interrupted as signal:  # a lone task asked
+                        asked = signal.interrupts
+                if asked:
+                    order = {t.id: t.position for t in tasks}
+                    asked.sort(key=lambda ask: order[str(ask["task"])])  # in task order, whichever asked first
+                    finished = {t.id: patches[t.position] for t in tasks if t.id in ended}
+                    paused = self._pause(asked[0]["node"], "interrupt", steps - 1, tasks, joined, finished, asked)
+                    if emit:
+                        yield paused
+                    return
                 self._at_fault = None
                 patch = patches[0] if lone is not None and not reducers else _merge(self.state, tasks, patches, reducers)
+                before: dict[str, Any] | None = None  # what the patch overwrites, for a Python router that may ask
+                if _any_in(self.asking_routers, tasks):  # (its superstep then runs again): a loop, no comprehension
+                    before = {}
+                    for key in patch:
+                        before[key] = self.state.get(key, _ABSENT)
                 self.state.update(patch)
                 reduced = bool(reducers) and any(key in reducers for key in patches[0])
                 if emit and (lone is None or reduced):  # else the one node_end's patch is what was applied
                     yield make("merge", step=steps, patch=jsonable(patch), tasks=[t.id for t in tasks])
-                for task in tasks:
-                    routing = task
-                    for decision, branch in await self._next(task.node, joined):
-                        if emit and branch.index is not None:  # a Send: the instance it starts (from_events needs it)
-                            yield make("route", source=task.node, decision=decision, target=branch.node,
-                                       send_arg=jsonable(branch.arg), send_index=branch.index, **task.fields())
-                        elif emit:
-                            yield make("route", source=task.node, decision=decision, target=branch.node, **task.fields())
-                        if branch.node != END and (branch.arg is not None or branch not in frontier):
-                            branch.step, branch.position = steps + 1, len(frontier)
-                            frontier.append(branch)  # a node triggered by several tasks runs once; each Send runs
+                counted = {i: set(seen) for i, seen in joined.items()} if before is not None and joined else joined
+                try:
+                    for task in tasks:
+                        routing = task
+                        for decision, branch in await self._next(task, joined):
+                            if emit and branch.index is not None:  # a Send: the instance it starts (from_events needs it)
+                                yield make("route", source=task.node, decision=decision, target=branch.node,
+                                           send_arg=jsonable(branch.arg), send_index=branch.index, **task.fields())
+                            elif emit:
+                                yield make("route", source=task.node, decision=decision, target=branch.node, **task.fields())
+                            if branch.node != END and (branch.arg is not None or branch not in frontier):
+                                branch.step, branch.position = steps + 1, len(frontier)
+                                frontier.append(branch)  # a node triggered by several tasks runs once; each Send runs
+                except _Interrupted as signal:  # a router asked: the superstep runs again on resume, its tasks' writes kept
+                    assert before is not None and routing is not None
+                    for key, value in before.items():  # the state as the superstep found it
+                        if value is _ABSENT:
+                            del self.state[key]
+                        else:
+                            self.state[key] = value
+                    paused = self._pause(routing.node, "interrupt", steps - 1, tasks, counted,
+                                         {t.id: patches[t.position] for t in tasks}, signal.interrupts)
+                    if emit:
+                        yield paused
+                    return
                 routing = None
                 if isinstance(lone, PythonNode) and lone.on_loop:
                     await asyncio.sleep(0)  # let the loop run (views animate, servers answer) between cheap steps
@@ -362,10 +438,19 @@ class Run(Generic[T]):
             raise
 
     def _pause(
-        self, node: str, when: Literal["before", "after"], steps: int, frontier: list[_Task], joined: dict[int, set[str]]
+        self,
+        node: str,
+        when: Literal["before", "after", "interrupt"],
+        steps: int,
+        frontier: list[_Task],
+        joined: dict[int, set[str]],
+        finished: Mapping[str, dict[str, Any]] | None = None,
+        asked: Sequence[Interrupt] = (),
     ) -> Paused:
-        """Stop at a breakpoint: record where (`self.paused`) and return the `paused` event.
+        """Stop at a breakpoint or a question: record where (`self.paused`) and return the `paused` event.
 
+        At a question the checkpoint stands before the superstep that asked (`frontier` its tasks): `finished`
+        holds the writes of its tasks that ended (not run again), and the answers so far to its tasks go with it.
         The checkpoint's `seq` counts the `paused` event itself, so a resumed stream continues the `seq`.
         """
         alone = len(frontier) == 1 and frontier[0].arg is None
@@ -374,22 +459,27 @@ class Run(Generic[T]):
             tuple(sorted(joined.get(i, ()))) for i in range(len(self.graph.joins))
         )
         next_node = frontier[0].node if frontier else END
+        scopes = tuple(f":{t.id}:" for t in frontier)
+        answers = {key: value for key, value in self.answers.items() if any(scope in key for scope in scopes)}
         checkpoint = Checkpoint(
-            self.run_id, steps, self.events_of.seq + 1, next_node, jsonable(self.state), branches, waiting
+            self.run_id, steps, self.events_of.seq + 1, next_node, jsonable(self.state), branches, waiting,
+            {task: jsonable(patch) for task, patch in (finished or {}).items()}, tuple(asked), answers,
         )
-        self.paused = RunPaused(node, when, checkpoint)
+        self.paused = RunPaused(node, when, checkpoint, asked)
+        if asked:
+            return self.events_of.make("paused", node=node, when=when, checkpoint=checkpoint.to_dict(), interrupts=list(asked))
         return self.events_of.make("paused", node=node, when=when, checkpoint=checkpoint.to_dict())
 
     # -- tasks ----------------------------------------------------------------------
 
-    async def _run_tasks(self, tasks: list[_Task], emit: bool) -> AsyncGenerator[Event | _TaskDone, None]:
+    async def _run_tasks(self, tasks: list[_Task], emit: bool) -> AsyncGenerator[Event | _TaskDone | _TaskAsked, None]:
         """Run a superstep's tasks each in an asyncio task of its own (a lone task runs in the consumer's).
 
         Their events come through one queue in the order they were made (`seq` stays contiguous). The
         first failure cancels the running siblings and awaits them before it is raised; so does closing
         the stream or cancelling its consumer.
         """
-        queue: asyncio.Queue[Event | _TaskDone | _TaskFailed] = asyncio.Queue()
+        queue: asyncio.Queue[Event | _TaskDone | _TaskFailed | _TaskAsked] = asyncio.Queue()
         limit = self.options.max_concurrency
         gate = asyncio.Semaphore(limit) if limit is not None and limit < len(tasks) else contextlib.nullcontext()
         threaded = sum(isinstance(n, PythonNode) and not n.on_loop for n in (self.graph.nodes[t.node] for t in tasks))
@@ -401,6 +491,8 @@ class Run(Generic[T]):
                     async with contextlib.aclosing(self._run_task(task, emit, pool)) as stream:
                         async for item in stream:
                             queue.put_nowait(item)
+            except _Interrupted as signal:  # a question: the superstep's other tasks go on
+                queue.put_nowait(_TaskAsked(task, signal.interrupts))
             except Exception as exc:  # a CancelledError (a BaseException) is the run's, not a failure
                 queue.put_nowait(_TaskFailed(task, exc))
 
@@ -412,7 +504,7 @@ class Run(Generic[T]):
                 if isinstance(got, _TaskFailed):
                     self._at_fault = got.task
                     raise got.error
-                finished += isinstance(got, _TaskDone)
+                finished += isinstance(got, (_TaskDone, _TaskAsked))
                 yield got
         finally:
             for future in running:
@@ -422,9 +514,10 @@ class Run(Generic[T]):
                 pool.shutdown(wait=False)  # a sync node still running in a thread cannot be stopped; it is not waited for
 
     async def _run_task(
-        self, task: _Task, emit: bool, pool: Executor | None
+        self, task: _Task, emit: bool, pool: Executor | None, alone: bool = False
     ) -> AsyncGenerator[Event | _TaskDone, None]:
-        """One node instance, from its `node_start` to its `node_end`, reading the state (with its Send's arg)."""
+        """One node instance, from its `node_start` to its `node_end`, reading the state (with its Send's arg);
+        `alone`: the superstep's only task, run in the consumer's context."""
         node = self.graph.nodes[task.node]
         view = self.state if task.arg is None else {**self.state, **task.arg}
         started = time.perf_counter()
@@ -439,12 +532,25 @@ class Run(Generic[T]):
                         yield item
             assert done is not None
             patch, attempts = done.patch, done.attempts
+        elif isinstance(node, HumanNode):
+            inputs = self._node_inputs(node, view)
+            if emit:
+                yield self.events_of.make("node_start", node=node.name, kind="human", step=task.step,
+                                          inputs=jsonable(inputs), **task.fields())
+            done = None
+            async for item in self._human_node(node, task, inputs, view, emit):
+                if isinstance(item, _NodeDone):
+                    done = item
+                else:
+                    yield item
+            assert done is not None
+            patch, attempts = done.patch, done.attempts
         else:
             if emit:  # a Python node reads the whole state: derivable from run_start plus the patches
                 yield self.events_of.make(
                     "node_start", node=node.name, kind="python", step=task.step, inputs=None, **task.fields()
                 )
-            patch, attempts = await self._python_node(node, view, pool), 1
+            patch, attempts = await self._python_node(node, task, view, pool, alone), 1
         if emit:
             yield self.events_of.make(
                 "node_end",
@@ -458,7 +564,7 @@ class Run(Generic[T]):
 
     # -- nodes ----------------------------------------------------------------------
 
-    def _node_inputs(self, node: StatefulNode, view: Mapping[str, Any]) -> dict[str, Any]:
+    def _node_inputs(self, node: StatefulNode | HumanNode, view: Mapping[str, Any]) -> dict[str, Any]:
         values, missing = state_values(node.input_model, view)
         if missing:
             raise NodeInputError(node.name, node.input_model.__name__, missing, list(view))
@@ -559,8 +665,54 @@ class Run(Generic[T]):
             raise failure
         yield _Answer(outcome)
 
-    async def _python_node(self, node: PythonNode, view: Mapping[str, Any], pool: Executor | None) -> dict[str, Any]:
-        patch = await _call(node.fn, node.on_loop, dict(view), node.name, pool=pool)
+    async def _human_node(
+        self, node: HumanNode, task: _Task, inputs: dict[str, Any], view: Mapping[str, Any], emit: bool
+    ) -> AsyncGenerator[Event | _NodeDone, None]:
+        """A person's step: ask (raise `_Interrupted`) until an answer fits the output model, then that answer's patch.
+
+        A wrong answer is dropped (the question waits for another one) after a `validation_error` with the same
+        field-level problems an LLM node's answer gets, plus ``errors`` for a form.
+        """
+        ask = Asking(task, self.answers).question(
+            node.prompt, "human", node.prompt, node.schema(), jsonable(inputs)
+        )
+        if ask["id"] not in self.answers:
+            raise _Interrupted([ask])
+        answer = self.answers[ask["id"]]
+        context = {"node": node.name, "inputs": inputs, "state": MappingProxyType(view)}
+        try:
+            output = node.output_model.model_validate(answer, context=context)
+        except ValidationError as exc:
+            error, failed, errors = field_problems(exc)
+            del self.answers[ask["id"]]
+            if emit:
+                yield self.events_of.make(
+                    "validation_error", node=node.name, attempt=1, max_attempts=None, error=error, failed_fields=failed,
+                    raw_output=_shown_answer(answer), feedback="", will_retry=False, errors=errors, **task.fields(),
+                )
+            ask["errors"] = errors
+            raise _Interrupted([ask]) from None
+        yield _NodeDone({n: getattr(output, n) for n in node.output_model.model_fields}, 1)
+
+    async def _python_node(
+        self, node: PythonNode, task: _Task, view: Mapping[str, Any], pool: Executor | None, alone: bool = False
+    ) -> dict[str, Any]:
+        """The node's patch; its `interrupt()` calls read this superstep's answers (an unanswered one: `_Interrupted`).
+
+        `alone` (the superstep's only task, in the consumer's context): `finish()`'s `Asking` serves, if it set one.
+        """
+        if alone and self._alone is not None:
+            asking = self._alone.reset(task)
+            patch = await _call(node.fn, node.on_loop, dict(view), node.name, pool=pool)
+        else:
+            asking = Asking(task, self.answers)
+            token = ASKING.set(asking)
+            try:
+                patch = await _call(node.fn, node.on_loop, dict(view), node.name, pool=pool)
+            finally:
+                ASKING.reset(token)
+        if asking.asked:  # the node caught the signal and returned: it asked all the same
+            raise _Interrupted(asking.asked)
         if patch is None:
             return {}
         if not isinstance(patch, Mapping):
@@ -574,13 +726,13 @@ class Run(Generic[T]):
 
     # -- routing --------------------------------------------------------------------
 
-    async def _next(self, source: str, joined: dict[int, set[str]]) -> list[tuple[str | None, _Task]]:
+    async def _next(self, task: _Task, joined: dict[int, set[str]]) -> list[tuple[str | None, _Task]]:
         """Where a finished task of `source` leads: (decision, branch) pairs; END when it has no way out.
 
         A router may return one key, a list of keys or `Send`s (one instance each). A join's target is
         returned by the task that completes it (`joined` keeps the sources finished so far).
         """
-        graph = self.graph
+        graph, source = self.graph, task.node
         router = graph.routers.get(source)
         if router is None:
             found: list[tuple[str | None, _Task]] = [(None, _Task(t)) for t in graph.edges.get(source, ())]
@@ -597,7 +749,18 @@ class Run(Generic[T]):
         if isinstance(router.decide, StatefulNode):
             decisions: Any = self.state[router.decide.decision_field]
         else:
-            decisions = await _call(router.decide, router.on_loop, dict(self.state), source, router=True)
+            if self._alone is not None:  # routers run one at a time, in the consumer's context
+                asking = self._alone.reset(task, router=True)
+                decisions = await _call(router.decide, router.on_loop, dict(self.state), source, router=True)
+            else:
+                asking = Asking(task, self.answers, router=True)
+                token = ASKING.set(asking)
+                try:
+                    decisions = await _call(router.decide, router.on_loop, dict(self.state), source, router=True)
+                finally:
+                    ASKING.reset(token)
+            if asking.asked:
+                raise _Interrupted(asking.asked)
         if not isinstance(decisions, (list, tuple)):  # one key: a sequential step, no list to go through
             key = decision_key(decisions)
             return [(key, self._routed(source, router, key))]
@@ -662,6 +825,19 @@ async def _recorded(stream: AsyncGenerator[Event, None], recording: RunRecording
                 yield event
     finally:
         recording.close()
+
+
+def _any_in(nodes: frozenset[str], tasks: Sequence[_Task]) -> bool:
+    """Whether one of `tasks` runs one of `nodes` (a loop, not a generator: called every step)."""
+    for task in tasks:
+        if task.node in nodes:
+            return True
+    return False
+
+
+def _shown_answer(answer: Any) -> str:
+    """A person's answer as the `validation_error`'s ``raw_output`` shows it (JSON, as it was given)."""
+    return json.dumps(answer, ensure_ascii=False)
 
 
 def _first_in(breakpoints: frozenset[str], tasks: Sequence[_Task]) -> str | None:

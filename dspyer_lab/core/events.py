@@ -31,6 +31,8 @@ from typing_extensions import NotRequired, TypedDict, Unpack, get_type_hints, ov
 
 __all__ = [
     "BATCH_EVENT_KINDS",
+    "Answer",
+    "AnswerFields",
     "EVENT_KINDS",
     "EVENT_TYPES",
     "MAX_DEPTH",
@@ -44,6 +46,8 @@ __all__ = [
     "Envelope",
     "ErrorEvent",
     "ErrorFields",
+    "FieldError",
+    "Interrupt",
     "Event",
     "Finished",
     "FinishedFields",
@@ -143,11 +147,39 @@ class BranchDict(TypedDict):
     index: NotRequired[Count]
 
 
+@with_config(STRICT)
+class FieldError(TypedDict):
+    """One field a person's (or a model's) answer got wrong: its path in the answer and what is wrong, in words."""
+
+    loc: list[str | int]
+    msg: str
+
+
+@with_config(STRICT)
+class Interrupt(TypedDict):
+    """A question a node asks a person: `interrupt(value)` (``kind`` "interrupt") or a `HumanNode` ("human").
+
+    ``id`` is stable across resumes (``"<node>:<task>:<k>"``, the node's k-th `interrupt()` call; a router's
+    node is ``"<node>>route"``); ``schema`` the JSON schema the answer must fit (a HumanNode's output model),
+    ``inputs`` the node's input values (a HumanNode's); ``errors`` what was wrong with the last answer."""
+
+    id: Annotated[str, Field(min_length=1)]
+    node: str
+    task: str | None
+    value: Any
+    kind: Literal["interrupt", "human"]
+    prompt: str | None
+    schema: dict[str, Any] | None
+    inputs: dict[str, Any] | None
+    errors: NotRequired[list[FieldError]]
+
+
 @with_config({**STRICT, "extra": "forbid"})
 class CheckpointDict(TypedDict):
     """A `Checkpoint.to_dict()`: exactly these keys (it is read back exactly); ``frontier`` and ``joined``
     only where parallel branches are pending, ``pending`` (task id -> its patch) only for a checkpoint cut
-    in the middle of a superstep (the instances that had finished: not run again)."""
+    in the middle of a superstep (the instances that had finished: not run again); ``interrupts`` the questions
+    waiting for an answer, ``answers`` (interrupt id -> answer) those answered so far in the next superstep."""
 
     run_id: RunId
     step: Count
@@ -157,12 +189,15 @@ class CheckpointDict(TypedDict):
     frontier: NotRequired[list[BranchDict]]
     joined: NotRequired[list[list[str]]]
     pending: NotRequired[dict[str, State]]
+    interrupts: NotRequired[list[Interrupt]]
+    answers: NotRequired[dict[str, Any]]
 
 
 class RunStartFields(TypedDict):
     """A fork also has ``parent_run_id`` and ``parent_step``; its ``inputs`` are then the whole state at the checkpoint,
     and its checkpoint's ``frontier``, ``joined`` and ``pending`` when it has them. ``joins``: the sources of each of
-    the graph's joins (absent when it has none), so a checkpoint rebuilt from the events knows what a join waits for."""
+    the graph's joins (absent when it has none), so a checkpoint rebuilt from the events knows what a join waits for.
+    A fork of a run paused at an `interrupt` also has its checkpoint's ``interrupts`` and ``answers``."""
 
     inputs: State
     parent_run_id: NotRequired[RunId | None]
@@ -171,6 +206,8 @@ class RunStartFields(TypedDict):
     frontier: NotRequired[list[BranchDict]]
     joined: NotRequired[list[list[str]]]
     pending: NotRequired[dict[str, State]]
+    interrupts: NotRequired[list[Interrupt]]
+    answers: NotRequired[dict[str, Any]]
 
 
 class RunStart(Envelope, RunStartFields):
@@ -198,7 +235,7 @@ class NodeStartFields(TaskFields):
     """``inputs``: an LLM node's validated inputs; None for a Python node (it is given the whole state)."""
 
     node: str
-    kind: Literal["llm", "python", "router"]
+    kind: Literal["llm", "python", "router", "human"]
     step: Count
     inputs: NotRequired[dict[str, Any] | None]
 
@@ -252,7 +289,8 @@ class LMCall(Envelope, LMCallFields):
 
 
 class ValidationErrorFields(TaskFields):
-    """A rejected answer; ``feedback`` is what goes back to the model (empty when no retry follows)."""
+    """A rejected answer; ``feedback`` is what goes back to the model (empty when no retry follows). A `HumanNode`'s
+    rejected answer has ``errors`` (one per field, for a form to show next to it) and ``max_attempts`` None."""
 
     node: str
     attempt: Count
@@ -262,6 +300,7 @@ class ValidationErrorFields(TaskFields):
     raw_output: str
     feedback: str
     will_retry: bool
+    errors: NotRequired[list[FieldError]]
 
 
 class ValidationErrorEvent(Envelope, ValidationErrorFields):
@@ -309,15 +348,30 @@ class Merge(Envelope, MergeFields):
 
 
 class PausedFields(TypedDict):
-    """The stream then ends normally; ``checkpoint`` resumes the run."""
+    """The stream then ends normally; ``checkpoint`` resumes the run. ``when`` "before"/"after": a breakpoint (the
+    debugger's); "interrupt": the node asked a person (`interrupt()`, a `HumanNode`), ``interrupts`` says what."""
 
     node: str
-    when: Literal["before", "after"]
+    when: Literal["before", "after", "interrupt"]
     checkpoint: CheckpointDict
+    interrupts: NotRequired[list[Interrupt]]
 
 
 class Paused(Envelope, PausedFields):
     event: Literal["paused"]
+
+
+class AnswerFields(TaskFields):
+    """A person's answer to interrupt ``interrupt_id`` (given on resume, before its node runs again), as given."""
+
+    node: str
+    interrupt_id: str
+    value: Any
+    answered_at: float
+
+
+class Answer(Envelope, AnswerFields):
+    event: Literal["answer"]
 
 
 class FinishedFields(TypedDict):
@@ -375,7 +429,19 @@ class Score(Envelope, ScoreFields):
 
 
 Event = Union[
-    RunStart, Update, NodeStart, Token, LMCall, ValidationErrorEvent, NodeEnd, Merge, Route, Paused, Finished, ErrorEvent
+    RunStart,
+    Update,
+    Answer,
+    NodeStart,
+    Token,
+    LMCall,
+    ValidationErrorEvent,
+    NodeEnd,
+    Merge,
+    Route,
+    Paused,
+    Finished,
+    ErrorEvent,
 ]
 """An event of a run, as `Run.events()` and `astream` yield it: ``event["event"] == "node_end"`` narrows it to `NodeEnd`."""
 BatchEvent = Union[ModelRetry, Score]
@@ -495,6 +561,8 @@ class RunEvents:
     def make(self, kind: Literal["run_start"], /, **fields: Unpack[RunStartFields]) -> RunStart: ...
     @overload
     def make(self, kind: Literal["update"], /, **fields: Unpack[UpdateFields]) -> Update: ...
+    @overload
+    def make(self, kind: Literal["answer"], /, **fields: Unpack[AnswerFields]) -> Answer: ...
     @overload
     def make(self, kind: Literal["node_start"], /, **fields: Unpack[NodeStartFields]) -> NodeStart: ...
     @overload

@@ -26,6 +26,7 @@ __all__ = [
     "CheckpointError",
     "OptionValueError",
     "RunPaused",
+    "InterruptError",
     "ArgumentTypeError",
     "BatchInputError",
     "BatchIndexError",
@@ -298,25 +299,60 @@ class CheckpointError(DspyerLabError, ValueError):
 
 
 class RunPaused(DspyerLabError):
-    """A run stopped at a breakpoint (`aforward` and the sync call raise it instead of returning).
+    """A run stopped at a breakpoint or at a question for a person (`aforward` and the sync call raise it).
 
-    Resume with ``program.aforward(_resume=err.checkpoint)`` (optionally with ``_update={...}``).
+    Resume with ``program.aforward(_resume=err.checkpoint)`` (optionally with ``_update={...}``); at an
+    `interrupt` (``when == "interrupt"``) give the answer too: ``_answer=value`` (``{interrupt_id: value}``
+    when several questions wait, as parallel branches ask).
     """
 
-    def __init__(self, node: str, when: str, checkpoint: Any) -> None:
-        super().__init__(node, when, checkpoint)
+    def __init__(self, node: str, when: str, checkpoint: Any, interrupts: Sequence[Any] = ()) -> None:
+        super().__init__(node, when, checkpoint, list(interrupts))
         self.node = node
-        """The node at whose breakpoint the run paused."""
+        """The node at whose breakpoint the run paused, or the (first) node that asked."""
         self.when = when
-        """'before' (the node has not run) or 'after' (it ran and routed)."""
+        """'before' (the node has not run), 'after' (it ran and routed) or 'interrupt' (it asks a person)."""
         self.checkpoint = checkpoint
         """The `Checkpoint` to resume or fork from."""
+        self.interrupts: list[Any] = list(interrupts)
+        """The questions waiting for an answer (`dspyer_lab.core.events.Interrupt` dicts), in task order."""
+
+    @property
+    def value(self) -> Any:
+        """The first waiting question's value (what `interrupt(value)` was given); None at a breakpoint."""
+        return self.interrupts[0]["value"] if self.interrupts else None
+
+    @property
+    def errors(self) -> list[Any]:
+        """What was wrong with the last answer to the first question (``[{"loc", "msg"}, ...]``); empty if nothing."""
+        return list(self.interrupts[0].get("errors", ())) if self.interrupts else []
 
     def message(self) -> str:
+        if self.when == "interrupt":
+            ids = ", ".join(repr(i["id"]) for i in self.interrupts)
+            rejected = f" (its last answer was rejected: {self.errors[0]['msg']})" if self.errors else ""
+            return (
+                f"Run {self.checkpoint.run_id} waits for an answer to node {self.node!r} (interrupt {ids}){rejected}; "
+                "resume with _resume=<this error>.checkpoint, _answer=<the answer>"
+            )
         return (
             f"Run {self.checkpoint.run_id} paused {self.when} node {self.node!r} (step {self.checkpoint.step}); "
             f"resume with _resume=<this error>.checkpoint"
         )
+
+
+class InterruptError(DspyerLabError, ValueError):
+    """`interrupt()` or an answer used wrongly: called outside a node, a value that is not JSON, an answer with no
+    question waiting, an unknown interrupt id. Raised where the mistake is (in the node, or before a resume runs)."""
+
+    def __init__(self, problem: str, node: str | None = None) -> None:
+        super().__init__(problem, node)
+        self.problem = problem
+        self.node = node
+        """The node at fault, when there is one."""
+
+    def message(self) -> str:
+        return self.problem
 
 
 class ArgumentTypeError(DspyerLabError, TypeError):

@@ -22,6 +22,7 @@ __all__ = [
     "END",
     "RESERVED_FIELD_NAMES",
     "StatefulNode",
+    "HumanNode",
     "PythonNode",
     "Router",
     "Edge",
@@ -55,7 +56,7 @@ RESERVED_FIELD_NAMES = frozenset(
 
 DECISION_FIELD_NAMES = ("route", "next_step")
 
-NodeKind = Literal["llm", "python", "router"]
+NodeKind = Literal["llm", "python", "router", "human"]
 
 
 class GraphWarning(UserWarning):
@@ -154,6 +155,48 @@ class StatefulNode:
 
     def __repr__(self) -> str:
         return f"StatefulNode({self.name!r}, {self.input_model.__name__} -> {self.output_model.__name__})"
+
+
+class HumanNode:
+    """A step whose output comes from a person: the run pauses (``when`` "interrupt", kind "human") with the
+    node's inputs, `prompt` and `output_model`'s JSON schema, and goes on once an answer fits `output_model`.
+
+    The answer is checked exactly as an LLM node's output is (the same model, the same field-level errors in a
+    `validation_error` event); a wrong one leaves the run waiting for a corrected one, a right one is the
+    node's patch. It is `StatefulNode`'s contract with a person instead of a model, so it reads like one.
+    """
+
+    def __init__(
+        self, name: str, input_model: type[BaseModel], output_model: type[BaseModel], prompt: str | None = None
+    ) -> None:
+        _check_node_name(name)
+        for role, model in (("input", input_model), ("output", output_model)):
+            if not (isinstance(model, type) and issubclass(model, BaseModel)):
+                raise GraphDefinitionError(f"Node '{name}': {role}_model must be a pydantic BaseModel class, got {model!r}")
+        if not output_model.model_fields:
+            raise GraphDefinitionError(f"Node '{name}': output_model {output_model.__name__} has no fields")
+        if prompt is not None and not isinstance(prompt, str):
+            raise GraphDefinitionError(f"Node '{name}': prompt must be text, got {shown(prompt)}")
+        for model in (input_model, output_model):
+            bad = next((f for f in model.model_fields if f.startswith("_")), None)
+            if bad is not None:
+                raise GraphDefinitionError(f"Node '{name}': field '{bad}' starts with '_' (reserved for per-call options)")
+        self.name = name
+        """Unique name in the graph."""
+        self.input_model = input_model
+        """What the person is shown from the state (validated first, as an LLM node's inputs are)."""
+        self.output_model = output_model
+        """What the person must answer; its validated fields become the node's patch."""
+        own_doc = output_model.__dict__.get("__doc__")
+        self.prompt: str = prompt or (inspect.cleandoc(own_doc) if own_doc else f"Fill in {_names(output_model)}.")
+        """The question shown with the form (defaults to the output model's docstring)."""
+
+    def schema(self) -> dict[str, Any]:
+        """The JSON schema of the answer (what a form is drawn from)."""
+        return self.output_model.model_json_schema()
+
+    def __repr__(self) -> str:
+        return f"HumanNode({self.name!r}, {self.input_model.__name__} -> {self.output_model.__name__})"
 
 
 def _names(model: type[BaseModel]) -> str:
@@ -266,7 +309,7 @@ class Edge:
     """One source's edge into a join (its target waits for all the join's sources)."""
 
 
-Node = Union[StatefulNode, PythonNode]
+Node = Union[StatefulNode, PythonNode, HumanNode]
 
 
 @dataclass(eq=False)
@@ -292,18 +335,23 @@ class Graph:
     # -- building -----------------------------------------------------------------
 
     def add_node(
-        self, node: StatefulNode | str, fn: Callable[[dict[str, Any]], Any] | None = None, *, inline: bool = False
+        self,
+        node: StatefulNode | HumanNode | str,
+        fn: Callable[[dict[str, Any]], Any] | None = None,
+        *,
+        inline: bool = False,
     ) -> Graph:
-        """Add an LLM node (`add_node(StatefulNode(...))`) or a Python node (`add_node(name, fn)`).
+        """Add an LLM node (`add_node(StatefulNode(...))`), a person's step (`add_node(HumanNode(...))`) or a
+        Python node (`add_node(name, fn)`).
 
         A sync `fn` runs in a worker thread during a run; `inline=True` runs it on the event
         loop instead, for a function so cheap that the thread hop would cost more than it does.
         """
-        if isinstance(node, StatefulNode):
+        if isinstance(node, (StatefulNode, HumanNode)):
             if fn is not None:
-                raise GraphDefinitionError(f"Node '{node.name}': pass either a StatefulNode or a name and a function")
+                raise GraphDefinitionError(f"Node '{node.name}': pass either a {type(node).__name__} or a name and a function")
             if inline:
-                raise GraphDefinitionError(f"Node '{node.name}' is an LLM node: inline= applies to Python nodes only")
+                raise GraphDefinitionError(f"Node '{node.name}' is not a Python node: inline= applies to Python nodes only")
             new: Node = node
         elif isinstance(node, str):
             _check_node_name(node)
@@ -311,7 +359,7 @@ class Graph:
                 raise GraphDefinitionError(f"Python node '{node}' needs a callable fn(state) -> dict | None, got {fn!r}")
             new = PythonNode(node, fn, inline)
         else:
-            raise GraphDefinitionError(f"add_node expects a StatefulNode or a name, got {node!r}")
+            raise GraphDefinitionError(f"add_node expects a StatefulNode, a HumanNode or a name, got {node!r}")
         if new.name in self.nodes and self.nodes[new.name] is not node:
             raise GraphDefinitionError(f"Duplicate node name '{new.name}': every node needs a unique name")
         self.nodes[new.name] = new
@@ -410,10 +458,12 @@ class Graph:
     # -- reading ------------------------------------------------------------------
 
     def node_kind(self, name: str) -> NodeKind:
-        """'llm', 'python' or 'router' (an LLM node that decides the next step)."""
+        """'llm', 'python', 'human' or 'router' (an LLM node that decides the next step)."""
         node = self.nodes[name]
         if isinstance(node, PythonNode):
             return "python"
+        if isinstance(node, HumanNode):
+            return "human"
         router = self.routers.get(name)
         return "router" if router is not None and router.decide is node else "llm"
 
@@ -440,7 +490,7 @@ class Graph:
         """State field -> how writes merge (``reducer(current, write)``), from ``Annotated[T, callable]`` on
         the LLM nodes' output models and `models` (the program's output model); one reducer per field."""
         found: dict[str, tuple[str, Callable[[Any, Any], Any]]] = {}
-        owners = [(n.name, n.output_model) for n in self.nodes.values() if isinstance(n, StatefulNode)]
+        owners = [(n.name, n.output_model) for n in self.nodes.values() if isinstance(n, (StatefulNode, HumanNode))]
         for owner_name, model in [*owners, *((m.__name__, m) for m in models)]:
             for name, info in model.model_fields.items():
                 reducer = next((m for m in reversed(info.metadata) if callable(m) and not isinstance(m, type)), None)

@@ -15,8 +15,16 @@ from .checkpoint import Checkpoint
 from .correction import retry_signature
 from .events import BatchEvent, Event, safe_repr
 from .engine import Run, RunOptions, state_values
-from .exceptions import CallOptionError, CheckpointError, GraphDefinitionError, OptionValueError, OutputModelError
-from .graph import END, Graph, GraphWarning, StatefulNode
+from .exceptions import (
+    CallOptionError,
+    CheckpointError,
+    GraphDefinitionError,
+    InterruptError,
+    OptionValueError,
+    OutputModelError,
+)
+from .graph import END, Graph, GraphWarning, HumanNode, StatefulNode
+from .human import match_answers
 from .sync import run_sync
 
 __all__ = ["AgentTranspiler", "TranspiledProgram"]
@@ -42,6 +50,7 @@ _OPTIONS = (
 """`new_run`'s keyword-only controls; every call also takes each spelt with a leading ``_``."""
 _ALIASES = {f"_{name}": name for name in _OPTIONS} | {"_on_loop_limit": "on_max_steps"}  # upstream dspyer's name
 """Per-call option as spelt at a call (`aforward(_max_steps=3)`) -> `new_run`'s keyword."""
+_ALIASES["_answer"] = "answer"  # only spelt so: a state field named `answer` is common, and None is an answer
 Interrupts = Union[Collection[str], Literal["*"], None]
 """Breakpoints: node names, or "*" for every node (stepping)."""
 _UPSTREAM_OPTIONS = ("max_retries", "max_steps", "on_loop_limit")
@@ -96,7 +105,7 @@ class TranspiledProgram(dspy.Module, Generic[T]):
         self._state_fields = frozenset(
             name
             for node in graph.nodes.values()
-            if isinstance(node, StatefulNode)
+            if isinstance(node, (StatefulNode, HumanNode))
             for model in (node.input_model, node.output_model)
             for name in model.model_fields
         ) | frozenset(output_model.model_fields if output_model is not None else ())
@@ -186,7 +195,9 @@ class TranspiledProgram(dspy.Module, Generic[T]):
             record: True: send the run's events to the active recording sink (`dspyer_lab.record_to`), else to
                 the default run store; False: never; None: to the active sink if there is one.
             more_inputs: more inputs; also every control spelt with a leading ``_`` (`_resume=`,
-                `_update=`, `_max_steps=` ...), as `aforward`, `astream` and the call take them.
+                `_update=`, `_max_steps=` ...), as `aforward`, `astream` and the call take them, and
+                `_answer=` (only so spelt): the answer to the question the `resume` checkpoint waits on (an
+                `interrupt()` or a `HumanNode`), or ``{interrupt_id: answer}`` when several wait.
         """
         given: dict[str, Any] = {
             "resume": resume, "update": update, "fork": fork if fork is not False else None,
@@ -206,10 +217,13 @@ class TranspiledProgram(dspy.Module, Generic[T]):
         state = self._run_inputs(inputs, more_inputs)
         options = self._run_options(controls, spelt)
         start, edits, branch = controls.get("resume"), controls.get("update"), controls.get("fork")
+        answered = "answer" in controls  # None is an answer too
         branch = False if branch is None else branch  # `_fork=None`: no fork, as before the keyword existed
         if not isinstance(branch, bool):
             raise OptionValueError(spelt["fork"], branch, "True or False", self._field_hint("fork", spelt))
         if start is None:
+            if answered:
+                raise InterruptError("_answer= needs _resume=<checkpoint>: the checkpoint of the run that waits for it")
             if edits is not None or branch:
                 wrong = "update" if edits is not None else "fork"
                 hint = self._field_hint(wrong, spelt)
@@ -226,7 +240,8 @@ class TranspiledProgram(dspy.Module, Generic[T]):
             )
         checkpoint = start if isinstance(start, Checkpoint) else Checkpoint.from_dict(start)
         values = self._checked_update(checkpoint, edits, spelt.get("update", "update"))
-        return Run(self, dict(checkpoint.state), options, resume=checkpoint, update=values, fork=branch)
+        answers = match_answers(controls["answer"], checkpoint.interrupts) if answered else None
+        return Run(self, dict(checkpoint.state), options, resume=checkpoint, update=values, fork=branch, answers=answers)
 
     def _field_hint(self, name: str, spelt: Mapping[str, str]) -> str:
         """Where a state field spelt like the control `name` goes, when the control was given as a keyword."""
@@ -309,7 +324,8 @@ class TranspiledProgram(dspy.Module, Generic[T]):
         Every model call is an `lm_call` event (prompt, answer, tokens, cost; `_lm_calls=False`
         leaves them out); `_stream_tokens=True` adds `token` events as the model writes.
 
-        At a breakpoint the stream yields `paused` and ends; `astream(_resume=...)` goes on.
+        At a breakpoint or a question for a person the stream yields `paused` and ends; `astream(_resume=...)`
+        goes on (with ``_answer=`` for a question).
         """
         return self._run_of_call(inputs).events()
 
@@ -318,7 +334,8 @@ class TranspiledProgram(dspy.Module, Generic[T]):
 
         No events are made (nobody reads them), so nothing of the state is serialized, unless the run is
         recorded (``_record=True``, or a sink set with `dspyer_lab.record_to`).
-        At a breakpoint it raises `RunPaused`, whose `checkpoint` resumes the run.
+        At a breakpoint or a question for a person it raises `RunPaused`, whose `checkpoint` resumes the run
+        (``aforward(_resume=err.checkpoint, _answer=...)``; `err.value` is what `interrupt()` was given).
         """
         return await self._run_of_call(inputs).finish()
 

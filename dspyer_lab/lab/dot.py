@@ -21,7 +21,7 @@ from xml.dom import minidom
 import graphviz
 
 from ..core.exceptions import DspyerLabError
-from ..core.graph import END, Graph, PythonNode, StatefulNode
+from ..core.graph import END, Graph, HumanNode, PythonNode, StatefulNode
 
 __all__ = [
     "DotNotFoundError",
@@ -45,6 +45,7 @@ _NODE_STYLE: dict[str, dict[str, str]] = {
     "llm": {"shape": "box", "style": "rounded,filled", "fillcolor": "#e3f2fd", "color": "#1976d2"},
     "python": {"shape": "box", "style": "filled", "fillcolor": "#f5f5f5", "color": "#757575"},
     "router": {"shape": "diamond", "style": "filled", "fillcolor": "#f3e5f5", "color": "#8e24aa"},
+    "human": {"shape": "box", "style": "rounded,filled", "fillcolor": "#fff8e1", "color": "#ef6c00", "peripheries": "2"},
 }
 
 _EDGE_STYLE: dict[str, dict[str, str]] = {
@@ -129,7 +130,9 @@ def _label(*lines: str) -> str:
     return graphviz.nohtml(r"\n".join(graphviz.escape(line).replace("&", "&amp;") for line in lines))
 
 
-def _subtitle(node: StatefulNode | PythonNode) -> str | None:
+def _subtitle(node: StatefulNode | PythonNode | HumanNode) -> str | None:
+    if isinstance(node, HumanNode):
+        return f"person: {node.input_model.__name__} → {node.output_model.__name__}"
     if isinstance(node, StatefulNode):
         return f"{node.input_model.__name__} → {node.output_model.__name__}"
     fn_name = getattr(node.fn, "__name__", None)

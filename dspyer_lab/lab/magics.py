@@ -350,6 +350,8 @@ class DspyerMagics(Magics):
         the batch's end (--background: it returns at once); --out VAR gets the
         outcomes in input order (a failed run's exception in its place), dspyer_view the
         BatchView. Failed examples do not fail the cell: they are what the view shows.
+        Examples that ask a person wait in the view's review queue: the cell returns once
+        nothing runs, saying how many wait (a waiting example's RunPaused is its outcome).
 
         --optimize NAME --trainset X --valset Y --metric M runs a DSPy optimizer on the program
         in an OptimizeView instead (the phase, progress and time left, the score per trial
@@ -371,6 +373,13 @@ class DspyerMagics(Magics):
         name the program does not have fails the cell). The cell then returns at the pause,
         binding nothing; the view shows Continue, Step and the state to edit, and
         `result = await dspyer_view.resume(update={...})` goes on from Python.
+
+        A node that asks a person (interrupt(), a HumanNode) pauses the run the same way:
+        the cell returns at the question with a one-line status, binding nothing (a person
+        may take hours: a cell that waited would hold up every other cell and "Run All");
+        the view shows the question and an answer form whose Submit goes on in the
+        background, and `result = await dspyer_view.answer(...)` answers from Python.
+        Stop ends a waiting run.
 
         A failed run shows its error (and full traceback) in the view; the cell ends with
         one line, e.g. "NodeValidationError: Node 'grade' produced no valid output ...".
@@ -876,18 +885,27 @@ def _bind_view(ns: dict[str, Any], view: Any) -> None:
 async def _bound(run: Awaitable[Any], ns: dict[str, Any], out: str, view: LabView | BatchView | OptimizeView) -> Any:
     """Await the view's run; bind the result to `out`; turn a failure into its one-line error (masked).
 
-    A run paused at a breakpoint binds nothing and says where it stopped (the view stays paused).
+    A run paused at a breakpoint, or waiting for a person's answer (`interrupt()`, a HumanNode), binds nothing and
+    says where it stopped and how to go on (the view stays paused: its form or Continue goes on in the background).
     """
     try:
         result = await run
     except Exception as exc:
         raise _one_line_error(exc, view.masker) from exc
     paused = getattr(view, "paused", None)  # a BatchView never pauses
+    if result is None and paused is not None and paused.when == "interrupt":
+        print(f"Waiting for an answer at node '{paused.node}': answer in the view's form, or "
+              f"`{out} = await {VIEW_NAME}.answer(...)` (the view's `waiting` lists the questions)")
+        return None
     if result is None and paused is not None:
         print(f"Paused {paused.when} node '{paused.node}' (step {paused.checkpoint.step}): edit the state in the view "
               f"and Continue or Step, or `{out} = await {VIEW_NAME}.resume(update={{...}})`")
         return None
     ns[out] = result
+    queue = getattr(view, "waiting", None) if not hasattr(view, "paused") else None  # a BatchView's review queue
+    if queue:
+        print(f"{len(queue)} example(s) wait for an answer: answer them in the view's review queue, or "
+              f"`await {VIEW_NAME}.answer(index, ...)` (`{VIEW_NAME}.waiting` lists them)")
     return result
 
 

@@ -54,6 +54,10 @@
 //       .dl-edit-error (under the field it names, or for the whole edit),
 //       .dl-bp-list > button.dl-bp-item[data-node][data-when] (click: clear it), button.dl-bp-clear-all
 //       (button.dl-fork-open only where the kernel says a fork can start)
+//     at a person's step (ui/answer.js): .dl-paused-at[data-waiting="true"], one .dl-ask[data-ask][data-kind][data-node]
+//       per question: .dl-ask-question, .dl-ask-inputs, .dl-answer-field[data-field][data-widget][data-invalid?]
+//       > .dl-answer-input, .dl-answer-error; button.dl-answer-submit (button.dl-answer-yes / .dl-answer-no for a
+//       yes/no question); BatchView: .dl-review > .dl-review-row[data-index] (the review queue, oldest first)
 //   .dl-toolbar: three .dl-toolbar-line rows, each one row high from the first render:
 //                button.dl-stop[disabled?][title=hint]  .dl-status[data-stored?] (title: status + where runs are stored)  .dl-stop-hint
 //                .dl-calls-line > .dl-run-calls (the run's model calls, tokens, cost, model vs other time; once it made a call)

@@ -10,7 +10,8 @@ what a screen needs on top of it:
   cut to one page, so only that page's rows reach the browser;
 - `heat_json`: the graph's picture as a heatmap (per node, each measure's value and a level 0-5;
   per drawn edge, how often it was taken), in the shape `graph_json` gives the drawing;
-- `batch_json`: progress, the per-node table and the page of examples.
+- `batch_json`: progress, the per-node table, the page of examples and the review queue (the examples waiting
+  for a person's answer, oldest first, each with its question and answer form: `answerform.asks_json`).
 
 Every text from a model or a user's inputs is masked here (`Masker`) and sent as text.
 """
@@ -25,7 +26,8 @@ from typing import Any, Literal
 from ...core.batchstats import BatchStats, ExampleSummary
 from ..dot import Drawing
 from ..textview import Masker, one_line
-from .runmodel import CANCELLED, RunModel
+from .answerform import asks_json, pending
+from .runmodel import CANCELLED, RunModel, clock
 
 __all__ = [
     "COLUMNS",
@@ -39,10 +41,12 @@ __all__ = [
     "example_rows",
     "heat_json",
     "progress_text",
+    "review_json",
 ]
 
-BatchState = Literal["idle", "running", "finished", "cancelled", "failed"]
-"""Where a batch view's batch is: not started, running, every input ended, stopped, or the batch itself raised."""
+BatchState = Literal["idle", "running", "waiting", "finished", "cancelled", "failed"]
+"""Where a batch view's batch is: not started, running, nothing running but some inputs wait for a person's answer,
+every input ended, stopped, or the batch itself raised."""
 
 MEASURES: dict[str, str] = {
     "failure_rate": "failure rate",
@@ -66,10 +70,11 @@ FILTERS: dict[str, frozenset[str] | None] = {
     "rate_limited": frozenset({"rate_limited"}),
     "cancelled": frozenset({"cancelled"}),
     "running": frozenset({"running"}),
+    "waiting": frozenset({"waiting"}),
     "finished": frozenset({"finished"}),
 }
 """The example table's filters -> the statuses they keep (None: all)."""
-_STATUS_ORDER = {"failed": 0, "rate_limited": 1, "cancelled": 2, "running": 3, "finished": 4}
+_STATUS_ORDER = {"failed": 0, "rate_limited": 1, "waiting": 2, "cancelled": 3, "running": 4, "finished": 5}
 """Sorting by status puts failures first."""
 
 
@@ -126,10 +131,16 @@ class BatchModel:
         self.metric = metric
         """Whether the batch has a metric (the table and the progress show scores)."""
         self.state: BatchState = "idle"
+        self.waiting: dict[int, Mapping[str, Any]] = {}
+        """Example index -> the ``paused`` event it waits at for a person's answer (until its next event)."""
 
     def apply(self, index: int, event: Mapping[str, Any]) -> None:
         """Fold one event of example `index` in."""
         kind = event.get("event")
+        if pending(event if kind == "paused" else None):
+            self.waiting[index] = event
+        else:
+            self.waiting.pop(index, None)  # answered (or stopped): it runs again
         if kind == "run_start":
             self.state = "running"
             inputs = event.get("inputs")
@@ -142,9 +153,11 @@ class BatchModel:
         self.stats.apply(index, event)
 
     def end(self, state: BatchState) -> None:
-        """The batch is over (`finished`, `cancelled` or `failed`): runs still marked running become cancelled."""
-        if state != "finished":
+        """The batch is over (`finished`, `cancelled` or `failed`), or only waits for answers (`waiting`): runs still
+        marked running (or waiting, when it is stopped) become cancelled."""
+        if state not in ("finished", "waiting"):
             self.stats.stopped()
+            self.waiting.clear()
         self.state = state
 
     def events_of(self, index: int) -> list[dict[str, Any]] | None:
@@ -277,6 +290,8 @@ def heat_json(stats: BatchStats, drawing: Drawing, state: BatchState) -> dict[st
 def progress_text(progress: Mapping[str, Any], state: BatchState) -> str:
     """The progress line: done/total, failures so far, rate, time left, mean score."""
     parts = [f"{progress['done']}/{progress['total']} done"]
+    if progress.get("waiting"):
+        parts.append(f"{progress['waiting']} waiting for an answer")
     if progress["failed"]:
         parts.append(f"{progress['failed']} failed")
     if progress["rate_limited"]:
@@ -309,7 +324,8 @@ def _node_rows(stats: BatchStats, drawing: Drawing) -> list[dict[str, Any]]:
     return rows
 
 
-def batch_json(model: BatchModel, drawing: Drawing, query: TableQuery, opened: int | None = None) -> dict[str, Any]:
+def batch_json(model: BatchModel, drawing: Drawing, query: TableQuery, opened: int | None = None,
+               refused: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """What a `BatchView` shows besides the drawing: progress, the node table, one page of examples.
 
     ``examples.rows`` holds only the page's rows (masked text); ``opened`` is the example shown below.
@@ -322,7 +338,7 @@ def batch_json(model: BatchModel, drawing: Drawing, query: TableQuery, opened: i
     return {
         "state": model.state,
         "progress": {
-            **{k: progress[k] for k in ("total", "done", "failed", "rate_limited", "cancelled", "running")},
+            **{k: progress[k] for k in ("total", "done", "failed", "rate_limited", "cancelled", "running", "waiting")},
             "pending": stats.total - len(stats.examples),
             "text": progress_text(progress, model.state),
         },
@@ -337,4 +353,20 @@ def batch_json(model: BatchModel, drawing: Drawing, query: TableQuery, opened: i
             "pages": pages,
         },
         "opened": opened,
+        "review": review_json(model, refused),
     }
+
+
+def review_json(model: BatchModel, refused: Mapping[str, Any] | None = None, limit: int = 50) -> dict[str, Any]:
+    """The review queue: the examples waiting for a person, oldest first (the first `limit`), each with its
+    input summary, since when it waits and its asks (question, inputs, form); `refused`: the kernel's refusal of
+    the last answer sent ({index, id, field, message}), shown beside its field."""
+    waiting = sorted(model.waiting.items(), key=lambda item: (item[1].get("ts") or 0, item[0]))
+    rows = []
+    for index, paused in waiting[:limit]:
+        example = model.stats.examples.get(index)
+        mine = refused if refused is not None and refused.get("index") == index else None
+        rows.append({"index": index, "since": f"waiting since {clock(paused.get('ts'))}",
+                     "summary": model.masker.mask_text(example.summary) if example is not None else "",
+                     "asks": asks_json(paused, model.masker, mine)})
+    return {"count": len(waiting), "rows": rows}

@@ -53,6 +53,7 @@ from ..adapter import as_graph, contract_events
 from ..masking import mask_exception
 from ..textview import DEFAULT_SECRET_PATTERNS, MASK, Masker
 from ..throttle import Throttle
+from .answerform import AnswerError, asks_json, check_unmasked, pending, sent_answer
 from .debugview import branch_of, diff_blocks, fork_diff, inherited, next_superstep, run_label, state_fields
 from .labstore import StoreChoice, recording_into, store_for, view_store
 from .playground import Playground, ProgramVersion, Resent, ResendError, in_context
@@ -227,6 +228,7 @@ class LabPresenter(Presenter, Generic[T]):
         self._runs: list[RunModel] = []
         self._context: contextvars.Context | None = None
         self._debug_error: dict[str, Any] | None = None
+        self._refused: dict[str, Any] | None = None  # the last answer from the page the kernel refused
         self._fork_memo: tuple[tuple[Any, int, int], Checkpoint] | None = None  # the bar is drawn at every render
         self._fork_editing = False
         self._play_memo: tuple[tuple[Any, int], dict[str, Any]] | None = None
@@ -483,7 +485,7 @@ class LabPresenter(Presenter, Generic[T]):
             checkpoint = Checkpoint.from_dict(event.get("checkpoint"))  # type: ignore[arg-type]
         except CheckpointError:  # a tampered file's pause: nothing to resume from
             return None
-        return RunPaused(str(event.get("node")), str(event.get("when")), checkpoint)
+        return RunPaused(str(event.get("node")), str(event.get("when")), checkpoint, pending(event))
 
     @property
     def runs(self) -> list[RunModel]:
@@ -517,6 +519,32 @@ class LabPresenter(Presenter, Generic[T]):
     async def fork(self, step: int | None = None, update: Mapping[str, Any] | None = None) -> T | None:
         """Run again from a past point of the run shown, as a new run (see `LabView.fork`)."""
         return await self._command(self._checked(lambda: self._forked(step, update)), continuing=False)
+
+    @property
+    def waiting(self) -> list[dict[str, Any]]:
+        """The interrupts the run shown waits on (`id`, `node`, `task`, `kind`, `value`, `prompt`, `schema`,
+        `inputs`, as in its ``paused`` event); empty unless it paused at a person's step."""
+        return pending(self.run_log.paused) if self.run_log.status == "paused" else []
+
+    async def answer(self, value: Any) -> T | None:
+        """Answer the person's step the run shown waits at and go on (see `LabView.answer`)."""
+        return await self._command(self._checked(lambda: self._answering(value)), continuing=True)
+
+    def _answering(self, value: Any) -> _Prepared:
+        """The resumed run carrying `value` as the answer (`_answer=`), once it is one the run can take."""
+        self._refuse_second_run()
+        paused, asks = self.paused, self.waiting
+        if paused is None or not asks:
+            raise AnswerError(f"Nothing to answer: the run shown is {self.run_log.status}"
+                              + (" at a breakpoint (resume it instead)" if paused is not None else ""))
+        if len(asks) > 1:
+            ids = [str(a.get("id")) for a in asks]
+            if not isinstance(value, Mapping) or not value or not set(map(str, value)) <= set(ids):
+                raise AnswerError(f"{len(asks)} interrupts wait ({', '.join(ids)}): answer with {{id: value}}")
+        check_unmasked(value)
+        self._shown = self.run_log
+        self._refused = None
+        return self._started(_resume=paused.checkpoint, _answer=value, **self._interrupt_options())
 
     # -- the playground ---------------------------------------------------------------------
 
@@ -625,6 +653,8 @@ class LabPresenter(Presenter, Generic[T]):
                 self.toggle_breakpoint(node, str(when))
         elif kind in ("resume", "step", "fork"):
             self._clicked(str(kind), message.get("update"))
+        elif kind == "answer":
+            self._answer_clicked(message)
         elif kind == "presenter-mode":
             self.set_presenter_mode(bool(message.get("on")))
         elif kind == "fork-editor":
@@ -673,6 +703,19 @@ class LabPresenter(Presenter, Generic[T]):
         except DspyerLabError:
             return  # shown next to the field: a click has no caller to raise to
         self._command(prepared, continuing=kind != "fork", background=True)
+
+    def _answer_clicked(self, message: Mapping[str, Any]) -> None:
+        """The answer form's Submit ({id, values} or {id, json}): refused answers are shown beside their field."""
+        try:
+            value = sent_answer(self.run_log.paused if self.run_log.status == "paused" else None, self.masker, message)
+            _need_loop(NO_LOOP)
+            prepared = self._answering(value)
+        except DspyerLabError as exc:
+            field = exc.field if isinstance(exc, AnswerError) else None
+            self._refused = {"id": str(message.get("id")), "field": field, "message": self.masker.mask_text(str(exc))}
+            self._changed()
+            return
+        self._command(prepared, continuing=True, background=True)
 
     def _playground_clicked(self, kind: str, message: Mapping[str, Any]) -> None:
         """The Calls tab's editor: open / close, Send, Use these instructions, Fork from here with them, drop."""
@@ -921,6 +964,7 @@ class LabPresenter(Presenter, Generic[T]):
             self._quiet = False
         self._fork_editing = False
         self._debug_error = None
+        self._refused = None
         self.playground.editing = None
 
     def _parent_of(self, run: RunModel) -> RunModel | None:
@@ -1025,6 +1069,7 @@ class LabPresenter(Presenter, Generic[T]):
                 "note": _next_note("next: {}", cp),
                 "fields": state_fields(cp.state, self.masker, self._reads(cp.next)),
                 "enabled": not self.running,
+                "asks": asks_json(log.paused, self.masker, self._refused),
             }
             toolbar["stop"] = {"shown": True, "enabled": not self.running,
                                "hint": "End the paused run (it is marked cancelled)"}

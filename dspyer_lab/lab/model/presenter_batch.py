@@ -11,6 +11,9 @@ called at most `refresh_rate` times a second while events stream and once when t
 Every example's run is written to the batch's store as it runs (`labstore`), sampled or not, and the
 batch itself once it ended (finished, failed or stopped: `RunStore.save_batch`, under `batch_id`), with
 its counts and mean score and, per input index, its run id and score.
+
+An example that asks a person (`interrupt()`, a `HumanNode`) waits in the review queue (`review_json`) until
+`answer` (or the queue's form) answers it: the batch resumes it (`Batch.answer`), the others keep running.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...core.batch import Batch, Metric
-from ...core.exceptions import StoreError
+from ...core.exceptions import DspyerLabError, StoreError
 from ...core.graph import Graph
 from ...core.program import AgentTranspiler
 from ...core.recording import program_name
@@ -34,6 +37,7 @@ from ..adapter import as_graph
 from ..dot import Drawing, build_drawing
 from ..masking import mask_exception
 from ..textview import DEFAULT_SECRET_PATTERNS, Masker
+from .answerform import AnswerError, check_unmasked, sent_answer
 from .batchmodel import BatchModel, BatchState, TableQuery, batch_json, heat_json, progress_text
 from .labstore import StoreChoice, recording_into, store_for, view_store, where
 from .presenter import STOP_HINT, LabPresenter, OnChange, Presenter, Rendered
@@ -108,6 +112,8 @@ class BatchPresenter(Presenter):
         self._query = TableQuery(size=page_size)
         self._task: asyncio.Task[Any] | None = None
         self._blocking = False
+        self._refused: dict[str, Any] | None = None  # the last answer from the queue that was refused
+        self._answering: set[asyncio.Task[Any]] = set()  # the queue's answers being given (kept from the GC)
 
     # -- what it shows ------------------------------------------------------------------
 
@@ -124,6 +130,11 @@ class BatchPresenter(Presenter):
         return self._task is not None
 
     @property
+    def task(self) -> asyncio.Task[Any] | None:
+        """The task following the batch's stream while it runs (None otherwise); an answer may start another."""
+        return self._task
+
+    @property
     def status(self) -> str:
         """The progress line (``finished · 40/40 done · 3 failed · 12.5/s · mean score 0.700``)."""
         return progress_text(self.model.stats.progress(), self.model.state)
@@ -135,10 +146,11 @@ class BatchPresenter(Presenter):
 
     def render(self) -> BatchRendered:
         """The heatmap, the panel (one page of the table) and the opened example's parts."""
-        panel = batch_json(self.model, self.drawing, self._query, self._opened)
-        hint = "Stop the batch" if self.running else "No batch running"
+        panel = batch_json(self.model, self.drawing, self._query, self._opened, self._refused)
+        hint = "Stop the batch" if self.running else (
+            "End the examples waiting for an answer (marked cancelled)" if self.model.waiting else "No batch running")
         panel["stop"] = {
-            "enabled": self.running and not self._blocking,
+            "enabled": (self.running and not self._blocking) or (not self.running and bool(self.model.waiting)),
             "hint": STOP_HINT if self.running and self._blocking else hint,
         }
         panel["store"] = self._store_error or (
@@ -146,8 +158,18 @@ class BatchPresenter(Presenter):
         return BatchRendered(
             picture=heat_json(self.model.stats, self.drawing, self.model.state),
             panel=panel,
-            example=self.example.render() if self._opened is not None else None,
+            example=self._example_rendered(panel["review"]) if self._opened is not None else None,
         )
+
+    def _example_rendered(self, review: Mapping[str, Any]) -> Rendered:
+        """The opened example's render; waiting for a person, with the queue's answer form in its paused bar."""
+        shown = self.example.render()
+        row = next((r for r in review["rows"] if r["index"] == self._opened), None)
+        paused = self.model.waiting.get(self._opened) if self._opened is not None else None
+        if row is not None and paused is not None:
+            shown.head["debug"]["paused"] = {"node": paused.get("node"), "when": "interrupt", "asks": row["asks"],
+                                             "enabled": True, "fields": [], "key": f"example:{self._opened}"}
+        return shown
 
     # -- what it runs ---------------------------------------------------------------------
 
@@ -163,11 +185,7 @@ class BatchPresenter(Presenter):
         self.batch_id = uuid.uuid4().hex[:12] if self.store is not None else None
         self._started_at = time.time()
         self._store_error = note if self.store is None and note else None
-        drive = self._drive(batch)
-        task = (runner.run_background(drive, name="dspyer-lab BatchView batch") if background
-                else asyncio.ensure_future(drive))
-        self._blocking = not background and runner.blocking()
-        self._task = task
+        task = self._follow(batch, background)
         self.batch = batch
         self.model = BatchModel(
             batch.total, sample_size=self._sample_size, masker=self.masker, metric=batch.metric is not None
@@ -177,14 +195,55 @@ class BatchPresenter(Presenter):
         self._query = TableQuery(size=self._query.size)
         self._opened = None
         self._changed()
+        return task
+
+    def _follow(self, batch: Batch[Any], background: bool) -> asyncio.Task[list[Any]]:
+        """Follow `batch`'s events (`_drive`) in the task `stop` cancels, shown how it ended once it is done."""
+        drive = self._drive(batch)
+        task = (runner.run_background(drive, name="dspyer-lab BatchView batch") if background
+                else asyncio.ensure_future(drive))
+        self._blocking = not background and runner.blocking()
+        self._task = task
         task.add_done_callback(self._settled)
         return task
+
+    def _resume_answered(self) -> None:
+        """Follow the batch again for the answers given once its stream had ended (every other example ended or
+        waited): its next `events()` resumes them."""
+        batch = self.batch
+        if batch is None or self.running or not any(batch.status(i) == "running" for i in self.model.waiting):
+            return
+        self.model.state = "running"
+        self._follow(batch, background=False)
+        self._changed()
+
+    async def answer(self, index: int, value: Any) -> None:
+        """Answer the question example `index` waits at (see `BatchView.answer`); it goes on in the batch."""
+        paused = self.model.waiting.get(index)
+        if self.batch is None or paused is None:
+            raise AnswerError(f"example {index} does not wait for an answer"
+                              + (f" (waiting: {', '.join(map(str, sorted(self.model.waiting)))})" if self.model.waiting else ""))
+        check_unmasked(value)
+        if self._refused is not None and self._refused.get("index") == index:
+            self._refused = None
+        await self.batch.answer(index, value)
+        self._resume_answered()  # the batch's stream ended already: a new one resumes it
 
     def stop(self) -> bool:
         """Stop the batch in progress (on the loop's next turn, once the events sent are folded); False when none runs."""
         if self._task is None or self._task.done():
-            return False
+            return self._stop_waiting()
         self._task.get_loop().call_soon(self._task.cancel, BATCH_STOPPED)
+        return True
+
+    def _stop_waiting(self) -> bool:
+        """End the examples waiting for an answer while nothing runs (marked cancelled); False when none waits."""
+        if not self.model.waiting:
+            return False
+        self.model.end("cancelled")
+        self._save_batch("cancelled")
+        self._ended = True
+        self._throttle.flush()
         return True
 
     def open(self, index: int) -> LabPresenter[Any]:
@@ -223,6 +282,9 @@ class BatchPresenter(Presenter):
         if message.get("to") == "example":
             if self._opened is None:
                 return None  # nothing shown: nothing to click
+            if message.get("type") == "answer":  # its form is the queue's: the batch resumes it
+                self._answer_clicked(self._opened, message)
+                return None
             reply = self.example.handle(message)
             return None if reply is None else {**reply, "to": "example"}
         kind = message.get("type")
@@ -232,11 +294,37 @@ class BatchPresenter(Presenter):
         elif kind == "open" and isinstance(message.get("index"), int):
             with contextlib.suppress(ViewError):  # rows not kept are not clickable; a stale click does nothing
                 self.open(message["index"])
+        elif kind == "answer" and isinstance(message.get("index"), int):
+            self._answer_clicked(message["index"], message)
         elif kind == "close-example":
             self.close_example()
         elif kind == "stop":
             self.stop()
         return None
+
+    def _answer_clicked(self, index: int, message: Mapping[str, Any]) -> None:
+        """The review queue's Submit ({index, id, values | json}): refused answers show beside their field."""
+        iid = str(message.get("id"))
+        try:
+            value = sent_answer(self.model.waiting.get(index), self.masker, message)
+            asyncio.get_running_loop()
+        except (DspyerLabError, RuntimeError) as exc:
+            self._refuse(index, iid, exc)
+            return
+        task = asyncio.ensure_future(self.answer(index, value))
+        self._answering.add(task)
+        task.add_done_callback(lambda t: self._answered(t, index, iid))
+
+    def _answered(self, task: asyncio.Task[Any], index: int, iid: str) -> None:
+        self._answering.discard(task)
+        error = None if task.cancelled() else task.exception()
+        if error is not None:
+            self._refuse(index, iid, error)
+
+    def _refuse(self, index: int, iid: str, error: BaseException) -> None:
+        field = error.field if isinstance(error, AnswerError) else None
+        self._refused = {"index": index, "id": iid, "field": field, "message": self.masker.mask_text(str(error))}
+        self._changed()
 
     # -- the batch --------------------------------------------------------------------------
 
@@ -263,13 +351,15 @@ class BatchPresenter(Presenter):
         self._blocking = False
         error = None if task.cancelled() else task.exception()
         state: BatchState = "cancelled" if task.cancelled() or isinstance(error, KeyboardInterrupt) else (
-            "failed" if error is not None else "finished")
+            "failed" if error is not None else "waiting" if self.model.waiting else "finished")
         if state != "finished" and self.batch is not None:  # failures recorded after the last event folded
             self._mask_failures(self.batch, {*self.batch.errors, *self.batch.metric_errors})
         self.model.end(state)
         self._save_batch(state)
         self._ended = True
         self._throttle.flush()
+        if state == "waiting":
+            self._resume_answered()  # an answer given as the stream ended
 
     def _save_batch(self, state: BatchState) -> None:
         """Write the batch that ended to its store: counts and mean score, and each started example's run and score."""

@@ -63,7 +63,7 @@ from pydantic import BaseModel, ValidationError, create_model
 from ...core.events import shown
 from ...core.eventschema import Strict, event_label, explain, validate_event
 from ...core.exceptions import DspyerLabError
-from ...core.graph import Graph, StatefulNode
+from ...core.graph import Graph, HumanNode, StatefulNode
 from ..dot import build_drawing
 from ..textview import Masker
 from .runmodel import RunModel, Stream, introduced
@@ -115,7 +115,7 @@ def describe_graph(graph: Graph) -> dict[str, Any]:
     nodes = []
     for name, node in graph.nodes.items():
         entry: dict[str, Any] = {"name": name, "kind": graph.node_kind(name)}
-        if isinstance(node, StatefulNode):
+        if isinstance(node, (StatefulNode, HumanNode)):
             entry.update(
                 input_model=node.input_model.__name__,
                 output_model=node.output_model.__name__,
@@ -167,12 +167,15 @@ def graph_from_description(description: Mapping[str, Any]) -> Graph:
     llm_routers: dict[str, StatefulNode] = {}
     for entry in description.get("nodes", []):
         name = entry["name"]
-        if entry.get("kind") in ("llm", "router"):
-            node = StatefulNode(
-                name,
+        if entry.get("kind") in ("llm", "router", "human"):
+            models = (
                 _stub_model(entry.get("input_model") or "Inputs", entry.get("input_fields") or []),
                 _stub_model(entry.get("output_model") or "Outputs", entry.get("output_fields") or ["value"]),
             )
+            if entry.get("kind") == "human":  # a person's step: drawn as one, it cannot run either (no one to ask)
+                graph.add_node(HumanNode(name, *models))
+                continue
+            node = StatefulNode(name, *models)
             graph.add_node(node)
             if entry.get("kind") == "router":
                 llm_routers[name] = node
@@ -196,7 +199,7 @@ def graph_from_description(description: Mapping[str, Any]) -> Graph:
 
 class _NodeDescription(Strict):
     name: str
-    kind: Literal["llm", "python", "router"]
+    kind: Literal["llm", "python", "router", "human"]
     input_model: str | None = None
     output_model: str | None = None
     input_fields: list[str] = []

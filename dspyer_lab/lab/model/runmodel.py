@@ -38,6 +38,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal, NamedTuple, cast, get_args
 
 from ...core.events import (
+    Answer,
     ErrorEvent,
     Finished,
     Merge,
@@ -72,6 +73,7 @@ __all__ = [
     "introduced",
     "money",
     "offending_values",
+    "clock",
     "summarize",
     "summary_fields",
     "usage_text",
@@ -356,6 +358,7 @@ class _Checkpoint:
     ended: dict[str, NodeVisit]
     failed_visit: int | None
     parallel: bool
+    asked: dict[str, bool]
 
 
 class RunModel:
@@ -411,6 +414,8 @@ class RunModel:
         """Task -> its visit, for the instances of the current superstep that ended (the routes after it name them)."""
         self.parallel = False
         """Whether a superstep ran several node instances (then a step is a superstep, not a visit)."""
+        self._asked: dict[str, bool] = {}
+        """Open visits (by `_key`) that asked a person at the pause: their next ``node_start`` runs them again."""
         self._flight: tuple[int, float] = (0, 0.0)
         """(calls, seconds some call was in flight): `_in_flight` for that many calls, made again when more came."""
         self._checkpoints: list[_Checkpoint] = [self._checkpoint()]
@@ -465,11 +470,15 @@ class RunModel:
             if self.status == "paused":  # a resumed run goes on in the same events
                 self.status = "running"
             visit = self._start(cast(NodeStart, event), index)
+        elif kind == "answer":  # a person's answer: it belongs to the visit that asked (its node runs again next)
+            visit = self._open.get(_key(cast(Answer, event)))
         elif kind == "update":  # the user's edit at a pause or fork: part of the state from here on
             self.state = {**self.state, **cast(Update, event)["values"]}
         elif kind == "paused":
             self.paused = cast(dict[str, Any], event)
             self.status = "paused"
+            for asked in self.paused.get("interrupts") or ():
+                self._asked[asked["task"] if asked.get("task") is not None else asked["node"]] = True
         elif kind == "validation_error":
             rejected = cast(ValidationErrorEvent, event)
             visit = self._open.get(_key(rejected))
@@ -537,12 +546,13 @@ class RunModel:
             self.status = "running"
         kind = event["kind"]
         step = event["step"]
+        again = self._asked.pop(_key(event), False)  # the task that asked a person, run again with the answer
         if step != self._superstep:  # a new superstep: its instances all read the state as it is now
             self._superstep, self._base = step, self.state
             self._expected, self._routed = self._routed, {}
             self._args, self._args_routed = self._args_routed, {}
             self._ended = {}
-        else:
+        elif not again:
             self.parallel = True
         inputs = event.get("inputs")
         instance = _count(event.get("index"))
@@ -719,6 +729,7 @@ class RunModel:
             ended=dict(self._ended),
             failed_visit=self._failed_visit,
             parallel=self.parallel,
+            asked=dict(self._asked),
         )
 
     def at(self, k: int) -> RunModel:
@@ -754,6 +765,7 @@ class RunModel:
         model._routed, model._expected, model.parallel = dict(cp.routed), cp.expected, cp.parallel
         model._args_routed, model._args, model._ended = dict(cp.args_routed), cp.args, dict(cp.ended)
         model._failed_visit = cp.failed_visit
+        model._asked = dict(cp.asked)
         model._checkpoints = self._checkpoints[: k // CHECKPOINT_EVERY + 1]
         for event in self.events[cp.events : k]:
             model.apply(event)
@@ -828,7 +840,9 @@ class RunModel:
             i -= 1
         while j < len(visits) and visits[j].step == visit.step:
             j += 1
-        return [v for v in visits[i:j] if v.node == visit.node]
+        mine = [v for v in visits[i:j] if v.node == visit.node]
+        latest = {v.task: v for v in mine if v.task is not None}  # a task run again after a person's answer: its last run
+        return [v for v in mine if v.task is None or latest[v.task] is v or v is visit]
 
     def progress(self, nodes: Iterable[str] = ()) -> dict[str, tuple[int, int]]:
         """Node -> (instances ended with their ``node_end``, instances in the superstep) in its latest superstep, for
@@ -882,6 +896,14 @@ class RunModel:
             i = self._visit_of_event[index]
             return None if i is None else self.visits[i]
         return None
+
+    def answers_of(self, visit: NodeVisit) -> list[dict[str, Any]]:
+        """The ``answer`` events a person gave `visit`'s node (recorded just before it ran again, after its previous
+        visit began): what its `interrupt()` calls returned, or a HumanNode's answer."""
+        same = (visit.node, visit.task)
+        earlier = [v.start_index for v in self.visits_of(visit.node) if v.task == visit.task and v.index < visit.index]
+        return [e for e in self.events[max(earlier, default=-1) + 1 : visit.start_index]
+                if e.get("event") == "answer" and (e.get("node"), e.get("task")) == same]
 
     def visits_of(self, node: str) -> list[NodeVisit]:
         """Every visit of `node`, in order (one per time it ran: a loop visits a node again)."""
@@ -1050,6 +1072,13 @@ _UNSUMMARIZED = {"lm_call": ("messages",), "finished": ("state",), "error": ("st
 """Fields `summarize` never reads, by event kind: the long ones (prompts, whole states, tracebacks)."""
 
 
+def clock(ts: Any) -> str:
+    """A time of day (``12:03:04``, the kernel's local time) for a Unix time; ``?`` for anything else."""
+    if not isinstance(ts, (int, float)) or isinstance(ts, bool):
+        return "?"
+    return time.strftime("%H:%M:%S", time.localtime(ts))
+
+
 def summary_fields(event: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of `event` with only what `summarize` reads: what a view masks before summarizing it (masking
     walks every value it is given, and a timeline row is made for every event)."""
@@ -1064,6 +1093,12 @@ def summarize(event: Mapping[str, Any], limit: int = 80) -> str:
         return f"inputs {one_line(event.get('inputs'), limit)}"
     if kind == "node_start":
         return f"step {event.get('step')} · {event.get('kind', '')} · inputs {one_line(event.get('inputs'), limit)}"
+    if kind == "answer":
+        return f"{event.get('node')}: answered {one_line(event.get('value'), limit)} at {clock(event.get('answered_at'))}"
+    if kind == "paused" and event.get("when") == "interrupt":
+        asks = event.get("interrupts")
+        n = len(asks) if isinstance(asks, list) else 0
+        return f"waiting for an answer at {event.get('node')}" + (f" ({n} questions)" if n > 1 else "")
     if kind == "validation_error":
         fields = ", ".join(_texts(event.get("failed_fields"))) or "unparseable answer"
         retry = "retrying" if event.get("will_retry") else "giving up"

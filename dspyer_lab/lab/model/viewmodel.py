@@ -39,6 +39,7 @@ from .runmodel import (
     NodeVisit,
     RunModel,
     Stream,
+    clock,
     money,
     summarize,
     summary_fields,
@@ -260,7 +261,8 @@ def status_text(run: RunModel, whole: RunModel, can_run: bool) -> str:
     elif run.status == "finished" and run.finished is not None:
         text = f"finished · {steps(run.finished.get('steps'))} in {seconds(_wall_time(run, run.finished))}"
     elif run.status == "paused" and run.paused is not None:
-        text = f"paused {run.paused.get('when')} node '{run.paused.get('node')}' · {_step_text(run)}"
+        where = "waiting for an answer at" if run.paused.get("when") == "interrupt" else f"paused {run.paused.get('when')}"
+        text = f"{where} node '{run.paused.get('node')}' · {_step_text(run)}"
     elif run.status == "failed" and run.error is not None:
         where = _failed_where(run.error)
         where = f" {where}" if where else ""
@@ -438,6 +440,7 @@ def node_json(run: RunModel, visit: NodeVisit | None, node: str | None, screen: 
     ]
     blocks: list[dict[str, Any]] = [{"facts": facts}, *_instances_blocks(run, visit, screen), *_calls_note(run, visit),
                                     {"title": "Inputs"}, _table(visit.inputs, screen)]
+    blocks += _answer_blocks(run, visit, screen)
     if visit.patch is None:
         blocks += stream_blocks(visit, screen)
     if visit.patch is not None:
@@ -464,6 +467,23 @@ def node_json(run: RunModel, visit: NodeVisit | None, node: str | None, screen: 
     blocks.append({"fold": "Full values (inputs, patch, state) as text",
                    "full": screen.handle(lambda: screen.text(snapshot, indent=2))})
     return {"node": name, "visits": picker, "blocks": blocks}
+
+
+def _answer_blocks(run: RunModel, visit: NodeVisit, screen: Screen) -> list[dict[str, Any]]:
+    """What a person answered this visit (who: a person; when: "answered at 12:03:04"), or that it waits for one."""
+    given = run.answers_of(visit)
+    blocks: list[dict[str, Any]] = []
+    if given:
+        blocks.append({"title": "Answered by a person"})
+        blocks.append({"table": {"head": ["question", "answer", "when"], "changed": [], "rows": [
+            [screen.cell(e.get("interrupt_id")), screen.cell(e.get("value")), f"answered at {clock(e.get('answered_at'))}"]
+            for e in given]}})
+    paused = run.paused if run.status == "paused" else None
+    if paused and paused.get("when") == "interrupt" and visit.patch is None and visit.error is None and any(
+            isinstance(i, Mapping) and (i.get("node"), i.get("task")) == (visit.node, visit.task)
+            for i in paused.get("interrupts") or ()):
+        blocks.append({"note": "Waiting for a person's answer (its form, or `await view.answer(...)` from Python)."})
+    return blocks
 
 
 def _instances_blocks(run: RunModel, visit: NodeVisit, screen: Screen, max_listed: int = 200) -> list[dict[str, Any]]:

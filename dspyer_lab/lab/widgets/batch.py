@@ -28,6 +28,7 @@ import traitlets
 from ...core.batch import Batch, Metric
 from .. import runner
 from ..dot import describe, render_svg
+from ..model.answerform import pending
 from ..model.batchmodel import BatchModel
 from ..model.labstore import StoreChoice
 from ..model.presenter import LabPresenter
@@ -207,6 +208,19 @@ class BatchView(OpenedRunView, OutlineStill):
         a run that ended before the stop shows as it ended (as in `results`), not as cancelled.
         """
         return self.presenter.stop()
+
+    @property
+    def waiting(self) -> dict[int, list[dict[str, Any]]]:
+        """Example index -> the questions it waits on for a person (as in its ``paused`` event: ``id``, ``node``,
+        ``kind``, ``value``, ``prompt``, ``schema``, ``inputs``), oldest first: the review queue."""
+        queue = sorted(self.model.waiting.items(), key=lambda item: (item[1].get("ts") or 0, item[0]))
+        return {index: pending(paused) for index, paused in queue}
+
+    async def answer(self, index: int, value: Any) -> None:
+        """Answer the question example `index` waits at (the review queue's Submit): it goes on in the batch while
+        the others keep running. `value` as for `LabView.answer` (``{interrupt_id: value}`` when several wait).
+        Raises `AnswerError` when it waits for nothing, or the answer holds the mask of a secret it was shown."""
+        await self.presenter.answer(index, value)
 
     @overload
     def open(self) -> None: ...

@@ -400,6 +400,23 @@ class LabView(ViewWidget, Generic[T]):
         """
         return await self.presenter.fork(step, update)
 
+    @property
+    def waiting(self) -> list[dict[str, Any]]:
+        """The person's steps the run shown waits on (`interrupt()` calls, `HumanNode`s), as in its ``paused``
+        event: ``id``, ``node``, ``task``, ``kind``, ``value``, ``prompt``, ``schema``, ``inputs``; empty otherwise."""
+        return self.presenter.waiting
+
+    async def answer(self, value: Any) -> T | None:
+        """Answer the person's step the run shown waits at (the answer form's Submit) and go on, in the same run.
+
+        `value`: the answer (a HumanNode's: a dict of its output fields, or its output model); with several
+        steps waiting (parallel branches), ``{interrupt_id: value}`` (ids in `waiting`). Returns like `resume`:
+        the result, or None when the run pauses again (a HumanNode's answer rejected: its field errors show
+        beside the form's fields, and the node waits for a corrected one). An answer that still holds the mask
+        of a secret shown in the question is refused (`AnswerError`) before anything runs.
+        """
+        return await self.presenter.answer(value)
+
     # -- the playground -----------------------------------------------------------------------
 
     @property

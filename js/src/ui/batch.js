@@ -9,11 +9,16 @@
 // widget.js draws it below the table through `openedModel` (ui/opened.js), a view of this model that
 // reads those traits and tags what it sends {to: "example"}.
 //
+// The review queue (`_panel.review`, batchmodel.review_json): the examples waiting for a person's answer, oldest
+// first, each with its inputs and its question's answer form (ui/answer.js); Submit sends {type: "answer", index,
+// id, values | json} and that example goes on while the others keep running.
+//
 // Every text is a text node (Preact/htm); nothing from the kernel is parsed as HTML.
 import { h } from "preact";
 import { useMemo, useState } from "preact/hooks";
 import htm from "htm";
 import { openedModel } from "./opened.js";
+import { Asks } from "./answer.js";
 
 const html = htm.bind(h);
 const COLUMN_TITLES = {
@@ -32,6 +37,7 @@ const FILTER_TITLES = {
   rate_limited: "rate-limited",
   cancelled: "cancelled",
   running: "running",
+  waiting: "waiting for an answer",
   finished: "finished",
 };
 const MEASURE_SCALE = {
@@ -123,6 +129,21 @@ function Examples({ model, panel }) {
   </div>`;
 }
 
+function Review({ model, review }) {
+  if (!review || !review.count) return null;
+  return html`<div class="dl-review" aria-label="review queue">
+    <div class="dl-review-title">Waiting for an answer: ${review.count} example(s), oldest first${
+      review.rows.length < review.count ? ` (the first ${review.rows.length} shown)` : ""}</div>
+    ${review.rows.map((r) => html`<div class="dl-review-row" key=${r.index} data-index=${r.index}>
+      <div class="dl-review-head"><span class="dl-title">Example ${r.index}</span>
+        <span class="dl-review-since">${r.since}</span>
+        <span class="dl-review-summary" title=${r.summary}>${r.summary}</span></div>
+      <${Asks} asks=${r.asks} enabled=${true}
+        send=${(answer) => model.send({ type: "answer", index: r.index, ...answer })} />
+    </div>`)}
+  </div>`;
+}
+
 function Opened({ model, panel, Lab, example }) {
   if (panel.opened === null || panel.opened === undefined || !model.get("_open_panel")) return null;
   return html`<div class="dl-opened" data-index=${panel.opened}>
@@ -160,6 +181,7 @@ export function Batch({ model, views, useTrait }) {
       </div>
       <div class="dl-side"><${Examples} model=${model} panel=${panel} /></div>
     </div>
+    <${Review} model=${model} review=${panel.review} />
     <${Opened} model=${model} panel=${panel} Lab=${Lab} example=${example} />
   </div>`;
 }

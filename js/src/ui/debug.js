@@ -7,9 +7,12 @@
 // Edits stay in the page until a button sends them ({type: "resume" | "step" | "fork", update:
 // {field: JSON text}}, only the fields changed); the kernel checks them and answers with an error
 // naming the field (`debug.error`), shown under that field. Every text is a text node.
+// At a person's step (`paused.asks`, a pause whose `when` is "interrupt"): the answer forms of ui/answer.js
+// instead of Continue / Step and the state editor ({type: "answer", id, values | json}).
 import { h } from "preact";
 import { useLayoutEffect, useState } from "preact/hooks";
 import htm from "htm";
+import { Asks } from "./answer.js";
 
 const html = htm.bind(h);
 
@@ -84,9 +87,11 @@ export function Debugger({ model, debug, breakpoints }) {
   const runs = info.runs;
   const send = (type, fields) => model.send({ type, update: changed(fields || [], edits) });
   const editing = fork && fork.editing;
+  const asks = paused && paused.asks && paused.asks.length ? paused.asks : null;
   return html`<div class="dl-debug" data-mode=${paused ? "paused" : editing ? "fork" : "idle"}>
     <div class="dl-debug-row">
-      ${paused && html`<span class="dl-paused-at">‖ paused ${paused.when} '${paused.node}'</span>
+      ${asks && html`<span class="dl-paused-at" data-waiting="true">‖ waiting for an answer at '${paused.node}'</span>`}
+      ${paused && !asks && html`<span class="dl-paused-at">‖ paused ${paused.when} '${paused.node}'</span>
         ${paused.note && html`<span class="dl-paused-next" title=${paused.note}>${paused.note}</span>`}
         <button class="dl-continue" disabled=${!paused.enabled} title="Go on from the pause with the edited state"
           onClick=${() => send("resume", paused.fields)}>▶ Continue</button>
@@ -109,7 +114,9 @@ export function Debugger({ model, debug, breakpoints }) {
         info.diff.text}</span>`}
       <${Breakpoints} model=${model} list=${breakpointList(debug, breakpoints)} enabled=${Boolean(info.can_break)} />
     </div>
-    ${paused && html`<${StateEditor} title=${`State at the pause: edit a value (JSON), then Continue or Step`}
+    ${asks && html`<${Asks} asks=${asks} enabled=${Boolean(paused.enabled)}
+      send=${(answer) => model.send({ type: "answer", ...answer })} />`}
+    ${paused && !asks && html`<${StateEditor} title=${`State at the pause: edit a value (JSON), then Continue or Step`}
       fields=${paused.fields} edits=${edits} setEdits=${setEdits} error=${info.error} next=${paused.next} />`}
     ${editing && html`<${StateEditor} title=${`State to run from: edit a value (JSON), then Run fork`}
       fields=${fork.fields || []} edits=${edits} setEdits=${setEdits} error=${info.error} next=${fork.next} />`}
