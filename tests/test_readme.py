@@ -89,11 +89,19 @@ def test_model_calls_and_streaming_block_prints_what_it_says(tmp_path: Path) -> 
 
 
 def test_pause_edit_resume_fork_block_prints_what_it_says(tmp_path: Path) -> None:
-    lines = run_script(the_block("script", "RunPaused"), tmp_path)
+    lines = run_script(the_block("script", "Checkpoint, Graph, RunPaused"), tmp_path)
     assert lines[0] == "name before {'topic': 'the sea', 'draft': 'Tides pull.'}"
     assert lines[1] == "title='WAVES RISE.'"  # the model saw the edited draft
     assert lines[2:4] == ["run_start 1 ", "update  {'draft': 'Salt.'}"]  # the fork names the step it branched after
     assert lines[-1] == "finished  {'title': 'SALT.'}"
+
+
+def test_person_in_the_loop_block_prints_what_it_says(tmp_path: Path) -> None:
+    lines = run_script(the_block("script", "HumanNode"), tmp_path)
+    question = "review Approve the draft, or edit it before it is sent."
+    assert lines[0] == question + " []"
+    assert lines[1].startswith(question + " [{'loc': ['approved']") and "'loc': ['draft']" in lines[1]
+    assert lines[2:] == ["send Send 'Tea at 6?' now? []", "True"]
 
 
 def test_lab_debugger_block_prints_what_it_says(tmp_path: Path) -> None:
