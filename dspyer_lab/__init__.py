@@ -14,6 +14,7 @@ from .core.batchstats import BatchStats
 from .core.checkpoint import Checkpoint
 from .core.events import BATCH_EVENT_KINDS, EVENT_KINDS
 from .core.eventschema import EventContractError
+from .core.executor import BatchExecutor, LocalExecutor, Outcome, WorkerLostError
 from .core.exceptions import (
     ArgumentTypeError,
     BatchIndexError,
@@ -44,6 +45,7 @@ from .core.exceptions import (
 )
 from .core.graph import END, Graph, GraphWarning, Send, StatefulNode
 from .core.program import AgentTranspiler, TranspiledProgram
+from .core.ray_executor import RayExecutor, RemoteRunError, WorkerSetupError
 from .core.recording import record_to, set_default_sink
 from .core.scripted import MockCompletionResult, ScriptedLM, ScriptError
 
@@ -77,6 +79,7 @@ __all__ = [
     "Batch",
     "BatchIndexError",
     "BatchMismatchError",
+    "BatchExecutor",
     "BatchInputError",
     "BatchStateError",
     "BatchStats",
@@ -89,6 +92,7 @@ __all__ = [
     "Graph",
     "GraphDefinitionError",
     "GraphWarning",
+    "LocalExecutor",
     "MaxStepsExceeded",
     "MetricError",
     "MissingDependencyError",
@@ -98,8 +102,11 @@ __all__ = [
     "NodeStopIteration",
     "NodeValidationError",
     "OptionValueError",
+    "Outcome",
     "OutputModelError",
     "ParallelWriteError",
+    "RayExecutor",
+    "RemoteRunError",
     "RouteError",
     "RunPaused",
     "RunStateError",
@@ -111,6 +118,8 @@ __all__ = [
     "StoreVersionError",
     "TranspiledProgram",
     "UnknownRunError",
+    "WorkerLostError",
+    "WorkerSetupError",
     "load_ipython_extension",
     "record_to",
     "unload_ipython_extension",

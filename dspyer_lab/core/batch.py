@@ -17,6 +17,9 @@ Runs are independent: a failure is recorded at its index and the others go on. S
 stream (breaking out, cancelling the consumer, or `run(return_exceptions=False)` after the
 first failure) cancels every run in flight and waits for them, so nothing is left running;
 what finished stays in `batch.results` / `batch.errors`.
+
+Where the runs execute is the batch's `executor` (core/executor.py): this event loop by default,
+or another engine (`RayExecutor`) that streams the same pairs back.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ import dspy
 
 from .correction import CURRENT_CALL
 from .events import BatchEvent, ErrorEvent, Event, ModelRetry, Score
+from .executor import BatchExecutor, LocalExecutor, Outcome
 from .exceptions import (
     ArgumentTypeError,
     BatchIndexError,
@@ -77,6 +81,7 @@ class Batch(Generic[T]):
         concurrency: int = 16,
         metric: Metric | None = None,
         options: Mapping[str, Any] | None = None,
+        executor: BatchExecutor | None = None,
     ) -> None:
         if isinstance(inputs, (Mapping, str, bytes)):
             raise ArgumentTypeError(
@@ -86,6 +91,10 @@ class Batch(Generic[T]):
             )
         if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
             raise OptionValueError("concurrency", concurrency, "a positive integer")
+        if executor is not None and not isinstance(executor, BatchExecutor):
+            raise ArgumentTypeError(
+                "executor", f"executor must be a BatchExecutor (such as RayExecutor(...)) or None, got {executor!r}"
+            )
         if metric is not None and not callable(metric):
             raise ArgumentTypeError("metric", f"metric must be a callable metric(example, prediction), got {metric!r}")
         options = dict(options or {})
@@ -118,6 +127,10 @@ class Batch(Generic[T]):
         """Model calls the client retried after a transient error (HTTP 429, timeout, 5xx, connection)."""
         self.rate_limited = 0
         """Of those, the retries after an HTTP 429 (rate limit)."""
+        self.executor: BatchExecutor = executor if executor is not None else LocalExecutor()
+        """Where the runs execute (`LocalExecutor`: this event loop)."""
+        self._begun: set[int] = set()  # inputs started elsewhere (a remote executor starts them out of order)
+        self._outcomes_only = False  # `run` reads only how runs end: a remote executor may send just that
         self._started = 0  # inputs handed to a run so far: indices 0 .. _started-1
         self._stopped = False
         self._used = False
@@ -139,7 +152,7 @@ class Batch(Generic[T]):
             return "failed"
         if not 0 <= index < self.total:
             raise BatchIndexError(index, self.total)
-        if index >= self._started:
+        if index >= self._started and index not in self._begun:
             return "pending"
         return "cancelled" if self._stopped else "running"
 
@@ -166,6 +179,41 @@ class Batch(Generic[T]):
         if self._used:
             raise BatchStateError("a Batch runs once; make another with program.new_batch(...)")
         self._used = True
+        if isinstance(self.executor, LocalExecutor):  # files its outcomes itself: only pairs come
+            async with contextlib.aclosing(self.executor.execute(self)) as here:
+                async for item in here:
+                    yield item  # type: ignore[misc]  # never an Outcome
+            return
+        try:
+            async with contextlib.aclosing(self.executor.execute(self)) as remote:
+                async for sent in remote:
+                    if isinstance(sent, Outcome):
+                        self._file(sent)
+                        continue
+                    index, event = sent
+                    if event["event"] == "run_start":
+                        self._begun.add(index)
+                    elif event["event"] == "model_retry":
+                        self.model_retries += 1
+                        self.rate_limited += bool(event["rate_limited"])
+                    yield sent
+        finally:
+            self._stopped = True
+
+    def _file(self, outcome: Outcome) -> None:
+        """File how a run that executed elsewhere ended, by its index."""
+        index = outcome.index
+        if outcome.kind == "result":
+            self.results[index] = outcome.value
+        elif outcome.kind == "error":
+            self.errors[index] = outcome.value
+        elif outcome.metric_error is not None:
+            self.metric_errors[index] = outcome.metric_error
+        else:
+            self.scores[index] = outcome.value
+
+    async def _run_here(self) -> AsyncGenerator[_Item, None]:
+        """`LocalExecutor`: every input on this event loop, at most `concurrency` at a time."""
         observe_model_retries()
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[_Item | _WorkerDone] = asyncio.Queue()
@@ -219,6 +267,7 @@ class Batch(Generic[T]):
         cancelled; what finished before stays in `results`.
         """
         first_failure: int | None = None
+        self._outcomes_only = True
         async with contextlib.aclosing(self.events()) as stream:
             async for index, event in stream:
                 if not return_exceptions and event["event"] == "error":

@@ -26,6 +26,7 @@ from typing import Any
 
 from ...core.batch import Batch, Metric
 from ...core.exceptions import StoreError
+from ...core.executor import BatchExecutor
 from ...core.graph import Graph
 from ...core.program import AgentTranspiler
 from ...core.recording import program_name
@@ -61,7 +62,8 @@ class BatchRendered:
 class BatchPresenter(Presenter):
     """Run a compiled program (or a `Graph`, compiled on first use) over many inputs; see `BatchView`.
 
-    `store`: where its runs and batches are written (`labstore.store_for`)."""
+    `store`: where its runs and batches are written (`labstore.store_for`). `executor`: where the batch's runs
+    execute (None: this event loop; a `RayExecutor`: on Ray, the same stream folded and stored here)."""
 
     def __init__(
         self,
@@ -74,6 +76,7 @@ class BatchPresenter(Presenter):
         store: StoreChoice = None,
         models: Mapping[str, Any] | None = None,
         on_change: OnChange | None = None,
+        executor: BatchExecutor | None = None,
     ) -> None:
         if not isinstance(program, Graph) and not hasattr(program, "new_batch"):
             kind = f"{type(program).__module__}.{type(program).__name__}"
@@ -82,6 +85,8 @@ class BatchPresenter(Presenter):
             store_for(store)  # a wrong kind of value (or a file that cannot be opened) is refused here
         super().__init__(on_change, refresh_rate)
         self._store_choice = store
+        self.executor = executor
+        """Where batches run (None: this event loop)."""
         self.store: RunStore | None = None
         """The store the last batch was written to (None: none run yet, or not stored)."""
         self.batch_id: str | None = None
@@ -141,6 +146,7 @@ class BatchPresenter(Presenter):
             "enabled": self.running and not self._blocking,
             "hint": STOP_HINT if self.running and self._blocking else hint,
         }
+        panel["where"] = self.executor.label if self.executor is not None else ""
         panel["store"] = self._store_error or (
             f"batch {self.batch_id} stored in {where(self.store)}" if self.store is not None else None)
         return BatchRendered(
@@ -158,7 +164,7 @@ class BatchPresenter(Presenter):
         """Start the batch (refused at once: bad inputs or options, a batch in progress) and return its task."""
         if self.running:
             raise ViewError("This view is already running a batch; stop() it first")
-        batch = self.program.new_batch(inputs, concurrency=concurrency, metric=metric, **options)
+        batch = self.program.new_batch(inputs, concurrency=concurrency, metric=metric, executor=self.executor, **options)
         self.store, note = view_store(self._store_choice)
         self.batch_id = uuid.uuid4().hex[:12] if self.store is not None else None
         self._started_at = time.time()
