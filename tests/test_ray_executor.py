@@ -10,6 +10,7 @@ waits for Ray to say every CPU is free again, with a deadline.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import builtins
 import json
 import os
@@ -204,6 +205,35 @@ async def test_batch_presenter_on_ray_follows_stores_and_opens_a_failed_example(
         assert [b.batch_id for b in store.batches()] == [presenter.batch_id]
     finally:
         store.close()
+
+
+async def test_a_secret_input_never_travels_back_from_the_workers_of_a_batch_view(
+    executor: RayExecutor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lab's masker goes to the workers with the program: every event is masked there, before it is sent."""
+    from ray import cloudpickle
+
+    from dspyer_lab.lab.model.presenter_batch import BatchPresenter
+
+    secret = "sk-live-4f7a9c2e1b"
+    received: list[bytes] = []
+    execute = executor.execute
+
+    def spied(batch: Any) -> Any:
+        async def items() -> Any:
+            async with contextlib.aclosing(execute(batch)) as sent:
+                async for item in sent:
+                    received.append(cloudpickle.dumps(item))
+                    yield item
+        return items()
+
+    monkeypatch.setattr(executor, "execute", spied)
+    presenter = BatchPresenter(program(), store=False, executor=executor)
+    with dspy.context(lm=lm()):
+        outcomes = await presenter.launch([{"query": f"q{i}", "api_key": secret} for i in range(4)], None, 4, {})
+    assert [o.answer for o in outcomes] == [f"A(q{i})" for i in range(4)]
+    assert len(received) > 8 and not any(secret.encode() in item for item in received)
+    assert any(b"api_key" in item for item in received)  # the field travelled, its value masked
 
 
 async def test_cancel_kills_every_actor(executor: RayExecutor) -> None:

@@ -128,6 +128,10 @@ class Batch(Generic[T]):
         self.rate_limited = 0
         """Of those, the retries after an HTTP 429 (rate limit)."""
         self.executor: BatchExecutor = executor if executor is not None else LocalExecutor()
+        self.mask_events: Callable[[Any], Any] | None = None
+        """What a remote executor applies to each event in its worker, before the event travels back (the lab sets
+        its masker's `mask`, which learnt the inputs' secrets: a secret input never crosses the wire); a local
+        batch's events are masked where they enter the lab instead."""
         """Where the runs execute (`LocalExecutor`: this event loop)."""
         self._begun: set[int] = set()  # inputs started elsewhere (a remote executor starts them out of order)
         self._outcomes_only = False  # `run` reads only how runs end: a remote executor may send just that

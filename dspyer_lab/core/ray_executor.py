@@ -340,7 +340,7 @@ def _payload(batch: Batch[Any], concurrency: int) -> tuple[bytes, str | None]:
         lm = copy.copy(lm)
         lm.history = []  # the driver's past prompts stay on the driver
     parts = {"program": batch.program, "dspy.settings.lm": lm, "dspy.settings.adapter": dspy.settings.adapter,
-             "metric": batch.metric, "options": batch.options}
+             "metric": batch.metric, "options": batch.options, "the batch's mask_events": batch.mask_events}
     for what, value in parts.items():
         try:
             cloudpickle.dumps(value)
@@ -369,11 +369,11 @@ class _ShardWorker:
         from ray import cloudpickle
 
         if token != self.token:
-            program, lm, adapter, metric, options, concurrency = cloudpickle.loads(payload)
+            program, lm, adapter, metric, options, mask, concurrency = cloudpickle.loads(payload)
             key = os.environ.get(_KEY_VARIABLE)
             if key is not None and lm is not None:
                 lm.kwargs["api_key"] = key
-            self.token, self.loaded = token, (program, lm, adapter, metric, options, concurrency)
+            self.token, self.loaded = token, (program, lm, adapter, metric, options, mask, concurrency)
 
     async def run(
         self, token: int, indices: list[int], examples: list[Any], flush: float, every: bool
@@ -383,7 +383,7 @@ class _ShardWorker:
         those that start and end runs and the batch's own)."""
         import dspy
 
-        program, lm, adapter, metric, options, concurrency = self.loaded
+        program, lm, adapter, metric, options, mask, concurrency = self.loaded
         batch = program.new_batch(examples, concurrency=concurrency, metric=metric, **options)
         queue: asyncio.Queue[list[Any] | None] = asyncio.Queue()
 
@@ -392,7 +392,8 @@ class _ShardWorker:
                 async with contextlib.aclosing(batch.events()) as stream:
                     async for local, event in stream:
                         if every or event["event"] in _ENDS:
-                            queue.put_nowait(_entries(batch, indices[local], local, event))
+                            sent = mask(event) if mask is not None else event
+                            queue.put_nowait(_entries(batch, indices[local], local, sent))
             finally:
                 queue.put_nowait(None)
 

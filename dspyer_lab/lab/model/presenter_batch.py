@@ -165,6 +165,8 @@ class BatchPresenter(Presenter):
         if self.running:
             raise ViewError("This view is already running a batch; stop() it first")
         batch = self.program.new_batch(inputs, concurrency=concurrency, metric=metric, executor=self.executor, **options)
+        self.masker.learn(batch.inputs)  # every secret of the batch, before any example's summary or error quotes it
+        batch.mask_events = self.masker.mask  # a remote executor's workers mask what they send back
         self.store, note = view_store(self._store_choice)
         self.batch_id = uuid.uuid4().hex[:12] if self.store is not None else None
         self._started_at = time.time()
@@ -178,7 +180,6 @@ class BatchPresenter(Presenter):
         self.model = BatchModel(
             batch.total, sample_size=self._sample_size, masker=self.masker, metric=batch.metric is not None
         )
-        self.masker.learn(batch.inputs)  # every secret of the batch, before any example's summary or error quotes it
         self.example.use_context(contextvars.copy_context())  # an opened example's clicks use the batch's settings
         self._query = TableQuery(size=self._query.size)
         self._opened = None
