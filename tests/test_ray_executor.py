@@ -10,11 +10,13 @@ waits for Ray to say every CPU is free again, with a deadline.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import builtins
+import contextlib
 import json
 import os
 import signal
+import socket
+import subprocess
 import sys
 import threading
 from pathlib import Path
@@ -356,3 +358,44 @@ def test_without_ray_the_error_says_how_to_install_it(monkeypatch: pytest.Monkey
     with pytest.raises(MissingDependencyError) as caught:
         RayExecutor()
     assert str(caught.value) == 'RayExecutor needs "dspyer-lab[ray]" (pip install "dspyer-lab[ray]")'
+
+
+JOIN = """
+import asyncio, sys
+import dspy
+sys.path.insert(0, {tests!r})
+from test_ray_executor import lm, program
+from dspyer_lab import RayExecutor
+
+executor = RayExecutor(address="auto", num_workers=1, concurrency_per_worker=2)  # RAY_ADDRESS: the running cluster
+with dspy.context(lm=lm()):
+    results = asyncio.run(program().abatch([{{"query": "a"}}, {{"query": "b"}}], executor=executor))
+print([r.answer for r in results], executor.label)
+executor.shutdown()
+"""
+
+
+def test_address_auto_joins_a_running_cluster(tmp_path: Path) -> None:
+    """`ray start --head` stands in for a team's cluster: another process's batch joins it and runs there."""
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (TESTS, os.environ.get("PYTHONPATH", "")) if p),
+           "RAY_AUTH_MODE": "disabled"}  # a token file left in ~/.ray by another cluster must not turn it on
+    head = subprocess.Popen(
+        [sys.executable, "-m", "ray.scripts.scripts", "start", "--head", "--block", f"--port={port}", "--num-cpus=1",
+         "--include-dashboard=false", "--disable-usage-stats"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+    try:
+        done = subprocess.run([sys.executable, "-c", JOIN.format(tests=TESTS)], capture_output=True, text=True,
+                              timeout=240, env={**env, "RAY_ADDRESS": f"127.0.0.1:{port}"})
+        assert done.returncode == 0, done.stderr[-3000:]
+        assert done.stdout.strip().splitlines()[-1] == "['A(a)', 'A(b)'] on Ray · 1 worker"
+    finally:
+        os.killpg(head.pid, signal.SIGTERM)  # the head and the processes it started
+        head.wait(timeout=60)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
