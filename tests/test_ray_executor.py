@@ -87,7 +87,7 @@ def executor() -> Any:
     path = os.environ.get("PYTHONPATH", "")
     os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (TESTS, path) if p)
     try:
-        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+        ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False)
     finally:
         os.environ["PYTHONPATH"] = path
     ex = RayExecutor(num_workers=2, concurrency_per_worker=4)

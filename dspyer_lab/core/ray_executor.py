@@ -139,7 +139,8 @@ class RayExecutor(BatchExecutor):
         ray = _ray()
         if not ray.is_initialized():
             if self.address is None:
-                ray.init(num_cpus=self.num_workers, include_dashboard=False, log_to_driver=False)
+                # "local": a new Ray of this process, never a cluster some earlier `ray start` left its address for
+                ray.init(address="local", num_cpus=self.num_workers, include_dashboard=False, log_to_driver=False)
             else:
                 ray.init(address=self.address)
         cpus = max(1, int(ray.cluster_resources().get("CPU", 1)))  # more actors than CPUs would wait for one forever
