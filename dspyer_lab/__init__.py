@@ -14,6 +14,7 @@ from .core.batchstats import BatchStats
 from .core.checkpoint import Checkpoint
 from .core.events import BATCH_EVENT_KINDS, EVENT_KINDS
 from .core.eventschema import EventContractError
+from .core.executor import BatchExecutor, LocalExecutor, Outcome, WorkerLostError
 from .core.exceptions import (
     ArgumentTypeError,
     BatchIndexError,
@@ -46,6 +47,7 @@ from .core.exceptions import (
 from .core.graph import END, Graph, GraphWarning, HumanNode, Send, StatefulNode
 from .core.human import interrupt
 from .core.program import AgentTranspiler, TranspiledProgram
+from .core.ray_executor import RayExecutor, RemoteRunError, WorkerSetupError
 from .core.recording import record_to, set_default_sink
 from .core.scripted import MockCompletionResult, ScriptedLM, ScriptError
 
@@ -81,6 +83,7 @@ __all__ = [
     "Batch",
     "BatchIndexError",
     "BatchMismatchError",
+    "BatchExecutor",
     "BatchInputError",
     "BatchStateError",
     "BatchStats",
@@ -95,6 +98,7 @@ __all__ = [
     "GraphWarning",
     "HumanNode",
     "InterruptError",
+    "LocalExecutor",
     "MaxStepsExceeded",
     "MetricError",
     "MissingDependencyError",
@@ -104,8 +108,11 @@ __all__ = [
     "NodeStopIteration",
     "NodeValidationError",
     "OptionValueError",
+    "Outcome",
     "OutputModelError",
     "ParallelWriteError",
+    "RayExecutor",
+    "RemoteRunError",
     "RouteError",
     "RunPaused",
     "RunStateError",
@@ -117,6 +124,8 @@ __all__ = [
     "StoreVersionError",
     "TranspiledProgram",
     "UnknownRunError",
+    "WorkerLostError",
+    "WorkerSetupError",
     "interrupt",
     "load_ipython_extension",
     "record_to",

@@ -129,3 +129,15 @@ async def test_an_answer_function_with_a_second_parameter_sees_the_prompt_so_ins
         after = await program.aforward(query="q")
     assert (before.summary, after.summary) == ("S(sloppy)", "S(careful)")
     assert seen == ["Prompt", "Prompt"]
+
+
+def test_a_scripted_lm_pickles_for_another_process_and_both_copies_answer() -> None:
+    """A Ray worker gets the run's model by value (cloudpickle): the copy answers as the original does."""
+    import pickle
+
+    program = AgentTranspiler.compile(Graph().add_node(StatefulNode("answer", Question, Answer)).set_entry_point("answer"))
+    lm = ScriptedLM({"answer": {"answer": "4"}})
+    copy = pickle.loads(pickle.dumps(lm))
+    for model in (lm, copy):
+        with dspy.context(lm=model):
+            assert program(query="2+2")["answer"] == "4"

@@ -25,6 +25,9 @@ iterated its events follow under the same index; after the stream ended, the nex
 resumes it. So the stream ends when every run has ended or waits with no answer given: a script answers
 from inside its ``async for``, a view whenever a person answers, and `run()` never waits for a person (a
 waiting run's `RunPaused` stands in its place). Stopping the batch cancels the waiting runs too.
+
+Where the runs execute is the batch's `executor` (core/executor.py): this event loop by default,
+or another engine (`RayExecutor`) that streams the same pairs back.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ import dspy
 
 from .correction import CURRENT_CALL
 from .events import BatchEvent, ErrorEvent, Event, Interrupt, ModelRetry, Score
+from .executor import BatchExecutor, LocalExecutor, Outcome
 from .exceptions import (
     ArgumentTypeError,
     BatchIndexError,
@@ -103,6 +107,7 @@ class Batch(Generic[T]):
         concurrency: int = 16,
         metric: Metric | None = None,
         options: Mapping[str, Any] | None = None,
+        executor: BatchExecutor | None = None,
     ) -> None:
         if isinstance(inputs, (Mapping, str, bytes)):
             raise ArgumentTypeError(
@@ -112,6 +117,10 @@ class Batch(Generic[T]):
             )
         if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
             raise OptionValueError("concurrency", concurrency, "a positive integer")
+        if executor is not None and not isinstance(executor, BatchExecutor):
+            raise ArgumentTypeError(
+                "executor", f"executor must be a BatchExecutor (such as RayExecutor(...)) or None, got {executor!r}"
+            )
         if metric is not None and not callable(metric):
             raise ArgumentTypeError("metric", f"metric must be a callable metric(example, prediction), got {metric!r}")
         options = dict(options or {})
@@ -144,6 +153,14 @@ class Batch(Generic[T]):
         """Model calls the client retried after a transient error (HTTP 429, timeout, 5xx, connection)."""
         self.rate_limited = 0
         """Of those, the retries after an HTTP 429 (rate limit)."""
+        self.executor: BatchExecutor = executor if executor is not None else LocalExecutor()
+        self.mask_events: Callable[[Any], Any] | None = None
+        """What a remote executor applies to each event in its worker, before the event travels back (the lab sets
+        its masker's `mask`, which learnt the inputs' secrets: a secret input never crosses the wire); a local
+        batch's events are masked where they enter the lab instead."""
+        """Where the runs execute (`LocalExecutor`: this event loop)."""
+        self._begun: set[int] = set()  # inputs started elsewhere (a remote executor starts them out of order)
+        self._outcomes_only = False  # `run` reads only how runs end: a remote executor may send just that
         self._started = 0  # inputs handed to a run so far: indices 0 .. _started-1
         self._stopped = False
         self._used = False
@@ -171,7 +188,7 @@ class Batch(Generic[T]):
             return "failed"
         if not 0 <= index < self.total:
             raise BatchIndexError(index, self.total)
-        if index >= self._started:
+        if index >= self._started and index not in self._begun:
             return "pending"
         if self._stopped:
             return "cancelled"
@@ -234,6 +251,41 @@ class Batch(Generic[T]):
             more = f" (answer one of the {len(self._waiting)} waiting with batch.answer first)" if self._waiting else ""
             raise BatchStateError("a Batch runs once; make another with program.new_batch(...)" + more)
         self._used = True
+        if isinstance(self.executor, LocalExecutor):  # files its outcomes itself: only pairs come
+            async with contextlib.aclosing(self.executor.execute(self)) as here:
+                async for item in here:
+                    yield item  # type: ignore[misc]  # never an Outcome
+            return
+        try:
+            async with contextlib.aclosing(self.executor.execute(self)) as remote:
+                async for sent in remote:
+                    if isinstance(sent, Outcome):
+                        self._file(sent)
+                        continue
+                    index, event = sent
+                    if event["event"] == "run_start":
+                        self._begun.add(index)
+                    elif event["event"] == "model_retry":
+                        self.model_retries += 1
+                        self.rate_limited += bool(event["rate_limited"])
+                    yield sent
+        finally:
+            self._stopped = True
+
+    def _file(self, outcome: Outcome) -> None:
+        """File how a run that executed elsewhere ended, by its index."""
+        index = outcome.index
+        if outcome.kind == "result":
+            self.results[index] = outcome.value
+        elif outcome.kind == "error":
+            self.errors[index] = outcome.value
+        elif outcome.metric_error is not None:
+            self.metric_errors[index] = outcome.metric_error
+        else:
+            self.scores[index] = outcome.value
+
+    async def _run_here(self) -> AsyncGenerator[_Item, None]:
+        """`LocalExecutor`: every input on this event loop, at most `concurrency` at a time."""
         observe_model_retries()
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[_Item | _WorkerDone] = asyncio.Queue()
@@ -298,6 +350,7 @@ class Batch(Generic[T]):
         once every other run has ended.
         """
         first_failure: int | None = None
+        self._outcomes_only = True
         async with contextlib.aclosing(self.events()) as stream:
             async for index, event in stream:
                 if not return_exceptions and event["event"] == "error":

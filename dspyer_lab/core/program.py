@@ -11,6 +11,7 @@ import dspy
 from pydantic import BaseModel, ValidationError
 
 from .batch import Batch, Metric
+from .executor import BatchExecutor
 from .checkpoint import Checkpoint
 from .correction import retry_signature
 from .events import BatchEvent, Event, safe_repr
@@ -360,6 +361,7 @@ class TranspiledProgram(dspy.Module, Generic[T]):
         *,
         concurrency: int = 16,
         metric: Metric | None = None,
+        executor: BatchExecutor | None = None,
         **options: Any,
     ) -> Batch[T]:
         """A run over many inputs, not started yet: iterate `batch.events()` or `await batch.run()`.
@@ -367,8 +369,9 @@ class TranspiledProgram(dspy.Module, Generic[T]):
         For tools that need the progress and the results together (the lab): results fill in
         `batch.results` / `batch.errors` by input index as runs end, even if the batch is
         stopped. `metric(example, prediction)` scores each finished run (a ``score`` event).
+        `executor`: where the runs execute (None: this event loop; `RayExecutor(...)`: shards on Ray).
         """
-        return Batch(self, inputs, concurrency=concurrency, metric=metric, options=options)
+        return Batch(self, inputs, concurrency=concurrency, metric=metric, options=options, executor=executor)
 
     def abatch_stream(
         self,
@@ -376,10 +379,11 @@ class TranspiledProgram(dspy.Module, Generic[T]):
         *,
         concurrency: int = 16,
         metric: Metric | None = None,
+        executor: BatchExecutor | None = None,
         **options: Any,
     ) -> AsyncIterator[tuple[int, Event | BatchEvent]]:
         """Run every input, at most `concurrency` at once; yield ``(input index, event)`` as runs progress."""
-        return self.new_batch(inputs, concurrency=concurrency, metric=metric, **options).events()
+        return self.new_batch(inputs, concurrency=concurrency, metric=metric, executor=executor, **options).events()
 
     @overload
     async def abatch(
@@ -388,6 +392,7 @@ class TranspiledProgram(dspy.Module, Generic[T]):
         *,
         concurrency: int = ...,
         return_exceptions: Literal[True] = ...,
+        executor: BatchExecutor | None = ...,
         **options: Any,
     ) -> list[T | BaseException]: ...
 
@@ -398,6 +403,7 @@ class TranspiledProgram(dspy.Module, Generic[T]):
         *,
         concurrency: int = ...,
         return_exceptions: Literal[False],
+        executor: BatchExecutor | None = ...,
         **options: Any,
     ) -> list[T]: ...
 
@@ -408,6 +414,7 @@ class TranspiledProgram(dspy.Module, Generic[T]):
         *,
         concurrency: int = ...,
         return_exceptions: bool,
+        executor: BatchExecutor | None = ...,
         **options: Any,
     ) -> list[T | BaseException]: ...
 
@@ -417,6 +424,7 @@ class TranspiledProgram(dspy.Module, Generic[T]):
         *,
         concurrency: int = 16,
         return_exceptions: bool = True,
+        executor: BatchExecutor | None = None,
         **options: Any,
     ) -> list[T] | list[T | BaseException]:
         """Run the program on every input (dicts or `dspy.Example`s), at most `concurrency` at once.
@@ -424,8 +432,10 @@ class TranspiledProgram(dspy.Module, Generic[T]):
         Results come in input order. With ``return_exceptions=True`` a failed run's exception
         takes its place and the others go on; with False the first failure is raised once the
         runs in flight are cancelled. Per-call options (`_max_steps`, ...) apply to every run.
+        `executor`: where the runs execute (None: this event loop; `RayExecutor(...)`: shards on Ray, where
+        `concurrency` is ignored for the executor's own per-worker concurrency).
         """
-        batch = self.new_batch(inputs, concurrency=concurrency, **options)
+        batch = self.new_batch(inputs, concurrency=concurrency, executor=executor, **options)
         return await batch.run(return_exceptions=return_exceptions)
 
     @overload
@@ -435,6 +445,7 @@ class TranspiledProgram(dspy.Module, Generic[T]):
         *,
         concurrency: int = ...,
         return_exceptions: Literal[True] = ...,
+        executor: BatchExecutor | None = ...,
         **options: Any,
     ) -> list[T | BaseException]: ...
 
@@ -445,6 +456,7 @@ class TranspiledProgram(dspy.Module, Generic[T]):
         *,
         concurrency: int = ...,
         return_exceptions: Literal[False],
+        executor: BatchExecutor | None = ...,
         **options: Any,
     ) -> list[T]: ...
 
@@ -455,6 +467,7 @@ class TranspiledProgram(dspy.Module, Generic[T]):
         *,
         concurrency: int = ...,
         return_exceptions: bool,
+        executor: BatchExecutor | None = ...,
         **options: Any,
     ) -> list[T | BaseException]: ...
 
@@ -464,10 +477,13 @@ class TranspiledProgram(dspy.Module, Generic[T]):
         *,
         concurrency: int = 16,
         return_exceptions: bool = True,
+        executor: BatchExecutor | None = None,
         **options: Any,
     ) -> list[T] | list[T | BaseException]:
         """Blocking `abatch` (replaces `dspy.Module.batch`: one event loop and `concurrency` instead of threads)."""
-        return run_sync(self.abatch(inputs, concurrency=concurrency, return_exceptions=return_exceptions, **options))
+        return run_sync(self.abatch(
+            inputs, concurrency=concurrency, return_exceptions=return_exceptions, executor=executor, **options
+        ))
 
 
 def _interrupts(graph: Graph, option: str, nodes: Interrupts) -> frozenset[str]:

@@ -59,6 +59,11 @@ def active_sink() -> RunSink | None:
     return _active
 
 
+def watching() -> bool:
+    """Whether any watcher (an OpenTelemetry instrumentation, ...) records every run now."""
+    return bool(_watchers)
+
+
 def set_default_sink(factory: Callable[[], RunSink | None] | None) -> None:
     """Where ``_record=True`` goes when no sink is active: `factory()` is asked at each such run (None: nowhere)."""
     global _default

@@ -110,6 +110,16 @@ class ScriptedLM(dspy.LM):
             "scripted/offline", cache=False, num_retries=0, engine=sync_engine, async_engine=_AsyncScriptedEngine(sync_engine)
         )
 
+    def __getstate__(self) -> dict[str, Any]:
+        """A copy for another process (a Ray worker gets the run's model by value): the lock is made again there."""
+        state: dict[str, Any] = super().__getstate__()  # DSPy's LM copies its __dict__
+        state.pop("_lock", None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        super().__setstate__(state)
+        self._lock = threading.Lock()
+
     def reply(self, system: str, user: str) -> str:
         """The text answering one request (formatted for DSPy's chat or JSON adapter)."""
         call = CURRENT_CALL.get()

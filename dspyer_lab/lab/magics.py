@@ -303,6 +303,9 @@ class DspyerMagics(Magics):
     @argument("--break-after", dest="break_after", action="append", metavar="NODE", help="Pause after NODE (repeatable).")
     @argument("--batch", metavar="NAME", help="Run over the list NAME (dicts or dspy.Examples) in a BatchView.")
     @argument("--concurrency", type=_at_least(1), metavar="N", help="With --batch: runs at once (default 16).")
+    @argument("--ray", action="store_true", help="With --batch: run it on Ray (a local Ray, or --ray-address).")
+    @argument("--ray-workers", type=_at_least(1), metavar="N", help="With --ray: worker processes (default: Ray's CPUs).")
+    @argument("--ray-address", metavar="ADDR", help="With --ray: join this cluster ('auto', 'ray://host:10001').")
     @argument("--metric", metavar="NAME",
               help="With --batch or --optimize: the function metric(example, prediction) named NAME.")
     @argument("--optimize", metavar="NAME", help="Run an optimizer in an OptimizeView: BootstrapFewShot, "
@@ -352,6 +355,10 @@ class DspyerMagics(Magics):
         BatchView. Failed examples do not fail the cell: they are what the view shows.
         Examples that ask a person wait in the view's review queue: the cell returns once
         nothing runs, saying how many wait (a waiting example's RunPaused is its outcome).
+        --ray runs that batch on Ray (needs dspyer-lab[ray]): shards of the list in worker
+        processes (--ray-workers N, default one per CPU; --ray-address to join a cluster),
+        --concurrency N runs at once in each; the view follows it as a local batch. The
+        workers stay up for the next --ray cell with the same flags.
 
         --optimize NAME --trainset X --valset Y --metric M runs a DSPy optimizer on the program
         in an OptimizeView instead (the phase, progress and time left, the score per trial
@@ -641,7 +648,7 @@ class DspyerMagics(Magics):
         inputs, metric = batch_inputs(args.batch, ns), batch_metric(args.metric, ns)
         from .widgets.batch import BatchView
 
-        view = BatchView(program)
+        view = BatchView(program, executor=_ray_executor(args))
         ns[PROGRAM_NAME] = program
         _bind_view(ns, view)
         self._show(view)
@@ -751,6 +758,22 @@ def _named(name: str, ns: Mapping[str, Any], what: str) -> Graph | TranspiledPro
     return ns[name]
 
 
+_RAY_EXECUTORS: dict[tuple[str | None, int | None, int], Any] = {}
+"""The executors of `--ray` cells, by their flags: a cell reuses the workers an earlier one started."""
+
+
+def _ray_executor(args: Any) -> Any:
+    """`--ray`'s executor (None without it)."""
+    if not args.ray:
+        return None
+    from ..core.ray_executor import RayExecutor
+
+    key = (args.ray_address, args.ray_workers, args.concurrency or 16)
+    if key not in _RAY_EXECUTORS:
+        _RAY_EXECUTORS[key] = RayExecutor(address=key[0], num_workers=key[1], concurrency_per_worker=key[2])
+    return _RAY_EXECUTORS[key]
+
+
 def _check_batch_flags(args: Any) -> None:
     """--concurrency and --metric need --batch or --optimize; --trainset and --valset need --optimize, which needs
     them and --metric; both run over their lists, so no -i/--inputs/--no-run."""
@@ -758,6 +781,15 @@ def _check_batch_flags(args: Any) -> None:
         for flag, value in (("--trainset", args.trainset), ("--valset", args.valset)):
             if value is not None:
                 raise UsageError(f"{flag} needs --optimize NAME (the optimizer to run)")
+    if args.batch is None:
+        for flag, value in (("--ray", args.ray or None), ("--ray-workers", args.ray_workers),
+                            ("--ray-address", args.ray_address)):
+            if value is not None:
+                raise UsageError(f"{flag} needs --batch NAME (the list of inputs to run on Ray)")
+    elif not args.ray:
+        for flag, value in (("--ray-workers", args.ray_workers), ("--ray-address", args.ray_address)):
+            if value is not None:
+                raise UsageError(f"{flag} needs --ray")
     if args.batch is None and args.optimize is None:
         for flag, value in (("--concurrency", args.concurrency), ("--metric", args.metric)):
             if value is not None:

@@ -363,6 +363,13 @@ class IdentityMemo:
         self._size = size
         self._lock = threading.Lock()  # log records are masked on any thread
 
+    def __getstate__(self) -> dict[str, Any]:
+        """A copy for another process (a Ray worker masks what it sends back): empty, as ids mean nothing there."""
+        return {"_size": self._size}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._items, self._size, self._lock = {}, state["_size"], threading.Lock()
+
     def get(self, value: Any, what: str, tag: Any = None) -> Any:
         """The result of `what` for this very `value` (and `tag`), or None."""
         hit = self._items.get((id(value), what))

@@ -45,7 +45,7 @@ var C,$t,Tn,V,qe,ge,ft,_e,ht,ze,Fe,Mn,re=Symbol.for("pv"),ve={},ye=[],En=/^m(i|n
         ${e.inputs.map(d=>O`<dt>${d.name}</dt><dd>${d.text}</dd>`)}
       </dl>`}
     </div>
-  </div>`}function Me({asks:e,send:t,enabled:n}){return O`<div class="dl-asks">${e.map(s=>O`<${Xn} key=${s.id} ask=${s} send=${t} enabled=${n} />`)}</div>`}var I=E.bind(M),It={index:"#",summary:"inputs",status:"status",score:"score",attempts:"attempts",duration:"duration",error_type:"error"},Yn={all:"all examples",failures:"failures only",failed:"failed",rate_limited:"rate-limited",cancelled:"cancelled",running:"running",waiting:"waiting for an answer",finished:"finished"},Zn={failure_rate:"share of visits (each shade 20%)",retry_rate:"share of visits (each shade 20%)",visits:"relative to the busiest node",p50:"relative to the slowest node",p95:"relative to the slowest node"};function Qn({model:e,panel:t}){let n=t.progress||{},s=t.stop||{},a=n.total||0,o=l=>`${a?100*l/a:0}%`,r=(n.done||0)-(n.failed||0)-(n.rate_limited||0);return I`<div class="dl-toolbar dl-batch-progress">
+  </div>`}function Me({asks:e,send:t,enabled:n}){return O`<div class="dl-asks">${e.map(s=>O`<${Xn} key=${s.id} ask=${s} send=${t} enabled=${n} />`)}</div>`}var I=E.bind(M),It={index:"#",summary:"inputs",status:"status",score:"score",attempts:"attempts",duration:"duration",error_type:"error"},Yn={all:"all examples",failures:"failures only",failed:"failed",rate_limited:"rate-limited",cancelled:"cancelled",running:"running",waiting:"waiting for an answer",finished:"finished"},Zn={failure_rate:"share of visits (each shade 20%)",retry_rate:"share of visits (each shade 20%)",visits:"relative to the busiest node",p50:"relative to the slowest node",p95:"relative to the slowest node"};function Qn({model:e,panel:t}){let n=t.progress||{},s=t.stop||{},a=n.total||0,o=l=>`${a?100*l/a:0}%`,r=(n.done||0)-(n.failed||0)-(n.rate_limited||0);return I`<div class="dl-toolbar dl-batch-progress"><div class="dl-toolbar-line">
     <button class="dl-stop" disabled=${!s.enabled} title=${s.hint||""}
       onClick=${()=>e.send({type:"stop"})}>■ Stop</button>
     <div class="dl-bar" role="progressbar" aria-valuemin="0" aria-valuemax=${a} aria-valuenow=${n.done||0}
@@ -56,7 +56,8 @@ var C,$t,Tn,V,qe,ge,ft,_e,ht,ze,Fe,Mn,re=Symbol.for("pv"),ve={},ye=[],En=/^m(i|n
     <span class="dl-status" title=${[n.text,t.store].filter(Boolean).join(`
 `)}
       data-stored=${t.store||void 0}>${n.text||""}</span>
-  </div>`}function es({measure:e,label:t}){return I`<div class="dl-legend" aria-label="legend">
+    ${t.where?I`<span class="dl-where" title="where the batch's runs execute">${t.where}</span>`:null}
+  </div></div>`}function es({measure:e,label:t}){return I`<div class="dl-legend" aria-label="legend">
     <span class="dl-key">${t}: ${Zn[e]||""}</span>
     ${[0,1,2,3,4,5].map(n=>I`<span class="dl-key" data-heat=${n}>
       <span class="dl-swatch"></span>${n===0?"none":""}</span>`)}

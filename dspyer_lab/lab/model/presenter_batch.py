@@ -29,6 +29,7 @@ from typing import Any
 
 from ...core.batch import Batch, Metric
 from ...core.exceptions import DspyerLabError, StoreError
+from ...core.executor import BatchExecutor
 from ...core.graph import Graph
 from ...core.program import AgentTranspiler
 from ...core.recording import program_name
@@ -65,7 +66,8 @@ class BatchRendered:
 class BatchPresenter(Presenter):
     """Run a compiled program (or a `Graph`, compiled on first use) over many inputs; see `BatchView`.
 
-    `store`: where its runs and batches are written (`labstore.store_for`)."""
+    `store`: where its runs and batches are written (`labstore.store_for`). `executor`: where the batch's runs
+    execute (None: this event loop; a `RayExecutor`: on Ray, the same stream folded and stored here)."""
 
     def __init__(
         self,
@@ -78,6 +80,7 @@ class BatchPresenter(Presenter):
         store: StoreChoice = None,
         models: Mapping[str, Any] | None = None,
         on_change: OnChange | None = None,
+        executor: BatchExecutor | None = None,
     ) -> None:
         if not isinstance(program, Graph) and not hasattr(program, "new_batch"):
             kind = f"{type(program).__module__}.{type(program).__name__}"
@@ -86,6 +89,8 @@ class BatchPresenter(Presenter):
             store_for(store)  # a wrong kind of value (or a file that cannot be opened) is refused here
         super().__init__(on_change, refresh_rate)
         self._store_choice = store
+        self.executor = executor
+        """Where batches run (None: this event loop)."""
         self.store: RunStore | None = None
         """The store the last batch was written to (None: none run yet, or not stored)."""
         self.batch_id: str | None = None
@@ -153,6 +158,7 @@ class BatchPresenter(Presenter):
             "enabled": (self.running and not self._blocking) or (not self.running and bool(self.model.waiting)),
             "hint": STOP_HINT if self.running and self._blocking else hint,
         }
+        panel["where"] = self.executor.label if self.executor is not None else ""
         panel["store"] = self._store_error or (
             f"batch {self.batch_id} stored in {where(self.store)}" if self.store is not None else None)
         return BatchRendered(
@@ -180,7 +186,9 @@ class BatchPresenter(Presenter):
         """Start the batch (refused at once: bad inputs or options, a batch in progress) and return its task."""
         if self.running:
             raise ViewError("This view is already running a batch; stop() it first")
-        batch = self.program.new_batch(inputs, concurrency=concurrency, metric=metric, **options)
+        batch = self.program.new_batch(inputs, concurrency=concurrency, metric=metric, executor=self.executor, **options)
+        self.masker.learn(batch.inputs)  # every secret of the batch, before any example's summary or error quotes it
+        batch.mask_events = self.masker.mask  # a remote executor's workers mask what they send back
         self.store, note = view_store(self._store_choice)
         self.batch_id = uuid.uuid4().hex[:12] if self.store is not None else None
         self._started_at = time.time()
@@ -190,7 +198,6 @@ class BatchPresenter(Presenter):
         self.model = BatchModel(
             batch.total, sample_size=self._sample_size, masker=self.masker, metric=batch.metric is not None
         )
-        self.masker.learn(batch.inputs)  # every secret of the batch, before any example's summary or error quotes it
         self.example.use_context(contextvars.copy_context())  # an opened example's clicks use the batch's settings
         self._query = TableQuery(size=self._query.size)
         self._opened = None

@@ -26,6 +26,7 @@ from typing import Any, overload
 import traitlets
 
 from ...core.batch import Batch, Metric
+from ...core.executor import BatchExecutor
 from .. import runner
 from ..dot import describe, render_svg
 from ..model.answerform import pending
@@ -57,6 +58,8 @@ class BatchView(OpenedRunView, OutlineStill):
     Every example's run, and the batch with its scores (`batch_id`), go to `store` (as a `LabView`'s ``store=``:
     None the lab's store, False none, a path or a `RunStore`). An opened example's Calls tab sends a call again to
     the batch's model or one of `models` (as a `LabView`'s ``models=``), with the batch's DSPy settings.
+    `executor` runs the batches elsewhere (`RayExecutor(...)`): the view shows where, and follows, stores and opens
+    their examples as a local batch's.
     """
 
     _panel = traitlets.Unicode(
@@ -75,11 +78,12 @@ class BatchView(OpenedRunView, OutlineStill):
         refresh_rate: float = 10.0,
         store: StoreChoice = None,
         models: Mapping[str, Any] | None = None,
+        executor: BatchExecutor | None = None,
         **kwargs: Any,
     ) -> None:
         presenter = BatchPresenter(program, sample_size=sample_size, page_size=page_size,
                                    secret_patterns=secret_patterns, refresh_rate=refresh_rate, store=store,
-                                   models=models)
+                                   models=models, executor=executor)
         super().__init__(_kind="batch", _layout=self._layout_of(presenter.drawing), **kwargs)
         self.presenter = presenter
         """What the view shows and does, without the widget (render, handle, the batch and the opened example)."""

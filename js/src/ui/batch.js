@@ -54,7 +54,7 @@ function Progress({ model, panel }) {
   const total = p.total || 0;
   const part = (n) => `${total ? (100 * n) / total : 0}%`;
   const ok = (p.done || 0) - (p.failed || 0) - (p.rate_limited || 0);
-  return html`<div class="dl-toolbar dl-batch-progress">
+  return html`<div class="dl-toolbar dl-batch-progress"><div class="dl-toolbar-line">
     <button class="dl-stop" disabled=${!stop.enabled} title=${stop.hint || ""}
       onClick=${() => model.send({ type: "stop" })}>■ Stop</button>
     <div class="dl-bar" role="progressbar" aria-valuemin="0" aria-valuemax=${total} aria-valuenow=${p.done || 0}
@@ -64,7 +64,8 @@ function Progress({ model, panel }) {
     </div>
     <span class="dl-status" title=${[p.text, panel.store].filter(Boolean).join("\n")}
       data-stored=${panel.store || undefined}>${p.text || ""}</span>
-  </div>`;
+    ${panel.where ? html`<span class="dl-where" title="where the batch's runs execute">${panel.where}</span>` : null}
+  </div></div>`;
 }
 
 function HeatLegend({ measure, label }) {
