@@ -309,12 +309,11 @@ async def test_a_batchs_waiting_examples_are_answered_from_the_review_queue_and_
     browser_sends(view, {"type": "answer", "index": 1, "id": ask["id"], "values": {"verdict": '"approve"', "score": "5"}})
     await asyncio.gather(*view.presenter._answering)
     assert view.running  # the batch's stream ended: a new one resumes the answered example
-    await view.presenter.task
+    await view.wait()
     assert view.model.stats.examples[1].status == "waiting"  # now at `send`'s interrupt()
     assert view.waiting[1][0]["node"] == "send" and list(view.waiting)[-1] == 1  # asked last: last in the queue
-    await view.answer(1, True)
-    await view.presenter.task
-    assert view.model.stats.examples[1].status == "finished" and view.results[1].sent is True
+    result = await view.answer(1, True)  # returns once the example has settled: here, finished
+    assert result is view.results[1] and result.sent is True and view.model.stats.examples[1].status == "finished"
     assert sorted(view.waiting) == [0, 2] and view.panel["progress"]["waiting"] == 2
     with pytest.raises(AnswerError, match="example 1 does not wait for an answer"):
         await view.answer(1, True)
@@ -324,7 +323,7 @@ async def test_a_batchs_waiting_examples_are_answered_from_the_review_queue_and_
     browser_sends(view, {"type": "answer", "to": "example", "id": opened["asks"][0]["id"],
                          "values": {"verdict": '"reject"', "score": "2"}})
     await asyncio.gather(*view.presenter._answering)
-    await view.presenter.task
+    await view.wait()
     assert view.waiting[2][0]["node"] == "send"
     assert view.stop() is True  # nothing runs: the waiting ones end, cancelled
     assert view.panel["review"]["count"] == 0 and view.model.stats.examples[0].status == "cancelled"

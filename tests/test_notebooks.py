@@ -33,6 +33,7 @@ NAMES = [
     "09_history_and_compare.ipynb",
     "10_fix_and_optimize.ipynb",
     "11_teaching_with_the_lab.ipynb",
+    "12_human_in_the_loop.ipynb",
 ]
 CELL_TIMEOUT = 120
 WIDGET = "application/vnd.jupyter.widget-view+json"
@@ -324,6 +325,52 @@ def check_teaching(nb: nbformat.NotebookNode) -> None:
     assert dict(drawn_statuses(still["image/svg+xml"]) or ()) == {"read_problem": "done", "solve": "done", "feedback": "done"}
 
 
+def check_human_in_the_loop(nb: nbformat.NotebookNode) -> None:
+    asked = printed(cell_with(nb, "view = LabView(program)"))
+    assert asked[:2] == ["result: None", "waiting for an answer at node 'review' · step 2"], asked
+    assert "the form: [('approved', 'checkbox'), ('edited_body', 'textarea'), ('reason', 'select')]" in asked
+    assert asked[-1] == "outbox: []", asked  # nothing sent while the person has not answered
+    rejected = printed(cell_with(nb, 'view.answer({"reason": "ship it"})'))
+    assert rejected[:3] == ["result: None", "rejected: ['approved'] - Field required",
+                            "rejected: ['reason'] - Input should be 'looks good', 'fixed the tone', 'fixed a fact' or "
+                            "'not needed'"], rejected
+    assert rejected[3].startswith("beside the form's fields: {'approved': 'Field required', 'reason': ")
+    assert rejected[-1] == "same question: True · outbox: []", rejected
+    approved = printed(cell_with(nb, '"reason": "fixed the tone"})'))
+    assert approved[0] == "Outcome(sent=True, reason='fixed the tone')" and approved[1].startswith("finished · 3 steps")
+    assert approved[2] == ("outbox: [{'to': 'Ada', 'subject': 'About the Friday demo', "
+                           "'body': 'Hi Ada, see you at the Friday demo at 10!'}]"), approved  # the edit was sent
+    confirmed = printed(cell_with(nb, "yes_no = LabView(quick)"))
+    assert confirmed == ["result: None", "asked: Send 'About the budget' to Grace?", "Approve/Reject buttons: True",
+                         "sent before the answer: 1 emails",
+                         "Outcome(sent=True, reason='confirmed')",
+                         "send ran 2 times (again from its start on resume) · sent: 2 emails"], confirmed
+    queued = printed(cell_with(nb, "batch = BatchView(program)"))
+    assert queued == ["waiting · 0/5 done · 5 waiting for an answer", "review queue: 5 waiting, examples [0, 1, 2, 3, 4]"]
+    answered = printed(cell_with(nb, "for index in [3, 0, 4, 1, 2]:"))
+    assert answered[0].startswith("finished · 5/5 done · ") and answered[1] == "waiting: []", answered
+    assert answered[2:7] == ["0 Ada -> finished sent=True reason='looks good'",
+                             "1 Grace -> finished sent=True reason='looks good'",
+                             "2 Alan -> finished sent=False reason='not needed'",
+                             "3 Edsger -> finished sent=True reason='looks good'",
+                             "4 Barbara -> finished sent=True reason='looks good'"], answered  # every one finished
+    assert answered[7] == "sent by the batch: ['Edsger', 'Ada', 'Barbara', 'Grace']", answered  # in the answers' order
+    model, _ = pictured(cell_with(nb, "batch = BatchView(program)"))
+    panel = json.loads(saved_state(nb, model)["_panel"])
+    assert panel["state"] == "finished" and panel["review"]["count"] == 0, panel["progress"]  # the queue emptied
+    kept = printed(cell_with(nb, 'if event["event"] == "answer":'))
+    edited = "{'approved': True, 'edited_body': 'Hi Ada, see you at the Friday demo at 10!', 'reason': 'fixed the tone'}"
+    assert kept[:5] == ["paused at review", "answer to review: {'reason': 'ship it'}", "validation_error at review",
+                        "paused at review", f"answer to review: {edited}"], kept
+    assert kept[5].startswith('timeline: review: answered {"approved": true, "edited_body": "Hi Ada'), kept
+    assert printed(cell_with(nb, "store.load(view.run_log.run_id)")) == [
+        f"saved run: [{{'reason': 'ship it'}}, {edited}]", f"run store: [{{'reason': 'ship it'}}, {edited}]"]
+    waited = output_text(cell_with(nb, '%%dspyer -i recipient=Alan'))
+    assert "Waiting for an answer at node 'review': answer in the view's form, or `result = await dspyer_view.answer(" in waited
+    reply = printed(cell_with(nb, "reply = await dspyer_view.answer("))
+    assert reply[0].startswith("Outcome(sent=False, reason='not needed') · finished · 3 steps"), reply
+
+
 CHECKS: dict[str, Callable[[nbformat.NotebookNode], None]] = {
     "01_quickstart.ipynb": check_quickstart,
     "02_routing_and_loops.ipynb": check_routing,
@@ -336,6 +383,7 @@ CHECKS: dict[str, Callable[[nbformat.NotebookNode], None]] = {
     "09_history_and_compare.ipynb": check_history,
     "10_fix_and_optimize.ipynb": check_fix_and_optimize,
     "11_teaching_with_the_lab.ipynb": check_teaching,
+    "12_human_in_the_loop.ipynb": check_human_in_the_loop,
 }
 
 

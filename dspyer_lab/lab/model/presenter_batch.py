@@ -118,6 +118,7 @@ class BatchPresenter(Presenter):
         self._task: asyncio.Task[Any] | None = None
         self._blocking = False
         self._refused: dict[str, Any] | None = None  # the last answer from the queue that was refused
+        self._resuming: dict[int, asyncio.Future[None]] = {}  # answered examples, until they settle again
         self._answering: set[asyncio.Task[Any]] = set()  # the queue's answers being given (kept from the GC)
 
     # -- what it shows ------------------------------------------------------------------
@@ -133,6 +134,12 @@ class BatchPresenter(Presenter):
     def running(self) -> bool:
         """Whether a batch is in progress (from `run`/`start` until it is shown how it ended)."""
         return self._task is not None
+
+    async def wait(self) -> None:
+        """Return once no batch runs here (every example ended, or waits for a person, or the batch was stopped).
+        Answers may start the batch's stream again: this waits for that one too."""
+        while self._task is not None:
+            await asyncio.wait([self._task])
 
     @property
     def task(self) -> asyncio.Task[Any] | None:
@@ -224,8 +231,9 @@ class BatchPresenter(Presenter):
         self._follow(batch, background=False)
         self._changed()
 
-    async def answer(self, index: int, value: Any) -> None:
-        """Answer the question example `index` waits at (see `BatchView.answer`); it goes on in the batch."""
+    async def answer(self, index: int, value: Any) -> Any:
+        """Answer the question example `index` waits at (see `BatchView.answer`); it goes on in the batch, and this
+        returns once it settles: its result, its exception, or None when it waits again (or the batch stopped)."""
         paused = self.model.waiting.get(index)
         if self.batch is None or paused is None:
             raise AnswerError(f"example {index} does not wait for an answer"
@@ -233,8 +241,16 @@ class BatchPresenter(Presenter):
         check_unmasked(value)
         if self._refused is not None and self._refused.get("index") == index:
             self._refused = None
-        await self.batch.answer(index, value)
-        self._resume_answered()  # the batch's stream ended already: a new one resumes it
+        batch = self.batch
+        settled = self._resuming[index] = asyncio.get_running_loop().create_future()
+        try:
+            await batch.answer(index, value)
+            self._resume_answered()  # the batch's stream ended already: a new one resumes it
+            await settled
+        finally:
+            self._resuming.pop(index, None)
+        self._throttle.flush()  # what the caller reads next (the panel, the queue) shows it settled
+        return {"finished": batch.results.get(index), "failed": batch.errors.get(index)}.get(batch.status(index))
 
     def stop(self) -> bool:
         """Stop the batch in progress (on the loop's next turn, once the events sent are folded); False when none runs."""
@@ -340,6 +356,8 @@ class BatchPresenter(Presenter):
             async with contextlib.aclosing(batch.events()) as stream:
                 async for index, event in stream:
                     self.model.apply(index, event)
+                    if index in self._resuming and event.get("event") in ("finished", "error", "paused"):
+                        _settle(self._resuming.pop(index))
                     if event.get("event") in ("error", "score"):
                         self._mask_failures(batch, [index])
                     self._throttle.poke()
@@ -367,6 +385,10 @@ class BatchPresenter(Presenter):
         self._throttle.flush()
         if state == "waiting":
             self._resume_answered()  # an answer given as the stream ended
+        if self._task is None:  # nothing follows the batch now: answered examples that did not settle never will
+            for waiting in self._resuming.values():
+                _settle(waiting)
+            self._resuming.clear()
 
     def _save_batch(self, state: BatchState) -> None:
         """Write the batch that ended to its store: counts and mean score, and each started example's run and score."""
@@ -391,3 +413,7 @@ class BatchPresenter(Presenter):
         if self._opened is not None:  # the example presenter holds an old run until one is opened
             self._changed()
 
+
+def _settle(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)

@@ -213,6 +213,11 @@ class BatchView(OpenedRunView, OutlineStill):
         """
         return self.presenter.stop()
 
+    async def wait(self) -> None:
+        """Return once the batch no longer runs (every example ended, or waits for a person, or it was stopped),
+        answered examples included; then `status`, `results` and `errors` say how each ended."""
+        await self.presenter.wait()
+
     @property
     def waiting(self) -> dict[int, list[dict[str, Any]]]:
         """Example index -> the questions it waits on for a person (as in its ``paused`` event: ``id``, ``node``,
@@ -220,11 +225,13 @@ class BatchView(OpenedRunView, OutlineStill):
         queue = sorted(self.model.waiting.items(), key=lambda item: (item[1].get("ts") or 0, item[0]))
         return {index: pending(paused) for index, paused in queue}
 
-    async def answer(self, index: int, value: Any) -> None:
+    async def answer(self, index: int, value: Any) -> Any:
         """Answer the question example `index` waits at (the review queue's Submit): it goes on in the batch while
-        the others keep running. `value` as for `LabView.answer` (``{interrupt_id: value}`` when several wait).
-        Raises `AnswerError` when it waits for nothing, or the answer holds the mask of a secret it was shown."""
-        await self.presenter.answer(index, value)
+        the others keep running, and this returns once it settles: its typed result, its exception (as `abatch`
+        puts it in its place), or None when it waits again. `value` as for `LabView.answer` (``{interrupt_id:
+        value}`` when several wait). Raises `AnswerError` when it waits for nothing, or the answer holds the mask of
+        a secret it was shown."""
+        return await self.presenter.answer(index, value)
 
     @overload
     def open(self) -> None: ...
