@@ -24,6 +24,12 @@ thread of its own, every 500 ms or when `wait` asks: this includes the last of t
 
     python bench/bench_store.py                     # 5 trials each
     python bench/bench_store.py --repeats 9 --contenders step-llm
+    python bench/bench_store.py --decompose --latency 0.05   # where a batch's cost goes (below)
+
+--decompose: the 1,000-example batch (`abatch`, model latency --latency) without the store, then recorded with the
+writer thread doing less than it does: ``drop`` (it takes the runs' events and writes nothing: what recording costs
+the runs themselves), ``encode`` (it masks and encodes them, writes nothing), ``full`` (the store as it is);
+interleaved trials, the ratio over the same trial's run without the store.
 """
 
 from __future__ import annotations
@@ -116,11 +122,72 @@ def contenders(store: RunStore) -> dict[str, Contender]:
     return {"step-llm": step_llm, "step-python": step_python, "batch": batch(chain_lm), "batch-50ms": batch(slow_lm)}
 
 
+def decompose(store: RunStore, repeats: int, latency: float) -> None:
+    """--decompose: the batch with the writer thread doing nothing, encoding only, and everything."""
+    chain, lm = echo_chain_program(), ScriptedLM(echo_script(), latency=latency)
+    inputs = [{"query": f"q{k}"} for k in range(1000)]
+    write = RunStore._write_items
+
+    def drop(self: RunStore, items: list[Any]) -> None:
+        for recording, events, _ in items:
+            if recording is None:
+                events.set()
+
+    def encode(self: RunStore, items: list[Any]) -> None:
+        for recording, events, closed in items:
+            if recording is None:
+                events.set()
+            else:
+                recording.encode(events, closed)
+
+    ways: dict[str, Any] = {"none": None, "drop": drop, "encode": encode, "full": write}
+
+    async def batch(record: bool) -> None:
+        with dspy.context(lm=lm), dspyer_lab.record_to(store if record else None):
+            await chain.abatch(inputs, concurrency=64)
+
+    def once(way: str) -> tuple[float, float]:
+        RunStore._write_items = ways[way] or write  # type: ignore[method-assign]
+        gc.collect()
+        wall, cpu = time.perf_counter(), time.process_time()
+        asyncio.run(batch(ways[way] is not None))
+        store.wait()
+        return time.perf_counter() - wall, time.process_time() - cpu
+
+    try:
+        for way in ways:
+            once(way)  # warm-up
+        load = os.getloadavg()[0]
+        names = list(ways)
+        samples: dict[str, list[tuple[float, float]]] = {way: [] for way in ways}
+        for trial in range(repeats):
+            for way in names[trial % 4:] + names[:trial % 4]:
+                samples[way].append(once(way))
+    finally:
+        RunStore._write_items = write  # type: ignore[method-assign]
+    base = samples["none"]
+    print(f"batch, 1,000 examples, model latency {latency} s: wall ms (cpu ms), ratio over the same trial's run "
+          f"without the store, medians of {repeats}; load {load:.2f}-{os.getloadavg()[0]:.2f}")
+    for way, runs in samples.items():
+        ratio = statistics.median(b[0] / a[0] for a, b in zip(base, runs))
+        ratio_cpu = statistics.median(b[1] / a[1] for a, b in zip(base, runs))
+        print(f"  {way:7} {statistics.median(w for w, _ in runs) * 1000:7.0f} "
+              f"({statistics.median(c for _, c in runs) * 1000:7.0f})  {ratio:4.2f}x ({ratio_cpu:4.2f}x)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--contenders", nargs="*", default=["step-llm", "step-python", "batch", "batch-50ms"])
+    parser.add_argument("--decompose", action="store_true", help="where the batch's cost goes (see above)")
+    parser.add_argument("--latency", type=float, default=0.0, help="--decompose: each model answer's latency, s")
     args = parser.parse_args()
+    if args.decompose:
+        with tempfile.TemporaryDirectory() as folder:
+            store = RunStore(Path(folder) / "runs.sqlite")
+            decompose(store, args.repeats, args.latency)
+            store.close()
+        return
     print(f"python {platform.python_version()} · {os.cpu_count()} cpus · medians of {args.repeats} · "
           "wall ms (cpu ms); ratio: median over trials of with the store / without in the same trial, wall (cpu)")
     with tempfile.TemporaryDirectory() as folder:
