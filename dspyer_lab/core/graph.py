@@ -85,6 +85,16 @@ def _check_reserved(owner: str, model: type[BaseModel], role: str) -> None:
             )
 
 
+def _check_contract(name: Any, input_model: Any, output_model: Any) -> None:
+    """A typed node's name and its two models (an LLM node's, a person's): what every such node needs."""
+    _check_node_name(name)
+    for role, model in (("input", input_model), ("output", output_model)):
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            raise GraphDefinitionError(f"Node '{name}': {role}_model must be a pydantic BaseModel class, got {model!r}")
+    if not output_model.model_fields:
+        raise GraphDefinitionError(f"Node '{name}': output_model {output_model.__name__} has no fields")
+
+
 def _check_node_name(name: Any) -> None:
     if not isinstance(name, str) or not name or _is_end(name):
         raise GraphDefinitionError(f"Node name must be a non-empty string other than END, got {name!r}")
@@ -106,12 +116,7 @@ class StatefulNode:
         instructions: str | None = None,
         max_retries: int | None = None,
     ) -> None:
-        _check_node_name(name)
-        for role, model in (("input", input_model), ("output", output_model)):
-            if not (isinstance(model, type) and issubclass(model, BaseModel)):
-                raise GraphDefinitionError(f"Node '{name}': {role}_model must be a pydantic BaseModel class, got {model!r}")
-        if not output_model.model_fields:
-            raise GraphDefinitionError(f"Node '{name}': output_model {output_model.__name__} has no fields")
+        _check_contract(name, input_model, output_model)
         if max_retries is not None and max_retries < 0:
             raise GraphDefinitionError(f"Node '{name}': max_retries must be >= 0, got {max_retries}")
         _check_reserved(name, input_model, "input")
@@ -169,12 +174,7 @@ class HumanNode:
     def __init__(
         self, name: str, input_model: type[BaseModel], output_model: type[BaseModel], prompt: str | None = None
     ) -> None:
-        _check_node_name(name)
-        for role, model in (("input", input_model), ("output", output_model)):
-            if not (isinstance(model, type) and issubclass(model, BaseModel)):
-                raise GraphDefinitionError(f"Node '{name}': {role}_model must be a pydantic BaseModel class, got {model!r}")
-        if not output_model.model_fields:
-            raise GraphDefinitionError(f"Node '{name}': output_model {output_model.__name__} has no fields")
+        _check_contract(name, input_model, output_model)
         if prompt is not None and not isinstance(prompt, str):
             raise GraphDefinitionError(f"Node '{name}': prompt must be text, got {shown(prompt)}")
         for model in (input_model, output_model):
