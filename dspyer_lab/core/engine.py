@@ -521,28 +521,22 @@ class Run(Generic[T]):
         node = self.graph.nodes[task.node]
         view = self.state if task.arg is None else {**self.state, **task.arg}
         started = time.perf_counter()
-        if isinstance(node, StatefulNode):
+        if isinstance(node, (StatefulNode, HumanNode)):  # a typed node: its stream ends with how it went
+            if isinstance(node, StatefulNode):
+                stream = self._llm_node(node, task, view, emit)
+            else:
+                inputs = self._node_inputs(node, view)
+                if emit:
+                    yield self.events_of.make("node_start", node=node.name, kind="human", step=task.step,
+                                              inputs=jsonable(inputs), **task.fields())
+                stream = self._human_node(node, task, inputs, view, emit)
             done: _NodeDone | None = None
-            stream = self._llm_node(node, task, view, emit)
             async with contextlib.aclosing(stream):
                 async for item in stream:
                     if isinstance(item, _NodeDone):
                         done = item
                     else:
                         yield item
-            assert done is not None
-            patch, attempts = done.patch, done.attempts
-        elif isinstance(node, HumanNode):
-            inputs = self._node_inputs(node, view)
-            if emit:
-                yield self.events_of.make("node_start", node=node.name, kind="human", step=task.step,
-                                          inputs=jsonable(inputs), **task.fields())
-            done = None
-            async for item in self._human_node(node, task, inputs, view, emit):
-                if isinstance(item, _NodeDone):
-                    done = item
-                else:
-                    yield item
             assert done is not None
             patch, attempts = done.patch, done.attempts
         else:
